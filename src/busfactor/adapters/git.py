@@ -1,0 +1,377 @@
+"""The only module that runs git: streams `git log`, lists trees, reads blobs.
+
+Every command goes through GitPython's launcher with settings that keep an untrusted
+repository's configuration from running programs or reshaping the output: no hooks, no
+fsmonitor, no pager, no external diff or textconv drivers, UTF-8 output, pinned rename limits.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import tempfile
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import git
+from git.exc import GitCommandError, GitCommandNotFound
+
+from busfactor.adapters.gitlog import MAIN_FORMAT, MERGE_FORMAT, parse_records
+from busfactor.core.model import Change, CommitRecord
+from busfactor.errors import RepositoryError
+
+_CHUNK = 1 << 20
+RENAME_LIMIT = "1000"
+
+_SAFE_CONFIG = (
+    "core.fsmonitor=false",
+    "core.untrackedCache=false",
+    "core.pager=cat",
+    "diff.external=",
+    "log.showSignature=false",
+    "log.follow=false",
+    "i18n.logOutputEncoding=UTF-8",
+    "core.packedGitWindowSize=16m",
+    "core.packedGitLimit=64m",
+    "core.deltaBaseCacheLimit=16m",
+    "diff.renameLimit=" + RENAME_LIMIT,
+)
+_LOG_FLAGS = (
+    "--no-color",
+    "--no-relative",
+    "--no-ext-diff",
+    "--no-textconv",
+    "--encoding=UTF-8",
+    "-z",
+)
+
+
+def _environment(hooks_dir: str) -> dict[str, str]:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("GIT_") or key in ("GIT_CONFIG_NOSYSTEM", "GIT_CONFIG_GLOBAL")
+    }
+    env.update(
+        GIT_TERMINAL_PROMPT="0",
+        GIT_OPTIONAL_LOCKS="0",
+        GIT_PAGER="cat",
+        PAGER="cat",
+        GIT_CONFIG_COUNT="1",
+        GIT_CONFIG_KEY_0="core.hooksPath",
+        GIT_CONFIG_VALUE_0=hooks_dir,
+        LC_ALL="C",
+    )
+    return env
+
+
+@dataclass(frozen=True, slots=True)
+class TreeEntry:
+    """A blob at the analysed revision."""
+
+    path: bytes
+    mode: str
+    sha: str
+
+
+class GitRepository:
+    """A repository opened for reading; use as a context manager so processes are reaped."""
+
+    def __init__(self, path: Path) -> None:
+        if not path.exists():
+            raise RepositoryError(f"{path}: no such directory")
+        self._hooks = tempfile.TemporaryDirectory(prefix="busfactor-nohooks-")
+        self._env = _environment(self._hooks.name)
+        self._git = git.Git(str(path))
+        try:
+            self.run("rev-parse", "--git-dir")
+        except RepositoryError as error:
+            self.close()
+            if "dubious ownership" in error.message:
+                raise RepositoryError(
+                    f"{path}: git refuses this repository (owned by another user)",
+                    hint=f"if you trust it: git config --global --add safe.directory {path}",
+                ) from None
+            raise RepositoryError(f"{path}: not a git repository") from None
+        self.bare = self.run("rev-parse", "--is-bare-repository").strip() == "true"
+        if self.bare:
+            self.root = Path(self.run("rev-parse", "--absolute-git-dir").strip())
+        else:
+            self.root = Path(self.run("rev-parse", "--show-toplevel").strip())
+
+    def close(self) -> None:
+        """Remove the empty hooks directory."""
+        self._hooks.cleanup()
+
+    def __enter__(self) -> GitRepository:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _command(self, args: Sequence[str]) -> list[str]:
+        command = ["git", "--no-pager", "--no-replace-objects"]
+        for setting in _SAFE_CONFIG:
+            command += ["-c", setting]
+        return [*command, *args]
+
+    def run(self, *args: str) -> str:
+        """Run a short git command and return its stdout as text."""
+        try:
+            output = self._git.execute(self._command(args), env=self._env, stdout_as_string=False)
+        except GitCommandNotFound:
+            raise RepositoryError("git is not installed or not on PATH") from None
+        except GitCommandError as error:
+            raise RepositoryError(_first_line(error.stderr), hint=None) from None
+        assert isinstance(output, bytes)
+        return output.decode("utf-8", "replace")
+
+    def run_bytes(self, *args: str) -> bytes:
+        """Run a short git command and return its raw stdout."""
+        try:
+            output = self._git.execute(
+                self._command(args),
+                env=self._env,
+                stdout_as_string=False,
+                strip_newline_in_stdout=False,
+            )
+        except GitCommandError as error:
+            raise RepositoryError(_first_line(error.stderr)) from None
+        assert isinstance(output, bytes)
+        return output
+
+    @contextmanager
+    def stream(self, *args: str) -> Iterator[Iterator[bytes]]:
+        """Start one long-running git process and yield its stdout as 1 MiB chunks."""
+        try:
+            process: Any = self._git.execute(
+                self._command(args), env=self._env, as_process=True, stdout_as_string=False
+            )
+        except GitCommandNotFound:
+            raise RepositoryError("git is not installed or not on PATH") from None
+        stdout = process.proc.stdout
+        stderr_lines: list[bytes] = []
+        drain = threading.Thread(
+            target=lambda: stderr_lines.extend(process.proc.stderr), daemon=True
+        )
+        drain.start()
+        finished = False
+
+        def chunks() -> Iterator[bytes]:
+            nonlocal finished
+            while chunk := stdout.read(_CHUNK):
+                yield chunk
+            finished = True
+
+        try:
+            yield chunks()
+        finally:
+            if not finished:
+                process.proc.kill()
+            stdout.close()
+            code = process.proc.wait()
+            drain.join(timeout=5)
+            if finished and code != 0:
+                message = b"".join(stderr_lines).decode("utf-8", "replace")
+                raise RepositoryError(_first_line(message) or f"git {args[0]} failed ({code})")
+
+    # -- questions about the repository -------------------------------------------------
+
+    def resolve(self, rev: str) -> tuple[str, int]:
+        """Full sha and committer time of REV, or a RepositoryError naming it."""
+        if rev.startswith("-"):
+            raise RepositoryError(f"unknown revision: {rev}")
+        if not self.has_commits():
+            raise RepositoryError(
+                "the repository has no commits yet", hint="commit something, then scan again"
+            )
+        try:
+            out = self.run("log", "-1", "--no-walk", "--format=%H %ct", f"{rev}^{{commit}}", "--")
+        except RepositoryError:
+            raise RepositoryError(f"unknown revision: {rev}") from None
+        sha, _, when = out.strip().partition(" ")
+        return sha, int(when or 0)
+
+    def has_commits(self) -> bool:
+        """True when any ref or HEAD points at a commit."""
+        try:
+            self.run("rev-parse", "--verify", "--quiet", "HEAD^{commit}")
+            return True
+        except RepositoryError:
+            refs = self.run("for-each-ref", "--count=1", "--format=%(objectname)")
+            return bool(refs.strip())
+
+    def is_shallow(self) -> bool:
+        """True for a shallow clone, whose history is cut."""
+        return self.run("rev-parse", "--is-shallow-repository").strip() == "true"
+
+    def tree(self, sha: str) -> list[TreeEntry]:
+        """Every blob at the revision (submodules and other non-blobs left out)."""
+        raw = self.run_bytes("ls-tree", "-r", "-z", "--full-tree", sha)
+        entries = []
+        for item in raw.split(b"\0"):
+            if not item:
+                continue
+            meta, _, path = item.partition(b"\t")
+            mode, kind, blob = meta.split(b" ")
+            if kind == b"blob":
+                entries.append(TreeEntry(path, mode.decode(), blob.decode()))
+        return entries
+
+    def read_blobs(self, shas: Sequence[str], limit: int) -> dict[str, bytes]:
+        """The first `limit` bytes of each blob, read through one `git cat-file --batch`."""
+        unique = list(dict.fromkeys(shas))
+        if not unique:
+            return {}
+        blobs: dict[str, bytes] = {}
+        with tempfile.TemporaryFile() as request:
+            request.write(("\n".join(unique) + "\n").encode())
+            request.seek(0)
+            process: Any = self._git.execute(
+                self._command(["cat-file", "--batch"]),
+                istream=request,
+                env=self._env,
+                as_process=True,
+                stdout_as_string=False,
+            )
+            stdout = process.proc.stdout
+            try:
+                for sha in unique:
+                    header = stdout.readline().split(b" ")
+                    if len(header) < 3:
+                        continue
+                    size = int(header[2])
+                    blobs[sha] = stdout.read(min(size, limit))
+                    remaining = size - min(size, limit) + 1
+                    while remaining > 0:
+                        remaining -= len(stdout.read(min(remaining, _CHUNK))) or remaining
+            finally:
+                stdout.close()
+                process.proc.wait()
+        return blobs
+
+    # -- history streams ----------------------------------------------------------------
+
+    def history(
+        self, sha: str, *, since: str | None, linear: bool
+    ) -> Iterator[Iterator[CommitRecord]]:
+        """The main history stream as records (a context manager)."""
+        order = ["--no-merges"] if linear else ["--topo-order", "--diff-merges=off"]
+        args = [
+            "log",
+            *order,
+            "--root",
+            "-M",
+            f"-l{RENAME_LIMIT}",
+            "--name-status",
+            *_LOG_FLAGS,
+            f"--format={MAIN_FORMAT}",
+        ]
+        if since:
+            args.append(f"--since={since}")
+        return self._records([*args, sha, "--"], fields=5)
+
+    @contextmanager
+    def _records(self, args: list[str], fields: int) -> Iterator[Iterator[CommitRecord]]:
+        with self.stream(*args) as chunks:
+            yield parse_records(chunks, fields=fields)
+
+    @contextmanager
+    def merge_diffs(self, sha: str, *, since: str | None) -> Iterator[MergeDiffReader]:
+        """Merges' first-parent diffs (exact renames), read by a thread in parallel."""
+        args = [
+            "log",
+            "--topo-order",
+            "--merges",
+            "--diff-merges=first-parent",
+            "-M100%",
+            "--name-status",
+            *_LOG_FLAGS,
+            f"--format={MERGE_FORMAT}",
+        ]
+        if since:
+            args.append(f"--since={since}")
+        with self.stream(*args, sha, "--") as chunks:
+            reader = MergeDiffReader(parse_records(chunks, fields=2))
+            try:
+                yield reader
+            finally:
+                reader.stop()
+
+
+class MergeDiffReader:
+    """Looks up a merge's diffs while a thread reads the merge stream ahead (bounded)."""
+
+    def __init__(self, records: Iterator[CommitRecord]) -> None:
+        self._queue: queue.Queue[CommitRecord | None] = queue.Queue(maxsize=4096)
+        self._early: dict[bytes, list[Change]] = {}
+        self._done = False
+        self._stopping = threading.Event()
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._pump, args=(records,), daemon=True)
+        self._thread.start()
+
+    def _pump(self, records: Iterator[CommitRecord]) -> None:
+        try:
+            for record in records:
+                while not self._stopping.is_set():
+                    try:
+                        self._queue.put(record, timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if self._stopping.is_set():
+                    return
+        except BaseException as error:  # re-raised in the consuming thread
+            self._error = error
+        finally:
+            self._put_end()
+
+    def _put_end(self) -> None:
+        while not self._stopping.is_set():
+            try:
+                self._queue.put(None, timeout=0.1)
+                return
+            except queue.Full:
+                continue
+
+    def __call__(self, sha: bytes) -> list[list[Change]]:
+        """The merge's diff against its first parent (empty if git printed none)."""
+        found = self._early.pop(sha, None)
+        if found is not None:
+            return [found]
+        while not self._done:
+            record = self._queue.get()
+            if record is None:
+                self._done = True
+                if self._error is not None:
+                    raise self._error
+                break
+            if record.sha == sha:
+                return [record.changes]
+            self._early[record.sha] = record.changes
+        return [[]]
+
+    def stop(self) -> None:
+        """Let the reader thread end; called when the walk is over or failed."""
+        self._stopping.set()
+        while True:
+            try:
+                self._queue.get_nowait()
+            except queue.Empty:
+                break
+        self._thread.join(timeout=10)
+
+
+def _first_line(text: str | bytes | None) -> str:
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", "replace")
+    for line in (text or "").splitlines():
+        line = line.strip().removeprefix("stderr: ").strip("'").strip()
+        if line:
+            return line.removeprefix("fatal: ").removeprefix("error: ")
+    return ""

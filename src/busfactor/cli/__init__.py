@@ -1,0 +1,136 @@
+"""Command-line interface: `busfactor scan`, `busfactor graph`.
+
+Exit codes (the CLI's API): 0 success; 2 usage, configuration or repository error
+(one `busfactor: error:` line on stderr, nothing on stdout); 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from enum import IntEnum
+from pathlib import Path
+
+from busfactor import __version__
+from busfactor.cli import diagnostics
+from busfactor.errors import BusfactorError
+
+
+class ExitCode(IntEnum):
+    """Documented exit codes."""
+
+    OK = 0
+    FINDINGS = 1
+    ERROR = 2
+    INTERRUPTED = 130
+
+
+def _scan_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("path", nargs="?", default=".", type=Path, help="repository (default: .)")
+    parser.add_argument("--rev", help="analyse the history reaching REV and its files (HEAD)")
+    parser.add_argument("--since", help="read only history after DATE (as git log --since)")
+    parser.add_argument("--history", choices=["dag", "linear"], help="history model (dag)")
+    parser.add_argument("--scope", choices=["all", "code"], help="files analysed (all)")
+    parser.add_argument(
+        "--no-default-excludes",
+        dest="default_excludes",
+        action="store_const",
+        const=False,
+        help="keep vendored, generated, lock, minified and binary files",
+    )
+    parser.add_argument("--config", type=Path, help="configuration file (.busfactor.toml)")
+    parser.add_argument("--output", "-o", type=Path, help="write the report to FILE")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """All subcommands; argparse itself exits 2 on usage errors."""
+    parser = argparse.ArgumentParser(
+        prog="busfactor",
+        description="Find single-person knowledge dependencies in a git repository.",
+    )
+    parser.add_argument("--version", action="version", version=f"busfactor {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    scan = commands.add_parser("scan", help="analyse a repository and print a report")
+    _scan_options(scan)
+    scan.add_argument(
+        "--format", choices=["text", "json", "markdown"], default="text", help="report format"
+    )
+    scan.set_defaults(run=_run_scan)
+    graph = commands.add_parser("graph", help="export the ownership graph")
+    _scan_options(graph)
+    graph.add_argument("--format", choices=["graphml", "json"], default="json")
+    graph.set_defaults(run=_run_graph)
+    return parser
+
+
+def _overrides(args: argparse.Namespace) -> dict[str, object]:
+    return {
+        "rev": args.rev,
+        "since": args.since,
+        "history": args.history,
+        "scope": args.scope,
+        "default_excludes": args.default_excludes,
+    }
+
+
+def _report(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from busfactor.pipeline import scan
+
+    progress = diagnostics.ProgressLine()
+    try:
+        report = scan(
+            args.path, config_file=args.config, overrides=_overrides(args), on_progress=progress
+        )
+    finally:
+        progress.clear()
+    for warning in report.meta["warnings"]:
+        diagnostics.warning(warning)
+    return report
+
+
+def _run_scan(args: argparse.Namespace) -> int:
+    from busfactor.cli.output import write_report
+    from busfactor.formats.json import render_json
+    from busfactor.formats.markdown import render_markdown
+    from busfactor.formats.text import render_text
+
+    report = _report(args)
+    renderers = {"json": render_json, "markdown": render_markdown, "text": render_text}
+    write_report(renderers[args.format](report), args.output)
+    return ExitCode.OK
+
+
+def _run_graph(args: argparse.Namespace) -> int:
+    from busfactor.cli.output import write_report
+    from busfactor.formats.graph_export import render_graphml, render_node_link
+
+    report = _report(args)
+    render = render_graphml if args.format == "graphml" else render_node_link
+    write_report(render(report.graph), args.output)
+    return ExitCode.OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parse arguments, run one command, turn known errors into one line and exit code 2."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return ExitCode.ERROR
+    try:
+        code: int = args.run(args)
+        return code
+    except BusfactorError as error:
+        diagnostics.error(error.message, error.hint)
+        return error.exit_code
+    except KeyboardInterrupt:
+        diagnostics.error("interrupted")
+        return ExitCode.INTERRUPTED
+    except BrokenPipeError:
+        return ExitCode.OK
+
+
+def run() -> None:
+    """Console-script entry point."""
+    sys.exit(main())

@@ -1,0 +1,45 @@
+"""The only stderr writer: one-line errors and warnings, progress only on a terminal."""
+
+from __future__ import annotations
+
+import sys
+
+from busfactor.core.model import Progress
+from busfactor.formats.text_safety import printable
+
+
+def error(message: str, hint: str | None = None) -> None:
+    """`busfactor: error: …` (and an optional hint line)."""
+    sys.stderr.write(f"busfactor: error: {printable(message)}\n")
+    if hint:
+        sys.stderr.write(f"busfactor: hint: {printable(hint)}\n")
+
+
+def warning(message: str) -> None:
+    """`busfactor: warning: …`."""
+    sys.stderr.write(f"busfactor: warning: {printable(message)}\n")
+
+
+class ProgressLine:
+    """A single self-overwriting status line, shown only when stderr is a terminal."""
+
+    def __init__(self) -> None:
+        self.enabled = sys.stderr.isatty()
+        self._shown = False
+
+    def __call__(self, progress: Progress) -> None:
+        if not self.enabled:
+            return
+        done = (
+            f" {progress.done:,} commits" if progress.stage == "history" and progress.done else ""
+        )
+        sys.stderr.write(f"\r\x1b[Kbusfactor: {progress.stage}{done}")
+        sys.stderr.flush()
+        self._shown = True
+
+    def clear(self) -> None:
+        """Remove the line before the report or an error is printed."""
+        if self._shown:
+            sys.stderr.write("\r\x1b[K")
+            sys.stderr.flush()
+            self._shown = False

@@ -1,0 +1,109 @@
+"""Degree-of-Authorship (Fritz et al.; Avelino et al.): who is an author of each file.
+
+DOA = 3.293 + 1.098·FA + 0.164·DL - 0.321·ln(1 + AC); an author has DOA / max DOA above the
+normalised threshold and either DOA at least the absolute threshold or first authorship.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from busfactor.core.model import FileHistory
+from busfactor.core.settings import Thresholds
+
+BASE, FA_WEIGHT, DL_WEIGHT, AC_WEIGHT = 3.293, 1.098, 0.164, 0.321
+
+
+def doa(first_author: int, deliveries: int, acceptances: int) -> float:
+    """The Degree-of-Authorship of one person for one file."""
+    return (
+        BASE
+        + FA_WEIGHT * first_author
+        + DL_WEIGHT * deliveries
+        - AC_WEIGHT * math.log1p(acceptances)
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Contribution:
+    """One person's standing on one file."""
+
+    first_author: int
+    deliveries: int
+    acceptances: int
+    doa: float
+    doa_normalized: float
+    author: bool
+
+
+@dataclass(frozen=True, slots=True)
+class FileAuthorship:
+    """A file's counted commits and every contributor's DOA; `authors` best first."""
+
+    path: str
+    commits: int
+    contributions: dict[str, Contribution]
+    authors: tuple[str, ...]
+
+
+def person_counts(
+    history: FileHistory, person_of: Sequence[str | None]
+) -> tuple[int, dict[str, int], set[str], dict[str, int]]:
+    """Fold raw identities into people, dropping bots: commits, deliveries, adders, first times."""
+    commits = 0
+    deliveries: dict[str, int] = {}
+    for raw, count in history.touches.items():
+        if person_of[raw] is not None:
+            commits += count
+    for raw, count in history.deliveries.items():
+        person = person_of[raw]
+        if person is not None:
+            deliveries[person] = deliveries.get(person, 0) + count
+    adders = {p for raw in history.adders if (p := person_of[raw]) is not None}
+    first: dict[str, int] = {}
+    for raw, when in history.first_time.items():
+        person = person_of[raw]
+        if person is not None and (person not in first or when < first[person]):
+            first[person] = when
+    return commits, deliveries, adders, first
+
+
+def file_authorship(
+    path: str, history: FileHistory, person_of: Sequence[str | None], thresholds: Thresholds
+) -> FileAuthorship:
+    """Apply the DOA model to one file's counted history."""
+    commits, deliveries, adders, first = person_counts(history, person_of)
+    if not adders and first:
+        oldest = min(first.values())
+        adders = {min(p for p, when in first.items() if when == oldest)}
+    total = sum(deliveries.values())
+    people = sorted(adders | set(deliveries))
+    scores = {
+        p: doa(int(p in adders), deliveries.get(p, 0), total - deliveries.get(p, 0)) for p in people
+    }
+    best = max(scores.values(), default=0.0)
+    contributions: dict[str, Contribution] = {}
+    for person in people:
+        score = scores[person]
+        normalized = score / best if best > 0 else 0.0
+        fa = int(person in adders)
+        is_author = normalized > thresholds.doa_normalized and (
+            score >= thresholds.doa_absolute or fa == 1
+        )
+        contributions[person] = Contribution(
+            fa,
+            deliveries.get(person, 0),
+            total - deliveries.get(person, 0),
+            score,
+            normalized,
+            is_author,
+        )
+    authors = tuple(
+        sorted(
+            (p for p, c in contributions.items() if c.author),
+            key=lambda p: (-contributions[p].doa, p),
+        )
+    )
+    return FileAuthorship(path, commits, contributions, authors)

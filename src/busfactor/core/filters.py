@@ -1,0 +1,391 @@
+"""Which files at the analysed revision are left out of the analysis, and why.
+
+Pure rules (conventions.md section 5): `.gitattributes` overrides as github-linguist reads them,
+then path and content heuristics for vendored, generated, lock, minified and binary files.
+Content rules look only at a blob's head, and `needs_content` names the few files whose head
+can change the verdict, so huge repositories never read every blob.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+VENDORED = "linguist-vendored"
+GENERATED = "linguist-generated"
+DOCUMENTATION = "linguist-documentation"
+BINARY = "binary"
+KNOWN_ATTRIBUTES = frozenset({VENDORED, GENERATED, DOCUMENTATION, BINARY})
+
+EXCLUDED_BY_CONFIG = "excluded by config"
+REASONS = frozenset(
+    {EXCLUDED_BY_CONFIG, "vendored", "generated", "lock file", "minified", "binary", "not code"}
+)
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_BLANK = " \t\r\n"
+_ATTR_NAME = re.compile(r"[A-Za-z0-9_.][-A-Za-z0-9_.]*")
+_QUOTED = re.compile(r'"((?:[^"\\]|\\(?:[abfnrtv\\"]|[0-3][0-7]{2}))*)"')  # git's C quoting
+_POSIX_CLASSES = dict(  # git's [:class:] names, as regex set contents
+    item.split("=", 1)
+    for item in _words(
+        r"""alnum=a-zA-Z0-9 alpha=a-zA-Z blank=\x20\t cntrl=\x00-\x1f\x7f digit=0-9
+    graph=\x21-\x7e lower=a-z print=\x20-\x7e punct=\x21-\x2f\x3a-\x40\x5b-\x60\x7b-\x7e
+    space=\t-\r\x20 upper=A-Z xdigit=0-9a-fA-F"""
+    )
+)
+
+_GLOB_TOKEN = re.compile(  # as git's wildmatch.c, with WM_PATHNAME
+    r"(?P<globstar>(?:^|(?<=/))\*\*+(?:/|\Z))|(?P<star>\*+)|(?P<any>\?)"
+    r"|\[(?P<neg>[!^]?+)(?P<body>\]?+(?:\[:[^\]]*:\]|\\.|[^\]\\])*+)\]"
+    r"|\\(?P<esc>.)|(?P<bad>[\[\\])|(?P<lit>.)",
+    re.DOTALL,
+)
+_BRACKET_ITEM = re.compile(
+    r"\[:(?P<posix>[^\]]*):\]|(?P<low>\\.|[^\\])-(?P<high>\\.|[^\\])|\\.|.", re.DOTALL
+)
+_VENDORED_DIR = re.compile(
+    r"(?:^|/)(?:node_modules|[Bb]ower_components|[Vv]endors?|(?:3rd|[Tt]hird)[-_]?[Pp]arty"
+    r"|\.yarn/releases|Godeps/_workspace)/"
+)
+_LOCK_FILES = _words(
+    """package-lock.json npm-shrinkwrap.json pnpm-lock.yaml yarn.lock bun.lock bun.lockb poetry.lock
+    pdm.lock uv.lock Pipfile.lock Cargo.lock composer.lock Gemfile.lock go.sum mix.lock flake.lock
+    Package.resolved .terraform.lock.hcl packages.lock.json"""
+)
+_MINIFIED_SUFFIXES = (".min.js", ".min.css", ".min.mjs", "-min.js", ".map")
+_MINIFIABLE = frozenset({"js", "mjs", "cjs", "css"})
+_SOURCE_MAP = re.compile(r"^\s*(?://|/\*)\s*[#@]\s*source(?:Mapping)?URL\s*=")
+_COMMENT_START = re.compile(r"\s*(?://|/\*|\*|#|--|;|%|<!--|\{-|\(\*|')")
+_GO_GENERATED = re.compile(r"Code generated .*DO NOT EDIT")
+_FB_GENERATED = re.compile(r"(?<![\w@])@generated\b")
+
+_BINARY_EXTENSIONS = _words(
+    """png jpg jpeg gif ico icns webp bmp tif tiff psd heic avif pdf zip gz tgz bz2 xz zst 7z rar
+    jar war ear aar apk class so dll dylib exe o a lib obj pyc pyo pyd whl egg wasm woff woff2 ttf
+    otf eot mp3 mp4 m4a mov avi mkv webm wav ogg flac sqlite sqlite3 lockb doc docx xls xlsx ppt
+    pptx odt ods odp dmg iso deb rpm msi npy npz parquet"""
+)
+_CODE_EXTENSIONS = _words(
+    """py pyi pyx js mjs cjs ts tsx jsx mts cts java kt kts scala sbt go rs c h cc cpp cxx hpp hh
+    hxx cs fs fsx fsi rb rake php pl pm swift m mm r jl lua sh bash zsh fish ps1 psm1 bat cmd sql
+    hs ml mli ex exs erl hrl clj cljs cljc dart vue svelte groovy gradle tf proto zig nim elm cr d
+    f90 f95 f03 f for pas vb asm s cmake mk coffee el lisp scm rkt sol cu cuh"""
+)
+_CODE_NAMES = _words(
+    "makefile gnumakefile dockerfile containerfile cmakelists.txt rakefile jenkinsfile"
+)
+_TEXT_EXTENSIONS = _words(
+    """md markdown mdx rst txt adoc org tex json jsonc json5 jsonl ipynb yaml yml toml xml xsd xsl
+    html htm xhtml css scss sass less csv tsv cfg ini conf properties env svg lock sum mod resolved
+    log diff patch po pot graphql gql hcl tfvars bzl bazel nix j2 jinja tmpl tpl mustache hbs ejs
+    erb in pem sln csproj vcxproj props iml pbxproj storyboard xib xaml resx gemspec dot puml"""
+)
+_TEXT_NAMES = _words(
+    """readme license licence copying notice authors contributors changelog changes codeowners
+    owners gemfile procfile brewfile pipfile podfile vagrantfile .gitignore .gitattributes
+    .gitmodules .gitkeep .mailmap .git-blame-ignore-revs .editorconfig .dockerignore .npmignore
+    .npmrc .nvmrc .prettierrc .eslintrc .babelrc .env .flake8 .pylintrc .coveragerc .bazelrc"""
+)
+
+
+@dataclass(frozen=True, slots=True)
+class AttributeRule:
+    """One line of a `.gitattributes` file, reduced to the attributes busfactor reads."""
+
+    base: str
+    """Directory of the `.gitattributes` file, "" for the root, no trailing slash."""
+    pattern: str
+    attributes: dict[str, bool | None]
+    """True = set, False = unset or `=false`, None = unspecified (`!attr`)."""
+
+
+@dataclass(frozen=True, slots=True)
+class FileFacts:
+    """What the adapter knows about one file at the revision."""
+
+    path: str
+    head: bytes | None
+    """First bytes of the blob; None when not read (content rules then keep the file)."""
+
+
+def parse_gitattributes(text: str, base: str) -> list[AttributeRule]:
+    """Rules of one `.gitattributes` file, in file order, as gitattributes(5) reads them."""
+    base = base.strip("/")
+    rules = (_parse_line(line, base) for line in text.split("\n"))
+    return [rule for rule in rules if rule is not None]
+
+
+def _parse_line(line: str, base: str) -> AttributeRule | None:
+    """One rule, or None for blanks, comments, macros, negative patterns and invalid lines."""
+    line = line.strip(_BLANK)
+    if not line or line.startswith("#"):
+        return None
+    quoted = _unquote(line) if line.startswith('"') else None
+    if quoted is None:  # git falls back to the raw text when the quoting is broken
+        end = next((i for i, c in enumerate(line) if c in _BLANK), len(line))
+        quoted = line[:end], line[end:]
+    pattern, rest = quoted
+    if pattern.startswith(("[attr]", "!")):  # macro definitions; negation is refused by git
+        return None
+    attributes = _parse_attributes(rest)
+    if not attributes:
+        return None
+    return AttributeRule(base, pattern, attributes)
+
+
+def _unquote(line: str) -> tuple[str, str] | None:
+    """A C-quoted pattern and the text after it, or None when the quoting is malformed."""
+    match = _QUOTED.match(line)
+    if match is None:
+        return None
+    raw = match[1].encode("utf-8", "surrogatepass").decode("unicode_escape").encode("latin-1")
+    return raw.decode("utf-8", "replace"), line[match.end() :]
+
+
+def _parse_attributes(rest: str) -> dict[str, bool | None] | None:
+    """The known attributes of a line; None when git would reject the whole line."""
+    found: dict[str, bool | None] = {}
+    for token in rest.split():
+        value: bool | None
+        if token[0] in "-!":
+            name, value = token[1:].partition("=")[0], (False if token[0] == "-" else None)
+        else:
+            name, equals, raw = token.partition("=")
+            value = not equals or raw != "false"
+        if not _ATTR_NAME.fullmatch(name) or name.startswith("builtin_"):
+            return None
+        if name in KNOWN_ATTRIBUTES:
+            found[name] = value
+    return found
+
+
+def attribute_value(path: str, rules: Sequence[AttributeRule], name: str) -> bool | None:
+    """The value git gives `name` on `path`: the last matching rule that mentions it wins."""
+    for rule in reversed(rules):
+        if name in rule.attributes and _rule_matches(rule, path):
+            return rule.attributes[name]
+    return None
+
+
+def _rule_matches(rule: AttributeRule, path: str) -> bool:
+    """Whether the rule's pattern, relative to its file's directory, matches the file."""
+    if rule.base:
+        prefix = rule.base + "/"
+        if not path.startswith(prefix):
+            return False
+        path = path[len(prefix) :]
+    return wildmatch(rule.pattern, path)
+
+
+def wildmatch(pattern: str, path: str) -> bool:
+    """gitignore-style glob on a file path (attributes, user excludes, component globs).
+
+    A pattern without "/" matches the basename at any depth; otherwise it is anchored to the
+    whole path (a leading "/" only anchors). A trailing "/" names a directory, so it never
+    matches a file: write "dir/**" for everything below a directory.
+    """
+    if not pattern or pattern.endswith("/"):
+        return False
+    if pattern.startswith("/"):
+        pattern = pattern[1:]
+    elif "/" not in pattern:
+        path = path.rpartition("/")[2]
+    regex = _compile(pattern)
+    return regex is not None and regex.fullmatch(path) is not None
+
+
+@lru_cache(maxsize=4096)
+def _compile(pattern: str) -> re.Pattern[str] | None:
+    """The pattern as a regex; None when git would reject it (it then matches nothing)."""
+    out: list[str] = []
+    for token in _GLOB_TOKEN.finditer(pattern):
+        kind, text = token.lastgroup, token.group()
+        if kind == "bad":
+            return None
+        if kind == "globstar":
+            out.append("(?:.*/)?" if text.endswith("/") else ".*")
+        elif kind in ("star", "any"):
+            out.append("[^/]*" if kind == "star" else "[^/]")
+        elif kind == "body":
+            bracket = _bracket(token["neg"], token["body"])
+            if bracket is None:
+                return None
+            out.append(bracket)
+        else:
+            out.append(re.escape(text[-1]))
+    return re.compile("".join(out), re.DOTALL)
+
+
+def _bracket(negation: str, body: str) -> str | None:
+    """Regex for a bracket expression, which never matches "/"; None for an unknown [:class:]."""
+    items: list[str] = []
+    for item in _BRACKET_ITEM.finditer(body):
+        posix, low, high = item["posix"], item["low"], item["high"]
+        if posix is not None:
+            if posix not in _POSIX_CLASSES:
+                return None
+            items.append(_POSIX_CLASSES[posix])
+        elif low is not None and high is not None:
+            if low[-1] <= high[-1]:
+                items.append(f"{re.escape(low[-1])}-{re.escape(high[-1])}")
+        else:
+            items.append(re.escape(item.group()[-1]))
+    body = "".join(items)
+    if negation:
+        return f"[^/{body}]"
+    return f"(?!/)[{body}]" if body else "(?!)"
+
+
+def _basename(path: str) -> str:
+    return path.rpartition("/")[2]
+
+
+def _extension(path: str) -> str:
+    """Lower-case extension of the basename; "" for none (dotfiles such as .gitignore have none)."""
+    stem = _basename(path).lstrip(".")
+    return stem.rpartition(".")[2].lower() if "." in stem else ""
+
+
+def vendored_path(path: str) -> bool:
+    """Whether the file sits in a third-party directory (linguist vendor.yml) at any depth."""
+    return _VENDORED_DIR.search(path) is not None
+
+
+def lock_file(path: str) -> bool:
+    """Whether the basename is a package manager's lock file: written by tools, not people."""
+    return _basename(path) in _LOCK_FILES
+
+
+def minified_name(path: str) -> bool:
+    """Whether the name says minified bundle or source map."""
+    return _basename(path).lower().endswith(_MINIFIED_SUFFIXES)
+
+
+def minified_content(path: str, head: bytes) -> bool:
+    """Whether a .js/.css head looks minified: long lines or a trailing source-map comment."""
+    if _extension(path) not in _MINIFIABLE or not head:
+        return False
+    text = head.decode("utf-8", "replace")
+    lines = text.split("\n")
+    if sum(len(line) for line in lines) / len(lines) > 110:
+        return True
+    return any(_SOURCE_MAP.match(line) for line in text.rstrip().split("\n")[-2:])
+
+
+def generated_content(head: bytes) -> bool:
+    """Whether a header comment in the first 40 lines says a tool wrote the file."""
+    for line in head.decode("utf-8", "replace").split("\n")[:40]:
+        if _COMMENT_START.match(line) and (
+            _GO_GENERATED.search(line) or "DO NOT EDIT!" in line or _FB_GENERATED.search(line)
+        ):
+            return True
+    return False
+
+
+def binary_content(head: bytes) -> bool:
+    """git's own test: a NUL byte in the first 8000 bytes."""
+    return b"\0" in head[:8000]
+
+
+def binary_extension(path: str) -> bool | None:
+    """True for well-known binary formats, False for well-known text, None when content decides."""
+    extension = _extension(path)
+    if extension in _BINARY_EXTENSIONS:
+        return True
+    if extension in _TEXT_EXTENSIONS or code_file(path):
+        return False
+    return False if _basename(path).lower() in _TEXT_NAMES else None
+
+
+def code_file(path: str) -> bool:
+    """Whether the file is written in a programming language (by extension or well-known name)."""
+    name = _basename(path).lower()
+    return (
+        _extension(path) in _CODE_EXTENSIONS
+        or name in _CODE_NAMES
+        or name.startswith("dockerfile.")
+        or name.endswith(".dockerfile")
+    )
+
+
+def _header_checked(path: str) -> bool:
+    """Files whose head is searched for a generated-code header: code, or unknown types."""
+    return code_file(path) or binary_extension(path) is None
+
+
+def needs_content(path: str, rules: Sequence[AttributeRule] = ()) -> bool:
+    """Whether `classify` could decide differently once it sees the blob's head.
+
+    False for files a path rule already excludes and for known binary or text types; True for
+    unknown types (binary check), .js/.mjs/.cjs/.css (minified check) and code files
+    (generated-header check). Pass the attribute rules so overridden files are judged too.
+    """
+    vendored = attribute_value(path, rules, VENDORED)
+    generated = attribute_value(path, rules, GENERATED)
+    if True in (vendored, generated) or (vendored is None and vendored_path(path)):
+        return False
+    if generated is None:
+        if lock_file(path) or minified_name(path):
+            return False
+        if _extension(path) in _MINIFIABLE or _header_checked(path):
+            return True
+    return attribute_value(path, rules, BINARY) is None and binary_extension(path) is None
+
+
+def classify(
+    files: Sequence[FileFacts],
+    rules: Sequence[AttributeRule],
+    *,
+    default_excludes: bool,
+    scope: str,
+    exclude: Sequence[str],
+) -> dict[str, str]:
+    """Path -> reason for every excluded file; included files are absent."""
+    if scope not in ("all", "code"):
+        raise ValueError(f"unknown scope {scope!r}: expected 'all' or 'code'")
+    by_name = {name: [r for r in rules if name in r.attributes] for name in KNOWN_ATTRIBUTES}
+    excluded: dict[str, str] = {}
+    for facts in files:
+        reason: str | None = None
+        if any(wildmatch(glob, facts.path) for glob in exclude):
+            reason = EXCLUDED_BY_CONFIG
+        elif default_excludes:
+            reason = _default_reason(facts, by_name)
+        if reason is None and scope == "code" and not code_file(facts.path):
+            reason = "not code"
+        if reason is not None:
+            excluded[facts.path] = reason
+    return excluded
+
+
+def _default_reason(facts: FileFacts, by_name: dict[str, list[AttributeRule]]) -> str | None:
+    """The default exclusion of one file; explicit attributes beat the heuristics they cover."""
+    path, head = facts.path, facts.head
+    vendored = attribute_value(path, by_name[VENDORED], VENDORED)
+    generated = attribute_value(path, by_name[GENERATED], GENERATED)
+    if vendored is True:
+        return "vendored"
+    if generated is True:
+        return "generated"
+    if vendored is None and vendored_path(path):
+        return "vendored"
+    if generated is None:
+        if lock_file(path):
+            return "lock file"
+        if minified_name(path) or (head is not None and minified_content(path, head)):
+            return "minified"
+        if head is not None and _header_checked(path) and generated_content(head):
+            return "generated"
+    binary = attribute_value(path, by_name[BINARY], BINARY)
+    if binary is None:
+        binary = binary_extension(path)
+    if binary is None:
+        binary = head is not None and binary_content(head)
+    return "binary" if binary else None

@@ -1,0 +1,121 @@
+"""The ownership graph: the one model every report and the TUI read.
+
+Nodes are typed by their `kind` attribute (person, file, component; later decision, runbook,
+team) and named `kind:key`. Edges: person -> file (`authorship`: doa, deliveries,
+first_author, ...) and component -> file (`contains`). Repository-wide figures live in
+`graph.graph`.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import networkx as nx
+
+from busfactor.core.authorship import FileAuthorship
+from busfactor.core.identity import Identities
+from busfactor.core.truckfactor import TruckFactor, truck_factor
+
+PERSON, FILE, COMPONENT = "person", "file", "component"
+
+
+def node_id(kind: str, key: str) -> str:
+    """The graph's name for a node."""
+    return f"{kind}:{key}"
+
+
+def iso(timestamp: int) -> str:
+    """Seconds since the epoch as ISO 8601 in UTC."""
+    return datetime.fromtimestamp(timestamp, UTC).isoformat().replace("+00:00", "Z")
+
+
+def add_people(
+    graph: nx.DiGraph, identities: Identities, revision_time: int, activity_days: int
+) -> None:
+    """Person nodes with their activity; `active` is relative to the revision's date."""
+    horizon = revision_time - activity_days * 86400
+    for person in identities.people.values():
+        graph.add_node(
+            node_id(PERSON, person.id),
+            kind=PERSON,
+            id=person.id,
+            name=person.name,
+            email=person.email,
+            aliases=list(person.aliases),
+            commits=person.commits,
+            first_commit=person.first_commit,
+            last_commit=person.last_commit,
+            active=person.commits > 0 and person.last_commit >= horizon,
+            files_authored=0,
+        )
+
+
+def add_files(graph: nx.DiGraph, files: list[FileAuthorship]) -> None:
+    """File nodes and authorship edges (every contributor, `author` marks DOA authors)."""
+    for record in files:
+        file_node = node_id(FILE, record.path)
+        graph.add_node(
+            file_node,
+            kind=FILE,
+            path=record.path,
+            commits=record.commits,
+            authors=list(record.authors),
+        )
+        for person, share in record.contributions.items():
+            person_node = node_id(PERSON, person)
+            graph.add_edge(
+                person_node,
+                file_node,
+                kind="authorship",
+                doa=share.doa,
+                doa_normalized=share.doa_normalized,
+                deliveries=share.deliveries,
+                acceptances=share.acceptances,
+                first_author=bool(share.first_author),
+                author=share.author,
+            )
+        for person in record.authors:
+            graph.nodes[node_id(PERSON, person)]["files_authored"] += 1
+
+
+def tf_attributes(result: TruckFactor) -> dict[str, Any]:
+    """A truck factor as node or graph attributes."""
+    return {"value": result.value, "authors": list(result.removed), "coverage": result.coverage}
+
+
+def add_components(
+    graph: nx.DiGraph,
+    members: dict[str, list[str]],
+    authors_of: dict[str, tuple[str, ...]],
+    commits_of: dict[str, int],
+    coverage: float,
+) -> None:
+    """Component nodes with their own bus factor, authors and knowledge already lost."""
+    for name, paths in members.items():
+        if not paths:
+            continue
+        component = node_id(COMPONENT, name)
+        result = truck_factor(paths, authors_of, commits_of, coverage)
+        counts: dict[str, int] = {}
+        lost = 0
+        for path in paths:
+            graph.add_edge(component, node_id(FILE, path), kind="contains")
+            file_authors = authors_of.get(path, ())
+            for person in file_authors:
+                counts[person] = counts.get(person, 0) + 1
+            if file_authors and not any(
+                graph.nodes[node_id(PERSON, p)]["active"] for p in file_authors
+            ):
+                lost += 1
+        graph.add_node(
+            component,
+            kind=COMPONENT,
+            name=name,
+            files=len(paths),
+            bus_factor=result.value,
+            bus_factor_authors=list(result.removed),
+            coverage=result.coverage,
+            authors=sorted(counts, key=lambda p: (-counts[p], p)),
+            files_lost=lost,
+        )

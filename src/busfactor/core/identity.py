@@ -1,0 +1,177 @@
+"""From raw (email, name) pairs to people: email keys, name merging, config aliases, bots.
+
+Union-find over identities sharing an email key or (unless disabled) a normalised name.
+A person's id is the lower-cased email they used most (ties: alphabetical), so it is stable
+and readable; every other email and name they used is kept as an alias.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from busfactor.core.model import IdentityActivity, RawIdentity
+from busfactor.core.settings import IdentitySettings
+
+_NOREPLY = re.compile(r"^(?:\d+\+)?([^@]+)@users\.noreply\.github\.com$")
+
+
+def email_key(email: str) -> str:
+    """Trimmed, lower-cased email; GitHub noreply addresses become one key per login."""
+    key = email.strip().lower()
+    match = _NOREPLY.match(key)
+    if match:
+        return f"github:{match.group(1)}"
+    return key
+
+
+def name_key(name: str) -> str:
+    """Accents stripped, case-folded, white space collapsed."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    stripped = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(stripped.casefold().split())
+
+
+def is_bot(identity: RawIdentity, extra: Sequence[str] = ()) -> bool:
+    """A `[bot]` name or email, or a name or email listed in the configuration."""
+    name = identity.name.strip().lower()
+    email = identity.email.strip().lower()
+    if name.endswith("[bot]") or "[bot]@" in email:
+        return True
+    listed = {item.strip().lower() for item in extra}
+    return name in listed or email in listed
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """One human after identity merging, with their activity in the history read."""
+
+    id: str
+    name: str
+    email: str
+    aliases: tuple[str, ...]
+    commits: int
+    first_commit: int
+    last_commit: int
+
+
+@dataclass(frozen=True, slots=True)
+class Bot:
+    """An automated committer, left out of every analysis."""
+
+    name: str
+    email: str
+    commits: int
+
+
+@dataclass(frozen=True, slots=True)
+class Identities:
+    """The outcome of merging: each raw identity's person id (None for bots)."""
+
+    person_of: tuple[str | None, ...]
+    people: dict[str, Person]
+    bots: tuple[Bot, ...]
+
+
+class _UnionFind:
+    def __init__(self, size: int) -> None:
+        self.parent = list(range(size))
+
+    def find(self, item: int) -> int:
+        while self.parent[item] != item:
+            self.parent[item] = self.parent[self.parent[item]]
+            item = self.parent[item]
+        return item
+
+    def union(self, left: int, right: int) -> None:
+        left, right = self.find(left), self.find(right)
+        if left != right:
+            self.parent[max(left, right)] = min(left, right)
+
+
+def merge_identities(
+    raw: Sequence[RawIdentity],
+    activity: Sequence[IdentityActivity],
+    settings: IdentitySettings,
+) -> Identities:
+    """Group raw identities into people; bots are split off first."""
+    humans = [i for i, ident in enumerate(raw) if not is_bot(ident, settings.bots)]
+    groups = _UnionFind(len(raw))
+    first_seen: dict[str, int] = {}
+
+    def join(key: str, index: int) -> None:
+        seen = first_seen.setdefault(key, index)
+        if seen != index:
+            groups.union(seen, index)
+
+    for index in humans:
+        ident = raw[index]
+        key = email_key(ident.email)
+        join("e:" + (key or "name:" + name_key(ident.name)), index)
+        if settings.merge_by_name and name_key(ident.name):
+            join("n:" + name_key(ident.name), index)
+    for group in settings.aliases:
+        wanted = {item.strip().lower() for item in group}
+        members = [
+            i
+            for i in humans
+            if raw[i].email.strip().lower() in wanted or raw[i].name.strip().lower() in wanted
+        ]
+        for member in members[1:]:
+            groups.union(members[0], member)
+
+    members_of: dict[int, list[int]] = {}
+    for index in humans:
+        members_of.setdefault(groups.find(index), []).append(index)
+    person_of: list[str | None] = [None] * len(raw)
+    people: dict[str, Person] = {}
+    for members in members_of.values():
+        person = _person(raw, activity, members)
+        people[person.id] = person
+        for index in members:
+            person_of[index] = person.id
+    return Identities(tuple(person_of), people, _bots(raw, activity, settings))
+
+
+def _most_used(values: dict[str, int]) -> str:
+    return min(values, key=lambda value: (-values[value], value))
+
+
+def _person(
+    raw: Sequence[RawIdentity], activity: Sequence[IdentityActivity], members: list[int]
+) -> Person:
+    emails: dict[str, int] = {}
+    names: dict[str, int] = {}
+    active = [activity[i] for i in members if activity[i].commits]
+    for index in members:
+        email = raw[index].email.strip().lower()
+        emails[email] = emails.get(email, 0) + activity[index].commits
+        names[raw[index].name] = names.get(raw[index].name, 0) + activity[index].commits
+    email = _most_used(emails)
+    name = _most_used(names)
+    aliases = sorted((set(emails) - {email}) | (set(names) - {name}))
+    return Person(
+        id=email or name_key(name),
+        name=name,
+        email=email,
+        aliases=tuple(aliases),
+        commits=sum(item.commits for item in active),
+        first_commit=min((item.first for item in active), default=0),
+        last_commit=max((item.last for item in active), default=0),
+    )
+
+
+def _bots(
+    raw: Sequence[RawIdentity], activity: Sequence[IdentityActivity], settings: IdentitySettings
+) -> tuple[Bot, ...]:
+    merged: dict[str, Bot] = {}
+    for index, ident in enumerate(raw):
+        if not is_bot(ident, settings.bots):
+            continue
+        key = email_key(ident.email) or ident.name
+        known = merged.get(key)
+        commits = activity[index].commits + (known.commits if known else 0)
+        merged[key] = Bot(ident.name, ident.email.strip().lower(), commits)
+    return tuple(sorted(merged.values(), key=lambda bot: (-bot.commits, bot.email, bot.name)))

@@ -1,0 +1,89 @@
+"""Plain data that crosses layers: what the miner read, and the people it found.
+
+Paths and identities stay `bytes` while history streams (no decoding per event); they become
+`str` once, when a `MiningResult` is built.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+
+class Change(NamedTuple):
+    """One `--name-status` entry: status letter, path, and the old path of a rename or copy."""
+
+    status: int
+    """First byte of the status token (ord('A'), ord('M'), ord('R'), ...)."""
+    path: bytes
+    old: bytes | None
+
+
+class CommitRecord(NamedTuple):
+    """One commit of the main `git log` stream."""
+
+    sha: bytes
+    parents: tuple[bytes, ...]
+    email: bytes
+    name: bytes
+    time: int
+    changes: list[Change]
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """How far a scan is; `total` is None while unknown."""
+
+    stage: str
+    done: int = 0
+    total: int | None = None
+
+
+@dataclass(slots=True)
+class FileHistory:
+    """What the counted commits of one file say about each raw identity (by index)."""
+
+    touches: dict[int, int] = field(default_factory=dict)
+    """Counted commits per identity: adds, modifications, renames and deletes alike."""
+    deliveries: dict[int, int] = field(default_factory=dict)
+    """Commits per identity that modified the file or renamed something into it."""
+    adders: set[int] = field(default_factory=set)
+    """Identities that added the path (creation or a re-add after a delete)."""
+    first_time: dict[int, int] = field(default_factory=dict)
+    """Oldest non-delete counted commit per identity (the adder when the history has no add)."""
+
+
+@dataclass(frozen=True, slots=True)
+class RawIdentity:
+    """A mailmapped (email, name) pair as git printed it."""
+
+    email: str
+    name: str
+
+
+@dataclass(slots=True)
+class IdentityActivity:
+    """Non-merge commits of one raw identity in the history read."""
+
+    commits: int = 0
+    first: int = 0
+    last: int = 0
+
+
+@dataclass(slots=True)
+class MiningResult:
+    """Everything read from history, before identities are merged and files filtered."""
+
+    revision: str
+    revision_time: int
+    commits_read: int
+    paths: list[str]
+    files: list[FileHistory]
+    identities: list[RawIdentity]
+    activity: list[IdentityActivity]
+    shallow: bool = False
+    warnings: list[str] = field(default_factory=list)
+
+
+ProgressCallback = Callable[[Progress], None]

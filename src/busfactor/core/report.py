@@ -1,0 +1,131 @@
+"""A read-only view of the ownership graph in the shape of the `busfactor.scan/1` contract.
+
+Formats render this view; none of them walks history or recomputes authorship, so JSON,
+Markdown, text and the TUI always agree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import networkx as nx
+
+from busfactor.core.graph import COMPONENT, FILE, PERSON, iso, node_id
+
+
+def _round(value: float) -> float:
+    return round(value, 4)
+
+
+@dataclass(frozen=True, slots=True)
+class ScanReport:
+    """The scan's results, read from the graph."""
+
+    graph: nx.DiGraph
+
+    def _nodes(self, kind: str) -> list[dict[str, Any]]:
+        return [data for _, data in self.graph.nodes(data=True) if data.get("kind") == kind]
+
+    @property
+    def meta(self) -> dict[str, Any]:
+        """Repository-wide figures."""
+        return dict(self.graph.graph)
+
+    def people(self) -> list[dict[str, Any]]:
+        """People, most files authored first, then most commits, then id."""
+        people = self._nodes(PERSON)
+        return sorted(people, key=lambda p: (-p["files_authored"], -p["commits"], p["id"]))
+
+    def person(self, person_id: str) -> dict[str, Any]:
+        """One person's node attributes."""
+        data: dict[str, Any] = self.graph.nodes[node_id(PERSON, person_id)]
+        return data
+
+    def components(self) -> list[dict[str, Any]]:
+        """Components, lowest bus factor first, then most files, then name."""
+        nodes = self._nodes(COMPONENT)
+        return sorted(nodes, key=lambda c: (c["bus_factor"], -c["files"], c["name"]))
+
+    def files(self) -> list[dict[str, Any]]:
+        """Analysed files in path order."""
+        return sorted(self._nodes(FILE), key=lambda f: f["path"])
+
+    def doa_of(self, path: str) -> dict[str, float]:
+        """Every contributor's DOA on one file."""
+        file_node = node_id(FILE, path)
+        return {
+            self.graph.nodes[person]["id"]: data["doa"]
+            for person, _, data in self.graph.in_edges(file_node, data=True)
+            if data.get("kind") == "authorship"
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        """The documented JSON contract (docs/json-contract.md)."""
+        meta = self.meta
+        tf = meta["truck_factor"]
+        return {
+            "schema": meta["schema"],
+            "repository": {
+                "path": meta["repository"],
+                "revision": meta["revision"],
+                "commits": meta["commits"],
+                "files": meta["files"],
+                "excluded": meta["excluded"],
+                "shallow": meta["shallow"],
+            },
+            "model": {
+                "history": meta["history"],
+                "authorship": "doa",
+                "truck_factor": "greedy",
+                "scope": meta["scope"],
+                "since": meta["since"],
+                "activity_days": meta["activity_days"],
+                "thresholds": meta["thresholds"],
+            },
+            "truck_factor": {
+                "value": tf["value"],
+                "authors": tf["authors"],
+                "coverage": _round(tf["coverage"]),
+            },
+            "people": [
+                {
+                    "id": p["id"],
+                    "name": p["name"],
+                    "email": p["email"],
+                    "aliases": p["aliases"],
+                    "commits": p["commits"],
+                    "first_commit": iso(p["first_commit"]) if p["commits"] else None,
+                    "last_commit": iso(p["last_commit"]) if p["commits"] else None,
+                    "active": p["active"],
+                    "files_authored": p["files_authored"],
+                }
+                for p in self.people()
+            ],
+            "bots": meta["bots"],
+            "components": [
+                {
+                    "name": c["name"],
+                    "files": c["files"],
+                    "bus_factor": c["bus_factor"],
+                    "bus_factor_authors": c["bus_factor_authors"],
+                    "coverage": _round(c["coverage"]),
+                    "authors": c["authors"],
+                    "files_lost": c["files_lost"],
+                }
+                for c in self.components()
+            ],
+            "files": [
+                {
+                    "path": f["path"],
+                    "commits": f["commits"],
+                    "authors": f["authors"],
+                    "doa": {
+                        person: _round(value)
+                        for person, value in sorted(self.doa_of(f["path"]).items())
+                    },
+                }
+                for f in self.files()
+            ],
+            "warnings": meta["warnings"],
+        }

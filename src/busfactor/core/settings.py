@@ -1,0 +1,74 @@
+"""What a scan is asked to do: every option of the configuration file and the command line.
+
+The attribute docstrings are the configuration reference (see docs/configuration.md).
+`adapters/config.py` reads `.busfactor.toml` / `[tool.busfactor]` into these types; command-line
+flags override them with `dataclasses.replace`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+HistoryModel = Literal["dag", "linear"]
+Scope = Literal["all", "code"]
+
+
+@dataclass(frozen=True, slots=True)
+class IdentitySettings:
+    """How commit identities become people."""
+
+    merge_by_name: bool = True
+    """Merge identities whose normalised names are equal (accents stripped, case-folded)."""
+
+    bots: tuple[str, ...] = ()
+    """Extra names or emails (exact, case-insensitive) treated as bots, besides `[bot]` ones."""
+
+    aliases: tuple[tuple[str, ...], ...] = ()
+    """Groups of emails or names that are one person, whatever the heuristics say."""
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    """The published constants of the authorship and truck-factor models."""
+
+    doa_normalized: float = 0.75
+    """An author's DOA must exceed this share of the file's best DOA."""
+
+    doa_absolute: float = 3.293
+    """A non-creator's DOA must reach this absolute value to make them an author."""
+
+    coverage: float = 0.5
+    """People are removed while at least this share of files still has an author."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything that decides what a scan reads and how it computes."""
+
+    rev: str = "HEAD"
+    """The revision analysed: its history and the files present in its tree."""
+
+    since: str | None = None
+    """Read only history after this date (anything `git log --since` accepts)."""
+
+    history: HistoryModel = "dag"
+    """`dag`: git's own per-file history; `linear`: the published newest-to-oldest walk."""
+
+    scope: Scope = "all"
+    """`all` files, or only `code` (files of recognised programming languages)."""
+
+    default_excludes: bool = True
+    """Leave out vendored, generated, lock, minified and binary files."""
+
+    exclude: tuple[str, ...] = ()
+    """More paths to leave out, as globs (`**` crosses directories)."""
+
+    activity_days: int = 180
+    """A person is active when they committed within this many days before the revision's date."""
+
+    components: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """Named components as (name, globs); files they do not match get the default components."""
+
+    identity: IdentitySettings = field(default_factory=IdentitySettings)
+    thresholds: Thresholds = field(default_factory=Thresholds)

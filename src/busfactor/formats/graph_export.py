@@ -1,0 +1,43 @@
+"""`busfactor graph`: the ownership graph as GraphML or networkx node-link JSON."""
+
+from __future__ import annotations
+
+import io
+import json
+from typing import Any
+
+import networkx as nx
+
+from busfactor.formats.text_safety import json_safe
+
+
+def _scalar(value: Any) -> Any:
+    """GraphML holds scalars only: lists and mappings become JSON text."""
+    if isinstance(value, str):
+        return json_safe(value)
+    if value is None:
+        return ""
+    if isinstance(value, bool | int | float):
+        return value
+    return json.dumps(json_safe(value), ensure_ascii=False)
+
+
+def render_graphml(graph: nx.DiGraph) -> str:
+    """GraphML with list attributes stored as JSON strings."""
+    flat = nx.DiGraph()
+    flat.graph.update({key: _scalar(value) for key, value in graph.graph.items()})
+    for node, data in graph.nodes(data=True):
+        flat.add_node(json_safe(node), **{k: _scalar(v) for k, v in data.items()})
+    for source, target, data in graph.edges(data=True):
+        flat.add_edge(
+            json_safe(source), json_safe(target), **{k: _scalar(v) for k, v in data.items()}
+        )
+    buffer = io.BytesIO()
+    nx.write_graphml(flat, buffer, encoding="utf-8")
+    return buffer.getvalue().decode("utf-8")
+
+
+def render_node_link(graph: nx.DiGraph) -> str:
+    """networkx node-link data (edges under "edges")."""
+    data = nx.node_link_data(graph, edges="edges")
+    return json.dumps(json_safe(data), indent=2, ensure_ascii=False) + "\n"

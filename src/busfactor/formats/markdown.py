@@ -1,0 +1,45 @@
+"""`--format markdown`: a report that reads well as a CI job summary or a pull request comment."""
+
+from __future__ import annotations
+
+from busfactor.core.report import ScanReport
+from busfactor.formats.text_safety import printable
+
+_ROWS = 25
+
+
+def cell(value: object) -> str:
+    """One Markdown table cell: pipes and line breaks escaped."""
+    return printable(str(value)).replace("|", "\\|").replace("`", "\\`")
+
+
+def render_markdown(report: ScanReport) -> str:
+    """Headline figures, a component table, and the people the truck factor names."""
+    data = report.to_dict()
+    repo, tf, model = data["repository"], data["truck_factor"], data["model"]
+    names = {p["id"]: p["name"] or p["id"] for p in data["people"]}
+    tf_people = ", ".join(cell(names.get(p, p)) for p in tf["authors"]) or "nobody"
+    lines = [
+        "## busfactor",
+        "",
+        f"**Truck factor {tf['value']}** ({tf_people}); "
+        f"{tf['coverage']:.0%} of files keep an author after they leave.",
+        "",
+        f"Revision `{repo['revision'][:12]}`: {repo['files']} files, {repo['commits']} commits, "
+        f"{len(data['people'])} people. Model: {model['history']} history, DOA authorship "
+        f"(> {model['thresholds']['doa_normalized']} of the best), greedy truck factor "
+        f"({model['thresholds']['coverage']:.0%} coverage).",
+        "",
+        "| Component | Files | Bus factor | Top authors | Files lost |",
+        "|---|---:|---:|---|---:|",
+    ]
+    for c in data["components"][:_ROWS]:
+        top = ", ".join(cell(names.get(p, p)) for p in c["authors"][:3]) or "none"
+        lines.append(
+            f"| {cell(c['name'])} | {c['files']} | {c['bus_factor']} | {top} | {c['files_lost']} |"
+        )
+    if len(data["components"]) > _ROWS:
+        lines.append(f"\n_{len(data['components']) - _ROWS} more components in the JSON report._")
+    for warning in data["warnings"]:
+        lines += ["", f"> **Warning:** {cell(warning)}"]
+    return "\n".join(lines) + "\n"

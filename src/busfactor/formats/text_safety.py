@@ -1,0 +1,36 @@
+"""Make strings from a repository safe to print: valid UTF-8, no terminal control sequences.
+
+Paths keep non-UTF-8 bytes as surrogate escapes internally; on output they become `\\xNN`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def valid_text(value: str) -> str:
+    """Undecodable bytes (surrogate escapes) shown as `\\xNN`."""
+    try:
+        value.encode("utf-8")
+        return value
+    except UnicodeEncodeError:
+        return value.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def printable(value: str) -> str:
+    """For terminals and Markdown: also control characters shown as escapes, not obeyed."""
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode(), valid_text(value))
+
+
+def json_safe(data: Any) -> Any:
+    """Every string in a JSON-ready structure made valid UTF-8."""
+    if isinstance(data, str):
+        return valid_text(data)
+    if isinstance(data, dict):
+        return {json_safe(key): json_safe(value) for key, value in data.items()}
+    if isinstance(data, list | tuple):
+        return [json_safe(item) for item in data]
+    return data

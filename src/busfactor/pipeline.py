@@ -1,0 +1,58 @@
+"""The one entry point both front ends call: read a repository, return its ScanReport."""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from busfactor.adapters.config import load_settings
+from busfactor.adapters.files import excluded_files
+from busfactor.adapters.git import GitRepository
+from busfactor.adapters.mining import mine_history
+from busfactor.core.analysis import build_ownership_graph
+from busfactor.core.model import Progress
+from busfactor.core.report import ScanReport
+from busfactor.core.settings import Settings
+
+
+def _ignore(progress: Progress) -> None:
+    """The default progress callback."""
+
+
+def settings_for(
+    root: Path, config_file: Path | None, overrides: Mapping[str, Any] | None
+) -> Settings:
+    """Configuration file values, then command-line overrides (None means not given)."""
+    settings = load_settings(root, config_file)
+    given = {key: value for key, value in (overrides or {}).items() if value is not None}
+    return dataclasses.replace(settings, **given) if given else settings
+
+
+def scan(
+    path: Path,
+    *,
+    config_file: Path | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    settings: Settings | None = None,
+    on_progress: Callable[[Progress], None] = _ignore,
+    cancel: threading.Event | None = None,
+) -> ScanReport:
+    """Read history and the tree at the revision once; return every analysis in one report."""
+    with GitRepository(path) as repo:
+        if settings is None:
+            settings = settings_for(repo.root, config_file, overrides)
+        on_progress(Progress("resolving revision"))
+        sha, revision_time = repo.resolve(settings.rev)
+        entries = repo.tree(sha)
+        on_progress(Progress("classifying files", 0, len(entries)))
+        excluded = excluded_files(repo, entries, settings)
+        on_progress(Progress("history"))
+        mining = mine_history(
+            repo, sha, revision_time, entries, settings, on_progress=on_progress, cancel=cancel
+        )
+        on_progress(Progress("analysing"))
+        graph = build_ownership_graph(mining, excluded, settings, repository=str(repo.root))
+    return ScanReport(graph)
