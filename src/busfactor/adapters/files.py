@@ -49,7 +49,7 @@ def excluded_files(
     wanted = [
         entry.sha
         for entry, path in zip(entries, paths, strict=True)
-        if settings.default_excludes and entry.mode != "120000" and needs_content(path)
+        if settings.default_excludes and entry.mode != "120000" and needs_content(path, rules)
     ]
     heads = repo.read_blobs(wanted, HEAD_BYTES)
     facts = [

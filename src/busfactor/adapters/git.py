@@ -8,11 +8,11 @@ fsmonitor, no pager, no external diff or textconv drivers, UTF-8 output, pinned 
 from __future__ import annotations
 
 import os
-import queue
+import select
 import tempfile
 import threading
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,6 +25,7 @@ from busfactor.core.model import Change, CommitRecord
 from busfactor.errors import RepositoryError
 
 _CHUNK = 1 << 20
+_MERGE_BUFFER = 256 << 20
 RENAME_LIMIT = "1000"
 
 _SAFE_CONFIG = (
@@ -145,25 +146,36 @@ class GitRepository:
         return output
 
     @contextmanager
-    def stream(self, *args: str) -> Iterator[Iterator[bytes]]:
-        """Start one long-running git process and yield its stdout as 1 MiB chunks."""
+    def stream(
+        self, *args: str, before_read: Callable[[], None] | None = None
+    ) -> Iterator[Iterator[bytes]]:
+        """Start one long-running git process and yield its stdout as chunks.
+
+        Chunks are whatever the pipe holds (up to 1 MiB), read in the calling thread: git
+        fills the enlarged pipe while the parser works, without a thread fighting for the GIL.
+        """
         try:
             process: Any = self._git.execute(
                 self._command(args), env=self._env, as_process=True, stdout_as_string=False
             )
         except GitCommandNotFound:
             raise RepositoryError("git is not installed or not on PATH") from None
-        stdout = process.proc.stdout
+        proc = process.proc
+        _grow_pipe(proc.stdout)
         stderr_lines: list[bytes] = []
-        drain = threading.Thread(
-            target=lambda: stderr_lines.extend(process.proc.stderr), daemon=True
-        )
+        drain = threading.Thread(target=lambda: stderr_lines.extend(proc.stderr), daemon=True)
         drain.start()
         finished = False
+        fd = proc.stdout.fileno()
 
         def chunks() -> Iterator[bytes]:
             nonlocal finished
-            while chunk := stdout.read(_CHUNK):
+            while True:
+                if before_read is not None:
+                    before_read()
+                chunk = os.read(fd, _CHUNK)
+                if not chunk:
+                    break
                 yield chunk
             finished = True
 
@@ -171,10 +183,11 @@ class GitRepository:
             yield chunks()
         finally:
             if not finished:
-                process.proc.kill()
-            stdout.close()
-            code = process.proc.wait()
+                proc.kill()
+            code = proc.wait()
+            proc.stdout.close()
             drain.join(timeout=5)
+            proc.stderr.close()
             if finished and code != 0:
                 message = b"".join(stderr_lines).decode("utf-8", "replace")
                 raise RepositoryError(_first_line(message) or f"git {args[0]} failed ({code})")
@@ -257,8 +270,13 @@ class GitRepository:
     # -- history streams ----------------------------------------------------------------
 
     def history(
-        self, sha: str, *, since: str | None, linear: bool
-    ) -> Iterator[Iterator[CommitRecord]]:
+        self,
+        sha: str,
+        *,
+        since: str | None,
+        linear: bool,
+        before_read: Callable[[], None] | None = None,
+    ) -> AbstractContextManager[Iterator[CommitRecord]]:
         """The main history stream as records (a context manager)."""
         order = ["--no-merges"] if linear else ["--topo-order", "--diff-merges=off"]
         args = [
@@ -273,16 +291,22 @@ class GitRepository:
         ]
         if since:
             args.append(f"--since={since}")
-        return self._records([*args, sha, "--"], fields=5)
+        return self._records([*args, sha, "--"], before_read)
 
     @contextmanager
-    def _records(self, args: list[str], fields: int) -> Iterator[Iterator[CommitRecord]]:
-        with self.stream(*args) as chunks:
-            yield parse_records(chunks, fields=fields)
+    def _records(
+        self, args: list[str], before_read: Callable[[], None] | None
+    ) -> Iterator[Iterator[CommitRecord]]:
+        with self.stream(*args, before_read=before_read) as chunks:
+            yield parse_records(chunks, fields=5)
 
     @contextmanager
     def merge_diffs(self, sha: str, *, since: str | None) -> Iterator[MergeDiffReader]:
-        """Merges' first-parent diffs (exact renames), read by a thread in parallel."""
+        """Merges' first-parent diffs (exact renames) from a second, concurrent git log.
+
+        Its output is drained without blocking whenever the main stream is read (see
+        `MergeDiffReader.pump`), so both git processes run at full speed without threads.
+        """
         args = [
             "log",
             "--topo-order",
@@ -295,76 +319,100 @@ class GitRepository:
         ]
         if since:
             args.append(f"--since={since}")
-        with self.stream(*args, sha, "--") as chunks:
-            reader = MergeDiffReader(parse_records(chunks, fields=2))
-            try:
-                yield reader
-            finally:
-                reader.stop()
+        try:
+            process: Any = self._git.execute(
+                self._command([*args, sha, "--"]),
+                env=self._env,
+                as_process=True,
+                stdout_as_string=False,
+            )
+        except GitCommandNotFound:
+            raise RepositoryError("git is not installed or not on PATH") from None
+        proc = process.proc
+        _grow_pipe(proc.stdout)
+        stderr_lines: list[bytes] = []
+        drain = threading.Thread(target=lambda: stderr_lines.extend(proc.stderr), daemon=True)
+        drain.start()
+        reader = MergeDiffReader(proc.stdout.fileno())
+        try:
+            yield reader
+        finally:
+            if not reader.finished:
+                proc.kill()
+            code = proc.wait()
+            proc.stdout.close()
+            drain.join(timeout=5)
+            proc.stderr.close()
+            if reader.finished and code != 0:
+                message = b"".join(stderr_lines).decode("utf-8", "replace")
+                raise RepositoryError(_first_line(message) or f"git log failed ({code})")
+
+
+def _grow_pipe(stream: Any) -> None:
+    """Ask Linux for a 1 MiB pipe buffer so git can run further ahead (best effort)."""
+    try:
+        import fcntl
+
+        fcntl.fcntl(stream.fileno(), getattr(fcntl, "F_SETPIPE_SZ", 1031), _CHUNK)
+    except (OSError, ImportError, ValueError):
+        pass
 
 
 class MergeDiffReader:
-    """Looks up a merge's diffs while a thread reads the merge stream ahead (bounded)."""
+    """Looks up a merge's diffs in the merge stream.
 
-    def __init__(self, records: Iterator[CommitRecord]) -> None:
-        self._queue: queue.Queue[CommitRecord | None] = queue.Queue(maxsize=4096)
+    Both streams are in the same topological order, so the wanted merge is normally the next
+    record; any merge met earlier than asked for is kept until it is. `pump` moves whatever
+    git has written into memory without blocking (bounded), so git never waits on us.
+    """
+
+    def __init__(self, fd: int) -> None:
+        self._fd = fd
+        os.set_blocking(fd, False)
+        self._buffer: list[bytes] = []
+        self._buffered = 0
+        self.finished = False
         self._early: dict[bytes, list[Change]] = {}
-        self._done = False
-        self._stopping = threading.Event()
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._pump, args=(records,), daemon=True)
-        self._thread.start()
+        self._records = parse_records(self._chunks(), fields=2)
 
-    def _pump(self, records: Iterator[CommitRecord]) -> None:
-        try:
-            for record in records:
-                while not self._stopping.is_set():
-                    try:
-                        self._queue.put(record, timeout=0.1)
-                        break
-                    except queue.Full:
-                        continue
-                if self._stopping.is_set():
-                    return
-        except BaseException as error:  # re-raised in the consuming thread
-            self._error = error
-        finally:
-            self._put_end()
-
-    def _put_end(self) -> None:
-        while not self._stopping.is_set():
+    def pump(self) -> None:
+        """Drain what the pipe holds now, up to the memory bound."""
+        while not self.finished and self._buffered < _MERGE_BUFFER:
             try:
-                self._queue.put(None, timeout=0.1)
+                chunk = os.read(self._fd, _CHUNK)
+            except BlockingIOError:
                 return
-            except queue.Full:
+            if not chunk:
+                self.finished = True
+                self._buffer.append(b"")
+                return
+            self._buffer.append(chunk)
+            self._buffered += len(chunk)
+
+    def _chunks(self) -> Iterator[bytes]:
+        while True:
+            if not self._buffer:
+                if self.finished:
+                    return
+                select.select([self._fd], [], [])
+                self.pump()
                 continue
+            chunk = self._buffer.pop(0)
+            if not chunk:
+                return
+            self._buffered -= len(chunk)
+            yield chunk
 
     def __call__(self, sha: bytes) -> list[list[Change]]:
         """The merge's diff against its first parent (empty if git printed none)."""
         found = self._early.pop(sha, None)
         if found is not None:
             return [found]
-        while not self._done:
-            record = self._queue.get()
-            if record is None:
-                self._done = True
-                if self._error is not None:
-                    raise self._error
-                break
+        for record in self._records:
             if record.sha == sha:
                 return [record.changes]
             self._early[record.sha] = record.changes
         return [[]]
-
-    def stop(self) -> None:
-        """Let the reader thread end; called when the walk is over or failed."""
-        self._stopping.set()
-        while True:
-            try:
-                self._queue.get_nowait()
-            except queue.Empty:
-                break
-        self._thread.join(timeout=10)
 
 
 def _first_line(text: str | bytes | None) -> str:

@@ -31,20 +31,19 @@ def mine_history(
     head_map: PathMap = {entry.path: index for index, entry in enumerate(entries)}
     counter = HistoryCounter(len(entries))
     linear = settings.history == "linear"
-    with repo.history(sha, since=settings.since, linear=linear) as records:
-        if linear:
-            walk(
-                records, LinearWalk(counter, head_map), None, on_progress=on_progress, cancel=cancel
-            )
-        else:
-            with repo.merge_diffs(sha, since=settings.since) as merge_diffs:
-                walk(
-                    records,
-                    DagWalk(counter, sha.encode(), head_map),
-                    merge_diffs,
-                    on_progress=on_progress,
-                    cancel=cancel,
-                )
+    if linear:
+        with repo.history(sha, since=settings.since, linear=True) as records:
+            walker: DagWalk | LinearWalk = LinearWalk(counter, head_map)
+            walk(records, walker, None, on_progress=on_progress, cancel=cancel)
+    else:
+        with (
+            repo.merge_diffs(sha, since=settings.since) as merge_diffs,
+            repo.history(
+                sha, since=settings.since, linear=False, before_read=merge_diffs.pump
+            ) as records,
+        ):
+            walker = DagWalk(counter, sha.encode(), head_map)
+            walk(records, walker, merge_diffs, on_progress=on_progress, cancel=cancel)
     warnings = []
     shallow = repo.is_shallow()
     if shallow:

@@ -23,10 +23,10 @@ def build_ownership_graph(
     settings: Settings,
     *,
     repository: str,
-) -> nx.DiGraph:
+) -> nx.DiGraph[str]:
     """Everything the scan knows, as one graph; `excluded` maps left-out paths to reasons."""
     identities = merge_identities(mining.identities, mining.activity, settings.identity)
-    graph = nx.DiGraph()
+    graph: nx.DiGraph[str] = nx.DiGraph()
     add_people(graph, identities, mining.revision_time, settings.activity_days)
     analysed = [
         file_authorship(path, history, identities.person_of, settings.thresholds)

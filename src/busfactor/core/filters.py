@@ -167,21 +167,17 @@ def _parse_attributes(rest: str) -> dict[str, bool | None] | None:
 
 
 def attribute_value(path: str, rules: Sequence[AttributeRule], name: str) -> bool | None:
-    """The value git gives `name` on `path`: the last matching rule that mentions it wins."""
+    """The value git gives `name` on `path`: the last matching rule that mentions it wins.
+
+    Each pattern is matched relative to the directory of its `.gitattributes` file.
+    """
     for rule in reversed(rules):
-        if name in rule.attributes and _rule_matches(rule, path):
+        if name not in rule.attributes:
+            continue
+        prefix = rule.base + "/" if rule.base else ""
+        if path.startswith(prefix) and wildmatch(rule.pattern, path[len(prefix) :]):
             return rule.attributes[name]
     return None
-
-
-def _rule_matches(rule: AttributeRule, path: str) -> bool:
-    """Whether the rule's pattern, relative to its file's directory, matches the file."""
-    if rule.base:
-        prefix = rule.base + "/"
-        if not path.startswith(prefix):
-            return False
-        path = path[len(prefix) :]
-    return wildmatch(rule.pattern, path)
 
 
 def wildmatch(pattern: str, path: str) -> bool:
@@ -347,7 +343,12 @@ def classify(
     scope: str,
     exclude: Sequence[str],
 ) -> dict[str, str]:
-    """Path -> reason for every excluded file; included files are absent."""
+    """Path -> reason for every excluded file; included files are absent.
+
+    User globs come first, then (with `default_excludes`) attributes and the vendored, lock,
+    minified, generated and binary heuristics, then the `code` scope. A file whose head is None
+    is judged on its path alone.
+    """
     if scope not in ("all", "code"):
         raise ValueError(f"unknown scope {scope!r}: expected 'all' or 'code'")
     by_name = {name: [r for r in rules if name in r.attributes] for name in KNOWN_ATTRIBUTES}

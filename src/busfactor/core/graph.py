@@ -31,7 +31,7 @@ def iso(timestamp: int) -> str:
 
 
 def add_people(
-    graph: nx.DiGraph, identities: Identities, revision_time: int, activity_days: int
+    graph: nx.DiGraph[str], identities: Identities, revision_time: int, activity_days: int
 ) -> None:
     """Person nodes with their activity; `active` is relative to the revision's date."""
     horizon = revision_time - activity_days * 86400
@@ -51,7 +51,7 @@ def add_people(
         )
 
 
-def add_files(graph: nx.DiGraph, files: list[FileAuthorship]) -> None:
+def add_files(graph: nx.DiGraph[str], files: list[FileAuthorship]) -> None:
     """File nodes and authorship edges (every contributor, `author` marks DOA authors)."""
     for record in files:
         file_node = node_id(FILE, record.path)
@@ -85,7 +85,7 @@ def tf_attributes(result: TruckFactor) -> dict[str, Any]:
 
 
 def add_components(
-    graph: nx.DiGraph,
+    graph: nx.DiGraph[str],
     members: dict[str, list[str]],
     authors_of: dict[str, tuple[str, ...]],
     commits_of: dict[str, int],

@@ -134,29 +134,36 @@ class DagWalk:
         self._owned: set[bytes] = set()
 
     def _hand(self, parent: bytes, path_map: PathMap) -> None:
+        """Give a parent this child's map, joining it with what other children gave.
+
+        Joins are where the cost is, so the common cases are settled by C-level subset tests
+        of the item views: one map already containing the other needs no copy at all.
+        """
         if not path_map:
             return
-        existing = self._pending.get(parent)
+        pending = self._pending
+        existing = pending.get(parent)
         if existing is None:
-            self._pending[parent] = path_map
+            pending[parent] = path_map
             return
-        if existing is path_map:
+        if existing is path_map or path_map.items() <= existing.items():
             return
-        if parent in self._owned:
+        owned = parent in self._owned
+        if not owned and existing.items() <= path_map.items():
+            pending[parent] = path_map
+            return
+        if owned and len(existing) >= len(path_map):
             base, extra = existing, path_map
         else:
-            big, small = (
-                (existing, path_map) if len(existing) >= len(path_map) else (path_map, existing)
+            big, extra = (
+                (path_map, existing) if len(path_map) > len(existing) else (existing, path_map)
             )
-            base, extra = dict(big), small
+            base = dict(big)
             self._owned.add(parent)
-            self._pending[parent] = base
-        for path, target in extra.items():
+            pending[parent] = base
+        for path, target in extra.items() - base.items():
             current = base.get(path)
-            if current is None:
-                base[path] = target
-            elif current != target:
-                base[path] = _merge_targets(current, target)
+            base[path] = target if current is None else _merge_targets(current, target)
 
     def visit(self, record: CommitRecord, merge_diffs: MergeDiffs | None) -> None:
         """Process one commit of the stream."""
@@ -198,15 +205,15 @@ class DagWalk:
         self, path_map: PathMap, parents: tuple[bytes, ...], diffs: list[list[Change]]
     ) -> None:
         first = diffs[0] if diffs else []
-        changed = {change.path for change in first}
-        renames = [(c.old, c.path) for c in first if c.status == _R and c.old is not None]
+        changed = {path for _, path, _ in first}
+        renames = [(old, path) for status, path, old in first if status == _R and old is not None]
         exact = len(diffs) == len(parents)
         side_maps: list[PathMap] = [{} for _ in parents[1:]]
         side_only: list[bytes] = []
         if exact:
-            side_changed = [{c.path for c in diff} for diff in diffs[1:]]
+            side_changed = [{path for _, path, _ in diff} for diff in diffs[1:]]
             side_renames = [
-                {c.path: c.old for c in diff if c.status == _R and c.old is not None}
+                {path: old for status, path, old in diff if status == _R and old is not None}
                 for diff in diffs[1:]
             ]
             for path in changed:

@@ -10,14 +10,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-
-class Change(NamedTuple):
-    """One `--name-status` entry: status letter, path, and the old path of a rename or copy."""
-
-    status: int
-    """First byte of the status token (ord('A'), ord('M'), ord('R'), ...)."""
-    path: bytes
-    old: bytes | None
+Change = tuple[int, bytes, bytes | None]
+"""One `--name-status` entry: status byte (ord('A'), ord('M'), ord('R'), ...), path, and the
+old path of a rename or copy. A plain tuple: hundreds of thousands are made per scan."""
 
 
 class CommitRecord(NamedTuple):

@@ -22,7 +22,7 @@ def _round(value: float) -> float:
 class ScanReport:
     """The scan's results, read from the graph."""
 
-    graph: nx.DiGraph
+    graph: nx.DiGraph[str]
 
     def _nodes(self, kind: str) -> list[dict[str, Any]]:
         return [data for _, data in self.graph.nodes(data=True) if data.get("kind") == kind]

@@ -22,9 +22,9 @@ def _scalar(value: Any) -> Any:
     return json.dumps(json_safe(value), ensure_ascii=False)
 
 
-def render_graphml(graph: nx.DiGraph) -> str:
+def render_graphml(graph: nx.DiGraph[str]) -> str:
     """GraphML with list attributes stored as JSON strings."""
-    flat = nx.DiGraph()
+    flat: nx.DiGraph[str] = nx.DiGraph()
     flat.graph.update({key: _scalar(value) for key, value in graph.graph.items()})
     for node, data in graph.nodes(data=True):
         flat.add_node(json_safe(node), **{k: _scalar(v) for k, v in data.items()})
@@ -37,7 +37,7 @@ def render_graphml(graph: nx.DiGraph) -> str:
     return buffer.getvalue().decode("utf-8")
 
 
-def render_node_link(graph: nx.DiGraph) -> str:
+def render_node_link(graph: nx.DiGraph[str]) -> str:
     """networkx node-link data (edges under "edges")."""
     data = nx.node_link_data(graph, edges="edges")
     return json.dumps(json_safe(data), indent=2, ensure_ascii=False) + "\n"
