@@ -20,8 +20,9 @@ from typing import Any
 import git
 from git.exc import GitCommandError, GitCommandNotFound
 
-from busfactor.adapters.gitlog import MAIN_FORMAT, MERGE_FORMAT, parse_records
-from busfactor.core.model import Change, CommitRecord
+from busfactor.adapters.gitlog import MAIN_FORMAT, MERGE_FORMAT, parse_merge_records, parse_records
+from busfactor.core.history import MergeDiff
+from busfactor.core.model import CommitRecord
 from busfactor.errors import RepositoryError
 
 _CHUNK = 1 << 20
@@ -298,11 +299,11 @@ class GitRepository:
         self, args: list[str], before_read: Callable[[], None] | None
     ) -> Iterator[Iterator[CommitRecord]]:
         with self.stream(*args, before_read=before_read) as chunks:
-            yield parse_records(chunks, fields=5)
+            yield parse_records(chunks, fields=6)
 
     @contextmanager
     def merge_diffs(self, sha: str, *, since: str | None) -> Iterator[MergeDiffReader]:
-        """Merges' first-parent diffs (exact renames) from a second, concurrent git log.
+        """Merges' diffs against each parent (exact renames) from a second, concurrent git log.
 
         Its output is drained without blocking whenever the main stream is read (see
         `MergeDiffReader.pump`), so both git processes run at full speed without threads.
@@ -311,7 +312,7 @@ class GitRepository:
             "log",
             "--topo-order",
             "--merges",
-            "--diff-merges=first-parent",
+            "--diff-merges=separate",
             "-M100%",
             "--name-status",
             *_LOG_FLAGS,
@@ -361,8 +362,8 @@ def _grow_pipe(stream: Any) -> None:
 class MergeDiffReader:
     """Looks up a merge's diffs in the merge stream.
 
-    Both streams are in the same topological order, so the wanted merge is normally the next
-    record; any merge met earlier than asked for is kept until it is. `pump` moves whatever
+    Both streams list merges in the same topological order, so the wanted merge is the next
+    group of records, or has none (its tree equals every parent's). `pump` moves whatever
     git has written into memory without blocking (bounded), so git never waits on us.
     """
 
@@ -372,8 +373,9 @@ class MergeDiffReader:
         self._buffer: list[bytes] = []
         self._buffered = 0
         self.finished = False
-        self._early: dict[bytes, list[Change]] = {}
-        self._records = parse_records(self._chunks(), fields=2)
+        self._early: dict[bytes, list[MergeDiff]] = {}
+        self._records = parse_merge_records(self._chunks())
+        self._next: tuple[bytes, bytes, list[bytes]] | None = None
 
     def pump(self) -> None:
         """Drain what the pipe holds now, up to the memory bound."""
@@ -403,16 +405,34 @@ class MergeDiffReader:
             self._buffered -= len(chunk)
             yield chunk
 
-    def __call__(self, sha: bytes) -> list[list[Change]]:
-        """The merge's diff against its first parent (empty if git printed none)."""
+    def __call__(self, sha: bytes) -> list[MergeDiff]:
+        """The merge's non-empty diffs, in parent order (git prints nothing for an empty one)."""
         found = self._early.pop(sha, None)
         if found is not None:
-            return [found]
+            return found
+        group = self._group()
+        if group is None:
+            return []
+        if group[0] != sha:
+            # Same topological order in both streams: the merge asked for had no record
+            # because its tree equals every parent's. Keep the group for its own merge.
+            self._early[group[0]] = group[1]
+            return []
+        return group[1]
+
+    def _group(self) -> tuple[bytes, list[MergeDiff]] | None:
+        """The next merge's records (consecutive records with the same sha)."""
+        first = self._next if self._next is not None else next(self._records, None)
+        self._next = None
+        if first is None:
+            return None
+        diffs = [MergeDiff(first[2])]
         for record in self._records:
-            if record.sha == sha:
-                return [record.changes]
-            self._early[record.sha] = record.changes
-        return [[]]
+            if record[0] != first[0]:
+                self._next = record
+                break
+            diffs.append(MergeDiff(record[2]))
+        return first[0], diffs
 
 
 def _first_line(text: str | bytes | None) -> str:

@@ -8,19 +8,19 @@ interpreted, so even a path that starts with `\\x01` cannot derail the parser.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 
 from busfactor.core.model import Change, CommitRecord
 
-MAIN_FORMAT = "%x01%H%x00%P%x00%aE%x00%aN%x00%at"
-MERGE_FORMAT = "%x01%H%x00%P"
+MAIN_FORMAT = "%x01%H%x00%P%x00%T%x00%aE%x00%aN%x00%at"
+MERGE_FORMAT = "%x01%H%x00%P%x00%T"
 
 _RC = (ord("R"), ord("C"))
 _EMPTY: tuple[bytes, ...] = ()
 
 
-def parse_records(chunks: Iterable[bytes], *, fields: int = 5) -> Iterator[CommitRecord]:
-    """Parse records of MAIN_FORMAT (fields=5) or MERGE_FORMAT (fields=2).
+def parse_records(chunks: Iterable[bytes], *, fields: int = 6) -> Iterator[CommitRecord]:
+    """Parse records of MAIN_FORMAT (fields=6) or MERGE_FORMAT (fields=3).
 
     One flat loop over NUL-separated tokens with the parser state kept across chunks: the
     per-token cost decides how close a scan gets to git's own speed.
@@ -78,10 +78,72 @@ def parse_records(chunks: Iterable[bytes], *, fields: int = 5) -> Iterator[Commi
 def _record(header: list[bytes], changes: list[Change]) -> CommitRecord:
     sha = header[0]
     parents = tuple(header[1].split()) if header[1] else _EMPTY
-    if len(header) >= 5:
+    if len(header) >= 6:
         try:
-            when = int(header[4])
+            when = int(header[5])
         except ValueError:
             when = 0
-        return CommitRecord(sha, parents, header[2], header[3], when, changes)
-    return CommitRecord(sha, parents, b"", b"", 0, changes)
+        return CommitRecord(sha, parents, header[3], header[4], when, changes, header[2])
+    return CommitRecord(sha, parents, b"", b"", 0, changes, header[2] if len(header) > 2 else b"")
+
+
+def _is_sha(token: bytes) -> bool:
+    return len(token) in (40, 64) and not token.strip(b"0123456789abcdef")
+
+
+def _is_header(sha: bytes, parents: bytes, tree: bytes) -> bool:
+    """A real MERGE_FORMAT header: a sha, two or more parent shas, a tree sha.
+
+    The token after a path is a status (never a sha) or the next header, so a path that
+    happens to start with \\x01 can never pass this test in its position.
+    """
+    if not (_is_sha(sha) and _is_sha(tree)):
+        return False
+    shas = parents.split(b" ")
+    return len(shas) >= 2 and all(_is_sha(item) for item in shas)
+
+
+def parse_merge_records(chunks: Iterable[bytes]) -> Iterator[tuple[bytes, bytes, list[bytes]]]:
+    """Records of MERGE_FORMAT as (sha, tree, diff tokens), found with C-level splits.
+
+    The diff tokens are left unparsed (`MergeDiff` reads them lazily): a merge's diff against
+    a side parent can list thousands of paths of which the walk asks about a handful.
+    """
+    rest = b"\0"
+    current: list[bytes] | None = None
+    for chunk in chunks:
+        pieces = (rest + chunk).split(b"\0\x01")
+        rest = pieces.pop()
+        for piece in pieces:
+            current = yield from _take_piece(piece, current)
+    if rest and rest != b"\0":
+        current = yield from _take_piece(rest, current)
+    if current is not None:
+        yield _finish(current)
+
+
+def _take_piece(
+    piece: bytes, current: list[bytes] | None
+) -> Generator[tuple[bytes, bytes, list[bytes]], None, list[bytes] | None]:
+    if not piece:
+        return current
+    tokens = piece.split(b"\0")
+    if len(tokens) >= 3 and _is_header(tokens[0], tokens[1], tokens[2]):
+        if current is not None:
+            yield _finish(current)
+        return tokens
+    if current is None:
+        return None
+    # A false boundary: a path starting with \x01. Glue it back to the record it belongs to.
+    current.append(b"\x01" + tokens[0])
+    current.extend(tokens[1:])
+    return current
+
+
+def _finish(tokens: list[bytes]) -> tuple[bytes, bytes, list[bytes]]:
+    diff = tokens[3:]
+    if diff and diff[-1] == b"":
+        diff.pop()
+    if diff and diff[0][:1] == b"\n":
+        diff[0] = diff[0].lstrip(b"\n")
+    return tokens[0], tokens[2], diff

@@ -6,8 +6,10 @@ the adapter streams records in, tests can hand them lists. See adr/0002 for the 
 
 from __future__ import annotations
 
+import re
 import threading
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Set
+from dataclasses import dataclass
 
 from busfactor.core.model import (
     Change,
@@ -25,10 +27,81 @@ _A, _M, _T, _R, _D, _C = (ord(letter) for letter in "AMTRDC")
 Target = int | tuple[int, ...]
 """The file (or, where two histories meet in one ancestor path, the files) a path belongs to."""
 PathMap = dict[bytes, Target]
-MergeDiffs = Callable[[bytes], list[list[Change]]]
-"""For a merge sha: its diff against each parent in order (or against the first only)."""
+MergeDiffs = Callable[[bytes], "list[MergeDiff]"]
+"""For a merge sha: its non-empty diffs against its parents, in parent order."""
 
 _CHECK_EVERY = 2048
+
+
+_STATUS_TOKEN = re.compile(rb"[A-Z][0-9]*")
+
+
+class MergeDiff:
+    """One merge's `--name-status` diff against one parent, parsed only as far as asked.
+
+    A merge's diff against a side parent can list thousands of paths of which the walk asks
+    about a handful: membership is a C-level set lookup over the raw tokens, and the exact
+    parse runs only when renames are present or a path looks like a status token.
+    """
+
+    __slots__ = ("_changes", "_tokens", "tokens")
+
+    def __init__(self, tokens: list[bytes]) -> None:
+        self.tokens = tokens
+        self._tokens: frozenset[bytes] | None = None
+        self._changes: list[Change] | None = None
+
+    @classmethod
+    def from_changes(cls, changes: Iterable[Change]) -> MergeDiff:
+        """Build one from parsed entries (tests, and callers that have them)."""
+        tokens: list[bytes] = []
+        for status, path, old in changes:
+            letter = bytes([status]) + (b"100" if status in (_R, _C) else b"")
+            tokens += [letter, old, path] if old is not None else [letter, path]
+        return cls(tokens)
+
+    @property
+    def token_set(self) -> frozenset[bytes]:
+        """Every token: statuses, paths, and old paths of renames."""
+        if self._tokens is None:
+            self._tokens = frozenset(self.tokens)
+        return self._tokens
+
+    @property
+    def changes(self) -> list[Change]:
+        """The exact entries."""
+        if self._changes is None:
+            changes: list[Change] = []
+            tokens, index, count = self.tokens, 0, len(self.tokens)
+            while index + 1 < count:
+                status = tokens[index][0] if tokens[index] else 0
+                if status in (_R, _C) and index + 2 < count:
+                    changes.append((status, tokens[index + 2], tokens[index + 1]))
+                    index += 3
+                else:
+                    changes.append((status, tokens[index + 1], None))
+                    index += 2
+            self._changes = changes
+        return self._changes
+
+    def renames(self) -> list[tuple[bytes, bytes]]:
+        """(old, new) pairs; cheap when there are none."""
+        if b"R100" not in self.token_set and b"C100" not in self.token_set:
+            return []
+        return [(old, path) for status, path, old in self.changes if old is not None]
+
+    def differs(self, path: bytes) -> bool:
+        """Whether the merge's version of `path` differs from this parent's."""
+        if path not in self.token_set:
+            return False
+        if _STATUS_TOKEN.fullmatch(path) is None:
+            return True
+        return any(path in (new, old) for _, new, old in self.changes)
+
+    def changed(self, paths: Iterable[bytes]) -> list[bytes]:
+        """Those of `paths` whose version differs (`paths` is typically a map's keys)."""
+        keys = paths if isinstance(paths, Set) else set(paths)
+        return [path for path in keys & self.token_set if self.differs(path)]
 
 
 class HistoryCounter:
@@ -37,8 +110,10 @@ class HistoryCounter:
     def __init__(self, file_count: int) -> None:
         self.files = [FileHistory() for _ in range(file_count)]
         self.identities: list[RawIdentity] = []
-        self.activity: list[IdentityActivity] = []
         self._index: dict[tuple[bytes, bytes], int] = {}
+        self._commits: list[int] = []
+        self._first: list[int] = []
+        self._last: list[int] = []
         self.commits_read = 0
 
     def identity(self, email: bytes, name: bytes) -> int:
@@ -51,32 +126,48 @@ class HistoryCounter:
             self.identities.append(
                 RawIdentity(email.decode("utf-8", "replace"), name.decode("utf-8", "replace"))
             )
-            self.activity.append(IdentityActivity())
+            self._commits.append(0)
+            self._first.append(1 << 62)
+            self._last.append(-(1 << 62))
         return index
+
+    @property
+    def activity(self) -> list[IdentityActivity]:
+        """Non-merge commits and first/last author time per raw identity."""
+        return [
+            IdentityActivity(count, first if count else 0, last if count else 0)
+            for count, first, last in zip(self._commits, self._first, self._last, strict=True)
+        ]
 
     def commit(self, record: CommitRecord, hits: Mapping[int, int]) -> None:
         """Count one non-merge commit: its author's activity and its kind of touch per file."""
-        who = self.identity(record.email, record.name)
-        activity = self.activity[who]
+        who = self._index.get((record.email, record.name))
+        if who is None:
+            who = self.identity(record.email, record.name)
         when = record.time
-        if activity.commits == 0:
-            activity.first = activity.last = when
-        else:
-            activity.first = min(activity.first, when)
-            activity.last = max(activity.last, when)
-        activity.commits += 1
+        self._commits[who] += 1
+        if when < self._first[who]:
+            self._first[who] = when
+        if when > self._last[who]:
+            self._last[who] = when
+        if not hits:
+            return
+        files = self.files
         for fid, kind in hits.items():
-            stats = self.files[fid]
-            stats.touches[who] = stats.touches.get(who, 0) + 1
+            stats = files[fid]
+            touches = stats.touches
+            touches[who] = touches.get(who, 0) + 1
             if kind == DELETE:
                 continue
             if kind == ADD:
                 stats.adders.add(who)
             else:
-                stats.deliveries[who] = stats.deliveries.get(who, 0) + 1
-            seen = stats.first_time.get(who)
+                deliveries = stats.deliveries
+                deliveries[who] = deliveries.get(who, 0) + 1
+            first_time = stats.first_time
+            seen = first_time.get(who)
             if seen is None or when < seen:
-                stats.first_time[who] = when
+                first_time[who] = when
 
 
 def _hit(hits: dict[int, int], target: Target, kind: int) -> None:
@@ -132,6 +223,7 @@ class DagWalk:
         self.counter = counter
         self._pending: dict[bytes, PathMap] = {start: head_map} if head_map else {}
         self._owned: set[bytes] = set()
+        self._undecided: dict[bytes, list[_UndecidedMerge]] = {}
 
     def _hand(self, parent: bytes, path_map: PathMap) -> None:
         """Give a parent this child's map, joining it with what other children gave.
@@ -146,10 +238,12 @@ class DagWalk:
         if existing is None:
             pending[parent] = path_map
             return
-        if existing is path_map or path_map.items() <= existing.items():
+        if existing is path_map:
+            return
+        if len(path_map) <= len(existing) and path_map.items() <= existing.items():
             return
         owned = parent in self._owned
-        if not owned and existing.items() <= path_map.items():
+        if not owned and len(existing) < len(path_map) and existing.items() <= path_map.items():
             pending[parent] = path_map
             return
         if owned and len(existing) >= len(path_map):
@@ -167,13 +261,19 @@ class DagWalk:
 
     def visit(self, record: CommitRecord, merge_diffs: MergeDiffs | None) -> None:
         """Process one commit of the stream."""
+        for waiting in self._undecided.pop(record.sha, ()):
+            if not waiting.decided:
+                self._decide(waiting, record)
         path_map = self._pending.pop(record.sha, None)
         self._owned.discard(record.sha)
         parents = record.parents
         if len(parents) > 1:
             diffs = merge_diffs(record.sha) if merge_diffs is not None else []
             if path_map:
-                self._visit_merge(path_map, parents, diffs)
+                diffs = [
+                    d if isinstance(d, MergeDiff) else MergeDiff.from_changes(d) for d in diffs
+                ]
+                self._visit_merge(record, path_map, diffs)
             return
         self.counter.commits_read += 1
         if not path_map:
@@ -201,49 +301,97 @@ class DagWalk:
         if parents:
             self._hand(parents[0], _undo_renames(path_map, renames) if renames else path_map)
 
-    def _visit_merge(
-        self, path_map: PathMap, parents: tuple[bytes, ...], diffs: list[list[Change]]
-    ) -> None:
-        first = diffs[0] if diffs else []
-        changed = {path for _, path, _ in first}
-        renames = [(old, path) for status, path, old in first if status == _R and old is not None]
-        exact = len(diffs) == len(parents)
-        side_maps: list[PathMap] = [{} for _ in parents[1:]]
-        side_only: list[bytes] = []
-        if exact:
-            side_changed = [{path for _, path, _ in diff} for diff in diffs[1:]]
-            side_renames = [
-                {path: old for status, path, old in diff if status == _R and old is not None}
-                for diff in diffs[1:]
-            ]
-            for path in changed:
-                target = path_map.get(path)
-                if target is None:
-                    continue
-                same = next((i for i, paths in enumerate(side_changed) if path not in paths), None)
-                if same is not None:
-                    side_maps[same][path] = target
-                    side_only.append(path)
-                    continue
-                for i, moved in enumerate(side_renames):
-                    side_maps[i][moved.get(path, path)] = target
+    def _visit_merge(self, record: CommitRecord, path_map: PathMap, diffs: list[MergeDiff]) -> None:
+        """Hand each path to the parents its history continues in (git's TREESAME rule)."""
+        parents = record.parents
+        if len(diffs) == len(parents):
+            self._split_exact(path_map, parents, diffs)
+        elif not diffs:
+            self._hand(parents[0], path_map)  # the tree equals every parent's
+        elif len(parents) == 2:
+            # git printed one diff: the tree equals one parent's. Which one is known when
+            # the first of the two parents arrives with its tree id.
+            waiting = _UndecidedMerge(record.tree, path_map, diffs[0], parents)
+            self._undecided.setdefault(parents[0], []).append(waiting)
+            self._undecided.setdefault(parents[1], []).append(waiting)
         else:
-            for path in changed:
-                target = path_map.get(path)
-                if target is not None:
-                    for side in side_maps:
-                        side[path] = target
-        first_map = path_map
-        if side_only:
-            first_map = dict(path_map)
-            for path in side_only:
-                first_map.pop(path, None)
-            renames = [(old, new) for old, new in renames if new in first_map]
+            self._split_loosely(path_map, parents, diffs)
+
+    def _decide(self, waiting: _UndecidedMerge, arrived: CommitRecord) -> None:
+        """Settle a merge whose one printed diff could be against either parent."""
+        first, second = waiting.parents
+        waiting.decided = True
+        same_tree = arrived.tree == waiting.tree
+        equals_first = same_tree if arrived.sha == first else not same_tree
+        path_map = waiting.path_map
+        if equals_first:
+            self._hand(first, path_map)
+            return
+        # The tree equals the second parent's, so the diff is against the first: the paths
+        # it lists came unchanged from the second parent, every other path from the first.
+        moved = waiting.diff.changed(path_map.keys())
+        self._hand(first, _without(path_map, moved))
+        self._hand(second, {path: path_map[path] for path in moved})
+
+    def _split_exact(
+        self, path_map: PathMap, parents: tuple[bytes, ...], diffs: list[MergeDiff]
+    ) -> None:
+        """Every parent's diff is known: each path goes to the first parent it is equal in."""
+        first, sides = diffs[0], diffs[1:]
+        side_maps: list[PathMap] = [{} for _ in sides]
+        side_only: list[bytes] = []
+        for path in first.changed(path_map.keys()):
+            target = path_map[path]
+            same = next((i for i, side in enumerate(sides) if not side.differs(path)), None)
+            if same is not None:
+                side_maps[same][path] = target
+                side_only.append(path)
+                continue
+            for side, side_map in zip(sides, side_maps, strict=True):
+                source = {new: old for old, new in side.renames()}.get(path, path)
+                side_map[source] = target
+        first_map = _without(path_map, side_only)
+        renames = [(old, new) for old, new in first.renames() if new in first_map]
         if renames:
             first_map = _undo_renames(first_map, renames)
         self._hand(parents[0], first_map)
-        for parent, side in zip(parents[1:], side_maps, strict=True):
+        for parent, side_map in zip(parents[1:], side_maps, strict=True):
+            self._hand(parent, side_map)
+
+    def _split_loosely(
+        self, path_map: PathMap, parents: tuple[bytes, ...], diffs: list[MergeDiff]
+    ) -> None:
+        """An octopus merge with some empty diffs: which diff is whose is unknown.
+
+        The first parent keeps every path and each other parent gets every path any diff
+        lists: nothing is lost, at worst a side branch's discarded change is counted.
+        """
+        changed = {path for diff in diffs for path in diff.changed(path_map.keys())}
+        self._hand(parents[0], path_map)
+        side = {path: path_map[path] for path in changed}
+        for parent in parents[1:]:
             self._hand(parent, side)
+
+
+def _without(path_map: PathMap, paths: list[bytes]) -> PathMap:
+    """The map minus some paths (the same object when there are none)."""
+    if not paths:
+        return path_map
+    smaller = dict(path_map)
+    for path in paths:
+        smaller.pop(path, None)
+    return smaller
+
+
+@dataclass(slots=True)
+class _UndecidedMerge:
+    """A two-parent merge waiting for the tree id of the first of its parents to arrive."""
+
+    tree: bytes
+    path_map: PathMap
+    diff: MergeDiff
+    parents: tuple[bytes, ...]
+    decided: bool = False
 
 
 class LinearWalk:

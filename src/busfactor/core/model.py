@@ -24,6 +24,8 @@ class CommitRecord(NamedTuple):
     name: bytes
     time: int
     changes: list[Change]
+    tree: bytes = b""
+    """The commit's tree id: tells which parent a merge's tree equals."""
 
 
 @dataclass(frozen=True, slots=True)
