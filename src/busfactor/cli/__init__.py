@@ -1,12 +1,13 @@
 """Command-line interface: `busfactor scan`, `busfactor graph`.
 
-Exit codes (the CLI's API): 0 success; 2 usage, configuration or repository error
-(one `busfactor: error:` line on stderr, nothing on stdout); 130 interrupted.
+Exit codes (the CLI's API): 0 success; 2 usage, configuration or repository error, or an
+internal error (one `busfactor: error:` line on stderr, nothing on stdout); 130 interrupted.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from enum import IntEnum
@@ -116,8 +117,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
-        parser.print_help(sys.stderr)
-        return ExitCode.ERROR
+        parser.print_help(sys.stdout)
+        return ExitCode.OK
     try:
         code: int = args.run(args)
         return code
@@ -129,6 +130,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return ExitCode.INTERRUPTED
     except BrokenPipeError:
         return ExitCode.OK
+    except Exception as error:  # never a traceback for the user; BUSFACTOR_DEBUG shows it
+        if os.environ.get("BUSFACTOR_DEBUG"):
+            raise
+        diagnostics.error(
+            f"internal error: {type(error).__name__}: {error}",
+            hint="please report this with BUSFACTOR_DEBUG=1 set, which shows the traceback",
+        )
+        return ExitCode.ERROR
 
 
 def run() -> None:
