@@ -86,6 +86,8 @@ class GitRepository:
     def __init__(self, path: Path) -> None:
         if not path.exists():
             raise RepositoryError(f"{path}: no such directory")
+        if not path.is_dir():
+            raise RepositoryError(f"{path}: not a directory (give the repository's directory)")
         self._hooks = tempfile.TemporaryDirectory(prefix="busfactor-nohooks-")
         self._env = _environment(self._hooks.name)
         self._git = git.Git(str(path))

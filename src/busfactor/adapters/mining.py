@@ -45,6 +45,8 @@ def mine_history(
             walker = DagWalk(counter, sha.encode(), head_map)
             walk(records, walker, merge_diffs, on_progress=on_progress, cancel=cancel)
     warnings = []
+    if counter.commits_read == 0 and settings.since:
+        warnings.append(f"no commits since {settings.since!r}: nothing to analyse")
     shallow = repo.is_shallow()
     if shallow:
         warnings.append(

@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 from enum import IntEnum
 from pathlib import Path
+from typing import NoReturn
 
 from busfactor import __version__
 from busfactor.cli import diagnostics
@@ -25,6 +26,14 @@ class ExitCode(IntEnum):
     FINDINGS = 1
     ERROR = 2
     INTERRUPTED = 130
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line errors, like every other busfactor error."""
+
+    def error(self, message: str) -> NoReturn:
+        diagnostics.error(message, hint=f"see: {self.prog} --help")
+        raise SystemExit(ExitCode.ERROR)
 
 
 def _scan_options(parser: argparse.ArgumentParser) -> None:
@@ -46,7 +55,7 @@ def _scan_options(parser: argparse.ArgumentParser) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     """All subcommands; argparse itself exits 2 on usage errors."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="busfactor",
         description="Find single-person knowledge dependencies in a git repository.",
     )

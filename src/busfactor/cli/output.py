@@ -11,10 +11,15 @@ from busfactor.errors import UsageError
 
 
 def write_report(text: str, output: Path | None) -> None:
-    """Write the report to stdout, or replace `output` in one step (never half a file)."""
+    """Write the report as UTF-8 to stdout, or replace `output` in one step (never half a file)."""
     if output is None or str(output) == "-":
-        sys.stdout.write(text)
+        binary = getattr(sys.stdout, "buffer", None)
+        if binary is None:  # a text-only stream (tests, embedding)
+            sys.stdout.write(text)
+            return
         sys.stdout.flush()
+        binary.write(text.encode("utf-8"))
+        binary.flush()
         return
     write_atomically(output, text.encode("utf-8"))
 

@@ -56,4 +56,4 @@ def assign_components(
             defaults.setdefault(default_component(path), []).append(path)
     for name in sorted(defaults):
         members.setdefault(name, []).extend(defaults[name])
-    return members
+    return {name: sorted(set(paths)) for name, paths in members.items()}

@@ -16,6 +16,7 @@ from busfactor.core.model import IdentityActivity, RawIdentity
 from busfactor.core.settings import IdentitySettings
 
 _NOREPLY = re.compile(r"^(?:\d+\+)?([^@]+)@users\.noreply\.github\.com$")
+_GITLAB_TOKEN_BOT = re.compile(r"^(?:project|group)_?\d+_bot")
 
 
 def email_key(email: str) -> str:
@@ -35,10 +36,12 @@ def name_key(name: str) -> str:
 
 
 def is_bot(identity: RawIdentity, extra: Sequence[str] = ()) -> bool:
-    """A `[bot]` name or email, or a name or email listed in the configuration."""
+    """A `[bot]` name or email, a GitLab token user, or a name or email from the configuration."""
     name = identity.name.strip().lower()
     email = identity.email.strip().lower()
     if name.endswith("[bot]") or "[bot]@" in email:
+        return True
+    if _GITLAB_TOKEN_BOT.match(name) or _GITLAB_TOKEN_BOT.match(email):
         return True
     listed = {item.strip().lower() for item in extra}
     return name in listed or email in listed

@@ -4,17 +4,25 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from typing import Any
 
 import networkx as nx
 
-from busfactor.formats.text_safety import json_safe
+from busfactor.formats.text_safety import json_safe, valid_text
+
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_text(value: str) -> str:
+    """Valid UTF-8 with the characters XML 1.0 forbids shown as escapes."""
+    return _NOT_XML.sub(lambda m: m.group().encode("unicode_escape").decode(), valid_text(value))
 
 
 def _scalar(value: Any) -> Any:
-    """GraphML holds scalars only: lists and mappings become JSON text."""
+    """GraphML holds scalars only (lists become JSON text) and XML forbids control characters."""
     if isinstance(value, str):
-        return json_safe(value)
+        return xml_text(value)
     if value is None:
         return ""
     if isinstance(value, bool | int | float):
@@ -27,10 +35,10 @@ def render_graphml(graph: nx.DiGraph[str]) -> str:
     flat: nx.DiGraph[str] = nx.DiGraph()
     flat.graph.update({key: _scalar(value) for key, value in graph.graph.items()})
     for node, data in graph.nodes(data=True):
-        flat.add_node(json_safe(node), **{k: _scalar(v) for k, v in data.items()})
+        flat.add_node(xml_text(node), **{k: _scalar(v) for k, v in data.items()})
     for source, target, data in graph.edges(data=True):
         flat.add_edge(
-            json_safe(source), json_safe(target), **{k: _scalar(v) for k, v in data.items()}
+            xml_text(source), xml_text(target), **{k: _scalar(v) for k, v in data.items()}
         )
     buffer = io.BytesIO()
     nx.write_graphml(flat, buffer, encoding="utf-8")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 from busfactor.core.report import ScanReport
 from busfactor.formats.text_safety import printable
 
@@ -9,8 +11,9 @@ _ROWS = 25
 
 
 def cell(value: object) -> str:
-    """One Markdown table cell: pipes and line breaks escaped."""
-    return printable(str(value)).replace("|", "\\|").replace("`", "\\`")
+    """One Markdown table cell: HTML, pipes and backticks escaped, controls made visible."""
+    text = html.escape(printable(str(value)), quote=False)
+    return text.replace("|", "\\|").replace("`", "\\`")
 
 
 def render_markdown(report: ScanReport) -> str:

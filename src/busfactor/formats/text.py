@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from busfactor.core.report import ScanReport
 from busfactor.formats.text_safety import printable
 
 _WORST = 10
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
 def _people(report: ScanReport, ids: list[str]) -> str:
@@ -16,10 +22,27 @@ def _people(report: ScanReport, ids: list[str]) -> str:
     return ", ".join(names) if names else "nobody"
 
 
+def _headline(data: dict[str, Any]) -> str:
+    tf = data["truck_factor"]
+    threshold = data["model"]["thresholds"]["coverage"]
+    if tf["value"] == 0:
+        return (
+            f"Truck factor: 0  (only {tf['coverage']:.0%} of files have an author even before "
+            f"anyone leaves, below the {threshold:.0%} the truck factor counts from: most "
+            "history is by bots, cut by --since, or in excluded files)"
+        )
+    names = {p["id"]: p["name"] or p["id"] for p in data["people"]}
+    ordered = ", ".join(printable(names.get(i, i)) for i in tf["authors"])
+    return (
+        f"Truck factor: {tf['value']}  ({ordered}; "
+        f"{tf['coverage']:.0%} of files keep an author after they leave)"
+    )
+
+
 def render_text(report: ScanReport) -> str:
     """Truck factor, the people it names, the riskiest components, people who left."""
     data = report.to_dict()
-    repo, tf = data["repository"], data["truck_factor"]
+    repo = data["repository"]
     people = data["people"]
     active = sum(1 for p in people if p["active"])
     lines = [
@@ -27,15 +50,14 @@ def render_text(report: ScanReport) -> str:
         f"{repo['files']} files analysed, {repo['commits']} commits, "
         f"{len(people)} people ({active} active), history model {data['model']['history']}",
         "",
-        f"Truck factor: {tf['value']}  ({_people(report, tf['authors'])}; "
-        f"{tf['coverage']:.0%} of files keep an author after they leave)",
+        _headline(data),
     ]
     components = data["components"]
     if components:
         lines += ["", f"Components, riskiest first ({len(components)} in all):"]
         width = max(len(printable(c["name"])) for c in components[:_WORST])
         for c in components[:_WORST]:
-            lost = f", {c['files_lost']} files lost" if c["files_lost"] else ""
+            lost = f", {_count(c['files_lost'], 'file')} lost" if c["files_lost"] else ""
             lines.append(
                 f"  {printable(c['name']):<{width}}  bus factor {c['bus_factor']}  "
                 f"{c['files']:>5} files  top: {_people(report, c['authors'][:3])}{lost}"
@@ -46,7 +68,7 @@ def render_text(report: ScanReport) -> str:
         for p in gone[:_WORST]:
             lines.append(
                 f"  {printable(p['name'])} <{printable(p['email'])}>: "
-                f"{p['files_authored']} files, last commit {p['last_commit'][:10]}"
+                f"{_count(p['files_authored'], 'file')}, last commit {p['last_commit'][:10]}"
             )
     for warning in data["warnings"]:
         lines += ["", f"warning: {printable(warning)}"]

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def valid_text(value: str) -> str:
@@ -21,7 +21,7 @@ def valid_text(value: str) -> str:
 
 
 def printable(value: str) -> str:
-    """For terminals and Markdown: also control characters shown as escapes, not obeyed."""
+    """For terminals, Markdown and XML: control and bidi characters shown as escapes."""
     return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode(), valid_text(value))
 
 

@@ -1,0 +1,585 @@
+"""The command line's contract: stdout is the report, stderr one-line errors, exit codes are API.
+
+Repositories are written here with plain `git` and fixed identities and dates, so these tests
+depend on nothing but git itself.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+import busfactor
+from busfactor.cli import main
+
+START = 1_704_067_200
+"""2024-01-01T00:00:00Z."""
+
+ADA = ("Ada", "ada@example.test")
+BOB = ("Bob", "bob@example.test")
+BOT = ("dependabot[bot]", "49699333+dependabot[bot]@users.noreply.github.com")
+
+
+def git_env(home: Path) -> dict[str, str]:
+    """An environment where no personal or system git configuration applies."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("GIT_")}
+    env.update(
+        HOME=str(home),
+        XDG_CONFIG_HOME=str(home / ".config"),
+        GIT_CONFIG_NOSYSTEM="1",
+        GIT_CONFIG_GLOBAL=str(home / ".gitconfig"),
+        GIT_TERMINAL_PROMPT="0",
+    )
+    return env
+
+
+class Repo:
+    """A repository written with the git command line, one commit per simulated day."""
+
+    def __init__(self, path: Path, home: Path) -> None:
+        self.path = path
+        self.env = git_env(home)
+        self.day = 0
+        path.mkdir(parents=True)
+        self.git("init", "-q", "-b", "main")
+        self.git("config", "commit.gpgsign", "false")
+
+    def git(self, *args: str, env: dict[str, str] | None = None) -> str:
+        """Run git in the repository; returns stdout."""
+        return subprocess.run(
+            ["git", *args],
+            cwd=self.path,
+            env=env or self.env,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+
+    def commit(
+        self, who: tuple[str, str], write: dict[str, str], delete: tuple[str, ...] = ()
+    ) -> str:
+        """Write files, delete some, and commit everything as `who` on the next day."""
+        for path, text in write.items():
+            target = self.path / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+        for path in delete:
+            (self.path / path).unlink()
+        self.git("add", "-A")
+        stamp = f"{START + self.day * 86400} +0000"
+        self.day += 1
+        name, email = who
+        env = {
+            **self.env,
+            "GIT_AUTHOR_NAME": name,
+            "GIT_AUTHOR_EMAIL": email,
+            "GIT_AUTHOR_DATE": stamp,
+            "GIT_COMMITTER_NAME": name,
+            "GIT_COMMITTER_EMAIL": email,
+            "GIT_COMMITTER_DATE": stamp,
+        }
+        self.git("commit", "-q", "--no-verify", "-m", f"day {self.day}", env=env)
+        return self.git("rev-parse", "HEAD").strip()
+
+
+@pytest.fixture(autouse=True)
+def _no_personal_git_config(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """In-process scans see no personal or system git configuration either."""
+    for key, value in git_env(tmp_path / "home").items():
+        monkeypatch.setenv(key, value)
+    for key in [k for k in os.environ if k.startswith("GIT_")]:
+        if key not in ("GIT_CONFIG_NOSYSTEM", "GIT_CONFIG_GLOBAL", "GIT_TERMINAL_PROMPT"):
+            monkeypatch.delenv(key)
+
+
+@pytest.fixture(scope="module")
+def shop(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Ada writes the shop; Bob edits the payment API three times and adds lib/util.py;
+    dependabot touches the README. Ada authors 4 of 5 files, Bob 2: truck factor 1."""
+    base = tmp_path_factory.mktemp("shop")
+    repo = Repo(base / "shop", base / "home")
+    repo.commit(
+        ADA,
+        {
+            "README.md": "# shop\n",
+            "docs/guide.md": "guide\n",
+            "src/pay/api.py": "def pay(): ...\n",
+            "src/pay/db.py": "DB = 1\n",
+        },
+    )
+    for day in range(3):
+        write = {"src/pay/api.py": f"def pay(): return {day}\n"}
+        if day == 2:
+            write["lib/util.py"] = "def util(): ...\n"
+        repo.commit(BOB, write)
+    repo.commit(BOT, {"README.md": "# shop\n\nbadge\n"})
+    return repo.path
+
+
+@pytest.fixture
+def tiny(tmp_path: Path) -> Repo:
+    """A one-commit repository by Łukasz (a name latin-1 cannot encode)."""
+    repo = Repo(tmp_path / "tiny", tmp_path / "home")
+    repo.commit(("Łukasz Ńowak", "lukasz@example.test"), {"a.py": "x = 1\n"})
+    return repo
+
+
+def run_main(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    """busfactor.cli.main in this process: exit code, stdout, stderr."""
+    code = main(args)
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def run_module(args: list[str], **env: str) -> subprocess.CompletedProcess[bytes]:
+    """`python -m busfactor ARGS` in a fresh interpreter, output kept as bytes."""
+    return subprocess.run(
+        [sys.executable, "-m", "busfactor", *args],
+        capture_output=True,
+        env={**os.environ, **env},
+        check=False,
+        timeout=120,
+    )
+
+
+def assert_one_line_error(code: int, out: str, err: str) -> str:
+    """Exit 2, nothing on stdout, one `busfactor: error:` line and at most one hint line."""
+    assert code == 2
+    assert out == ""
+    assert "Traceback" not in err
+    lines = err.splitlines()
+    assert 1 <= len(lines) <= 2, err
+    assert lines[0].startswith("busfactor: error: ")
+    if len(lines) == 2:
+        assert lines[1].startswith("busfactor: hint: ")
+    assert err.endswith("\n")
+    return lines[0]
+
+
+# -- scan --format json ---------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def shop_json(shop: Path) -> dict[str, object]:
+    """The shop's JSON report, from a fresh interpreter (so no state leaks between runs)."""
+    result = run_module(["scan", str(shop), "--format", "json"])
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == b""
+    data: dict[str, object] = json.loads(result.stdout.decode("utf-8"))
+    return data
+
+
+def test_json_report_has_the_documented_schema(shop_json: dict[str, object]) -> None:
+    """The JSON report names schema busfactor.scan/1 and has every documented key."""
+    data = shop_json
+    assert data["schema"] == "busfactor.scan/1"
+    assert set(data) >= {
+        "schema",
+        "repository",
+        "model",
+        "truck_factor",
+        "people",
+        "bots",
+        "components",
+        "files",
+        "warnings",
+    }
+    assert isinstance(data["repository"], dict)
+    assert set(data["repository"]) >= {"path", "revision", "commits", "files"}
+    assert isinstance(data["truck_factor"], dict)
+    assert set(data["truck_factor"]) >= {"value", "authors", "coverage"}
+    person_keys = {
+        "id",
+        "name",
+        "email",
+        "aliases",
+        "commits",
+        "first_commit",
+        "last_commit",
+        "active",
+        "files_authored",
+    }
+    assert isinstance(data["people"], list)
+    assert all(set(person) >= person_keys for person in data["people"])
+    component_keys = {"name", "files", "bus_factor", "authors", "files_lost"}
+    assert isinstance(data["components"], list)
+    assert all(set(component) >= component_keys for component in data["components"])
+    assert isinstance(data["files"], list)
+    assert all(set(entry) >= {"path", "commits", "authors", "doa"} for entry in data["files"])
+
+
+def test_json_report_values_for_the_shop(shop: Path, shop_json: dict[str, object]) -> None:
+    """The shop's report has the hand-computed truck factor, people, bots and components."""
+    data: dict[str, object] = shop_json
+    repository = data["repository"]
+    assert isinstance(repository, dict)
+    assert os.path.realpath(repository["path"]) == os.path.realpath(shop)
+    head = subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=shop, capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert repository["revision"] == head
+    assert repository["commits"] == 5
+    assert repository["files"] == 5
+    assert data["truck_factor"] == {
+        "value": 1,
+        "authors": ["ada@example.test"],
+        "coverage": 0.4,
+    }
+    people = data["people"]
+    assert isinstance(people, list)
+    assert [(p["id"], p["files_authored"], p["commits"]) for p in people] == [
+        ("ada@example.test", 4, 1),
+        ("bob@example.test", 2, 3),
+    ]
+    assert people[0]["first_commit"] == people[0]["last_commit"] == "2024-01-01T00:00:00Z"
+    assert people[0]["name"] == "Ada"
+    assert all(person["active"] for person in people)
+    assert data["bots"] == [{"name": BOT[0], "email": BOT[1], "commits": 1}]
+    components = data["components"]
+    assert isinstance(components, list)
+    by_name = {c["name"]: c for c in components}
+    assert set(by_name) == {"(root)", "docs", "lib", "src/pay"}
+    assert by_name["src/pay"]["files"] == 2
+    assert by_name["src/pay"]["bus_factor"] == 2
+    assert by_name["src/pay"]["authors"] == ["ada@example.test", "bob@example.test"]
+    assert by_name["lib"]["authors"] == ["bob@example.test"]
+    files = data["files"]
+    assert isinstance(files, list)
+    assert [f["path"] for f in files] == sorted(f["path"] for f in files)
+    api = next(f for f in files if f["path"] == "src/pay/api.py")
+    assert api["commits"] == 4
+    assert api["authors"] == ["ada@example.test", "bob@example.test"]
+    assert api["doa"] == {"ada@example.test": 3.946, "bob@example.test": 3.785}
+
+
+def test_in_process_json_equals_the_subprocess_json(
+    shop: Path, shop_json: dict[str, object], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """main() with capsys prints the same report as a fresh interpreter, and nothing on stderr."""
+    code, out, err = run_main(["scan", str(shop), "--format", "json"], capsys)
+    assert code == 0
+    assert err == ""
+    assert json.loads(out) == shop_json
+
+
+def test_reports_are_deterministic(shop: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Two scans of the same repository print byte-identical reports."""
+    first = run_main(["scan", str(shop), "--format", "json"], capsys)
+    second = run_main(["scan", str(shop), "--format", "json"], capsys)
+    assert first == second
+
+
+@pytest.mark.parametrize(
+    ("fmt", "headline"),
+    [("text", r"Truck factor: 1\b"), ("markdown", r"\*\*Truck factor 1\*\*")],
+)
+def test_text_and_markdown_state_the_truck_factor(
+    shop: Path, capsys: pytest.CaptureFixture[str], fmt: str, headline: str
+) -> None:
+    """Text and Markdown reports state the truck factor and who it names; stderr stays empty."""
+    code, out, err = run_main(["scan", str(shop), "--format", fmt], capsys)
+    assert code == 0
+    assert err == ""
+    assert re.search(headline, out)
+    assert "Ada" in out
+    assert out.endswith("\n")
+
+
+def test_default_format_is_text(shop: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Without --format, scan prints the text report."""
+    assert run_main(["scan", str(shop)], capsys) == run_main(
+        ["scan", str(shop), "--format", "text"], capsys
+    )
+
+
+def test_scan_defaults_to_the_current_directory(
+    shop: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`busfactor scan` without a path scans the working directory's repository."""
+    monkeypatch.chdir(shop / "src" / "pay")
+    code, out, _ = run_main(["scan", "--format", "json"], capsys)
+    assert code == 0
+    assert json.loads(out)["repository"]["files"] == 5
+
+
+def test_linear_history_model_is_selectable(shop: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """--history linear is reported in the model and gives the same result on linear history."""
+    code, out, _ = run_main(["scan", str(shop), "--format", "json", "--history", "linear"], capsys)
+    assert code == 0
+    data = json.loads(out)
+    assert data["model"]["history"] == "linear"
+    assert data["truck_factor"]["value"] == 1
+
+
+# -- graph ------------------------------------------------------------------------------
+
+
+def test_graph_json_is_node_link_data(shop: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`graph --format json` loads with networkx.node_link_graph(data, edges="edges")."""
+    code, out, err = run_main(["graph", str(shop), "--format", "json"], capsys)
+    assert (code, err) == (0, "")
+    graph = nx.node_link_graph(json.loads(out), edges="edges")
+    assert graph.is_directed()
+    assert graph.graph["schema"] == "busfactor.scan/1"
+    assert {"person:ada@example.test", "file:src/pay/api.py", "component:src/pay"} <= set(graph)
+    edge = graph.edges["person:bob@example.test", "file:src/pay/api.py"]
+    assert edge["kind"] == "authorship"
+    assert edge["author"] is True
+
+
+def test_graph_defaults_to_json(shop: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`busfactor graph` without --format prints node-link JSON."""
+    default = run_main(["graph", str(shop)], capsys)
+    explicit = run_main(["graph", str(shop), "--format", "json"], capsys)
+    assert default == explicit
+
+
+def test_graph_graphml_loads_with_networkx(
+    shop: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """`graph --format graphml` is GraphML networkx reads back, on stdout and via --output."""
+    code, out, err = run_main(["graph", str(shop), "--format", "graphml"], capsys)
+    assert (code, err) == (0, "")
+    from_stdout = nx.read_graphml(io.BytesIO(out.encode("utf-8")))
+    target = tmp_path / "graph.graphml"
+    code, out, _ = run_main(["graph", str(shop), "--format", "graphml", "-o", str(target)], capsys)
+    assert (code, out) == (0, "")
+    from_file = nx.read_graphml(target)
+    assert set(from_stdout) == set(from_file)
+    assert from_file.nodes["file:src/pay/api.py"]["kind"] == "file"
+    assert json.loads(from_file.nodes["file:src/pay/api.py"]["authors"]) == [
+        "ada@example.test",
+        "bob@example.test",
+    ]
+
+
+# -- errors -----------------------------------------------------------------------------
+
+
+def test_a_directory_that_is_not_a_repository(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Scanning a plain directory exits 2 with one error line and an empty stdout."""
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    line = assert_one_line_error(*run_main(["scan", str(plain)], capsys))
+    assert "not a git repository" in line
+
+
+def test_a_path_that_does_not_exist(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Scanning a missing path exits 2 with one error line naming it."""
+    missing = tmp_path / "missing"
+    line = assert_one_line_error(*run_main(["scan", str(missing)], capsys))
+    assert "missing" in line
+
+
+def test_a_file_instead_of_a_directory(
+    tiny: Repo, shop: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Scanning a regular file exits 2 with one error line, wherever the command runs from."""
+    monkeypatch.chdir(shop)
+    assert_one_line_error(*run_main(["scan", str(tiny.path / "a.py")], capsys))
+
+
+def test_an_empty_repository(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A repository without commits exits 2 with one error line (and possibly a hint)."""
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    subprocess.run(["git", "init", "-q", str(empty)], check=True, env=git_env(tmp_path / "home"))
+    line = assert_one_line_error(*run_main(["scan", str(empty)], capsys))
+    assert "no commits" in line
+
+
+@pytest.mark.parametrize("rev", ["nope", "HEAD~5", "--output=x", "HEAD:a.py"])
+def test_an_unknown_revision(tiny: Repo, capsys: pytest.CaptureFixture[str], rev: str) -> None:
+    """--rev naming no commit exits 2 with one error line naming the revision."""
+    line = assert_one_line_error(*run_main(["scan", str(tiny.path), f"--rev={rev}"], capsys))
+    assert rev in line
+
+
+@pytest.mark.parametrize(
+    ("config", "needle"),
+    [
+        ('histroy = "dag"\n', "histroy"),
+        ('history = "tree"\n', "history"),
+        ("history = \n", ".busfactor.toml"),
+        ("[thresholds]\ncoverage = 2.5\n", "coverage"),
+    ],
+    ids=["misspelt-key", "bad-value", "bad-toml", "out-of-range"],
+)
+def test_a_bad_configuration_file(
+    tiny: Repo, capsys: pytest.CaptureFixture[str], config: str, needle: str
+) -> None:
+    """A .busfactor.toml busfactor cannot use exits 2 with one error line naming the problem."""
+    (tiny.path / ".busfactor.toml").write_text(config, encoding="utf-8")
+    for command in ("scan", "graph"):
+        line = assert_one_line_error(*run_main([command, str(tiny.path)], capsys))
+        assert needle in line
+
+
+def test_a_missing_config_file(tiny: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    """--config naming a missing file exits 2 with one error line."""
+    missing = tiny.path / "absent.toml"
+    line = assert_one_line_error(
+        *run_main(["scan", str(tiny.path), "--config", str(missing)], capsys)
+    )
+    assert "absent.toml" in line
+
+
+def test_errors_in_a_fresh_interpreter_print_no_traceback(tmp_path: Path) -> None:
+    """`python -m busfactor scan <not a repository>` exits 2 with exactly one stderr line."""
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    result = run_module(["scan", str(plain), "--format", "json"])
+    assert result.returncode == 2
+    assert result.stdout == b""
+    assert b"Traceback" not in result.stderr
+    assert result.stderr.decode().startswith("busfactor: error: ")
+    assert result.stderr.count(b"\n") == 1
+
+
+def test_empty_repository_in_a_fresh_interpreter(tmp_path: Path) -> None:
+    """`python -m busfactor scan <empty repository>` exits 2 with no traceback."""
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    subprocess.run(["git", "init", "-q", str(empty)], check=True, env=git_env(tmp_path / "home"))
+    result = run_module(["scan", str(empty)])
+    assert result.returncode == 2
+    assert result.stdout == b""
+    assert b"Traceback" not in result.stderr
+    assert result.stderr.splitlines()[0].startswith(b"busfactor: error: ")
+
+
+def test_json_is_utf8_whatever_the_stdout_encoding(tiny: Repo) -> None:
+    """The JSON report is UTF-8 bytes even when Python's stdout encoding is latin-1."""
+    result = run_module(["scan", str(tiny.path), "--format", "json"], PYTHONIOENCODING="latin-1")
+    assert b"Traceback" not in result.stderr
+    assert result.returncode == 0
+    assert json.loads(result.stdout.decode("utf-8"))["people"][0]["name"] == "Łukasz Ńowak"
+
+
+# -- --output ---------------------------------------------------------------------------
+
+
+def test_output_writes_the_report_to_a_file(
+    shop: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--output writes exactly the stdout report to the file, prints nothing, leaves no temp."""
+    _, expected, _ = run_main(["scan", str(shop), "--format", "json"], capsys)
+    target = tmp_path / "out" / "report.json"
+    target.parent.mkdir()
+    code, out, err = run_main(["scan", str(shop), "--format", "json", "-o", str(target)], capsys)
+    assert (code, out, err) == (0, "", "")
+    assert target.read_text(encoding="utf-8") == expected
+    assert os.listdir(target.parent) == ["report.json"]
+
+
+def test_output_dash_means_stdout(shop: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """--output - prints the report on stdout."""
+    code, out, _ = run_main(["scan", str(shop), "--output", "-"], capsys)
+    assert code == 0
+    assert "Truck factor" in out
+
+
+def test_output_under_a_regular_file_fails_cleanly(
+    shop: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An --output whose parent is a regular file exits 2 with one line and leaves no files."""
+    blocker = tmp_path / "blocker"
+    blocker.write_text("not a directory\n", encoding="utf-8")
+    before = sorted(os.listdir(tmp_path))
+    line = assert_one_line_error(
+        *run_main(["scan", str(shop), "-o", str(blocker / "report.json")], capsys)
+    )
+    assert "report.json" in line
+    assert sorted(os.listdir(tmp_path)) == before
+    assert blocker.read_text(encoding="utf-8") == "not a directory\n"
+
+
+def test_output_into_a_missing_directory_fails_cleanly(
+    shop: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An --output in a directory that does not exist exits 2 and creates nothing."""
+    target = tmp_path / "nowhere" / "report.json"
+    assert_one_line_error(*run_main(["scan", str(shop), "-o", str(target)], capsys))
+    assert not (tmp_path / "nowhere").exists()
+
+
+def test_output_onto_a_directory_fails_cleanly(
+    shop: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An --output naming a directory exits 2 and leaves no temporary file in or beside it."""
+    target = tmp_path / "taken"
+    target.mkdir()
+    before = sorted(os.listdir(tmp_path))
+    assert_one_line_error(*run_main(["scan", str(shop), "-o", str(target)], capsys))
+    assert sorted(os.listdir(tmp_path)) == before
+    assert os.listdir(target) == []
+
+
+def test_failed_scan_leaves_an_existing_output_untouched(
+    tiny: Repo, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """When the scan fails, an existing --output file keeps its old content."""
+    target = tmp_path / "report.txt"
+    target.write_text("previous report\n", encoding="utf-8")
+    assert_one_line_error(
+        *run_main(["scan", str(tiny.path), "--rev", "nope", "-o", str(target)], capsys)
+    )
+    assert target.read_text(encoding="utf-8") == "previous report\n"
+    assert os.listdir(tmp_path).count("report.txt") == 1
+    assert not [name for name in os.listdir(tmp_path) if name.startswith(".report.txt")]
+
+
+def test_output_replaces_an_existing_file_keeping_its_mode(
+    tiny: Repo, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Overwriting an existing --output file replaces its content and keeps its permissions."""
+    target = tmp_path / "report.json"
+    target.write_text("old\n", encoding="utf-8")
+    target.chmod(0o640)
+    code, _, _ = run_main(["scan", str(tiny.path), "--format", "json", "-o", str(target)], capsys)
+    assert code == 0
+    assert json.loads(target.read_text(encoding="utf-8"))["schema"] == "busfactor.scan/1"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640
+    assert not [name for name in os.listdir(tmp_path) if name.startswith(".report.json")]
+
+
+# -- misc -------------------------------------------------------------------------------
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    """--version prints `busfactor <version>` on stdout and exits 0."""
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--version"])
+    assert exit_info.value.code == 0
+    assert capsys.readouterr().out == f"busfactor {busfactor.__version__}\n"
+
+
+def test_usage_errors_exit_2(shop: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An unknown option value is a usage error: exit 2, nothing on stdout."""
+    with pytest.raises(SystemExit) as exit_info:
+        main(["scan", str(shop), "--format", "yaml"])
+    assert exit_info.value.code == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "--format" in captured.err
+
+
+def test_no_progress_on_stderr_when_it_is_not_a_terminal(
+    shop: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A successful scan writes nothing at all to a non-terminal stderr."""
+    for command in (["scan", str(shop)], ["graph", str(shop)]):
+        code, _, err = run_main(command, capsys)
+        assert code == 0
+        assert err == ""

@@ -1,0 +1,265 @@
+"""Formats never let repository text act on the reader: escaping in text, Markdown, JSON, graphs.
+
+Reports are built in memory from a `MiningResult`, so names and paths can hold anything git
+can store: control characters, newlines, pipes, bytes that are not UTF-8.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+from busfactor.cli import main
+from busfactor.core.analysis import build_ownership_graph
+from busfactor.core.model import FileHistory, IdentityActivity, MiningResult, RawIdentity
+from busfactor.core.report import ScanReport
+from busfactor.core.settings import Settings
+from busfactor.formats.graph_export import render_graphml, render_node_link
+from busfactor.formats.json import render_json
+from busfactor.formats.markdown import cell, render_markdown
+from busfactor.formats.text import render_text
+from busfactor.formats.text_safety import json_safe, printable, valid_text
+
+DAY = 86400
+NOW = 1_735_689_600
+"""2025-01-01T00:00:00Z, the analysed revision's time."""
+
+Renderer = Callable[[ScanReport], str]
+
+RED_NAME = "Mallory \x1b[31mred\x1b[0m"
+CSI_NAME = "Csi \x9b2J"
+PIPE_NAME = "Ada | Bob `x`"
+NEWLINE_PATH = "evil\ndir/run.py"
+NON_UTF8_PATH = os.fsdecode(b"caf\xe9/menu.txt")
+PIPE_PATH = "a|b/c.py"
+
+
+def report_of(
+    paths: list[str],
+    people: list[tuple[str, str]],
+    *,
+    repository: str = "/repo",
+    old: frozenset[int] = frozenset(),
+) -> ScanReport:
+    """File i is created by identity i mod len(people); identities in `old` last committed long
+    before the revision (inactive)."""
+    files = []
+    for index in range(len(paths)):
+        raw = index % len(people)
+        files.append(FileHistory({raw: 1}, {}, {raw}, {raw: NOW - DAY}))
+    activity = []
+    for raw in range(len(people)):
+        when = NOW - 400 * DAY if raw in old else NOW - DAY
+        activity.append(IdentityActivity(1, when, when))
+    mining = MiningResult(
+        revision="f" * 40,
+        revision_time=NOW,
+        commits_read=len(people),
+        paths=paths,
+        files=files,
+        identities=[RawIdentity(email, name) for name, email in people],
+        activity=activity,
+    )
+    return ScanReport(build_ownership_graph(mining, {}, Settings(), repository=repository))
+
+
+@pytest.fixture
+def hostile() -> ScanReport:
+    """Names with terminal escapes and pipes, paths with a newline, a pipe and a non-UTF-8 byte."""
+    return report_of(
+        [NEWLINE_PATH, NON_UTF8_PATH, PIPE_PATH, "ok/x.py"],
+        [
+            (RED_NAME, "mallory@example.test"),
+            (CSI_NAME, "csi@example.test"),
+            (PIPE_NAME, "ada@example.test"),
+            ("Old \x07Timer", "old\x1b]0;title\x07@example.test"),
+        ],
+        repository="/srv/repo\x1b]0;pwned\x07",
+        old=frozenset({3}),
+    )
+
+
+def control_characters(text: str) -> list[str]:
+    """C0 and C1 control characters other than the line feed."""
+    return re.findall(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]", text)
+
+
+@pytest.mark.parametrize("render", [render_text, render_markdown], ids=["text", "markdown"])
+def test_control_characters_are_shown_not_obeyed(render: Renderer, hostile: ScanReport) -> None:
+    """Terminal escapes in names, emails and the repository path appear as visible escapes."""
+    out = render(hostile)
+    assert control_characters(out) == []
+    assert "\\x1b[31mred\\x1b[0m" in out
+    assert "\\x9b2J" in out
+    out.encode("utf-8")
+
+
+@pytest.mark.parametrize("render", [render_text, render_markdown], ids=["text", "markdown"])
+def test_a_newline_in_a_path_cannot_start_a_line(render: Renderer, hostile: ScanReport) -> None:
+    """A component named after a directory with a newline stays on one line, escaped."""
+    out = render(hostile)
+    assert "evil\\ndir" in out
+    assert not any(line.startswith("dir") for line in out.splitlines())
+
+
+@pytest.mark.parametrize("render", [render_text, render_markdown], ids=["text", "markdown"])
+def test_non_utf8_bytes_show_as_hex_escapes(render: Renderer, hostile: ScanReport) -> None:
+    """A path byte that is not UTF-8 is printed as \\xNN and the output is valid UTF-8."""
+    out = render(hostile)
+    assert "caf\\xe9" in out
+    out.encode("utf-8")
+
+
+def test_text_escapes_inactive_people_emails(hostile: ScanReport) -> None:
+    """The inactive-people list escapes names and emails."""
+    out = render_text(hostile)
+    assert "Inactive people" in out
+    assert "Old \\x07Timer <old\\x1b]0;title\\x07@example.test>" in out
+
+
+def table_rows(markdown: str) -> list[str]:
+    """The component table's body rows."""
+    lines = markdown.splitlines()
+    start = lines.index("|---|---:|---:|---|---:|")
+    rows = []
+    for line in lines[start + 1 :]:
+        if not line.startswith("|"):
+            break
+        rows.append(line)
+    return rows
+
+
+def test_markdown_cells_escape_pipes_and_backticks(hostile: ScanReport) -> None:
+    """Pipes and backticks in names and component names cannot break the table or open code."""
+    out = render_markdown(hostile)
+    rows = table_rows(out)
+    assert len(rows) == 4
+    for row in rows:
+        assert len(re.findall(r"(?<!\\)\|", row)) == 6, row
+    assert "a\\|b" in out
+    assert "Ada \\| Bob \\`x\\`" in out
+
+
+def test_markdown_truck_factor_line_escapes_names() -> None:
+    """The headline naming the truck-factor people escapes pipes and control characters."""
+    report = report_of(["a.py", "b.py"], [(PIPE_NAME, "ada@example.test")])
+    headline = next(line for line in render_markdown(report).splitlines() if "Truck factor" in line)
+    assert "Ada \\| Bob \\`x\\`" in headline
+
+
+def test_markdown_does_not_pass_html_through() -> None:
+    """A name holding an HTML tag is not emitted as a raw tag in the Markdown report."""
+    report = report_of(["a.py"], [('<img src="https://evil.test/p.png">', "eve@example.test")])
+    assert "<img" not in render_markdown(report)
+
+
+def test_cell_escapes_line_breaks() -> None:
+    """A Markdown cell never contains a raw carriage return or line feed."""
+    assert cell("a\r\nb|c") == "a\\r\\nb\\|c"
+
+
+def test_json_is_valid_utf8_with_hex_escaped_paths(hostile: ScanReport) -> None:
+    """Non-UTF-8 path bytes become literal \\xNN text; the JSON is valid UTF-8 and parses."""
+    out = render_json(hostile)
+    data = json.loads(out.encode("utf-8").decode("utf-8"))
+    paths = [entry["path"] for entry in data["files"]]
+    assert "caf\\xe9/menu.txt" in paths
+    assert NEWLINE_PATH in paths
+    assert "caf\\xe9" in {component["name"] for component in data["components"]}
+
+
+def test_json_keeps_control_characters_as_data(hostile: ScanReport) -> None:
+    """JSON escapes C0 control characters itself, so names round-trip exactly."""
+    out = render_json(hostile)
+    assert re.findall(r"[\x00-\x1f]", out.replace("\n", "")) == []
+    names = {person["name"] for person in json.loads(out)["people"]}
+    assert {RED_NAME, CSI_NAME, PIPE_NAME} <= names
+
+
+def test_graph_node_link_json_is_valid_utf8(hostile: ScanReport) -> None:
+    """The node-link graph is valid UTF-8 JSON networkx loads, non-UTF-8 bytes as \\xNN."""
+    out = render_node_link(hostile.graph)
+    graph = nx.node_link_graph(json.loads(out.encode("utf-8")), edges="edges")
+    assert "file:caf\\xe9/menu.txt" in graph
+
+
+def test_graphml_keeps_non_utf8_paths_loadable() -> None:
+    """GraphML with a non-UTF-8 path (and a newline in another) loads back with networkx."""
+    report = report_of([NON_UTF8_PATH, NEWLINE_PATH], [("Ada", "ada@example.test")])
+    graph = nx.read_graphml(io.BytesIO(render_graphml(report.graph).encode("utf-8")))
+    assert {"file:caf\\xe9/menu.txt", f"file:{NEWLINE_PATH}"} <= set(graph)
+
+
+def test_graphml_stays_well_formed_with_control_characters(hostile: ScanReport) -> None:
+    """GraphML of a graph whose names hold terminal escapes is well-formed XML."""
+    nx.read_graphml(io.BytesIO(render_graphml(hostile.graph).encode("utf-8")))
+
+
+@pytest.mark.parametrize(
+    ("raw", "shown"),
+    [
+        ("plain", "plain"),
+        ("tab\there", "tab\\there"),
+        ("\x1b[2J", "\\x1b[2J"),
+        ("del\x7f", "del\\x7f"),
+        ("c1\x85", "c1\\x85"),
+        ("naïve ✓", "naïve ✓"),
+        (os.fsdecode(b"\xff\xfe"), "\\xff\\xfe"),
+    ],
+)
+def test_printable(raw: str, shown: str) -> None:
+    """printable() escapes C0, DEL, C1 and undecodable bytes, and keeps other Unicode."""
+    assert printable(raw) == shown
+
+
+def test_valid_text_and_json_safe() -> None:
+    """valid_text() turns surrogate escapes into \\xNN; json_safe() applies it everywhere."""
+    bad = os.fsdecode(b"x\x80")
+    assert valid_text(bad) == "x\\x80"
+    assert json_safe({bad: [bad, (bad, 1)], "n": None}) == {
+        "x\\x80": ["x\\x80", ["x\\x80", 1]],
+        "n": None,
+    }
+
+
+def test_non_utf8_path_in_a_real_repository(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A file whose name is not UTF-8, committed with git, appears as \\xNN in every report."""
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    env = {key: value for key, value in os.environ.items() if not key.startswith("GIT_")}
+    env.update(HOME=str(tmp_path), GIT_CONFIG_NOSYSTEM="1")
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    commit_env = {
+        **env,
+        "GIT_AUTHOR_NAME": "Ada \x1b[1mBold",
+        "GIT_AUTHOR_EMAIL": "ada@example.test",
+        "GIT_COMMITTER_NAME": "Ada",
+        "GIT_COMMITTER_EMAIL": "ada@example.test",
+        "GIT_AUTHOR_DATE": "1704067200 +0000",
+        "GIT_COMMITTER_DATE": "1704067200 +0000",
+    }
+    (repo / os.fsdecode(b"caf\xe9.txt")).write_text("menu\n", encoding="utf-8")
+    for command in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-qm", "menu"]):
+        subprocess.run(["git", *command], cwd=repo, env=commit_env, check=True, capture_output=True)
+    for fmt in ("json", "text", "markdown"):
+        assert main(["scan", str(repo), "--format", fmt]) == 0
+        out = capsys.readouterr().out
+        out.encode("utf-8")
+        assert control_characters(out) == []
+        if fmt == "json":
+            data = json.loads(out)
+            assert [entry["path"] for entry in data["files"]] == ["caf\\xe9.txt"]
+            assert data["people"][0]["name"] == "Ada \x1b[1mBold"
+        else:
+            assert "Ada \\x1b[1mBold" in out
