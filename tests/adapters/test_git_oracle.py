@@ -1,0 +1,419 @@
+"""git itself as the oracle: per-file histories of random, seeded DAG histories without renames.
+
+The generator writes a few hundred commits by a handful of people on topic branches that fork
+from main, sync (main merged into the topic, sometimes when a fast-forward was possible) and
+merge back. Files are created, modified, deleted and re-added. Merge conflicts are resolved by
+keeping the first parent's version (the side's change is dropped), the second parent's version
+(the mainline change is dropped) or new content, and a few clean merges are overridden the
+same ways. Every line written is unique and names its file, so git never detects a rename or a
+copy: a file's identity is its path.
+
+What git says about path p:
+- `git log --no-merges HEAD -- p`, default history simplification: at a merge whose result
+  equals a parent's version of p, follow only the first such parent. This is the spec of the
+  dag model.
+- `git log --no-merges --full-history HEAD -- p`: every reachable non-merge commit changing p.
+  The linear model reads every non-merge commit once and, with no renames, keeps one alias per
+  path, so it must count exactly these commits; the graph shape never enters the linear walk.
+
+Each history also has files where a merge kept a later parent's version of a file whose first
+parent had changed it (`Oracle.diverging`): there git follows the later parent alone, and the
+cheaper first-parent approximation of algorithms.md §3b would count mainline commits git does
+not list. The shape test makes sure every seed has such files, so the dag test has teeth.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import random
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from builders import RepoBuilder, email_of, isolate_git
+from busfactor.adapters.git import GitRepository
+from busfactor.adapters.mining import mine_history
+from busfactor.core.model import MiningResult
+from busfactor.core.settings import Settings
+
+SEEDS = (7, 1234, 90210)
+SIZE = 200
+"""Commits and merges written before the final merges."""
+PEOPLE = ("ada", "bob", "cy", "dan", "eve")
+
+Tree = dict[str, str]
+
+
+@dataclass
+class Generated:
+    """Every commit the generator made: tree, parents and author, plus what kind of merges."""
+
+    trees: dict[str, Tree] = field(default_factory=dict)
+    parents: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    authors: dict[str, str] = field(default_factory=dict)
+    head: str = ""
+    commits: int = 0
+    merges: int = 0
+    conflicts: int = 0
+    fast_forwardable: int = 0
+    first_kept: int = 0
+    """How often a merge kept the first parent's version of a path over a different second one."""
+    second_kept: int = 0
+    """How often a merge kept the second parent's version of a path over a different first one."""
+
+
+class Generator:
+    """Random operations on a RepoBuilder, mirrored in a model of every commit's tree."""
+
+    def __init__(self, builder: RepoBuilder, seed: int) -> None:
+        self.builder = builder
+        self.rng = random.Random(seed)
+        self.serial = itertools.count()
+        self.out = Generated()
+        self.tips: dict[str, str] = {}
+        self.ancestors: dict[str, frozenset[str]] = {}
+        self.current = "main"
+        self.ever: set[str] = set()
+
+    # -- bookkeeping ----------------------------------------------------------------------
+
+    def tree(self, branch: str | None = None) -> Tree:
+        return self.out.trees[self.tips[branch or self.current]]
+
+    def record(self, sha: str, tree: Tree, parents: tuple[str, ...], who: str) -> None:
+        self.out.trees[sha] = tree
+        self.out.parents[sha] = parents
+        self.out.authors[sha] = email_of(who)
+        self.ancestors[sha] = frozenset({sha}).union(*(self.ancestors[p] for p in parents))
+        self.tips[self.current] = sha
+
+    def content(self, path: str) -> str:
+        return f"{path} version {next(self.serial)} {self.rng.randrange(10**9)}\n"
+
+    def new_path(self) -> str:
+        path = f"{self.rng.choice(('', '', 'src/', 'docs/'))}f{len(self.ever):03d}.txt"
+        self.ever.add(path)
+        return path
+
+    def read_work_tree(self) -> Tree:
+        root = self.builder.path
+        tree: Tree = {}
+        for directory, folders, names in os.walk(root):
+            folders[:] = [name for name in folders if name != ".git"]
+            for name in names:
+                full = Path(directory, name)
+                tree[full.relative_to(root).as_posix()] = full.read_text(encoding="utf-8")
+        return tree
+
+    # -- operations -----------------------------------------------------------------------
+
+    def commit(self, who: str, write: Tree, delete: list[str]) -> None:
+        parent = self.tips[self.current]
+        sha = self.builder.commit(who, write=dict(write), delete=list(delete))
+        tree = {p: c for p, c in self.out.trees[parent].items() if p not in delete} | write
+        self.record(sha, tree, (parent,), who)
+        self.out.commits += 1
+
+    def random_commit(self) -> None:
+        tree = self.tree()
+        write: Tree = {}
+        delete: list[str] = []
+        for _ in range(self.rng.choice((1, 1, 1, 2, 3))):
+            live = sorted(set(tree) - set(write) - set(delete))
+            gone = sorted(self.ever - set(tree) - set(write))
+            roll = self.rng.random()
+            if roll < 0.12 and len(live) > 4:
+                delete.append(self.rng.choice(live))
+            elif roll < 0.22 and gone:
+                path = self.rng.choice(gone)
+                write[path] = self.content(path)
+            elif roll < 0.38 or not live:
+                path = self.new_path()
+                write[path] = self.content(path)
+            else:
+                path = self.rng.choice(live)
+                write[path] = self.content(path)
+        self.commit(self.rng.choice(PEOPLE), write, delete)
+
+    def merge(self, other: str) -> None:
+        head, tip = self.tips[self.current], self.tips[other]
+        if tip in self.ancestors[head]:
+            return
+        self.out.fast_forwardable += head in self.ancestors[tip]
+        ours, theirs = self.out.trees[head], self.out.trees[tip]
+        unmerged = self.builder.start_merge(other)
+        assert unmerged is not None
+        result = self.read_work_tree()
+        for path in unmerged:
+            self.out.conflicts += 1
+            result.pop(path, None)
+            pick = self.rng.random()
+            source = ours if pick < 0.45 else theirs if pick < 0.6 else None
+            if source is None:
+                result[path] = self.content(path)
+            elif path in source:
+                result[path] = source[path]
+        for path in sorted((set(result) | set(ours) | set(theirs)) - set(unmerged)):
+            if self.rng.random() < 0.03:
+                source = ours if self.rng.random() < 0.7 else theirs
+                result.pop(path, None)
+                if path in source:
+                    result[path] = source[path]
+        self.finish_merge(result, ours, theirs, (head, tip))
+
+    def finish_merge(
+        self, result: Tree, ours: Tree, theirs: Tree, parents: tuple[str, ...]
+    ) -> None:
+        on_disk = self.read_work_tree()
+        write = {p: c for p, c in result.items() if on_disk.get(p) != c}
+        delete = [p for p in on_disk if p not in result]
+        who = self.rng.choice(PEOPLE)
+        sha = self.builder.finish_merge(who, write=write, delete=delete)
+        for path in set(ours) | set(theirs):
+            first, second, merged = ours.get(path), theirs.get(path), result.get(path)
+            if first != second:
+                self.out.first_kept += merged == first
+                self.out.second_kept += merged == second
+        self.record(sha, result, parents, who)
+        self.out.merges += 1
+
+    def switch(self, name: str) -> None:
+        self.builder.checkout(name)
+        self.current = name
+
+    def run(self, size: int) -> Generated:
+        first = {self.new_path(): "" for _ in range(5)}
+        self.builder.commit("ada", write={p: self.content(p) for p in first})
+        self.record(self.builder.head, self.read_work_tree(), (), "ada")
+        self.out.commits += 1
+        topics = itertools.count(1)
+        while self.out.commits + self.out.merges < size:
+            roll = self.rng.random()
+            names = sorted(set(self.tips) - {"main"})
+            if roll < 0.06 and len(names) < 3:
+                name = self.builder.branch(f"topic{next(topics)}", self.tips["main"])
+                self.tips[name] = self.tips["main"]
+                self.switch(name)
+            elif roll < 0.16 and names:
+                self.switch(self.rng.choice(["main", *names]))
+            elif roll < 0.3 and names:
+                if self.current != "main":
+                    self.merge("main")
+                else:
+                    merged = self.rng.choice(names)
+                    self.merge(merged)
+                    if self.rng.random() < 0.5:
+                        del self.tips[merged]
+            else:
+                self.random_commit()
+        self.switch("main")
+        for name in sorted(set(self.tips) - {"main"}):
+            self.merge(name)
+        self.finale()
+        self.out.head = self.tips["main"]
+        return self.out
+
+    def finale(self) -> None:
+        """End with a merge that keeps a topic's version over a mainline edit of a kept file."""
+        path = self.new_path()
+        self.commit("cy", {path: self.content(path)}, [])
+        self.builder.branch("last")
+        self.tips["last"] = self.tips["main"]
+        self.commit("cy", {path: self.content(path)}, [])
+        self.switch("last")
+        self.commit("eve", {path: self.content(path)}, [])
+        self.switch("main")
+        head, tip = self.tips["main"], self.tips["last"]
+        ours, theirs = self.out.trees[head], self.out.trees[tip]
+        assert self.builder.start_merge("last") == [path]
+        self.finish_merge(ours | {path: theirs[path]}, ours, theirs, (head, tip))
+
+
+# -- what the model of the history says --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FileCounts:
+    """One file's counted commits by author email, deliveries by author, and adders."""
+
+    commits: Counter[str]
+    deliveries: Counter[str]
+    adders: frozenset[str]
+
+
+FollowRule = Callable[[str, tuple[str, ...], Tree, list[Tree]], list[str]]
+
+
+def git_follows(
+    path: str, parents: tuple[str, ...], tree: Tree, parent_trees: list[Tree]
+) -> list[str]:
+    """git's default simplification: only the first parent whose version of `path` is kept."""
+    for parent, parent_tree in zip(parents, parent_trees, strict=True):
+        if parent_tree.get(path) == tree.get(path):
+            return [parent]
+    return list(parents)
+
+
+def first_parent_follows(
+    path: str, parents: tuple[str, ...], tree: Tree, parent_trees: list[Tree]
+) -> list[str]:
+    """The cheaper approximation (algorithms.md §3b): the first parent always, others on change."""
+    if parent_trees[0].get(path) == tree.get(path):
+        return [parents[0]]
+    return list(parents)
+
+
+def walk(generated: Generated, path: str, follows: FollowRule) -> FileCounts:
+    """Non-merge commits changing `path` on the routes `follows` allows from HEAD."""
+    commits: Counter[str] = Counter()
+    deliveries: Counter[str] = Counter()
+    adders: set[str] = set()
+    seen: set[str] = set()
+    stack = [generated.head]
+    while stack:
+        sha = stack.pop()
+        if sha in seen:
+            continue
+        seen.add(sha)
+        parents, tree = generated.parents[sha], generated.trees[sha]
+        parent_trees = [generated.trees[parent] for parent in parents]
+        if len(parents) > 1:
+            stack.extend(follows(path, parents, tree, parent_trees))
+            continue
+        stack.extend(parents)
+        before = parent_trees[0].get(path) if parents else None
+        after = tree.get(path)
+        if before == after:
+            continue
+        author = generated.authors[sha]
+        commits[author] += 1
+        if before is None:
+            adders.add(author)
+        elif after is not None:
+            deliveries[author] += 1
+    return FileCounts(commits, deliveries, frozenset(adders))
+
+
+def from_mining(result: MiningResult) -> dict[str, FileCounts]:
+    """busfactor's per-file counts, raw identities turned into emails."""
+    email = [identity.email for identity in result.identities]
+    counts = {}
+    for path, stats in zip(result.paths, result.files, strict=True):
+        commits: Counter[str] = Counter()
+        deliveries: Counter[str] = Counter()
+        for index, count in stats.touches.items():
+            commits[email[index]] += count
+        for index, count in stats.deliveries.items():
+            deliveries[email[index]] += count
+        counts[path] = FileCounts(commits, deliveries, frozenset(email[i] for i in stats.adders))
+    return counts
+
+
+def mined(path: Path, history: str) -> dict[str, FileCounts]:
+    """Run busfactor's miner on HEAD with the given history model."""
+    settings = Settings(history="linear" if history == "linear" else "dag")
+    with GitRepository(path) as repo:
+        sha, when = repo.resolve("HEAD")
+        return from_mining(mine_history(repo, sha, when, repo.tree(sha), settings))
+
+
+def from_git(builder: RepoBuilder, path: str, *flags: str) -> FileCounts:
+    """The same figures read from `git log --no-merges FLAGS HEAD -- path`."""
+    out = builder.repo.git.log(
+        "--no-merges", *flags, "--format=%x01%aE", "--name-status", "-z", "HEAD", "--", path
+    )
+    commits: Counter[str] = Counter()
+    deliveries: Counter[str] = Counter()
+    adders: set[str] = set()
+    for record in out.split("\x01")[1:]:
+        author, status = (item.strip("\n") for item in record.split("\0")[:2])
+        commits[author] += 1
+        if status.startswith("A"):
+            adders.add(author)
+        elif status.startswith(("M", "T")):
+            deliveries[author] += 1
+    return FileCounts(commits, deliveries, frozenset(adders))
+
+
+def from_git_per_file(
+    builder: RepoBuilder, paths: Iterable[str], *flags: str
+) -> dict[str, FileCounts]:
+    """`from_git` for every path, one git process per path, a few at a time."""
+    paths = list(paths)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        counts = pool.map(lambda path: from_git(builder, path, *flags), paths)
+        return dict(zip(paths, counts, strict=True))
+
+
+@dataclass
+class Oracle:
+    """One generated repository: busfactor's counts, git's, and the model's, per file at HEAD."""
+
+    generated: Generated
+    dag: dict[str, FileCounts]
+    linear: dict[str, FileCounts]
+    git: dict[str, FileCounts]
+    git_full: dict[str, FileCounts]
+    modelled_git: dict[str, FileCounts]
+    first_parent: dict[str, FileCounts]
+
+    @property
+    def diverging(self) -> set[str]:
+        """Files where handing every path to the first parent would count more than git lists."""
+        return {p for p in self.dag if self.first_parent[p] != self.modelled_git[p]}
+
+
+@pytest.fixture(scope="module", params=SEEDS, ids=[f"seed{seed}" for seed in SEEDS])
+def oracle(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Oracle]:
+    """A generated history per seed, built and measured once for this module's tests."""
+    with pytest.MonkeyPatch.context() as patch:
+        isolate_git(patch, tmp_path_factory.mktemp("home"))
+        root = tmp_path_factory.mktemp(f"oracle{request.param}")
+        with RepoBuilder(root / "repo") as builder:
+            generated = Generator(builder, request.param).run(SIZE)
+            dag = mined(builder.path, "dag")
+            yield Oracle(
+                generated,
+                dag,
+                mined(builder.path, "linear"),
+                from_git_per_file(builder, dag),
+                from_git_per_file(builder, dag, "--full-history"),
+                {path: walk(generated, path, git_follows) for path in dag},
+                {path: walk(generated, path, first_parent_follows) for path in dag},
+            )
+
+
+def test_generated_history_has_the_intended_shape(oracle: Oracle) -> None:
+    """Each seed has hundreds of commits, merges, conflicts, dropped changes and diverging files."""
+    generated = oracle.generated
+    assert generated.commits + generated.merges >= SIZE
+    assert generated.merges >= 10
+    assert generated.conflicts >= 5
+    assert generated.fast_forwardable >= 1
+    assert generated.first_kept >= 1
+    assert generated.second_kept >= 1
+    assert len(oracle.dag) >= 20
+    assert 1 <= len(oracle.diverging) <= len(oracle.dag) // 2
+    assert oracle.dag.keys() == oracle.linear.keys()
+
+
+def test_model_of_git_simplification_agrees_with_git(oracle: Oracle) -> None:
+    """The test's own model of git's simplification reproduces `git log -- path` for every file."""
+    assert oracle.modelled_git == oracle.git
+
+
+def test_dag_model_lists_what_git_log_lists(oracle: Oracle) -> None:
+    """Per file and author, the dag model counts what git's simplified history lists."""
+    assert oracle.dag == oracle.git
+
+
+def test_linear_model_lists_git_full_history(oracle: Oracle) -> None:
+    """Per file, the linear model counts every reachable non-merge commit changing the path."""
+    assert oracle.linear == oracle.git_full
