@@ -315,17 +315,8 @@ def test_rename_on_mainline_keeps_a_branch_edit_of_the_old_path(builder: RepoBui
     assert_doa(result, "b.py", {ADA: (1, 0, 2), BOB: (0, 1, 1), CY: (0, 1, 1)})
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: merge diffs are read with exact renames only (-M100%), so when one parent "
-    "renamed and edited a.py, the merge's b.py is an add against that parent's a.py and the "
-    "other parent's edit of a.py is lost",
-)
-@pytest.mark.parametrize("renamed_on", ["side", "main"])
-def test_inexact_rename_across_a_merge_keeps_the_other_sides_edit(
-    builder: RepoBuilder, renamed_on: str
-) -> None:
-    """dag: one branch renames a.py to b.py and edits it, the other edits a.py; both count."""
+def _rename_and_edit_against_an_edit(builder: RepoBuilder, renamed_on: str) -> None:
+    """One branch renames a.py to b.py and edits it, the other edits a.py; then a merge."""
     builder.commit("ada", write={"a.py": LINES})
     builder.branch("side")
     if renamed_on == "side":
@@ -336,9 +327,28 @@ def test_inexact_rename_across_a_merge_keeps_the_other_sides_edit(
     builder.checkout("main")
     builder.merge("dan", "side")
     assert builder.read("b.py").decode() == edited(8, base=edited(1))
-    result = Scan(builder.path)
+
+
+@pytest.mark.parametrize("renamed_on", ["side", "main"])
+def test_inexact_rename_across_a_merge_keeps_the_other_sides_edit(
+    builder: RepoBuilder, renamed_on: str
+) -> None:
+    """dag, merge_renames=inexact: the rename-and-edit and the other side's edit both count."""
+    _rename_and_edit_against_an_edit(builder, renamed_on)
+    result = Scan(builder.path, merge_renames="inexact")
     assert result.commits("b.py") == 3
     assert_doa(result, "b.py", {ADA: (1, 0, 2), BOB: (0, 1, 1), CY: (0, 1, 1)})
+
+
+@pytest.mark.parametrize("renamed_on", ["side", "main"])
+def test_exact_merge_renames_lose_the_edit_of_the_old_path(
+    builder: RepoBuilder, renamed_on: str
+) -> None:
+    """dag, default exact merge renames: the documented limit (adr/0002), the old path's edit."""
+    _rename_and_edit_against_an_edit(builder, renamed_on)
+    result = Scan(builder.path)
+    assert result.commits("b.py") == 2
+    assert CY not in result.file("b.py")["doa"]
 
 
 def _stray_root(builder: RepoBuilder) -> None:

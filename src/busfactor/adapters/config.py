@@ -26,6 +26,7 @@ from typing import NoReturn, TypeVar
 from busfactor.core.settings import (
     HistoryModel,
     IdentitySettings,
+    MergeRenames,
     Scope,
     Settings,
     Thresholds,
@@ -54,6 +55,7 @@ _TOOL_PATH = ("tool", "busfactor")
 
 _TOP_KEYS = (
     "history",
+    "merge_renames",
     "scope",
     "default_excludes",
     "exclude",
@@ -273,6 +275,7 @@ class _Reader:
             rev=_get(table, "rev", self.rev, default.rev),
             since=_get(table, "since", self.since, default.since),
             history=_get(table, "history", self.history, default.history),
+            merge_renames=_get(table, "merge_renames", self.merge_renames, default.merge_renames),
             scope=_get(table, "scope", self.scope, default.scope),
             default_excludes=_get(
                 table, "default_excludes", self.boolean, default.default_excludes
@@ -387,6 +390,13 @@ class _Reader:
         if value == "linear":
             return "linear"
         self.fail(path, f'expected "dag" or "linear", got {_describe(value)}')
+
+    def merge_renames(self, path: _KeyPath, value: object) -> MergeRenames:
+        if value == "exact":
+            return "exact"
+        if value == "inexact":
+            return "inexact"
+        self.fail(path, f'expected "exact" or "inexact", got {_describe(value)}')
 
     def scope(self, path: _KeyPath, value: object) -> Scope:
         if value == "all":

@@ -304,7 +304,9 @@ class GitRepository:
             yield parse_records(chunks, fields=6)
 
     @contextmanager
-    def merge_diffs(self, sha: str, *, since: str | None) -> Iterator[MergeDiffReader]:
+    def merge_diffs(
+        self, sha: str, *, since: str | None, inexact_renames: bool = False
+    ) -> Iterator[MergeDiffReader]:
         """Merges' diffs against each parent (exact renames) from a second, concurrent git log.
 
         Its output is drained without blocking whenever the main stream is read (see
@@ -315,7 +317,7 @@ class GitRepository:
             "--topo-order",
             "--merges",
             "--diff-merges=separate",
-            "-M100%",
+            *(["-M", f"-l{RENAME_LIMIT}"] if inexact_renames else ["-M100%"]),
             "--name-status",
             *_LOG_FLAGS,
             f"--format={MERGE_FORMAT}",

@@ -37,7 +37,11 @@ def mine_history(
             walk(records, walker, None, on_progress=on_progress, cancel=cancel)
     else:
         with (
-            repo.merge_diffs(sha, since=settings.since) as merge_diffs,
+            repo.merge_diffs(
+                sha,
+                since=settings.since,
+                inexact_renames=settings.merge_renames == "inexact",
+            ) as merge_diffs,
             repo.history(
                 sha, since=settings.since, linear=False, before_read=merge_diffs.pump
             ) as records,

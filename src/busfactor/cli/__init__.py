@@ -41,6 +41,11 @@ def _scan_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--rev", help="analyse the history reaching REV and its files (HEAD)")
     parser.add_argument("--since", help="read only history after DATE (as git log --since)")
     parser.add_argument("--history", choices=["dag", "linear"], help="history model (dag)")
+    parser.add_argument(
+        "--merge-renames",
+        choices=["exact", "inexact"],
+        help="renames detected in merges' diffs (exact: fast; inexact: also renames with edits)",
+    )
     parser.add_argument("--scope", choices=["all", "code"], help="files analysed (all)")
     parser.add_argument(
         "--no-default-excludes",
@@ -79,6 +84,7 @@ def _overrides(args: argparse.Namespace) -> dict[str, object]:
         "rev": args.rev,
         "since": args.since,
         "history": args.history,
+        "merge_renames": args.merge_renames,
         "scope": args.scope,
         "default_excludes": args.default_excludes,
     }

@@ -34,6 +34,7 @@ _CHECK_EVERY = 2048
 
 
 _STATUS_TOKEN = re.compile(rb"[A-Z][0-9]*")
+_RENAME_TOKEN = re.compile(rb"(?:^|\0)[RC][0-9]{1,3}(?:\0|$)")
 
 
 class MergeDiff:
@@ -86,7 +87,7 @@ class MergeDiff:
 
     def renames(self) -> list[tuple[bytes, bytes]]:
         """(old, new) pairs; cheap when there are none."""
-        if b"R100" not in self.token_set and b"C100" not in self.token_set:
+        if _RENAME_TOKEN.search(b"\0".join(self.tokens)) is None:
             return []
         return [(old, path) for status, path, old in self.changes if old is not None]
 
@@ -340,6 +341,7 @@ class DagWalk:
         first, sides = diffs[0], diffs[1:]
         side_maps: list[PathMap] = [{} for _ in sides]
         side_only: list[bytes] = []
+        side_sources: list[dict[bytes, bytes]] | None = None
         for path in first.changed(path_map.keys()):
             target = path_map[path]
             same = next((i for i, side in enumerate(sides) if not side.differs(path)), None)
@@ -347,9 +349,10 @@ class DagWalk:
                 side_maps[same][path] = target
                 side_only.append(path)
                 continue
-            for side, side_map in zip(sides, side_maps, strict=True):
-                source = {new: old for old, new in side.renames()}.get(path, path)
-                side_map[source] = target
+            if side_sources is None:
+                side_sources = [{new: old for old, new in side.renames()} for side in sides]
+            for sources, side_map in zip(side_sources, side_maps, strict=True):
+                side_map[sources.get(path, path)] = target
         first_map = _without(path_map, side_only)
         renames = [(old, new) for old, new in first.renames() if new in first_map]
         if renames:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 HistoryModel = Literal["dag", "linear"]
+MergeRenames = Literal["exact", "inexact"]
 Scope = Literal["all", "code"]
 
 
@@ -54,6 +55,11 @@ class Settings:
 
     history: HistoryModel = "dag"
     """`dag`: git's own per-file history; `linear`: the published newest-to-oldest walk."""
+
+    merge_renames: MergeRenames = "exact"
+    """DAG model: detect only exact renames in merges' diffs (fast), or also renames with edits
+    (`inexact`: git's full rename detection on every merge, several times slower on big
+    histories), so a branch's rename-and-edit merged against an edit of the old path keeps both."""
 
     scope: Scope = "all"
     """`all` files, or only `code` (files of recognised programming languages)."""
