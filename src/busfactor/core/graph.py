@@ -53,28 +53,36 @@ def add_people(
 
 def add_files(graph: nx.DiGraph[str], files: list[FileAuthorship]) -> None:
     """File nodes and authorship edges (every contributor, `author` marks DOA authors)."""
-    for record in files:
-        file_node = node_id(FILE, record.path)
-        graph.add_node(
-            file_node,
-            kind=FILE,
-            path=record.path,
-            commits=record.commits,
-            authors=list(record.authors),
+    graph.add_nodes_from(
+        (
+            node_id(FILE, record.path),
+            {
+                "kind": FILE,
+                "path": record.path,
+                "commits": record.commits,
+                "authors": list(record.authors),
+            },
         )
-        for person, share in record.contributions.items():
-            person_node = node_id(PERSON, person)
-            graph.add_edge(
-                person_node,
-                file_node,
-                kind="authorship",
-                doa=share.doa,
-                doa_normalized=share.doa_normalized,
-                deliveries=share.deliveries,
-                acceptances=share.acceptances,
-                first_author=bool(share.first_author),
-                author=share.author,
-            )
+        for record in files
+    )
+    graph.add_edges_from(
+        (
+            node_id(PERSON, person),
+            node_id(FILE, record.path),
+            {
+                "kind": "authorship",
+                "doa": share.doa,
+                "doa_normalized": share.doa_normalized,
+                "deliveries": share.deliveries,
+                "acceptances": share.acceptances,
+                "first_author": bool(share.first_author),
+                "author": share.author,
+            },
+        )
+        for record in files
+        for person, share in record.contributions.items()
+    )
+    for record in files:
         for person in record.authors:
             graph.nodes[node_id(PERSON, person)]["files_authored"] += 1
 
