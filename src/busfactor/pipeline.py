@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import threading
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -47,12 +48,23 @@ def scan(
         on_progress(Progress("resolving revision"))
         sha, revision_time = repo.resolve(settings.rev)
         entries = repo.tree(sha)
-        on_progress(Progress("classifying files", 0, len(entries)))
-        excluded = excluded_files(repo, entries, settings)
         on_progress(Progress("history"))
-        mining = mine_history(
-            repo, sha, revision_time, entries, settings, on_progress=on_progress, cancel=cancel
-        )
+        # Which files count is decided from the tree alone, so it runs beside the history
+        # walk: its `git cat-file` mostly waits on I/O while the walk keeps a core busy.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="classify") as pool:
+            excluded_future = pool.submit(excluded_files, repo, entries, settings)
+            try:
+                mining = mine_history(
+                    repo,
+                    sha,
+                    revision_time,
+                    entries,
+                    settings,
+                    on_progress=on_progress,
+                    cancel=cancel,
+                )
+            finally:
+                excluded = excluded_future.result()
         on_progress(Progress("analysing"))
         graph = build_ownership_graph(mining, excluded, settings, repository=str(repo.root))
     return ScanReport(graph)

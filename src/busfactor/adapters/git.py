@@ -20,7 +20,12 @@ from typing import Any
 import git
 from git.exc import GitCommandError, GitCommandNotFound
 
-from busfactor.adapters.gitlog import MAIN_FORMAT, MERGE_FORMAT, parse_merge_records, parse_records
+from busfactor.adapters.gitlog import (
+    MAIN_FORMAT,
+    MERGE_FORMAT,
+    parse_commits,
+    parse_merge_records,
+)
 from busfactor.core.history import MergeDiff
 from busfactor.core.model import CommitRecord
 from busfactor.errors import RepositoryError
@@ -37,9 +42,6 @@ _SAFE_CONFIG = (
     "log.showSignature=false",
     "log.follow=false",
     "i18n.logOutputEncoding=UTF-8",
-    "core.packedGitWindowSize=16m",
-    "core.packedGitLimit=64m",
-    "core.deltaBaseCacheLimit=16m",
     "diff.renameLimit=" + RENAME_LIMIT,
 )
 _LOG_FLAGS = (
@@ -301,7 +303,7 @@ class GitRepository:
         self, args: list[str], before_read: Callable[[], None] | None
     ) -> Iterator[Iterator[CommitRecord]]:
         with self.stream(*args, before_read=before_read) as chunks:
-            yield parse_records(chunks, fields=6)
+            yield parse_commits(chunks)
 
     @contextmanager
     def merge_diffs(
@@ -338,7 +340,7 @@ class GitRepository:
         stderr_lines: list[bytes] = []
         drain = threading.Thread(target=lambda: stderr_lines.extend(proc.stderr), daemon=True)
         drain.start()
-        reader = MergeDiffReader(proc.stdout.fileno())
+        reader = MergeDiffReader(proc.stdout.fileno(), exact_renames=not inexact_renames)
         try:
             yield reader
         finally:
@@ -371,8 +373,9 @@ class MergeDiffReader:
     git has written into memory without blocking (bounded), so git never waits on us.
     """
 
-    def __init__(self, fd: int) -> None:
+    def __init__(self, fd: int, *, exact_renames: bool = True) -> None:
         self._fd = fd
+        self._exact_renames = exact_renames
         os.set_blocking(fd, False)
         self._buffer: list[bytes] = []
         self._buffered = 0
@@ -430,12 +433,13 @@ class MergeDiffReader:
         self._next = None
         if first is None:
             return None
-        diffs = [MergeDiff(first[2])]
+        exact = self._exact_renames
+        diffs = [MergeDiff(first[2], exact_renames=exact)]
         for record in self._records:
             if record[0] != first[0]:
                 self._next = record
                 break
-            diffs.append(MergeDiff(record[2]))
+            diffs.append(MergeDiff(record[2], exact_renames=exact))
         return first[0], diffs
 
 

@@ -45,10 +45,11 @@ class MergeDiff:
     parse runs only when renames are present or a path looks like a status token.
     """
 
-    __slots__ = ("_changes", "_tokens", "tokens")
+    __slots__ = ("_changes", "_tokens", "exact_renames", "tokens")
 
-    def __init__(self, tokens: list[bytes]) -> None:
+    def __init__(self, tokens: list[bytes], *, exact_renames: bool = True) -> None:
         self.tokens = tokens
+        self.exact_renames = exact_renames
         self._tokens: frozenset[bytes] | None = None
         self._changes: list[Change] | None = None
 
@@ -87,7 +88,10 @@ class MergeDiff:
 
     def renames(self) -> list[tuple[bytes, bytes]]:
         """(old, new) pairs; cheap when there are none."""
-        if _RENAME_TOKEN.search(b"\0".join(self.tokens)) is None:
+        if self.exact_renames:
+            if b"R100" not in self.token_set and b"C100" not in self.token_set:
+                return []
+        elif _RENAME_TOKEN.search(b"\0".join(self.tokens)) is None:
             return []
         return [(old, path) for status, path, old in self.changes if old is not None]
 
@@ -212,50 +216,71 @@ def _undo_renames(source: PathMap, renames: list[tuple[bytes, bytes]]) -> PathMa
     return parent
 
 
+_NOTHING: frozenset[bytes] = frozenset()
+
+
 class DagWalk:
     """Per-commit path maps handed from children to parents along the commit graph.
 
     `git log --topo-order` emits every child before its parents, so a commit's map is complete
     when it arrives. At a merge, each path goes to the first parent whose version of it equals
     the merge's (git's TREESAME rule); a path that differs from every parent goes to all of them.
+
+    A commit's map is a shared dict plus a small set of paths *blocked* from it: a merge that
+    sends a few paths to its side parent only hands its first parent the same dict with those
+    paths blocked, instead of a copy. Copies happen only at renames and at joins that need them.
     """
 
     def __init__(self, counter: HistoryCounter, start: bytes, head_map: PathMap) -> None:
         self.counter = counter
-        self._pending: dict[bytes, PathMap] = {start: head_map} if head_map else {}
+        self._pending: dict[bytes, tuple[PathMap, frozenset[bytes]]] = (
+            {start: (head_map, _NOTHING)} if head_map else {}
+        )
         self._owned: set[bytes] = set()
         self._undecided: dict[bytes, list[_UndecidedMerge]] = {}
 
-    def _hand(self, parent: bytes, path_map: PathMap) -> None:
+    def _hand(self, parent: bytes, path_map: PathMap, blocked: frozenset[bytes] = _NOTHING) -> None:
         """Give a parent this child's map, joining it with what other children gave.
 
-        Joins are where the cost is, so the common cases are settled by C-level subset tests
-        of the item views: one map already containing the other needs no copy at all.
+        Joins are where the cost is: a join with the same dict only intersects the blocked
+        sets, and a small map already contained in the big one only unblocks its paths.
         """
-        if not path_map:
+        if not path_map or (
+            blocked and len(blocked) >= len(path_map) and path_map.keys() <= blocked
+        ):
             return
         pending = self._pending
         existing = pending.get(parent)
         if existing is None:
-            pending[parent] = path_map
+            pending[parent] = (path_map, blocked)
             return
-        if existing is path_map:
-            return
-        if len(path_map) <= len(existing) and path_map.items() <= existing.items():
+        base, base_blocked = existing
+        if base is path_map:
+            pending[parent] = (base, base_blocked & blocked)
             return
         owned = parent in self._owned
-        if not owned and len(existing) < len(path_map) and existing.items() <= path_map.items():
-            pending[parent] = path_map
-            return
-        if owned and len(existing) >= len(path_map):
-            base, extra = existing, path_map
-        else:
-            big, extra = (
-                (path_map, existing) if len(path_map) > len(existing) else (existing, path_map)
-            )
-            base = dict(big)
+        if not owned:
+            if len(path_map) > len(base):
+                base, base_blocked, path_map, blocked = path_map, blocked, base, base_blocked
+            extra = _effective(path_map, blocked)
+            if extra.items() <= base.items():
+                if base_blocked:
+                    base_blocked = base_blocked.difference(extra.keys())
+                pending[parent] = (base, base_blocked)
+                return
+            merged = _effective(base, base_blocked)
+            if merged is base:
+                merged = dict(base)
             self._owned.add(parent)
-            pending[parent] = base
+            pending[parent] = (merged, _NOTHING)
+            base = merged
+        else:
+            extra = _effective(path_map, blocked)
+            if len(extra) > len(base):
+                # Fold the small private map into a copy of the big one, not the reverse.
+                bigger = dict(extra) if extra is path_map else extra
+                pending[parent] = (bigger, _NOTHING)
+                base, extra = bigger, base
         for path, target in extra.items() - base.items():
             current = base.get(path)
             base[path] = target if current is None else _merge_targets(current, target)
@@ -265,58 +290,65 @@ class DagWalk:
         for waiting in self._undecided.pop(record.sha, ()):
             if not waiting.decided:
                 self._decide(waiting, record)
-        path_map = self._pending.pop(record.sha, None)
+        entry = self._pending.pop(record.sha, None)
         self._owned.discard(record.sha)
         parents = record.parents
         if len(parents) > 1:
             diffs = merge_diffs(record.sha) if merge_diffs is not None else []
-            if path_map:
+            if entry is not None:
                 diffs = [
                     d if isinstance(d, MergeDiff) else MergeDiff.from_changes(d) for d in diffs
                 ]
-                self._visit_merge(record, path_map, diffs)
+                self._visit_merge(record, entry[0], entry[1], diffs)
             return
         self.counter.commits_read += 1
-        if not path_map:
+        if entry is None:
             self.counter.commit(record, {})
             return
+        path_map, blocked = entry
         hits: dict[int, int] = {}
         renames: list[tuple[bytes, bytes]] = []
         for status, path, old in record.changes:
             if status == _R and old is not None:
                 renames.append((old, path))
-                target = path_map.get(path)
-                if target is not None:
-                    _hit(hits, target, DELIVERY)
-                continue
             target = path_map.get(path)
-            if target is None:
+            if target is None or (blocked and path in blocked):
                 continue
-            if status in (_M, _T):
+            if status in (_M, _T, _R):
                 _hit(hits, target, DELIVERY)
             elif status in (_A, _C):
                 _hit(hits, target, ADD)
             elif status == _D:
                 _hit(hits, target, DELETE)
         self.counter.commit(record, hits)
-        if parents:
-            self._hand(parents[0], _undo_renames(path_map, renames) if renames else path_map)
+        if not parents:
+            return
+        if renames:
+            self._hand(parents[0], _undo_renames(_effective(path_map, blocked), renames))
+        else:
+            self._hand(parents[0], path_map, blocked)
 
-    def _visit_merge(self, record: CommitRecord, path_map: PathMap, diffs: list[MergeDiff]) -> None:
+    def _visit_merge(
+        self,
+        record: CommitRecord,
+        path_map: PathMap,
+        blocked: frozenset[bytes],
+        diffs: list[MergeDiff],
+    ) -> None:
         """Hand each path to the parents its history continues in (git's TREESAME rule)."""
         parents = record.parents
         if len(diffs) == len(parents):
-            self._split_exact(path_map, parents, diffs)
+            self._split_exact(path_map, blocked, parents, diffs)
         elif not diffs:
-            self._hand(parents[0], path_map)  # the tree equals every parent's
+            self._hand(parents[0], path_map, blocked)  # the tree equals every parent's
         elif len(parents) == 2:
             # git printed one diff: the tree equals one parent's. Which one is known when
             # the first of the two parents arrives with its tree id.
-            waiting = _UndecidedMerge(record.tree, path_map, diffs[0], parents)
+            waiting = _UndecidedMerge(record.tree, path_map, blocked, diffs[0], parents)
             self._undecided.setdefault(parents[0], []).append(waiting)
             self._undecided.setdefault(parents[1], []).append(waiting)
         else:
-            self._split_loosely(path_map, parents, diffs)
+            self._split_loosely(_effective(path_map, blocked), parents, diffs)
 
     def _decide(self, waiting: _UndecidedMerge, arrived: CommitRecord) -> None:
         """Settle a merge whose one printed diff could be against either parent."""
@@ -324,18 +356,22 @@ class DagWalk:
         waiting.decided = True
         same_tree = arrived.tree == waiting.tree
         equals_first = same_tree if arrived.sha == first else not same_tree
-        path_map = waiting.path_map
+        path_map, blocked = waiting.path_map, waiting.blocked
         if equals_first:
-            self._hand(first, path_map)
+            self._hand(first, path_map, blocked)
             return
         # The tree equals the second parent's, so the diff is against the first: the paths
         # it lists came unchanged from the second parent, every other path from the first.
-        moved = waiting.diff.changed(path_map.keys())
-        self._hand(first, _without(path_map, moved))
+        moved = [p for p in waiting.diff.changed(path_map.keys()) if p not in blocked]
+        self._hand(first, path_map, blocked.union(moved) if moved else blocked)
         self._hand(second, {path: path_map[path] for path in moved})
 
     def _split_exact(
-        self, path_map: PathMap, parents: tuple[bytes, ...], diffs: list[MergeDiff]
+        self,
+        path_map: PathMap,
+        blocked: frozenset[bytes],
+        parents: tuple[bytes, ...],
+        diffs: list[MergeDiff],
     ) -> None:
         """Every parent's diff is known: each path goes to the first parent it is equal in."""
         first, sides = diffs[0], diffs[1:]
@@ -343,6 +379,8 @@ class DagWalk:
         side_only: list[bytes] = []
         side_sources: list[dict[bytes, bytes]] | None = None
         for path in first.changed(path_map.keys()):
+            if path in blocked:
+                continue
             target = path_map[path]
             same = next((i for i, side in enumerate(sides) if not side.differs(path)), None)
             if same is not None:
@@ -353,11 +391,15 @@ class DagWalk:
                 side_sources = [{new: old for old, new in side.renames()} for side in sides]
             for sources, side_map in zip(side_sources, side_maps, strict=True):
                 side_map[sources.get(path, path)] = target
-        first_map = _without(path_map, side_only)
-        renames = [(old, new) for old, new in first.renames() if new in first_map]
+        if side_only:
+            blocked = blocked.union(side_only)
+        renames = first.renames()
         if renames:
-            first_map = _undo_renames(first_map, renames)
-        self._hand(parents[0], first_map)
+            effective = _effective(path_map, blocked)
+            moved = [(old, new) for old, new in renames if new in effective]
+            self._hand(parents[0], _undo_renames(effective, moved) if moved else effective)
+        else:
+            self._hand(parents[0], path_map, blocked)
         for parent, side_map in zip(parents[1:], side_maps, strict=True):
             self._hand(parent, side_map)
 
@@ -376,12 +418,12 @@ class DagWalk:
             self._hand(parent, side)
 
 
-def _without(path_map: PathMap, paths: list[bytes]) -> PathMap:
-    """The map minus some paths (the same object when there are none)."""
-    if not paths:
+def _effective(path_map: PathMap, blocked: frozenset[bytes]) -> PathMap:
+    """The map with its blocked paths taken out (the same dict when none are blocked)."""
+    if not blocked or blocked.isdisjoint(path_map.keys()):
         return path_map
     smaller = dict(path_map)
-    for path in paths:
+    for path in blocked:
         smaller.pop(path, None)
     return smaller
 
@@ -392,6 +434,7 @@ class _UndecidedMerge:
 
     tree: bytes
     path_map: PathMap
+    blocked: frozenset[bytes]
     diff: MergeDiff
     parents: tuple[bytes, ...]
     decided: bool = False
