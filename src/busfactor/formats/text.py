@@ -47,8 +47,9 @@ def render_text(report: ScanReport) -> str:
     active = sum(1 for p in people if p["active"])
     lines = [
         f"busfactor: {printable(repo['path'])} at {repo['revision'][:12]}",
-        f"{repo['files']} files analysed, {repo['commits']} commits, "
-        f"{len(people)} people ({active} active), history model {data['model']['history']}",
+        f"{_count(repo['files'], 'file')} analysed, {_count(repo['commits'], 'commit')}, "
+        f"{len(people)} {'person' if len(people) == 1 else 'people'} ({active} active), "
+        f"history model {data['model']['history']}",
         "",
         _headline(data),
     ]
@@ -60,7 +61,8 @@ def render_text(report: ScanReport) -> str:
             lost = f", {_count(c['files_lost'], 'file')} lost" if c["files_lost"] else ""
             lines.append(
                 f"  {printable(c['name']):<{width}}  bus factor {c['bus_factor']}  "
-                f"{c['files']:>5} files  top: {_people(report, c['authors'][:3])}{lost}"
+                f"{c['files']:>5} {'file ' if c['files'] == 1 else 'files'}  "
+                f"top: {_people(report, c['authors'][:3])}{lost}"
             )
     gone = [p for p in people if not p["active"] and p["files_authored"]]
     if gone:
