@@ -397,7 +397,7 @@ def test_merge_by_name_message_matches_the_reference_example(tmp_path: Path) -> 
         ("coverage = 0.5", 3, 'unknown key "coverage" (did you mean "thresholds.coverage"?)'),
         ('bots = ["x"]', 3, 'unknown key "bots" (did you mean "identity.bots"?)'),
         ("[owners]\nx = 1", 3, 'unknown key "owners"'),
-        ('[adr]\ndirs = ["docs/adr"]', 3, 'unknown key "adr"'),
+        ('[adr]\nfolder = "docs/adr"', 4, 'unknown key "adr.folder"'),
         ('"my key" = 1', 3, "unknown key \"'my key'\""),
     ],
 )
@@ -686,3 +686,21 @@ def test_documented_examples_load(tmp_path: Path) -> None:
         name = "pyproject.toml" if "[tool.busfactor]" in text else ".busfactor.toml"
         path = write(tmp_path, name, text)
         assert load_settings(tmp_path, path) != Settings()
+
+
+def test_adr_and_runbook_tables(tmp_path: Path) -> None:
+    """[adr] dir/dirs and [runbooks] max_age_days plus component links become settings."""
+    (tmp_path / ".busfactor.toml").write_text(
+        'hotspot_min_commits = 5\n[adr]\ndir = "docs/adr"\ndirs = ["svc/adr"]\n'
+        '[runbooks]\nmax_age_days = 90\nbilling = "docs/ops/billing.md"\n'
+        '"src/search" = "https://wiki.example.test/search"\n',
+        encoding="utf-8",
+    )
+    settings = load_settings(tmp_path)
+    assert settings.hotspot_min_commits == 5
+    assert settings.adr.dirs == ("docs/adr", "svc/adr")
+    assert settings.runbooks.max_age_days == 90
+    assert settings.runbooks.links == (
+        ("billing", "docs/ops/billing.md"),
+        ("src/search", "https://wiki.example.test/search"),
+    )

@@ -24,9 +24,11 @@ from pathlib import Path
 from typing import NoReturn, TypeVar
 
 from busfactor.core.settings import (
+    AdrSettings,
     HistoryModel,
     IdentitySettings,
     MergeRenames,
+    RunbookSettings,
     Scope,
     Settings,
     Thresholds,
@@ -62,10 +64,14 @@ _TOP_KEYS = (
     "activity_days",
     "since",
     "rev",
+    "hotspot_min_commits",
     "identity",
     "thresholds",
     "components",
+    "adr",
+    "runbooks",
 )
+_ADR_KEYS = ("dir", "dirs")
 _IDENTITY_KEYS = ("merge_by_name", "bots", "aliases")
 _THRESHOLD_KEYS = ("doa_normalized", "doa_absolute", "coverage")
 _SUBTABLES = {"identity": _IDENTITY_KEYS, "thresholds": _THRESHOLD_KEYS}
@@ -283,6 +289,11 @@ class _Reader:
             exclude=_get(table, "exclude", self.globs, default.exclude),
             activity_days=_get(table, "activity_days", self.positive_int, default.activity_days),
             components=_get(table, "components", self.components, default.components),
+            hotspot_min_commits=_get(
+                table, "hotspot_min_commits", self.positive_int, default.hotspot_min_commits
+            ),
+            adr=_get(table, "adr", self.adr, default.adr),
+            runbooks=_get(table, "runbooks", self.runbooks, default.runbooks),
             identity=_get(table, "identity", self.identity, default.identity),
             thresholds=_get(table, "thresholds", self.thresholds, default.thresholds),
         )
@@ -294,6 +305,31 @@ class _Reader:
             merge_by_name=_get(table, "merge_by_name", self.boolean, default.merge_by_name, path),
             bots=_get(table, "bots", self.names, default.bots, path),
             aliases=_get(table, "aliases", self.aliases, default.aliases, path),
+        )
+
+    def adr(self, path: _KeyPath, value: object) -> AdrSettings:
+        table = self.table(path, value, _ADR_KEYS)
+        dirs: tuple[str, ...] = ()
+        if "dir" in table:
+            dirs += (self.string((*path, "dir"), table["dir"], "a folder path"),)
+        if "dirs" in table:
+            dirs += self.names((*path, "dirs"), table["dirs"])
+        return AdrSettings(dirs=dirs)
+
+    def runbooks(self, path: _KeyPath, value: object) -> RunbookSettings:
+        """`max_age_days`, and every other key a component name -> runbook path or URL."""
+        if not isinstance(value, Mapping):
+            self.fail(path, f"expected a table, got {_describe(value)}")
+        default = RunbookSettings()
+        links: list[tuple[str, str]] = []
+        for key, entry in value.items():
+            if key == "max_age_days":
+                continue
+            links.append((str(key), self.string((*path, key), entry, "a runbook path or URL")))
+        max_age = value.get("max_age_days", default.max_age_days)
+        return RunbookSettings(
+            max_age_days=self.positive_int((*path, "max_age_days"), max_age),
+            links=tuple(links),
         )
 
     def thresholds(self, path: _KeyPath, value: object) -> Thresholds:

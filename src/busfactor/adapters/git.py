@@ -11,7 +11,8 @@ import os
 import select
 import tempfile
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections import deque
+from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,7 +32,7 @@ from busfactor.core.model import CommitRecord
 from busfactor.errors import RepositoryError
 
 _CHUNK = 1 << 20
-_MERGE_BUFFER = 256 << 20
+_READ_AHEAD = 256 << 20
 RENAME_LIMIT = "1000"
 
 _SAFE_CONFIG = (
@@ -151,13 +152,12 @@ class GitRepository:
         return output
 
     @contextmanager
-    def stream(
-        self, *args: str, before_read: Callable[[], None] | None = None
-    ) -> Iterator[Iterator[bytes]]:
+    def stream(self, *args: str, mux: PipeMux | None = None) -> Iterator[Iterator[bytes]]:
         """Start one long-running git process and yield its stdout as chunks.
 
-        Chunks are whatever the pipe holds (up to 1 MiB), read in the calling thread: git
-        fills the enlarged pipe while the parser works, without a thread fighting for the GIL.
+        Chunks are whatever the pipe holds (up to 1 MiB), read in the calling thread, so no
+        thread fights the parser for the GIL. With a `mux`, the other streams it holds are
+        drained whenever this one is read or waited for, so no git process waits on us.
         """
         try:
             process: Any = self._git.execute(
@@ -172,21 +172,22 @@ class GitRepository:
         drain.start()
         finished = False
         fd = proc.stdout.fileno()
+        buffered = mux.add(fd) if mux is not None else None
 
         def chunks() -> Iterator[bytes]:
             nonlocal finished
-            while True:
-                if before_read is not None:
-                    before_read()
-                chunk = os.read(fd, _CHUNK)
-                if not chunk:
-                    break
-                yield chunk
+            if buffered is not None:
+                yield from buffered.chunks()
+            else:
+                while chunk := os.read(fd, _CHUNK):
+                    yield chunk
             finished = True
 
         try:
             yield chunks()
         finally:
+            if buffered is not None and mux is not None:
+                mux.remove(buffered)
             if not finished:
                 proc.kill()
             code = proc.wait()
@@ -280,7 +281,7 @@ class GitRepository:
         *,
         since: str | None,
         linear: bool,
-        before_read: Callable[[], None] | None = None,
+        mux: PipeMux | None = None,
     ) -> AbstractContextManager[Iterator[CommitRecord]]:
         """The main history stream as records (a context manager)."""
         order = ["--no-merges"] if linear else ["--topo-order", "--diff-merges=off"]
@@ -296,13 +297,11 @@ class GitRepository:
         ]
         if since:
             args.append(f"--since={since}")
-        return self._records([*args, sha, "--"], before_read)
+        return self._records([*args, sha, "--"], mux)
 
     @contextmanager
-    def _records(
-        self, args: list[str], before_read: Callable[[], None] | None
-    ) -> Iterator[Iterator[CommitRecord]]:
-        with self.stream(*args, before_read=before_read) as chunks:
+    def _records(self, args: list[str], mux: PipeMux | None) -> Iterator[Iterator[CommitRecord]]:
+        with self.stream(*args, mux=mux) as chunks:
             yield parse_commits(chunks)
 
     @contextmanager
@@ -311,8 +310,8 @@ class GitRepository:
     ) -> Iterator[MergeDiffReader]:
         """Merges' diffs against each parent (exact renames) from a second, concurrent git log.
 
-        Its output is drained without blocking whenever the main stream is read (see
-        `MergeDiffReader.pump`), so both git processes run at full speed without threads.
+        Both streams share a `PipeMux` (`reader.mux`), so whichever one the walk waits for,
+        the other is drained meanwhile: both git processes run at full speed, no threads.
         """
         args = [
             "log",
@@ -340,17 +339,20 @@ class GitRepository:
         stderr_lines: list[bytes] = []
         drain = threading.Thread(target=lambda: stderr_lines.extend(proc.stderr), daemon=True)
         drain.start()
-        reader = MergeDiffReader(proc.stdout.fileno(), exact_renames=not inexact_renames)
+        mux = PipeMux()
+        buffered = mux.add(proc.stdout.fileno())
+        reader = MergeDiffReader(buffered.chunks(), mux, exact_renames=not inexact_renames)
         try:
             yield reader
         finally:
-            if not reader.finished:
+            mux.remove(buffered)
+            if not buffered.eof:
                 proc.kill()
             code = proc.wait()
             proc.stdout.close()
             drain.join(timeout=5)
             proc.stderr.close()
-            if reader.finished and code != 0:
+            if buffered.eof and code != 0:
                 message = b"".join(stderr_lines).decode("utf-8", "replace")
                 raise RepositoryError(_first_line(message) or f"git log failed ({code})")
 
@@ -365,52 +367,100 @@ def _grow_pipe(stream: Any) -> None:
         pass
 
 
+class PipeMux:
+    """Reads several git pipes without ever leaving one full: while the parser waits for one
+    stream, or reads a chunk of it, every other pipe with output is drained into its own
+    bounded buffer, so each git process runs ahead at its own speed."""
+
+    def __init__(self) -> None:
+        self._streams: list[_Buffered] = []
+
+    def add(self, fd: int) -> _Buffered:
+        """Start buffering a pipe (made non-blocking)."""
+        os.set_blocking(fd, False)
+        stream = _Buffered(fd, self)
+        self._streams.append(stream)
+        return stream
+
+    def remove(self, stream: _Buffered) -> None:
+        """Stop reading a pipe (its process is done or being stopped)."""
+        if stream in self._streams:
+            self._streams.remove(stream)
+
+    def drain_others(self, current: _Buffered) -> None:
+        """Take in whatever the other pipes hold right now."""
+        for stream in self._streams:
+            if stream is not current:
+                stream.drain()
+
+    def wait_for(self, wanted: _Buffered) -> None:
+        """Block until `wanted` has a chunk or has ended, draining every ready pipe."""
+        while not wanted.queue and not wanted.eof:
+            readable = [s.fd for s in self._streams if not s.eof and not s.full]
+            if wanted.fd not in readable:
+                readable.append(wanted.fd)
+            ready, _, _ = select.select(readable, [], [])
+            for stream in self._streams:
+                if stream.fd in ready:
+                    stream.drain()
+
+
+class _Buffered:
+    """One pipe's chunks, read ahead up to `_READ_AHEAD` bytes."""
+
+    def __init__(self, fd: int, mux: PipeMux) -> None:
+        self.fd = fd
+        self.queue: deque[bytes] = deque()
+        self.size = 0
+        self.eof = False
+        self._mux = mux
+
+    @property
+    def full(self) -> bool:
+        return self.size >= _READ_AHEAD
+
+    def drain(self) -> None:
+        """Read without blocking until the pipe is empty, ends, or the buffer is full."""
+        while not self.eof and not self.full:
+            try:
+                chunk = os.read(self.fd, _CHUNK)
+            except BlockingIOError:
+                return
+            if not chunk:
+                self.eof = True
+                return
+            self.queue.append(chunk)
+            self.size += len(chunk)
+
+    def chunks(self) -> Iterator[bytes]:
+        """Every chunk in order."""
+        while True:
+            if self.queue:
+                chunk = self.queue.popleft()
+                self.size -= len(chunk)
+                self._mux.drain_others(self)
+                yield chunk
+            elif self.eof:
+                return
+            else:
+                self._mux.wait_for(self)
+
+
 class MergeDiffReader:
     """Looks up a merge's diffs in the merge stream.
 
     Both streams list merges in the same topological order, so the wanted merge is the next
-    group of records, or has none (its tree equals every parent's). `pump` moves whatever
-    git has written into memory without blocking (bounded), so git never waits on us.
+    group of records, or has none (its tree equals every parent's).
     """
 
-    def __init__(self, fd: int, *, exact_renames: bool = True) -> None:
-        self._fd = fd
+    def __init__(
+        self, chunks: Iterator[bytes], mux: PipeMux, *, exact_renames: bool = True
+    ) -> None:
+        self.mux = mux
         self._exact_renames = exact_renames
-        os.set_blocking(fd, False)
-        self._buffer: list[bytes] = []
-        self._buffered = 0
-        self.finished = False
         self._early: dict[bytes, list[MergeDiff]] = {}
-        self._records = parse_merge_records(self._chunks())
+        self._records = parse_merge_records(chunks)
         self._next: tuple[bytes, bytes, list[bytes]] | None = None
-
-    def pump(self) -> None:
-        """Drain what the pipe holds now, up to the memory bound."""
-        while not self.finished and self._buffered < _MERGE_BUFFER:
-            try:
-                chunk = os.read(self._fd, _CHUNK)
-            except BlockingIOError:
-                return
-            if not chunk:
-                self.finished = True
-                self._buffer.append(b"")
-                return
-            self._buffer.append(chunk)
-            self._buffered += len(chunk)
-
-    def _chunks(self) -> Iterator[bytes]:
-        while True:
-            if not self._buffer:
-                if self.finished:
-                    return
-                select.select([self._fd], [], [])
-                self.pump()
-                continue
-            chunk = self._buffer.pop(0)
-            if not chunk:
-                return
-            self._buffered -= len(chunk)
-            yield chunk
 
     def __call__(self, sha: bytes) -> list[MergeDiff]:
         """The merge's non-empty diffs, in parent order (git prints nothing for an empty one)."""

@@ -156,11 +156,19 @@ _MAIN_FIELDS = 6
 
 
 def _is_main_header(tokens: list[bytes]) -> bool:
-    """A real MAIN_FORMAT header: sha, parent shas (none for a root), tree sha, then 3 fields."""
-    if len(tokens) < _MAIN_FIELDS or not (_is_sha(tokens[0]) and _is_sha(tokens[2])):
+    """A real MAIN_FORMAT header: sha, parent shas (none for a root), tree sha, then 3 fields.
+
+    Lengths suffice: a false boundary is a path starting with \x01, and the token after it is
+    a status (`M`, `R100`: never a parent list's length) or the next header (a piece apart).
+    """
+    if len(tokens) < _MAIN_FIELDS:
         return False
-    parents = tokens[1]
-    return not parents or all(_is_sha(item) for item in parents.split(b" "))
+    size, parents = len(tokens[0]), len(tokens[1])
+    return (
+        size in (40, 64)
+        and len(tokens[2]) == size
+        and (parents == 0 or (parents + 1) % (size + 1) == 0)
+    )
 
 
 def parse_commits(chunks: Iterable[bytes]) -> Iterator[CommitRecord]:

@@ -42,9 +42,7 @@ def mine_history(
                 since=settings.since,
                 inexact_renames=settings.merge_renames == "inexact",
             ) as merge_diffs,
-            repo.history(
-                sha, since=settings.since, linear=False, before_read=merge_diffs.pump
-            ) as records,
+            repo.history(sha, since=settings.since, linear=False, mux=merge_diffs.mux) as records,
         ):
             walker = DagWalk(counter, sha.encode(), head_map)
             walk(records, walker, merge_diffs, on_progress=on_progress, cancel=cancel)

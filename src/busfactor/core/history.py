@@ -420,7 +420,7 @@ class DagWalk:
 
 def _effective(path_map: PathMap, blocked: frozenset[bytes]) -> PathMap:
     """The map with its blocked paths taken out (the same dict when none are blocked)."""
-    if not blocked or blocked.isdisjoint(path_map.keys()):
+    if not blocked or path_map.keys().isdisjoint(blocked):
         return path_map
     smaller = dict(path_map)
     for path in blocked:

@@ -44,6 +44,26 @@ class Thresholds:
 
 
 @dataclass(frozen=True, slots=True)
+class AdrSettings:
+    """Where the team's architecture decision records live."""
+
+    dirs: tuple[str, ...] = ()
+    """ADR folders (repository-relative); empty: discover them (.adr-dir, .log4brains.yml,
+    then docs/adr, doc/adr, docs/decisions, ... at any depth)."""
+
+
+@dataclass(frozen=True, slots=True)
+class RunbookSettings:
+    """How runbooks are found and judged."""
+
+    max_age_days: int = 365
+    """A runbook not reviewed (`last_reviewed`, else its last commit) for longer is weak."""
+
+    links: tuple[tuple[str, str], ...] = ()
+    """Component -> runbook path or URL, for runbooks no detection rule finds."""
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     """Everything that decides what a scan reads and how it computes."""
 
@@ -76,5 +96,11 @@ class Settings:
     components: tuple[tuple[str, tuple[str, ...]], ...] = ()
     """Named components as (name, globs); files they do not match get the default components."""
 
+    hotspot_min_commits: int = 20
+    """A bus-factor-1 component with this many commits in `activity_days` and no decision
+    mentioning it is an undocumented hotspot."""
+
     identity: IdentitySettings = field(default_factory=IdentitySettings)
     thresholds: Thresholds = field(default_factory=Thresholds)
+    adr: AdrSettings = field(default_factory=AdrSettings)
+    runbooks: RunbookSettings = field(default_factory=RunbookSettings)
