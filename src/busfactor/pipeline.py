@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import dataclasses
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from busfactor.adapters.adr import find_adr_dirs, read_decisions
+from busfactor.adapters.blobs import BlobReader
 from busfactor.adapters.config import load_settings
 from busfactor.adapters.files import excluded_files
 from busfactor.adapters.git import GitRepository
 from busfactor.adapters.mining import mine_history
+from busfactor.adapters.runbooks import find_runbooks
 from busfactor.core.analysis import build_ownership_graph
 from busfactor.core.model import Progress
 from busfactor.core.report import ScanReport
+from busfactor.core.runbooks import Runbook
 from busfactor.core.settings import Settings
 
 
@@ -65,6 +69,35 @@ def scan(
                 )
             finally:
                 excluded = excluded_future.result()
+        on_progress(Progress("reading decisions and runbooks"))
+        reader = BlobReader(repo, entries)
+        reader.prefetch_documents(link for _, link in settings.runbooks.links)
+        paths = reader.paths
+        adr_dirs = find_adr_dirs(paths, reader, settings.adr.dirs)
+        reader.prefetch(p for p in paths if any(p.startswith(d + "/") for d in adr_dirs))
+        decisions, adr_warnings = read_decisions(adr_dirs, paths, reader)
+
+        def runbooks_of(
+            members: Mapping[str, Sequence[str]], last_commit: Callable[[str], int | None]
+        ) -> tuple[list[Runbook], list[str]]:
+            return find_runbooks(
+                members,
+                paths,
+                reader,
+                configured=dict(settings.runbooks.links),
+                last_commit=last_commit,
+                now=revision_time,
+                max_age_days=settings.runbooks.max_age_days,
+            )
+
         on_progress(Progress("analysing"))
-        graph = build_ownership_graph(mining, excluded, settings, repository=str(repo.root))
+        graph = build_ownership_graph(
+            mining,
+            excluded,
+            settings,
+            repository=str(repo.root),
+            decisions=decisions,
+            find_runbooks=runbooks_of,
+            warnings=adr_warnings,
+        )
     return ScanReport(graph)

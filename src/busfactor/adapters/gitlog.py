@@ -113,12 +113,14 @@ def parse_merge_records(chunks: Iterable[bytes]) -> Iterator[tuple[bytes, bytes,
     """
     rest = b"\0"
     current: list[bytes] | None = None
+    seen = False
     for chunk in chunks:
+        seen = seen or bool(chunk)
         pieces = (rest + chunk).split(b"\0\x01")
         rest = pieces.pop()
         for piece in pieces:
             current = yield from _take_piece(piece, current)
-    if rest and rest != b"\0":
+    if seen and rest:
         current = yield from _take_piece(rest, current)
     if current is not None:
         yield _finish(current)
@@ -127,8 +129,8 @@ def parse_merge_records(chunks: Iterable[bytes]) -> Iterator[tuple[bytes, bytes,
 def _take_piece(
     piece: bytes, current: list[bytes] | None
 ) -> Generator[tuple[bytes, bytes, list[bytes]], None, list[bytes] | None]:
-    if not piece:
-        return current
+    if not piece and current is None:
+        return current  # the start of the stream
     tokens = piece.split(b"\0")
     if len(tokens) >= 3 and _is_header(tokens[0], tokens[1], tokens[2]):
         if current is not None:
@@ -183,12 +185,14 @@ def parse_commits(chunks: Iterable[bytes]) -> Iterator[CommitRecord]:
     rest = b"\0"
     current: list[bytes] | None = None
     renamed = False
+    seen = False
     for chunk in chunks:
+        seen = seen or bool(chunk)
         pieces = (rest + chunk).split(b"\0\x01")
         rest = pieces.pop()
         for piece in pieces:
-            if not piece:
-                continue
+            if not piece and current is None:
+                continue  # the start of the stream
             tokens = piece.split(b"\0")
             if _is_main_header(tokens):
                 if current is not None:
@@ -199,7 +203,7 @@ def parse_commits(chunks: Iterable[bytes]) -> Iterator[CommitRecord]:
                 current.append(b"\x01" + tokens[0])
                 current.extend(tokens[1:])
                 renamed = renamed or _RENAME_STATUS.search(piece) is not None
-    if rest and rest != b"\0":
+    if seen and rest:
         tokens = rest.split(b"\0")
         if _is_main_header(tokens):
             if current is not None:

@@ -29,7 +29,9 @@ def mine_history(
 ) -> MiningResult:
     """Walk the history reaching `sha` and count, for every blob at `sha`, its commits."""
     head_map: PathMap = {entry.path: index for index, entry in enumerate(entries)}
-    counter = HistoryCounter(len(entries))
+    counter = HistoryCounter(
+        len(entries), recent_since=revision_time - settings.activity_days * 86400
+    )
     linear = settings.history == "linear"
     if linear:
         with repo.history(sha, since=settings.since, linear=True) as records:
@@ -65,4 +67,5 @@ def mine_history(
         activity=counter.activity,
         shallow=shallow,
         warnings=warnings,
+        recent=counter.recent,
     )

@@ -76,6 +76,22 @@ def build_parser() -> argparse.ArgumentParser:
     _scan_options(graph)
     graph.add_argument("--format", choices=["graphml", "json"], default="json")
     graph.set_defaults(run=_run_graph)
+    adr = commands.add_parser("adr", help="architecture decision records")
+    adr_commands = adr.add_subparsers(dest="adr_command", metavar="COMMAND", required=True)
+    adr_list = adr_commands.add_parser("list", help="list the decisions with status and authors")
+    _scan_options(adr_list)
+    adr_list.add_argument("--format", choices=["text", "json"], default="text")
+    adr_list.set_defaults(run=_run_adr_list)
+    runbook = commands.add_parser("runbook", help="runbooks")
+    runbook_commands = runbook.add_subparsers(
+        dest="runbook_command", metavar="COMMAND", required=True
+    )
+    runbook_list = runbook_commands.add_parser(
+        "list", help="list the components with their runbook status"
+    )
+    _scan_options(runbook_list)
+    runbook_list.add_argument("--format", choices=["text", "json"], default="text")
+    runbook_list.set_defaults(run=_run_runbook_list)
     return parser
 
 
@@ -124,6 +140,22 @@ def _run_graph(args: argparse.Namespace) -> int:
     report = _report(args)
     render = render_graphml if args.format == "graphml" else render_node_link
     write_report(render(report.graph), args.output)
+    return ExitCode.OK
+
+
+def _run_adr_list(args: argparse.Namespace) -> int:
+    from busfactor.cli.output import write_report
+    from busfactor.formats.lists import render_decisions
+
+    write_report(render_decisions(_report(args), args.format), args.output)
+    return ExitCode.OK
+
+
+def _run_runbook_list(args: argparse.Namespace) -> int:
+    from busfactor.cli.output import write_report
+    from busfactor.formats.lists import render_runbooks
+
+    write_report(render_runbooks(_report(args), args.format), args.output)
     return ExitCode.OK
 
 

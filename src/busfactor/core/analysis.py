@@ -2,17 +2,31 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 
 import networkx as nx
 
 from busfactor.core.authorship import file_authorship
 from busfactor.core.components import assign_components
+from busfactor.core.decisions import Decision
+from busfactor.core.findings import all_findings
 from busfactor.core.graph import add_components, add_files, add_people, tf_attributes
-from busfactor.core.identity import merge_identities
+from busfactor.core.identity import Identities, merge_identities
+from busfactor.core.knowledge import (
+    add_decisions,
+    add_runbooks,
+    prepare_components,
+    recent_commits_by_component,
+)
 from busfactor.core.model import MiningResult
+from busfactor.core.runbooks import Runbook
 from busfactor.core.settings import Settings
 from busfactor.core.truckfactor import truck_factor
+
+RunbookFinder = Callable[
+    [Mapping[str, Sequence[str]], Callable[[str], int | None]], tuple[list[Runbook], list[str]]
+]
+"""(component -> files, path -> last commit time) -> (runbooks, warnings); an adapter."""
 
 SCHEMA = "busfactor.scan/1"
 
@@ -23,6 +37,9 @@ def build_ownership_graph(
     settings: Settings,
     *,
     repository: str,
+    decisions: Sequence[Decision] = (),
+    find_runbooks: RunbookFinder | None = None,
+    warnings: Sequence[str] = (),
 ) -> nx.DiGraph[str]:
     """Everything the scan knows, as one graph; `excluded` maps left-out paths to reasons."""
     identities = merge_identities(mining.identities, mining.activity, settings.identity)
@@ -40,6 +57,30 @@ def build_ownership_graph(
     repo_tf = truck_factor(list(authors_of), authors_of, commits_of, coverage)
     members = assign_components(authors_of, settings.components)
     add_components(graph, members, authors_of, commits_of, coverage)
+    index = {path: position for position, path in enumerate(mining.paths)}
+    person_of = identities.person_of
+
+    def contributors_of(path: str) -> list[str]:
+        position = index.get(path)
+        if position is None:
+            return []
+        record = file_authorship(path, mining.files[position], person_of, settings.thresholds)
+        ranked = sorted(record.contributions.items(), key=lambda item: (-item[1].doa, item[0]))
+        return [person for person, _ in ranked]
+
+    def last_commit(path: str) -> int | None:
+        position = index.get(path)
+        return mining.files[position].last_time or None if position is not None else None
+
+    prepare_components(graph)
+    add_decisions(graph, decisions, contributors_of, mining.paths)
+    notes = list(mining.warnings) + list(warnings)
+    if find_runbooks is not None:
+        runbooks, runbook_warnings = find_runbooks(members, last_commit)
+        add_runbooks(graph, runbooks, contributors_of)
+        notes += runbook_warnings
+    recent = recent_commits_by_component(graph, _recent_masks(mining, identities))
+    findings = all_findings(graph, recent, settings.hotspot_min_commits)
     reasons: dict[str, int] = {}
     for reason in excluded.values():
         reasons[reason] = reasons.get(reason, 0) + 1
@@ -66,6 +107,20 @@ def build_ownership_graph(
             {"name": bot.name, "email": bot.email, "commits": bot.commits}
             for bot in identities.bots
         ],
-        warnings=list(mining.warnings),
+        warnings=notes,
+        findings=[finding.as_dict() for finding in findings],
     )
     return graph
+
+
+def _recent_masks(mining: MiningResult, identities: Identities) -> dict[str, int]:
+    """Path -> bit set of the recent human commits that touched it."""
+    masks: dict[int, int] = {}
+    bit = 0
+    for who, files in mining.recent:
+        if identities.person_of[who] is None:
+            continue
+        for fid in files:
+            masks[fid] = masks.get(fid, 0) | (1 << bit)
+        bit += 1
+    return {mining.paths[fid]: mask for fid, mask in masks.items()}

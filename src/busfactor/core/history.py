@@ -112,8 +112,10 @@ class MergeDiff:
 class HistoryCounter:
     """Accumulates per-file, per-identity counts; one commit counts at most once per file."""
 
-    def __init__(self, file_count: int) -> None:
+    def __init__(self, file_count: int, recent_since: int | None = None) -> None:
         self.files = [FileHistory() for _ in range(file_count)]
+        self.recent_since = recent_since
+        self.recent: list[tuple[int, tuple[int, ...]]] = []
         self.identities: list[RawIdentity] = []
         self._index: dict[tuple[bytes, bytes], int] = {}
         self._commits: list[int] = []
@@ -157,9 +159,13 @@ class HistoryCounter:
             self._last[who] = when
         if not hits:
             return
+        if self.recent_since is not None and when >= self.recent_since:
+            self.recent.append((who, tuple(hits)))
         files = self.files
         for fid, kind in hits.items():
             stats = files[fid]
+            if when > stats.last_time:
+                stats.last_time = when
             touches = stats.touches
             touches[who] = touches.get(who, 0) + 1
             if kind == DELETE:

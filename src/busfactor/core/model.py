@@ -49,6 +49,8 @@ class FileHistory:
     """Identities that added the path (creation or a re-add after a delete)."""
     first_time: dict[int, int] = field(default_factory=dict)
     """Oldest non-delete counted commit per identity (the adder when the history has no add)."""
+    last_time: int = 0
+    """Author time of the newest counted commit (runbook staleness)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +83,8 @@ class MiningResult:
     activity: list[IdentityActivity]
     shallow: bool = False
     warnings: list[str] = field(default_factory=list)
+    recent: list[tuple[int, tuple[int, ...]]] = field(default_factory=list)
+    """(raw identity, files touched) of each non-merge commit in the activity window."""
 
 
 ProgressCallback = Callable[[Progress], None]

@@ -47,6 +47,19 @@ class ScanReport:
         nodes = self._nodes(COMPONENT)
         return sorted(nodes, key=lambda c: (c["bus_factor"], -c["files"], c["name"]))
 
+    def decisions(self) -> list[dict[str, Any]]:
+        """Decision records in the order they were read (folder, then number)."""
+        return self._nodes("decision")
+
+    def runbooks(self) -> list[dict[str, Any]]:
+        """Runbooks by path."""
+        return sorted(self._nodes("runbook"), key=lambda r: r["path"])
+
+    def findings(self) -> list[dict[str, Any]]:
+        """Findings, most severe first."""
+        found: list[dict[str, Any]] = self.graph.graph.get("findings", [])
+        return found
+
     def files(self) -> list[dict[str, Any]]:
         """Analysed files in path order."""
         return sorted(self._nodes(FILE), key=lambda f: f["path"])
@@ -112,9 +125,40 @@ class ScanReport:
                     "coverage": _round(c["coverage"]),
                     "authors": c["authors"],
                     "files_lost": c["files_lost"],
+                    "runbook": c.get("runbook"),
+                    "runbook_status": c.get("runbook_status", "missing"),
+                    "decisions": c.get("decisions", []),
                 }
                 for c in self.components()
             ],
+            "decisions": [
+                {
+                    "id": d["id"],
+                    "title": d["title"],
+                    "status": d["status"],
+                    "status_raw": d["status_raw"],
+                    "date": d["date"],
+                    "path": d["path"],
+                    "supersedes": d["supersedes"],
+                    "superseded_by": d["superseded_by"],
+                    "deciders": d["deciders"],
+                    "authors": d["authors"],
+                    "components": d["components"],
+                }
+                for d in self.decisions()
+            ],
+            "runbooks": [
+                {
+                    "path": r["path"],
+                    "components": r["components"],
+                    "status": r["status"],
+                    "problems": r["problems"],
+                    "authors": r["authors"],
+                    "sources": r["sources"],
+                }
+                for r in self.runbooks()
+            ],
+            "findings": self.findings(),
             "files": [
                 {
                     "path": f["path"],

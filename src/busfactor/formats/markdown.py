@@ -43,6 +43,15 @@ def render_markdown(report: ScanReport) -> str:
         )
     if len(data["components"]) > _ROWS:
         lines.append(f"\n_{len(data['components']) - _ROWS} more components in the JSON report._")
+    findings = data["findings"]
+    if findings:
+        lines += ["", "| Severity | Rule | Finding |", "|---|---|---|"]
+        for finding in findings[:_ROWS]:
+            lines.append(
+                f"| {finding['severity']} | {finding['rule']} | {cell(finding['message'])} |"
+            )
+        if len(findings) > _ROWS:
+            lines.append(f"\n_{len(findings) - _ROWS} more findings in the JSON report._")
     for warning in data["warnings"]:
         lines += ["", f"> **Warning:** {cell(warning)}"]
     return "\n".join(lines) + "\n"

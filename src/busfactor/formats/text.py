@@ -72,6 +72,21 @@ def render_text(report: ScanReport) -> str:
                 f"  {printable(p['name'])} <{printable(p['email'])}>: "
                 f"{_count(p['files_authored'], 'file')}, last commit {p['last_commit'][:10]}"
             )
+    lines += _findings(data["findings"])
     for warning in data["warnings"]:
         lines += ["", f"warning: {printable(warning)}"]
     return "\n".join(lines) + "\n"
+
+
+def _findings(findings: list[dict[str, Any]]) -> list[str]:
+    if not findings:
+        return []
+    counts = {s: sum(1 for f in findings if f["severity"] == s) for s in ("error", "warning")}
+    lines = ["", f"Findings: {counts['error']} errors, {counts['warning']} warnings"]
+    for finding in findings[:_WORST]:
+        lines.append(
+            f"  {finding['severity']:<7} {finding['rule']:<20} {printable(finding['message'])}"
+        )
+    if len(findings) > _WORST:
+        lines.append(f"  ... {len(findings) - _WORST} more (--format json lists them all)")
+    return lines

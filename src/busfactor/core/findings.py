@@ -1,0 +1,169 @@
+"""Findings: the risks a manager acts on, derived from the ownership graph.
+
+Rules (each finding names a component or a path):
+  single-owner          a component with bus factor 1 (names the person)
+  missing-runbook       a component without a runbook (error at bus factor <= 1)
+  weak-runbook          a runbook that fails its checks (error at bus factor <= 1)
+  orphaned-decision     an accepted decision whose every author and decider is inactive or gone
+  undocumented-hotspot  bus factor <= 1, busy lately, and no decision mentions it
+  knowledge-lost        most of a component's files are authored only by inactive people
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import networkx as nx
+
+from busfactor.core.graph import COMPONENT, PERSON, node_id
+from busfactor.core.knowledge import DECISION
+
+SEVERITIES = ("info", "warning", "error")
+RULES = (
+    "single-owner",
+    "missing-runbook",
+    "weak-runbook",
+    "orphaned-decision",
+    "undocumented-hotspot",
+    "knowledge-lost",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One risk; `component` or `path` says where."""
+
+    rule: str
+    severity: str
+    message: str
+    component: str | None = None
+    path: str | None = None
+    person: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready, without empty locations."""
+        return {key: value for key, value in asdict(self).items() if value is not None}
+
+
+def _name(graph: nx.DiGraph[str], person: str) -> str:
+    node = node_id(PERSON, person)
+    return str(graph.nodes[node]["name"]) if node in graph else person
+
+
+def _active(graph: nx.DiGraph[str], person: str) -> bool:
+    node = node_id(PERSON, person)
+    return node in graph and bool(graph.nodes[node]["active"])
+
+
+def component_findings(
+    graph: nx.DiGraph[str], recent_commits: Mapping[str, int], hotspot_min_commits: int
+) -> list[Finding]:
+    """Findings about each component."""
+    findings: list[Finding] = []
+    mentioned = {
+        name
+        for _, data in graph.nodes(data=True)
+        if data.get("kind") == DECISION
+        for name in data["components"]
+    }
+    runbooks = {
+        data["path"]: data for _, data in graph.nodes(data=True) if data.get("kind") == "runbook"
+    }
+    for node in sorted(graph.nodes):
+        data = graph.nodes[node]
+        if data.get("kind") != COMPONENT:
+            continue
+        name, bus_factor = data["name"], data["bus_factor"]
+        critical = "error" if bus_factor <= 1 else "warning"
+        if bus_factor == 1:
+            (owner,) = data["bus_factor_authors"]
+            findings.append(
+                Finding(
+                    "single-owner",
+                    "warning",
+                    f"{name}: bus factor 1, {_name(graph, owner)} holds most of its knowledge",
+                    component=name,
+                    person=owner,
+                )
+            )
+        runbook = data.get("runbook")
+        if runbook is None:
+            findings.append(
+                Finding(
+                    "missing-runbook",
+                    critical,
+                    f"{name}: no runbook (bus factor {bus_factor})",
+                    component=name,
+                )
+            )
+        elif data.get("runbook_status") == "weak":
+            problems = "; ".join(runbooks[runbook]["problems"]) or "fails its checks"
+            findings.append(
+                Finding(
+                    "weak-runbook",
+                    critical,
+                    f"{name}: runbook {runbook} is weak: {problems}",
+                    component=name,
+                    path=runbook,
+                )
+            )
+        commits = recent_commits.get(name, 0)
+        if bus_factor <= 1 and name not in mentioned and commits >= hotspot_min_commits:
+            findings.append(
+                Finding(
+                    "undocumented-hotspot",
+                    "warning",
+                    f"{name}: {commits} recent commits, bus factor {bus_factor}, "
+                    "and no decision record mentions it",
+                    component=name,
+                )
+            )
+        if data["files"] and data["files_lost"] * 2 > data["files"]:
+            findings.append(
+                Finding(
+                    "knowledge-lost",
+                    "warning",
+                    f"{name}: {data['files_lost']} of {data['files']} files are authored only "
+                    "by people who are no longer active",
+                    component=name,
+                )
+            )
+    return findings
+
+
+def decision_findings(graph: nx.DiGraph[str]) -> list[Finding]:
+    """Accepted decisions nobody active wrote or decided."""
+    findings: list[Finding] = []
+    for node in sorted(graph.nodes):
+        data = graph.nodes[node]
+        if data.get("kind") != DECISION or data["status"] != "accepted":
+            continue
+        people = set(data["authors"]) | set(data["decider_ids"])
+        if any(_active(graph, person) for person in people):
+            continue
+        who = ", ".join(sorted(_name(graph, p) for p in people)) or "unknown people"
+        findings.append(
+            Finding(
+                "orphaned-decision",
+                "warning",
+                f"decision {data['id']} ({data['title']}): everyone who wrote or made it is "
+                f"inactive or gone ({who})",
+                path=data["path"],
+            )
+        )
+    return findings
+
+
+def all_findings(
+    graph: nx.DiGraph[str], recent_commits: Mapping[str, int], hotspot_min_commits: int
+) -> list[Finding]:
+    """Every finding, most severe first, then by rule and location."""
+    findings = component_findings(graph, recent_commits, hotspot_min_commits)
+    findings += decision_findings(graph)
+    rank = {severity: index for index, severity in enumerate(reversed(SEVERITIES))}
+    return sorted(
+        findings,
+        key=lambda f: (rank[f.severity], RULES.index(f.rule), f.component or "", f.path or ""),
+    )

@@ -1,0 +1,156 @@
+"""Decisions (ADRs) and runbooks in the ownership graph, with who wrote them.
+
+Decision and runbook nodes join the person, file and component nodes of the scan:
+decision -> component / file (`mentions`), person -> decision (`authored`, `decided`),
+runbook -> component (`serves`), person -> runbook (`authored`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+
+import networkx as nx
+
+from busfactor.core.decisions import Decision, link_targets
+from busfactor.core.graph import COMPONENT, FILE, PERSON, node_id
+from busfactor.core.identity import name_key
+from busfactor.core.runbooks import Runbook
+
+DECISION, RUNBOOK = "decision", "runbook"
+_RUNBOOK_RANK = {"ok": 0, "weak": 1, "unverified": 2}
+
+AuthorsOf = Callable[[str], list[str]]
+"""Repository path -> person ids who created or changed it, most knowledgeable first."""
+
+
+def _components_of(graph: nx.DiGraph[str], path: str) -> list[str]:
+    file_node = node_id(FILE, path)
+    if file_node not in graph:
+        return []
+    return sorted(
+        graph.nodes[source]["name"]
+        for source in graph.predecessors(file_node)
+        if graph.nodes[source].get("kind") == COMPONENT
+    )
+
+
+def match_people(graph: nx.DiGraph[str], names: Sequence[str]) -> dict[str, str]:
+    """Decider names or emails as written -> person ids, where a person matches."""
+    by_key: dict[str, str] = {}
+    for _, data in graph.nodes(data=True):
+        if data.get("kind") != PERSON:
+            continue
+        for alias in (data["name"], data["email"], *data["aliases"]):
+            by_key.setdefault(name_key(alias), data["id"])
+    found = {}
+    for name in names:
+        person = by_key.get(name_key(name.strip().strip("<>@")))
+        if person is not None:
+            found[name] = person
+    return found
+
+
+def add_decisions(
+    graph: nx.DiGraph[str],
+    decisions: Sequence[Decision],
+    authors_of: AuthorsOf,
+    all_paths: Sequence[str],
+) -> None:
+    """Decision nodes, what they mention, who wrote and who decided them."""
+    components = [d["name"] for _, d in graph.nodes(data=True) if d.get("kind") == COMPONENT]
+    analysed = [d["path"] for _, d in graph.nodes(data=True) if d.get("kind") == FILE]
+    for decision in decisions:
+        files, named = link_targets(decision.mentions, analysed or all_paths, components)
+        linked = set(named)
+        for path in files:
+            linked.update(_components_of(graph, path))
+        node = node_id(DECISION, decision.id)
+        authors = authors_of(decision.path)
+        deciders = match_people(graph, decision.deciders)
+        graph.add_node(
+            node,
+            kind=DECISION,
+            id=decision.id,
+            title=decision.title,
+            status=decision.status,
+            status_raw=decision.status_raw,
+            date=decision.date,
+            path=decision.path,
+            supersedes=list(decision.supersedes),
+            superseded_by=list(decision.superseded_by),
+            deciders=list(decision.deciders),
+            decider_ids=sorted(set(deciders.values())),
+            authors=authors,
+            components=sorted(linked),
+            files=sorted(files),
+        )
+        for name in sorted(linked):
+            graph.add_edge(node, node_id(COMPONENT, name), kind="mentions")
+        for path in files:
+            if node_id(FILE, path) in graph:
+                graph.add_edge(node, node_id(FILE, path), kind="mentions")
+        for person in authors:
+            graph.add_edge(node_id(PERSON, person), node, kind="authored")
+        for person in set(deciders.values()):
+            graph.add_edge(node_id(PERSON, person), node, kind="decided")
+        for name in sorted(linked):
+            graph.nodes[node_id(COMPONENT, name)]["decisions"].append(decision.id)
+
+
+def add_runbooks(
+    graph: nx.DiGraph[str], runbooks: Sequence[Runbook], authors_of: AuthorsOf
+) -> None:
+    """Runbook nodes, the components they serve and who wrote them; components learn theirs."""
+    best: dict[str, Runbook] = {}
+    for runbook in runbooks:
+        node = node_id(RUNBOOK, runbook.path)
+        authors = [] if runbook.external else authors_of(runbook.path)
+        graph.add_node(
+            node,
+            kind=RUNBOOK,
+            path=runbook.path,
+            components=list(runbook.components),
+            sources=list(runbook.sources),
+            status=runbook.status,
+            problems=list(runbook.problems),
+            external=runbook.external,
+            authors=authors,
+        )
+        for person in authors:
+            graph.add_edge(node_id(PERSON, person), node, kind="authored")
+        for name in runbook.components:
+            component = node_id(COMPONENT, name)
+            if component not in graph:
+                continue
+            graph.add_edge(node, component, kind="serves")
+            current = best.get(name)
+            if current is None or _RUNBOOK_RANK[runbook.status] < _RUNBOOK_RANK[current.status]:
+                best[name] = runbook
+    for name, runbook in best.items():
+        data = graph.nodes[node_id(COMPONENT, name)]
+        data["runbook"] = runbook.path
+        data["runbook_status"] = runbook.status
+
+
+def prepare_components(graph: nx.DiGraph[str]) -> None:
+    """Every component starts with no runbook and no decisions."""
+    for _, data in graph.nodes(data=True):
+        if data.get("kind") == COMPONENT:
+            data.setdefault("runbook", None)
+            data.setdefault("runbook_status", "missing")
+            data.setdefault("decisions", [])
+
+
+def recent_commits_by_component(
+    graph: nx.DiGraph[str], recent: Mapping[str, int]
+) -> dict[str, int]:
+    """Component -> distinct recent commits, from a path -> recent-commit-ids-bitmask map."""
+    counts: dict[str, int] = {}
+    for node, data in graph.nodes(data=True):
+        if data.get("kind") != COMPONENT:
+            continue
+        mask = 0
+        for _, file_node in graph.out_edges(node):
+            mask |= recent.get(graph.nodes[file_node]["path"], 0)
+        counts[data["name"]] = mask.bit_count()
+    return counts

@@ -1,0 +1,69 @@
+"""`busfactor adr list` and `busfactor runbook list`: one part of the report on its own."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from busfactor.core.report import ScanReport
+from busfactor.formats.text_safety import json_safe, printable
+
+
+def _names(report: ScanReport, ids: list[str]) -> str:
+    people = {p["id"]: p["name"] or p["id"] for p in report.people()}
+    return ", ".join(printable(people.get(i, i)) for i in ids) or "-"
+
+
+def _json(key: str, items: list[dict[str, Any]]) -> str:
+    body = {"schema": f"busfactor.{key}/1", key: items}
+    return json.dumps(json_safe(body), indent=2, ensure_ascii=False) + "\n"
+
+
+def render_decisions(report: ScanReport, form: str) -> str:
+    """Each decision: id, status, date, title, authors, components it mentions."""
+    decisions = report.to_dict()["decisions"]
+    if form == "json":
+        return _json("decisions", decisions)
+    if not decisions:
+        return "No architecture decision records found.\n"
+    lines = []
+    for d in decisions:
+        lines.append(
+            f"{printable(d['id']):>6}  {d['status']:<10}  {d['date'] or '-':<10}  "
+            f"{printable(d['title'])}"
+        )
+        lines.append(f"{'':>8}{printable(d['path'])}; by {_names(report, d['authors'])}")
+        if d["components"]:
+            lines.append(f"{'':>8}mentions: {', '.join(printable(c) for c in d['components'])}")
+        if d["superseded_by"]:
+            lines.append(f"{'':>8}superseded by {', '.join(d['superseded_by'])}")
+    return "\n".join(lines) + "\n"
+
+
+def render_runbooks(report: ScanReport, form: str) -> str:
+    """Each component with its bus factor and runbook status, then every runbook found."""
+    data = report.to_dict()
+    rows = [
+        {
+            "component": c["name"],
+            "bus_factor": c["bus_factor"],
+            "runbook": c["runbook"],
+            "status": c["runbook_status"],
+        }
+        for c in data["components"]
+    ]
+    if form == "json":
+        body = {"schema": "busfactor.runbooks/1", "components": rows, "runbooks": data["runbooks"]}
+        return json.dumps(json_safe(body), indent=2, ensure_ascii=False) + "\n"
+    width = max((len(printable(r["component"])) for r in rows), default=9)
+    lines = [f"{'component':<{width}}  bus factor  {'runbook':<10}  path"]
+    for row in rows:
+        where = printable(row["runbook"]) if row["runbook"] else "-"
+        lines.append(
+            f"{printable(row['component']):<{width}}  {row['bus_factor']:>10}  "
+            f"{row['status']:<10}  {where}"
+        )
+    for runbook in data["runbooks"]:
+        if runbook["problems"]:
+            lines.append(f"{printable(runbook['path'])}: " + "; ".join(runbook["problems"]))
+    return "\n".join(lines) + "\n"
