@@ -179,3 +179,49 @@ def test_list_commands(documents_repo: Path, capsys: pytest.CaptureFixture[str])
     assert "services/billing" in text
     assert "weak" in text
     assert "docs/runbooks/search.md" in text
+
+
+def test_monorepo_with_two_adr_folders_and_a_catalog_runbook(builder: RepoBuilder) -> None:
+    """Two services' ADR folders are both read (ids qualified), a catalog link is a runbook."""
+    catalog = (
+        "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: billing\n"
+        "  links:\n    - url: https://wiki.example.test/billing\n      type: runbook\n"
+    )
+    builder.commit(
+        "ada",
+        write={
+            "services/billing/app.py": "x\n",
+            "services/billing/catalog-info.yaml": catalog,
+            "services/billing/docs/adr/0001-use-stripe.md": "# 1. Use Stripe\n\n"
+            "## Status\n\nAccepted\n",
+            "services/search/app.py": "y\n",
+            "services/search/docs/adr/0001-use-solr.md": "# 1. Use Solr\n\n## Status\n\n"
+            "Superseded by [2. Use Elasticsearch](0002-use-elasticsearch.md)\n",
+            "services/search/docs/adr/0002-use-elasticsearch.md": "# 2. Use Elasticsearch\n\n"
+            "## Status\n\nAccepted\n\nSupercedes [1. Use Solr](0001-use-solr.md)\n",
+        },
+    )
+    data = scan(builder.path, settings=Settings()).to_dict()
+    ids = {d["id"]: d for d in data["decisions"]}
+    assert set(ids) == {
+        "services/billing/docs/adr:1",
+        "services/search/docs/adr:1",
+        "services/search/docs/adr:2",
+    }
+    assert ids["services/search/docs/adr:1"]["status"] == "superseded"
+    assert ids["services/search/docs/adr:1"]["superseded_by"] == ["services/search/docs/adr:2"]
+    assert ids["services/search/docs/adr:2"]["supersedes"] == ["services/search/docs/adr:1"]
+    billing = next(c for c in data["components"] if c["name"] == "services/billing")
+    assert billing["runbook"] == "https://wiki.example.test/billing"
+    assert billing["runbook_status"] == "unverified"
+
+
+def test_a_runbook_whose_authors_all_left_is_weak(builder: RepoBuilder) -> None:
+    """A complete, reviewed runbook written only by someone inactive is still a risk."""
+    old = datetime(2022, 1, 1, tzinfo=UTC)
+    builder.commit("carol", write={"api/RUNBOOK.md": RUNBOOK_OK, "api/a.py": "a\n"}, when=old)
+    builder.commit("ada", write={"api/a.py": "b\n"}, when=datetime(2025, 6, 1, tzinfo=UTC))
+    data = scan(builder.path, settings=Settings()).to_dict()
+    (runbook,) = data["runbooks"]
+    assert runbook["status"] == "weak"
+    assert any("every author is inactive (Carol)" in p for p in runbook["problems"])

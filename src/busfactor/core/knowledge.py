@@ -8,6 +8,7 @@ runbook -> component (`serves`), person -> runbook (`authored`).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 
 import networkx as nx
 
@@ -105,6 +106,13 @@ def add_runbooks(
     for runbook in runbooks:
         node = node_id(RUNBOOK, runbook.path)
         authors = [] if runbook.external else authors_of(runbook.path)
+        if authors and not any(graph.nodes[node_id(PERSON, p)]["active"] for p in authors):
+            names = ", ".join(str(graph.nodes[node_id(PERSON, p)]["name"]) for p in authors)
+            runbook = replace(
+                runbook,
+                status="weak",
+                problems=(*runbook.problems, f"every author is inactive ({names})"),
+            )
         graph.add_node(
             node,
             kind=RUNBOOK,
