@@ -11,14 +11,16 @@ Rules (each finding names a component or a path):
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 import networkx as nx
 
 from busfactor.core.graph import COMPONENT, PERSON, node_id
 from busfactor.core.knowledge import DECISION
+from busfactor.core.runbooks import is_url
 
 SEVERITIES = ("info", "warning", "error")
 RULES = (
@@ -41,10 +43,43 @@ class Finding:
     component: str | None = None
     path: str | None = None
     person: str | None = None
+    location: tuple[str, int] | None = None
+    """A file and line to point at (SARIF, annotations): the runbook, the decision record,
+    or the component's most changed file."""
+
+    @property
+    def fingerprint(self) -> str:
+        """Stable identity: rule + component or path + person, never line numbers."""
+        key = "\0".join((self.rule, self.component or "", self.path or "", self.person or ""))
+        return hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:20]
 
     def as_dict(self) -> dict[str, Any]:
-        """JSON-ready, without empty locations."""
-        return {key: value for key, value in asdict(self).items() if value is not None}
+        """JSON-ready, without empty fields."""
+        data = {
+            key: value
+            for key, value in asdict(self).items()
+            if value is not None and key != "location"
+        }
+        if self.location is not None:
+            data["location"] = {"path": self.location[0], "line": self.location[1]}
+        data["fingerprint"] = self.fingerprint
+        return data
+
+
+def locate(graph: nx.DiGraph[str], finding: Finding) -> Finding:
+    """The finding with a file location: its own path, else the component's most changed file."""
+    if finding.path is not None and not is_url(finding.path):
+        return replace(finding, location=(finding.path, 1))
+    if finding.component is None:
+        return finding
+    component = node_id(COMPONENT, finding.component)
+    if component not in graph:
+        return finding
+    files = [graph.nodes[f] for _, f in graph.out_edges(component)]
+    if not files:
+        return finding
+    central = min(files, key=lambda f: (-f["commits"], f["path"]))
+    return replace(finding, location=(central["path"], 1))
 
 
 def _name(graph: nx.DiGraph[str], person: str) -> str:
@@ -162,6 +197,7 @@ def all_findings(
     """Every finding, most severe first, then by rule and location."""
     findings = component_findings(graph, recent_commits, hotspot_min_commits)
     findings += decision_findings(graph)
+    findings = [locate(graph, finding) for finding in findings]
     rank = {severity: index for index, severity in enumerate(reversed(SEVERITIES))}
     return sorted(
         findings,
