@@ -34,6 +34,63 @@ RULES = (
 
 
 @dataclass(frozen=True, slots=True)
+class RuleInfo:
+    """What a rule means and what to do about it (SARIF rule metadata, reports)."""
+
+    id: str
+    short: str
+    full: str
+    help: str
+
+
+RULE_INFO = {
+    info.id: info
+    for info in (
+        RuleInfo(
+            "single-owner",
+            "Component has bus factor 1",
+            "One person authors most of this component's files: if they leave, most of its "
+            "knowledge leaves with them.",
+            "Pair a second engineer on the next changes; see `busfactor plan` for who.",
+        ),
+        RuleInfo(
+            "missing-runbook",
+            "Component has no runbook",
+            "No runbook was found for this component (RUNBOOK.md, docs/runbooks/, catalog "
+            "files or configuration).",
+            "Write one with `busfactor runbook new COMPONENT`, or declare it in `[runbooks]`.",
+        ),
+        RuleInfo(
+            "weak-runbook",
+            "Runbook is incomplete or stale",
+            "The component's runbook lacks required sections, keeps template placeholders, is "
+            "older than runbooks.max_age_days, or every author is inactive.",
+            "Fill in the missing sections and review it with the people who run the component.",
+        ),
+        RuleInfo(
+            "orphaned-decision",
+            "Accepted decision has no active author or decider",
+            "Everyone who wrote or made this architecture decision is inactive or gone.",
+            "Have a current owner review the decision and take it over, or supersede it.",
+        ),
+        RuleInfo(
+            "undocumented-hotspot",
+            "Busy single-owner component without decisions",
+            "A component with bus factor 1 or less changes often and no decision record "
+            "mentions it.",
+            "Record its key design decisions (`busfactor adr new`) while its owner is here.",
+        ),
+        RuleInfo(
+            "knowledge-lost",
+            "Most of the component's knowledge has left",
+            "More than half of the component's files are authored only by inactive people.",
+            "Assign an owner to relearn it; start with its decisions and most changed files.",
+        ),
+    )
+}
+
+
+@dataclass(frozen=True, slots=True)
 class Finding:
     """One risk; `component` or `path` says where."""
 
