@@ -21,6 +21,7 @@ from busfactor.core.model import Progress
 from busfactor.core.report import ScanReport
 from busfactor.core.runbooks import Runbook
 from busfactor.core.settings import Settings
+from busfactor.errors import RepositoryError
 
 
 def _ignore(progress: Progress) -> None:
@@ -44,11 +45,18 @@ def scan(
     settings: Settings | None = None,
     on_progress: Callable[[Progress], None] = _ignore,
     cancel: threading.Event | None = None,
+    refuse_shallow: bool = False,
 ) -> ScanReport:
     """Read history and the tree at the revision once; return every analysis in one report."""
     with GitRepository(path) as repo:
         if settings is None:
             settings = settings_for(repo.root, config_file, overrides)
+        if refuse_shallow and repo.is_shallow():
+            raise RepositoryError(
+                "shallow clone: the history is cut, so authorship would be wrong",
+                hint="fetch all history (git fetch --unshallow; actions/checkout with "
+                "fetch-depth: 0; GitLab GIT_DEPTH: 0) or pass --allow-shallow",
+            )
         on_progress(Progress("resolving revision"))
         sha, revision_time = repo.resolve(settings.rev)
         entries = repo.tree(sha)
@@ -100,4 +108,4 @@ def scan(
             find_runbooks=runbooks_of,
             warnings=adr_warnings,
         )
-    return ScanReport(graph)
+    return ScanReport(graph, settings)

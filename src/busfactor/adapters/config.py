@@ -28,6 +28,8 @@ from busfactor.core.settings import (
     HistoryModel,
     IdentitySettings,
     MergeRenames,
+    PolicyOverride,
+    PolicySettings,
     RunbookSettings,
     Scope,
     Settings,
@@ -70,7 +72,17 @@ _TOP_KEYS = (
     "components",
     "adr",
     "runbooks",
+    "policy",
 )
+_POLICY_KEYS = (
+    "min_truck_factor",
+    "min_bus_factor",
+    "require_runbook_at_bus_factor",
+    "max_knowledge_lost",
+    "ignore",
+    "overrides",
+)
+_OVERRIDE_KEYS = ("paths", "ignore", "min_bus_factor")
 _ADR_KEYS = ("dir", "dirs")
 _IDENTITY_KEYS = ("merge_by_name", "bots", "aliases")
 _THRESHOLD_KEYS = ("doa_normalized", "doa_absolute", "coverage")
@@ -293,6 +305,7 @@ class _Reader:
                 table, "hotspot_min_commits", self.positive_int, default.hotspot_min_commits
             ),
             adr=_get(table, "adr", self.adr, default.adr),
+            policy=_get(table, "policy", self.policy, default.policy),
             runbooks=_get(table, "runbooks", self.runbooks, default.runbooks),
             identity=_get(table, "identity", self.identity, default.identity),
             thresholds=_get(table, "thresholds", self.thresholds, default.thresholds),
@@ -306,6 +319,71 @@ class _Reader:
             bots=_get(table, "bots", self.names, default.bots, path),
             aliases=_get(table, "aliases", self.aliases, default.aliases, path),
         )
+
+    def policy(self, path: _KeyPath, value: object) -> PolicySettings:
+        table = self.table(path, value, _POLICY_KEYS)
+        default = PolicySettings()
+        minimum, per_component = default.min_bus_factor, default.component_min_bus_factor
+        if "min_bus_factor" in table:
+            raw = table["min_bus_factor"]
+            where = (*path, "min_bus_factor")
+            if isinstance(raw, Mapping):
+                pairs = [(str(k), self.count((*where, k), v)) for k, v in raw.items()]
+                minimum = next((n for k, n in pairs if k == "default"), 0)
+                per_component = tuple((k, n) for k, n in pairs if k != "default")
+            else:
+                minimum = self.count(where, raw)
+        require = default.require_runbook_at_bus_factor
+        if "require_runbook_at_bus_factor" in table:
+            require = self.count(
+                (*path, "require_runbook_at_bus_factor"), table["require_runbook_at_bus_factor"]
+            )
+        lost = default.max_knowledge_lost
+        if "max_knowledge_lost" in table:
+            lost = self.fraction((*path, "max_knowledge_lost"), table["max_knowledge_lost"])
+        overrides: list[PolicyOverride] = []
+        raw_overrides = table.get("overrides", [])
+        if not isinstance(raw_overrides, list):
+            self.fail(
+                (*path, "overrides"), f"expected an array of tables, got {_describe(raw_overrides)}"
+            )
+        for index, entry in enumerate(raw_overrides):
+            where = (*path, "overrides", index)
+            item = self.table(where, entry, _OVERRIDE_KEYS)
+            if "paths" not in item:
+                self.fail(where, "an override needs `paths`")
+            override_min = item.get("min_bus_factor")
+            overrides.append(
+                PolicyOverride(
+                    paths=self.globs((*where, "paths"), item["paths"]),
+                    ignore=self.names((*where, "ignore"), item.get("ignore", [])),
+                    min_bus_factor=None
+                    if override_min is None
+                    else self.count((*where, "min_bus_factor"), override_min),
+                )
+            )
+        return PolicySettings(
+            min_truck_factor=_get(
+                table, "min_truck_factor", self.count, default.min_truck_factor, path
+            ),
+            min_bus_factor=minimum,
+            component_min_bus_factor=per_component,
+            require_runbook_at_bus_factor=require,
+            max_knowledge_lost=lost,
+            ignore=_get(table, "ignore", self.names, default.ignore, path),
+            overrides=tuple(overrides),
+        )
+
+    def count(self, path: _KeyPath, value: object) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            self.fail(path, f"expected a whole number of at least 0, got {_describe(value)}")
+        return value
+
+    def fraction(self, path: _KeyPath, value: object) -> float:
+        number = _as_float(value)
+        if number is None or not 0 <= number <= 1:
+            self.fail(path, f"expected a number from 0 to 1, got {_describe(value)}")
+        return number
 
     def adr(self, path: _KeyPath, value: object) -> AdrSettings:
         table = self.table(path, value, _ADR_KEYS)

@@ -76,6 +76,20 @@ def build_parser() -> argparse.ArgumentParser:
     _scan_options(graph)
     graph.add_argument("--format", choices=["graphml", "json"], default="json")
     graph.set_defaults(run=_run_graph)
+    check = commands.add_parser("check", help="CI gate: exit 1 when the policy is breached")
+    _scan_options(check)
+    check.add_argument(
+        "--format",
+        choices=["text", "json", "markdown", "sarif", "github", "gitlab", "junit"],
+        default="text",
+    )
+    check.add_argument("--fail-on", choices=["warning", "error"], default="error")
+    check.add_argument("--exit-zero", action="store_true", help="exit 0 unless the run failed")
+    check.add_argument("--min-truck-factor", type=int, metavar="N")
+    check.add_argument("--baseline", type=Path, metavar="FILE", help="report only new findings")
+    check.add_argument("--write-baseline", type=Path, metavar="FILE")
+    check.add_argument("--allow-shallow", action="store_true", help="scan a shallow clone anyway")
+    check.set_defaults(run=_run_check)
     adr = commands.add_parser("adr", help="architecture decision records")
     adr_commands = adr.add_subparsers(dest="adr_command", metavar="COMMAND", required=True)
     adr_list = adr_commands.add_parser("list", help="list the decisions with status and authors")
@@ -106,13 +120,17 @@ def _overrides(args: argparse.Namespace) -> dict[str, object]:
     }
 
 
-def _report(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def _report(args: argparse.Namespace, *, refuse_shallow: bool = False):  # type: ignore[no-untyped-def]
     from busfactor.pipeline import scan
 
     progress = diagnostics.ProgressLine()
     try:
         report = scan(
-            args.path, config_file=args.config, overrides=_overrides(args), on_progress=progress
+            args.path,
+            config_file=args.config,
+            overrides=_overrides(args),
+            on_progress=progress,
+            refuse_shallow=refuse_shallow,
         )
     finally:
         progress.clear()
@@ -141,6 +159,13 @@ def _run_graph(args: argparse.Namespace) -> int:
     render = render_graphml if args.format == "graphml" else render_node_link
     write_report(render(report.graph), args.output)
     return ExitCode.OK
+
+
+def _run_check(args: argparse.Namespace) -> int:
+    from busfactor.cli.check import run_check
+
+    report = _report(args, refuse_shallow=not args.allow_shallow)
+    return run_check(args, report)
 
 
 def _run_adr_list(args: argparse.Namespace) -> int:

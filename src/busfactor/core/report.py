@@ -6,12 +6,13 @@ Markdown, text and the TUI always agree.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import networkx as nx
 
 from busfactor.core.graph import COMPONENT, FILE, PERSON, iso, node_id
+from busfactor.core.settings import Settings
 
 
 def _round(value: float) -> float:
@@ -23,6 +24,8 @@ class ScanReport:
     """The scan's results, read from the graph."""
 
     graph: nx.DiGraph[str]
+    settings: Settings = field(default_factory=Settings)
+    """The settings the scan ran with (policy, thresholds), for the commands built on it."""
 
     def _nodes(self, kind: str) -> list[dict[str, Any]]:
         return [data for _, data in self.graph.nodes(data=True) if data.get("kind") == kind]

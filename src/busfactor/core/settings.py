@@ -64,6 +64,41 @@ class RunbookSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class PolicyOverride:
+    """Different rules for the components or paths matching some globs."""
+
+    paths: tuple[str, ...]
+    ignore: tuple[str, ...] = ()
+    min_bus_factor: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PolicySettings:
+    """What `busfactor check` fails on, besides findings at or above `--fail-on`."""
+
+    min_truck_factor: int = 0
+    """The repository's truck factor must reach this (0: no check)."""
+
+    min_bus_factor: int = 0
+    """Every component's bus factor must reach this (0: no check)."""
+
+    component_min_bus_factor: tuple[tuple[str, int], ...] = ()
+    """Per-component minimums (`min_bus_factor = {default = 1, billing = 2}`)."""
+
+    require_runbook_at_bus_factor: int | None = 1
+    """Components at or below this bus factor need a runbook (unset: no check)."""
+
+    max_knowledge_lost: float | None = None
+    """Largest share of a component's files whose every author is inactive."""
+
+    ignore: tuple[str, ...] = ()
+    """Finding rules and checks to ignore everywhere."""
+
+    overrides: tuple[PolicyOverride, ...] = ()
+    """Per-path exceptions, first to last."""
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     """Everything that decides what a scan reads and how it computes."""
 
@@ -103,4 +138,5 @@ class Settings:
     identity: IdentitySettings = field(default_factory=IdentitySettings)
     thresholds: Thresholds = field(default_factory=Thresholds)
     adr: AdrSettings = field(default_factory=AdrSettings)
+    policy: PolicySettings = field(default_factory=PolicySettings)
     runbooks: RunbookSettings = field(default_factory=RunbookSettings)

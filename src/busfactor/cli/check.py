@@ -1,0 +1,111 @@
+"""`busfactor check`: apply the policy, print the chosen CI format, choose the exit code."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from busfactor import __version__
+from busfactor.cli.output import write_atomically, write_report
+from busfactor.core.findings import RULE_INFO
+from busfactor.core.policy import Verdict, verdict
+from busfactor.core.report import ScanReport
+from busfactor.errors import UsageError
+from busfactor.formats.json import render_json
+from busfactor.formats.markdown import render_markdown
+from busfactor.formats.text_safety import json_safe, printable
+
+OK, FINDINGS = 0, 1
+
+
+def _load_baseline(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise UsageError(f"{path}: cannot read the baseline ({error.strerror})") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise UsageError(f"{path}: not a busfactor JSON report ({error})") from None
+    if not isinstance(data, dict) or "findings" not in data:
+        raise UsageError(f"{path}: not a busfactor JSON report (no findings)")
+    return data
+
+
+def _report_dict(report: ScanReport, result: Verdict) -> dict[str, Any]:
+    data = report.to_dict()
+    data["findings"] = result.findings
+    data["policy"] = result.as_dict()
+    return data
+
+
+def _text(result: Verdict, data: dict[str, Any]) -> str:
+    tf = data["truck_factor"]
+    lines = [
+        f"busfactor check: {'FAILED' if result.failed else 'passed'} "
+        f"(truck factor {tf['value']}, fail on {result.fail_on})"
+    ]
+    for check in result.breaches:
+        lines.append(f"  breach   {check.rule:<20} {printable(check.message)}")
+    label = "new finding" if result.new_only else "finding"
+    for finding in result.findings:
+        lines.append(
+            f"  {finding['severity']:<8} {finding['rule']:<20} {printable(finding['message'])}"
+        )
+    if not result.findings:
+        lines.append(f"  no {label}s")
+    for change in result.bus_factor_changes:
+        if change["before"] != change["after"]:
+            lines.append(
+                f"  bus factor {printable(change['component'])}: "
+                f"{change['before']} -> {change['after']}"
+            )
+    return "\n".join(lines) + "\n"
+
+
+def _markdown(report: ScanReport, result: Verdict) -> str:
+    verdict_line = "**Policy: failed.**" if result.failed else "**Policy: passed.**"
+    breaches = [f"- {printable(check.message)}" for check in result.breaches]
+    return "\n".join([render_markdown(report), verdict_line, *breaches]) + "\n"
+
+
+def render(report: ScanReport, result: Verdict, form: str) -> str:
+    """The report in one of the check formats."""
+    data = _report_dict(report, result)
+    if form == "json":
+        return json.dumps(json_safe(data), indent=2, ensure_ascii=False) + "\n"
+    if form == "markdown":
+        return _markdown(report, result)
+    if form == "text":
+        return _text(result, data)
+    from busfactor.formats.ci import render_github, render_gitlab, render_junit
+    from busfactor.formats.sarif import render_sarif
+
+    if form == "sarif":
+        return render_sarif(result.findings, version=__version__, rules=RULE_INFO)
+    if form == "github":
+        return render_github(result.findings)
+    if form == "gitlab":
+        return render_gitlab(result.findings)
+    return render_junit([check.as_dict() for check in result.checks])
+
+
+def run_check(args: argparse.Namespace, report: ScanReport) -> int:
+    """Apply policy and baseline, write the report (and a step summary), return the exit code."""
+    policy = report.settings.policy
+    if args.min_truck_factor is not None:
+        policy = dataclasses.replace(policy, min_truck_factor=args.min_truck_factor)
+    baseline = _load_baseline(args.baseline) if args.baseline else None
+    result = verdict(report.to_dict(), policy, fail_on=args.fail_on, baseline=baseline)
+    write_report(render(report, result, args.format), args.output)
+    if args.write_baseline:
+        write_atomically(args.write_baseline, render_json(report).encode("utf-8"))
+    summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if args.format == "github" and summary:
+        with open(summary, "a", encoding="utf-8") as stream:
+            stream.write(_markdown(report, result)[: 1 << 20])
+    if args.exit_zero:
+        return OK
+    return FINDINGS if result.failed else OK

@@ -1,0 +1,190 @@
+"""The CI gate: policy checks over a scan, baselines, and the verdict `busfactor check` exits on.
+
+A check is one (rule, component) pair with a pass or fail; a breach is a failed check. The
+verdict fails when a check is breached or a finding is at or above `fail_on`. With a baseline
+(an earlier JSON report), only what is new counts: findings by fingerprint, breaches by
+(rule, component), judged by the same policy on the baseline's figures.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from busfactor.core.filters import wildmatch
+from busfactor.core.settings import PolicySettings
+
+SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    """One policy rule applied to the repository or one component."""
+
+    rule: str
+    component: str | None
+    passed: bool
+    message: str
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready."""
+        return {
+            "rule": self.rule,
+            "component": self.component,
+            "passed": self.passed,
+            "message": self.message,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """What `busfactor check` reports and exits on."""
+
+    findings: list[dict[str, Any]]
+    checks: list[Check]
+    failed: bool
+    fail_on: str
+    new_only: bool = False
+    bus_factor_changes: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def breaches(self) -> list[Check]:
+        """Failed checks."""
+        return [check for check in self.checks if not check.passed]
+
+    def as_dict(self) -> dict[str, Any]:
+        """The `policy` part of the JSON report."""
+        return {
+            "failed": self.failed,
+            "fail_on": self.fail_on,
+            "new_findings_only": self.new_only,
+            "checks": [check.as_dict() for check in self.checks],
+            "breaches": [check.as_dict() for check in self.breaches],
+            "bus_factor_changes": self.bus_factor_changes,
+        }
+
+
+def _override(policy: PolicySettings, name: str) -> tuple[frozenset[str], int | None]:
+    """Rules ignored and the minimum bus factor for one component, after path overrides."""
+    ignored = set(policy.ignore)
+    minimum: int | None = dict(policy.component_min_bus_factor).get(name, policy.min_bus_factor)
+    for override in policy.overrides:
+        if _matches(override.paths, name):
+            ignored |= set(override.ignore)
+            if override.min_bus_factor is not None:
+                minimum = override.min_bus_factor
+    return frozenset(ignored), minimum
+
+
+def _matches(globs: Sequence[str], name: str) -> bool:
+    """A glob names a component or path itself, or anything below it."""
+    return any(wildmatch(glob, name) or wildmatch(glob, name + "/x") for glob in globs)
+
+
+def _path_ignored(policy: PolicySettings, finding: Mapping[str, Any]) -> bool:
+    if finding["rule"] in policy.ignore:
+        return True
+    places = [finding.get("component"), finding.get("path")]
+    places.append(finding.get("location", {}).get("path"))
+    return any(
+        finding["rule"] in override.ignore and _matches(override.paths, place)
+        for override in policy.overrides
+        for place in places
+        if place
+    )
+
+
+def policy_checks(report: Mapping[str, Any], policy: PolicySettings) -> list[Check]:
+    """Every configured check, passed or not, repository first, then by component."""
+    checks: list[Check] = []
+    tf = report["truck_factor"]["value"]
+    if policy.min_truck_factor:
+        checks.append(
+            Check(
+                "min-truck-factor",
+                None,
+                tf >= policy.min_truck_factor,
+                f"truck factor {tf}, minimum {policy.min_truck_factor}",
+            )
+        )
+    for component in sorted(report["components"], key=lambda c: c["name"]):
+        name, bus_factor = component["name"], component["bus_factor"]
+        ignored, minimum = _override(policy, name)
+        if minimum and "min-bus-factor" not in ignored:
+            checks.append(
+                Check(
+                    "min-bus-factor",
+                    name,
+                    bus_factor >= minimum,
+                    f"{name}: bus factor {bus_factor}, minimum {minimum}",
+                )
+            )
+        needed = policy.require_runbook_at_bus_factor
+        if needed is not None and bus_factor <= needed and "require-runbook" not in ignored:
+            status = component.get("runbook_status", "missing")
+            checks.append(
+                Check(
+                    "require-runbook",
+                    name,
+                    status in ("ok", "unverified"),
+                    f"{name}: bus factor {bus_factor} needs a runbook, runbook is {status}",
+                )
+            )
+        if policy.max_knowledge_lost is not None and "max-knowledge-lost" not in ignored:
+            share = component["files_lost"] / component["files"] if component["files"] else 0.0
+            checks.append(
+                Check(
+                    "max-knowledge-lost",
+                    name,
+                    share <= policy.max_knowledge_lost,
+                    f"{name}: {share:.0%} of files lost, maximum {policy.max_knowledge_lost:.0%}",
+                )
+            )
+    return checks
+
+
+def bus_factor_changes(
+    report: Mapping[str, Any], baseline: Mapping[str, Any]
+) -> list[dict[str, Any]]:
+    """Every component's bus factor against the baseline's (new and removed ones too)."""
+    before = {c["name"]: c["bus_factor"] for c in baseline.get("components", [])}
+    after = {c["name"]: c["bus_factor"] for c in report["components"]}
+    changes = []
+    for name in sorted(before.keys() | after.keys()):
+        changes.append({"component": name, "before": before.get(name), "after": after.get(name)})
+    return changes
+
+
+def verdict(
+    report: Mapping[str, Any],
+    policy: PolicySettings,
+    *,
+    fail_on: str = "error",
+    baseline: Mapping[str, Any] | None = None,
+) -> Verdict:
+    """Apply the policy (and the baseline, which hides findings it already had)."""
+    findings = [f for f in report["findings"] if not _path_ignored(policy, f)]
+    changes: list[dict[str, Any]] = []
+    old_breaches: set[tuple[str, str | None]] = set()
+    if baseline is not None:
+        known = {f.get("fingerprint") for f in baseline.get("findings", [])}
+        findings = [f for f in findings if f["fingerprint"] not in known]
+        changes = bus_factor_changes(report, baseline)
+        if "truck_factor" in baseline and "components" in baseline:
+            old_breaches = {
+                (check.rule, check.component)
+                for check in policy_checks(baseline, policy)
+                if not check.passed
+            }
+    checks = policy_checks(report, policy)
+    threshold = SEVERITY_RANK[fail_on]
+    failed = any(
+        not check.passed and (check.rule, check.component) not in old_breaches for check in checks
+    ) or any(SEVERITY_RANK[f["severity"]] >= threshold for f in findings)
+    return Verdict(findings, checks, failed, fail_on, baseline is not None, changes)
+
+
+def fingerprints(findings: Sequence[Mapping[str, Any]]) -> set[str]:
+    """The fingerprints of a list of findings."""
+    return {str(f["fingerprint"]) for f in findings}

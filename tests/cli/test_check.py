@@ -1,0 +1,138 @@
+"""`busfactor check`: policy, exit codes, shallow clones and baselines on real repositories."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from builders import RepoBuilder
+from busfactor.cli import main
+
+RUNBOOK = (
+    "---\nlast_reviewed: 2025-06-01\n---\n# Runbook\n## Overview\nx\n## Alerts\nx\n"
+    "## Procedures\nx\n## Escalation\nx\n"
+)
+
+
+def _team(builder: RepoBuilder) -> None:
+    """api (Ada and Bob) has a runbook; web, Ada's alone, has none."""
+    when = datetime(2025, 6, 1, tzinfo=UTC)
+    builder.commit("ada", write={"api/a.py": "a\n", "api/RUNBOOK.md": RUNBOOK}, when=when)
+    builder.commit("bob", write={"api/b.py": "b\n"}, when=when + timedelta(1))
+    builder.commit("ada", write={"web/w.py": "w\n"}, when=when + timedelta(2))
+
+
+@pytest.fixture
+def team(builder: RepoBuilder) -> RepoBuilder:
+    """The story above, as a real repository."""
+    _team(builder)
+    return builder
+
+
+def _config(repo: Path, text: str) -> None:
+    (repo / ".busfactor.toml").write_text(text, encoding="utf-8")
+
+
+def test_a_breach_exits_1(team: RepoBuilder, capsys: pytest.CaptureFixture[str]) -> None:
+    """web has bus factor 1 and no runbook: the default policy fails the build."""
+    assert main(["check", str(team.path)]) == 1
+    out = capsys.readouterr().out
+    assert "FAILED" in out
+    assert "require-runbook" in out
+
+
+def test_exit_zero_reports_without_failing(team: RepoBuilder) -> None:
+    """--exit-zero turns a failed verdict into exit 0."""
+    assert main(["check", str(team.path), "--exit-zero"]) == 0
+
+
+def test_a_policy_that_holds_exits_0(team: RepoBuilder, capsys: pytest.CaptureFixture[str]) -> None:
+    """Ignoring web's rules through a path override leaves nothing to fail on."""
+    _config(
+        team.path,
+        '[policy]\nmin_truck_factor = 1\n[[policy.overrides]]\npaths = ["web"]\n'
+        'ignore = ["require-runbook", "missing-runbook"]\n',
+    )
+    assert main(["check", str(team.path), "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["policy"]["failed"] is False
+    assert {c["rule"] for c in data["policy"]["checks"]} >= {"min-truck-factor"}
+
+
+def test_the_flag_overrides_the_config(
+    team: RepoBuilder, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--min-truck-factor 3 breaches although the config asks for 1."""
+    _config(
+        team.path,
+        '[policy]\nmin_truck_factor = 1\nignore = ["require-runbook", "missing-runbook"]\n',
+    )
+    assert main(["check", str(team.path)]) == 0
+    assert main(["check", str(team.path), "--min-truck-factor", "3"]) == 1
+    assert "min-truck-factor" in capsys.readouterr().out
+
+
+def test_fail_on_warning(team: RepoBuilder) -> None:
+    """With runbook rules ignored, web's single-owner warning fails only under --fail-on warning."""
+    _config(team.path, '[policy]\nignore = ["require-runbook", "missing-runbook"]\n')
+    assert main(["check", str(team.path)]) == 0
+    assert main(["check", str(team.path), "--fail-on", "warning"]) == 1
+
+
+def test_baseline_round_trip(
+    team: RepoBuilder, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A baseline hides what it knew; a new single-owner component is new and fails again."""
+    baseline = tmp_path / "baseline.json"
+    assert main(["check", str(team.path), "--write-baseline", str(baseline)]) == 1
+    capsys.readouterr()
+    assert main(["check", str(team.path), "--baseline", str(baseline)]) == 0
+    assert "no new findings" in capsys.readouterr().out
+    team.commit("cy", write={"jobs/j.py": "j\n"}, when=datetime(2025, 6, 5, tzinfo=UTC))
+    assert main(["check", str(team.path), "--baseline", str(baseline), "--format", "json"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert {f.get("component") for f in data["findings"]} == {"jobs"}
+    changes = {
+        c["component"]: (c["before"], c["after"]) for c in data["policy"]["bus_factor_changes"]
+    }
+    assert changes["jobs"] == (None, 1)
+
+
+def test_a_broken_baseline_is_a_usage_error(
+    team: RepoBuilder, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A baseline that is not a busfactor report gives one error line and exit 2."""
+    bad = tmp_path / "bad.json"
+    bad.write_text("[1, 2]", encoding="utf-8")
+    assert main(["check", str(team.path), "--baseline", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("busfactor: error: ")
+    assert "not a busfactor JSON report" in err
+
+
+def test_a_shallow_clone_is_refused(
+    team: RepoBuilder, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A depth-1 clone exits 2 with the fix; --allow-shallow scans it anyway."""
+    clone = tmp_path / "shallow"
+    subprocess.run(
+        ["git", "clone", "-q", "--depth", "1", f"file://{team.path}", str(clone)], check=True
+    )
+    assert main(["check", str(clone)]) == 2
+    err = capsys.readouterr().err
+    assert "shallow clone" in err
+    assert "fetch-depth: 0" in err
+    assert main(["check", str(clone), "--allow-shallow", "--exit-zero"]) == 0
+
+
+def test_policy_config_errors_name_the_key(
+    team: RepoBuilder, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A bad [policy] value is a one-line error naming the key, exit 2."""
+    _config(team.path, "[policy]\nmax_knowledge_lost = 2\n")
+    assert main(["check", str(team.path)]) == 2
+    assert "policy.max_knowledge_lost" in capsys.readouterr().err
