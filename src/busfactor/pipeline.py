@@ -17,6 +17,7 @@ from busfactor.adapters.git import GitRepository
 from busfactor.adapters.mining import mine_history
 from busfactor.adapters.runbooks import find_runbooks
 from busfactor.core.analysis import build_ownership_graph
+from busfactor.core.codeowners import detect_flavour, find_codeowners, parse_codeowners
 from busfactor.core.model import Progress
 from busfactor.core.report import ScanReport
 from busfactor.core.runbooks import Runbook
@@ -98,6 +99,13 @@ def scan(
                 max_age_days=settings.runbooks.max_age_days,
             )
 
+        codeowners = None
+        located = find_codeowners(paths)
+        if located is not None:
+            text = (reader(located[0]) or b"").decode("utf-8", "replace")
+            flavour = detect_flavour(located[0], text)
+            codeowners = parse_codeowners(text, path=located[0], flavour=flavour)
+
         on_progress(Progress("analysing"))
         graph = build_ownership_graph(
             mining,
@@ -106,6 +114,7 @@ def scan(
             repository=str(repo.root),
             decisions=decisions,
             find_runbooks=runbooks_of,
+            codeowners=codeowners,
             warnings=adr_warnings,
         )
     return ScanReport(graph, settings)

@@ -396,7 +396,7 @@ def test_merge_by_name_message_matches_the_reference_example(tmp_path: Path) -> 
         ),
         ("coverage = 0.5", 3, 'unknown key "coverage" (did you mean "thresholds.coverage"?)'),
         ('bots = ["x"]', 3, 'unknown key "bots" (did you mean "identity.bots"?)'),
-        ("[owners]\nx = 1", 3, 'unknown key "owners"'),
+        ("[ownerz]\nx = 1", 3, 'unknown key "ownerz" (did you mean "owners"?)'),
         ('[adr]\nfolder = "docs/adr"', 4, 'unknown key "adr.folder"'),
         ('"my key" = 1', 3, "unknown key \"'my key'\""),
     ],

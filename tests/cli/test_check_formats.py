@@ -16,7 +16,7 @@ from busfactor.cli import main
 
 GOLDEN = Path(__file__).parent.parent / "golden"
 SCHEMA = Path(__file__).parent.parent / "data" / "sarif-schema-2.1.0.json"
-FORMATS = ("sarif", "github", "gitlab", "junit")
+FORMATS = ("sarif", "github", "gitlab", "junit", "json", "markdown", "text")
 
 
 @pytest.fixture
@@ -31,7 +31,7 @@ def odd_team(builder: RepoBuilder) -> Path:
 
 def _check(repo: Path, form: str, capsys: pytest.CaptureFixture[str]) -> str:
     assert main(["check", str(repo), "--format", form]) == 1
-    return capsys.readouterr().out
+    return capsys.readouterr().out.replace(str(repo), "<repo>")
 
 
 @pytest.mark.parametrize("form", FORMATS)
@@ -94,3 +94,13 @@ def test_junit_has_a_case_per_check(odd_team: Path, capsys: pytest.CaptureFixtur
     failures = [case for case in cases if case.find("failure") is not None]
     assert {case.get("name") for case in failures} == {"pay,ments:v2"}
     assert root.get("failures") == str(len(failures))
+
+
+def test_renaming_an_unrelated_file_keeps_fingerprints(
+    builder: RepoBuilder, odd_team: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Fingerprints ignore locations: moving a file of another component changes none."""
+    before = {f["fingerprint"] for f in json.loads(_check(odd_team, "json", capsys))["findings"]}
+    builder.commit("bob", move={"api/b.py": "api/c.py"}, when=datetime(2025, 6, 9, tzinfo=UTC))
+    after = {f["fingerprint"] for f in json.loads(_check(odd_team, "json", capsys))["findings"]}
+    assert before == after

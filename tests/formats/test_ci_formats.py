@@ -86,6 +86,32 @@ FINDINGS = [
         location=("legacy/tools/run.sh", 7),
     ),
 ]
+CODEOWNERS_FINDINGS = [
+    Finding(
+        "codeowners-inactive",
+        "warning",
+        "@carol owns /api/ but is inactive",
+        path=".github/CODEOWNERS",
+        person="carol@example.com",
+        location=(".github/CODEOWNERS", 2),
+    ),
+    Finding(
+        "codeowners-mismatch",
+        "warning",
+        "/api/: its owners (@carol) author none of its 2 files",
+        path=".github/CODEOWNERS",
+        location=(".github/CODEOWNERS", 2),
+    ),
+    Finding(
+        "codeowners-uncovered",
+        "error",
+        "jobs: bus factor 1, and no CODEOWNERS rule gives it an owner",
+        component="jobs",
+        path=".github/CODEOWNERS",
+        location=(".github/CODEOWNERS", 1),
+    ),
+]
+"""Kept apart so the hand-checked outputs above stay short; they join the schema checks."""
 """Every rule, every severity, two findings without a location (one with a URL path)."""
 
 
@@ -96,7 +122,8 @@ def findings() -> list[dict[str, Any]]:
 
 def sarif(items: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     """The SARIF log of `items` (default: every finding) as parsed JSON."""
-    out = render_sarif(findings() if items is None else items, version="0.1.0", rules=RULE_INFO)
+    every = findings() + [finding.as_dict() for finding in CODEOWNERS_FINDINGS]
+    out = render_sarif(every if items is None else items, version="0.1.0", rules=RULE_INFO)
     log: dict[str, Any] = json.loads(out)
     return log
 
@@ -126,7 +153,7 @@ def validator() -> Any:
 
 def test_fixture_covers_every_rule_and_severity() -> None:
     """The hand-built findings use every rule and every severity."""
-    assert {f.rule for f in FINDINGS} == set(RULES)
+    assert {f.rule for f in FINDINGS + CODEOWNERS_FINDINGS} == set(RULES)
     assert {f.severity for f in FINDINGS} == {"info", "warning", "error"}
 
 
@@ -160,8 +187,8 @@ def test_sarif_meets_githubs_requirements() -> None:
         assert all(part["text"] for part in texts)
         assert rule["help"]["markdown"]
         assert rule["defaultConfiguration"]["level"] == "warning"
-    assert len(run["results"]) == len(FINDINGS)
-    for result, finding in zip(run["results"], FINDINGS, strict=True):
+    assert len(run["results"]) == len(FINDINGS + CODEOWNERS_FINDINGS)
+    for result, finding in zip(run["results"], FINDINGS + CODEOWNERS_FINDINGS, strict=True):
         (location,) = result["locations"]
         physical = location["physicalLocation"]
         assert physical["artifactLocation"]["uri"]
@@ -180,7 +207,7 @@ def test_sarif_rules_and_results_line_up() -> None:
     assert [rule["id"] for rule in rules] == list(RULE_INFO)
     assert all(rule["name"] == rule["id"] for rule in rules)
     levels = {"error": "error", "warning": "warning", "info": "note"}
-    for result, finding in zip(run["results"], FINDINGS, strict=True):
+    for result, finding in zip(run["results"], FINDINGS + CODEOWNERS_FINDINGS, strict=True):
         assert rules[result["ruleIndex"]]["id"] == result["ruleId"] == finding.rule
         assert result["level"] == levels[finding.severity]
         assert result["message"]["text"] == finding.message

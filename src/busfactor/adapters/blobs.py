@@ -18,7 +18,7 @@ MAX_DOCUMENT_BYTES = 1 << 20
 
 _WANTED = re.compile(
     r"(?:^|/)(?:\.adr-dir|\.log4brains\.ya?ml|catalog-info\.ya?ml|opslevel\.ya?ml|cortex\.ya?ml"
-    r"|runbook\.(?:md|markdown))$"
+    r"|runbook\.(?:md|markdown)|CODEOWNERS)$"
     r"|(?:^|/)(?:adrs?|decisions|runbooks|playbooks)/.*\.(?:md|markdown)$",
     re.IGNORECASE,
 )

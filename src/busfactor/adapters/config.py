@@ -73,6 +73,7 @@ _TOP_KEYS = (
     "adr",
     "runbooks",
     "policy",
+    "owners",
 )
 _POLICY_KEYS = (
     "min_truck_factor",
@@ -306,6 +307,7 @@ class _Reader:
             ),
             adr=_get(table, "adr", self.adr, default.adr),
             policy=_get(table, "policy", self.policy, default.policy),
+            owners=_get(table, "owners", self.owners, default.owners),
             runbooks=_get(table, "runbooks", self.runbooks, default.runbooks),
             identity=_get(table, "identity", self.identity, default.identity),
             thresholds=_get(table, "thresholds", self.thresholds, default.thresholds),
@@ -373,6 +375,19 @@ class _Reader:
             ignore=_get(table, "ignore", self.names, default.ignore, path),
             overrides=tuple(overrides),
         )
+
+    def owners(self, path: _KeyPath, value: object) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """`"@handle" = "email"` or `"@org/team" = ["email", ...]`."""
+        if not isinstance(value, Mapping):
+            self.fail(path, f"expected a table of owners, got {_describe(value)}")
+        result: list[tuple[str, tuple[str, ...]]] = []
+        for handle, emails in value.items():
+            where = (*path, handle)
+            if isinstance(emails, str):
+                result.append((str(handle), (self.string(where, emails, "an email"),)))
+            else:
+                result.append((str(handle), self.names(where, emails)))
+        return tuple(result)
 
     def count(self, path: _KeyPath, value: object) -> int:
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:

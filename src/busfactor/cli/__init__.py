@@ -90,6 +90,13 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--write-baseline", type=Path, metavar="FILE")
     check.add_argument("--allow-shallow", action="store_true", help="scan a shallow clone anyway")
     check.set_defaults(run=_run_check)
+    owners = commands.add_parser("codeowners", help="CODEOWNERS from the actual authors")
+    owners_commands = owners.add_subparsers(dest="owners_command", metavar="COMMAND", required=True)
+    suggest = owners_commands.add_parser(
+        "suggest", help="print a CODEOWNERS draft from who really authors each component"
+    )
+    _scan_options(suggest)
+    suggest.set_defaults(run=_run_codeowners_suggest)
     adr = commands.add_parser("adr", help="architecture decision records")
     adr_commands = adr.add_subparsers(dest="adr_command", metavar="COMMAND", required=True)
     adr_list = adr_commands.add_parser("list", help="list the decisions with status and authors")
@@ -166,6 +173,15 @@ def _run_check(args: argparse.Namespace) -> int:
 
     report = _report(args, refuse_shallow=not args.allow_shallow)
     return run_check(args, report)
+
+
+def _run_codeowners_suggest(args: argparse.Namespace) -> int:
+    from busfactor.cli.output import write_report
+    from busfactor.core.ownership import suggestion
+
+    report = _report(args)
+    write_report(suggestion(report.graph, report.settings.owners), args.output)
+    return ExitCode.OK
 
 
 def _run_adr_list(args: argparse.Namespace) -> int:

@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping, Sequence
 import networkx as nx
 
 from busfactor.core.authorship import file_authorship
+from busfactor.core.codeowners import CodeOwners
 from busfactor.core.components import assign_components
 from busfactor.core.decisions import Decision
 from busfactor.core.findings import all_findings
@@ -19,6 +20,7 @@ from busfactor.core.knowledge import (
     recent_commits_by_component,
 )
 from busfactor.core.model import MiningResult
+from busfactor.core.ownership import codeowners_findings
 from busfactor.core.runbooks import Runbook
 from busfactor.core.settings import Settings
 from busfactor.core.truckfactor import truck_factor
@@ -39,6 +41,7 @@ def build_ownership_graph(
     repository: str,
     decisions: Sequence[Decision] = (),
     find_runbooks: RunbookFinder | None = None,
+    codeowners: CodeOwners | None = None,
     warnings: Sequence[str] = (),
 ) -> nx.DiGraph[str]:
     """Everything the scan knows, as one graph; `excluded` maps left-out paths to reasons."""
@@ -81,6 +84,12 @@ def build_ownership_graph(
         notes += runbook_warnings
     recent = recent_commits_by_component(graph, _recent_masks(mining, identities))
     findings = all_findings(graph, recent, settings.hotspot_min_commits)
+    if codeowners is not None:
+        needed = settings.policy.require_runbook_at_bus_factor
+        findings += codeowners_findings(
+            graph, codeowners, settings.owners, 1 if needed is None else needed
+        )
+        notes += [f"{codeowners.path}:{line}: {message}" for line, message in codeowners.errors]
     reasons: dict[str, int] = {}
     for reason in excluded.values():
         reasons[reason] = reasons.get(reason, 0) + 1

@@ -30,6 +30,9 @@ RULES = (
     "orphaned-decision",
     "undocumented-hotspot",
     "knowledge-lost",
+    "codeowners-inactive",
+    "codeowners-mismatch",
+    "codeowners-uncovered",
 )
 
 
@@ -79,6 +82,27 @@ RULE_INFO = {
             "A component with bus factor 1 or less changes often and no decision record "
             "mentions it.",
             "Record its key design decisions (`busfactor adr new`) while its owner is here.",
+        ),
+        RuleInfo(
+            "codeowners-inactive",
+            "CODEOWNERS names an inactive owner",
+            "A declared code owner has not committed within activity_days, or never committed.",
+            "Replace or add an active owner on that CODEOWNERS line; "
+            "`busfactor codeowners suggest` drafts one from the real authors.",
+        ),
+        RuleInfo(
+            "codeowners-mismatch",
+            "Declared owners do not author the files they own",
+            "The owners on this CODEOWNERS line author none of the files it decides, while "
+            "other people do.",
+            "Add the people who know these files as owners, or move the rule.",
+        ),
+        RuleInfo(
+            "codeowners-uncovered",
+            "Risky component has no code owner",
+            "A component at or below the runbook bus factor is not covered by any CODEOWNERS "
+            "rule, so no reviewer is asked for when it changes.",
+            "Add a CODEOWNERS rule for it naming at least two active people.",
         ),
         RuleInfo(
             "knowledge-lost",

@@ -139,4 +139,6 @@ class Settings:
     thresholds: Thresholds = field(default_factory=Thresholds)
     adr: AdrSettings = field(default_factory=AdrSettings)
     policy: PolicySettings = field(default_factory=PolicySettings)
+    owners: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """CODEOWNERS handles and teams (`@org/team`) -> the emails of the people behind them."""
     runbooks: RunbookSettings = field(default_factory=RunbookSettings)
