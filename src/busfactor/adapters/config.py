@@ -74,6 +74,7 @@ _TOP_KEYS = (
     "runbooks",
     "policy",
     "owners",
+    "leaving",
 )
 _POLICY_KEYS = (
     "min_truck_factor",
@@ -308,6 +309,7 @@ class _Reader:
             adr=_get(table, "adr", self.adr, default.adr),
             policy=_get(table, "policy", self.policy, default.policy),
             owners=_get(table, "owners", self.owners, default.owners),
+            leaving=_get(table, "leaving", self.names, default.leaving),
             runbooks=_get(table, "runbooks", self.runbooks, default.runbooks),
             identity=_get(table, "identity", self.identity, default.identity),
             thresholds=_get(table, "thresholds", self.thresholds, default.thresholds),

@@ -68,4 +68,5 @@ def mine_history(
         shallow=shallow,
         warnings=warnings,
         recent=counter.recent,
+        changesets=counter.changesets,
     )

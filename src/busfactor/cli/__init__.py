@@ -90,6 +90,17 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--write-baseline", type=Path, metavar="FILE")
     check.add_argument("--allow-shallow", action="store_true", help="scan a shallow clone anyway")
     check.set_defaults(run=_run_check)
+    whatif = commands.add_parser("whatif", help="simulate people leaving")
+    _scan_options(whatif)
+    whatif.add_argument(
+        "--without",
+        action="append",
+        required=True,
+        metavar="ID",
+        help="email, name or person id of someone who leaves (repeatable)",
+    )
+    whatif.add_argument("--format", choices=["text", "json"], default="text")
+    whatif.set_defaults(run=_run_whatif)
     owners = commands.add_parser("codeowners", help="CODEOWNERS from the actual authors")
     owners_commands = owners.add_subparsers(dest="owners_command", metavar="COMMAND", required=True)
     suggest = owners_commands.add_parser(
@@ -173,6 +184,23 @@ def _run_check(args: argparse.Namespace) -> int:
 
     report = _report(args, refuse_shallow=not args.allow_shallow)
     return run_check(args, report)
+
+
+def _run_whatif(args: argparse.Namespace) -> int:
+    from busfactor.cli.output import write_report
+    from busfactor.core.whatif import UnknownPerson, resolve_people, simulate
+    from busfactor.errors import UsageError
+    from busfactor.formats.lists import render_whatif
+
+    report = _report(args)
+    try:
+        people = resolve_people(report.graph, args.without)
+    except UnknownPerson as error:
+        close = ", ".join(error.suggestions) or "nobody similar"
+        raise UsageError(f"--without {error.wanted}: no such person (closest: {close})") from None
+    result = simulate(report.graph, people)
+    write_report(render_whatif(report, result, args.format), args.output)
+    return ExitCode.OK
 
 
 def _run_codeowners_suggest(args: argparse.Namespace) -> int:

@@ -9,6 +9,7 @@ import networkx as nx
 from busfactor.core.authorship import file_authorship
 from busfactor.core.codeowners import CodeOwners
 from busfactor.core.components import assign_components
+from busfactor.core.coupling import add_coupling
 from busfactor.core.decisions import Decision
 from busfactor.core.findings import all_findings
 from busfactor.core.graph import add_components, add_files, add_people, tf_attributes
@@ -75,6 +76,7 @@ def build_ownership_graph(
         position = index.get(path)
         return mining.files[position].last_time or None if position is not None else None
 
+    add_coupling(graph, mining.changesets, mining.paths, identities.person_of)
     prepare_components(graph)
     add_decisions(graph, decisions, contributors_of, mining.paths)
     notes = list(mining.warnings) + list(warnings)

@@ -31,6 +31,8 @@ MergeDiffs = Callable[[bytes], "list[MergeDiff]"]
 """For a merge sha: its non-empty diffs against its parents, in parent order."""
 
 _CHECK_EVERY = 2048
+MAX_CHANGESET = 30
+"""Commits touching more files say nothing about coupling (code-maat's default)."""
 
 
 _STATUS_TOKEN = re.compile(rb"[A-Z][0-9]*")
@@ -116,6 +118,7 @@ class HistoryCounter:
         self.files = [FileHistory() for _ in range(file_count)]
         self.recent_since = recent_since
         self.recent: list[tuple[int, tuple[int, ...]]] = []
+        self.changesets: list[tuple[int, tuple[int, ...]]] = []
         self.identities: list[RawIdentity] = []
         self._index: dict[tuple[bytes, bytes], int] = {}
         self._commits: list[int] = []
@@ -159,8 +162,11 @@ class HistoryCounter:
             self._last[who] = when
         if not hits:
             return
+        touched = tuple(hits)
         if self.recent_since is not None and when >= self.recent_since:
-            self.recent.append((who, tuple(hits)))
+            self.recent.append((who, touched))
+        if len(touched) <= MAX_CHANGESET:
+            self.changesets.append((who, touched))
         files = self.files
         for fid, kind in hits.items():
             stats = files[fid]

@@ -83,6 +83,9 @@ class MiningResult:
     activity: list[IdentityActivity]
     shallow: bool = False
     warnings: list[str] = field(default_factory=list)
+    changesets: list[tuple[int, tuple[int, ...]]] = field(default_factory=list)
+    """(raw identity, files touched) of each non-merge commit touching at most 30 files: the
+    co-change data for coupling (code-maat's max-changeset-size)."""
     recent: list[tuple[int, tuple[int, ...]]] = field(default_factory=list)
     """(raw identity, files touched) of each non-merge commit in the activity window."""
 

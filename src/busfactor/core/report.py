@@ -63,6 +63,20 @@ class ScanReport:
         found: list[dict[str, Any]] = self.graph.graph.get("findings", [])
         return found
 
+    def leaving(self) -> dict[str, Any] | None:
+        """The what-if for the people `leaving` names (None when nobody is)."""
+        from busfactor.core.whatif import UnknownPerson, resolve_people, simulate
+
+        if not self.settings.leaving:
+            return None
+        known = []
+        for wanted in self.settings.leaving:
+            try:
+                known += resolve_people(self.graph, [wanted])
+            except UnknownPerson:
+                continue
+        return simulate(self.graph, known)
+
     def files(self) -> list[dict[str, Any]]:
         """Analysed files in path order."""
         return sorted(self._nodes(FILE), key=lambda f: f["path"])
@@ -162,6 +176,7 @@ class ScanReport:
                 for r in self.runbooks()
             ],
             "findings": self.findings(),
+            "leaving": self.leaving(),
             "files": [
                 {
                     "path": f["path"],

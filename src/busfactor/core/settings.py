@@ -139,6 +139,10 @@ class Settings:
     thresholds: Thresholds = field(default_factory=Thresholds)
     adr: AdrSettings = field(default_factory=AdrSettings)
     policy: PolicySettings = field(default_factory=PolicySettings)
+    leaving: tuple[str, ...] = ()
+    """People who announced their departure (email, name or id): reports show today's figures
+    and the figures after they leave."""
+
     owners: tuple[tuple[str, tuple[str, ...]], ...] = ()
     """CODEOWNERS handles and teams (`@org/team`) -> the emails of the people behind them."""
     runbooks: RunbookSettings = field(default_factory=RunbookSettings)

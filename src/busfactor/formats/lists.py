@@ -67,3 +67,38 @@ def render_runbooks(report: ScanReport, form: str) -> str:
         if runbook["problems"]:
             lines.append(f"{printable(runbook['path'])}: " + "; ".join(runbook["problems"]))
     return "\n".join(lines) + "\n"
+
+
+def render_whatif(report: ScanReport, result: dict[str, Any], form: str) -> str:
+    """What changes if these people leave."""
+    if form == "json":
+        return json.dumps(json_safe(result), indent=2, ensure_ascii=False) + "\n"
+    tf = result["truck_factor"]
+    lines = [
+        f"If {_names(report, result['without'])} left: truck factor "
+        f"{tf['before']} -> {tf['after']}",
+    ]
+    changed = [c for c in result["components"] if c["bus_factor_after"] != c["bus_factor_before"]]
+    for c in changed:
+        lost = (
+            f", {len(c['orphaned_files'])} files lose their last author"
+            if c["orphaned_files"]
+            else ""
+        )
+        lines.append(
+            f"  {printable(c['name'])}: bus factor {c['bus_factor_before']} -> "
+            f"{c['bus_factor_after']}{lost}"
+        )
+    if not changed:
+        lines.append("  no component's bus factor changes")
+    if result["decisions_orphaned"]:
+        lines.append(
+            "  decisions left with no active author: "
+            + ", ".join(printable(d) for d in result["decisions_orphaned"])
+        )
+    if result["runbooks_orphaned"]:
+        lines.append(
+            "  runbooks left with no active author: "
+            + ", ".join(printable(r) for r in result["runbooks_orphaned"])
+        )
+    return "\n".join(lines) + "\n"

@@ -72,6 +72,14 @@ def render_text(report: ScanReport) -> str:
                 f"  {printable(p['name'])} <{printable(p['email'])}>: "
                 f"{_count(p['files_authored'], 'file')}, last commit {p['last_commit'][:10]}"
             )
+    leaving = data.get("leaving")
+    if leaving:
+        tf = leaving["truck_factor"]
+        lines += [
+            "",
+            f"Announced departures ({', '.join(printable(p) for p in leaving['without'])}): "
+            f"truck factor {tf['before']} today, {tf['after']} after they leave",
+        ]
     lines += _findings(data["findings"])
     for warning in data["warnings"]:
         lines += ["", f"warning: {printable(warning)}"]

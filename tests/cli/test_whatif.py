@@ -1,0 +1,79 @@
+"""`busfactor whatif` and `leaving`: hand-computed departures on a real repository."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from builders import RepoBuilder
+from busfactor.cli import main
+
+ADR = "# 1. Keep it simple\n\n## Status\n\nAccepted\n"
+
+
+@pytest.fixture
+def shop(builder: RepoBuilder) -> Path:
+    """Ada wrote core/a and core/b and the ADR, Bob web/c (twice), Cy web/d."""
+    when = datetime(2025, 6, 1, tzinfo=UTC)
+    builder.commit(
+        "ada",
+        write={"core/a.py": "a\n", "core/b.py": "b\n", "docs/adr/0001-simple.md": ADR},
+        when=when,
+    )
+    builder.commit("bob", write={"web/c.py": "c\n"}, when=when + timedelta(1))
+    builder.commit("bob", write={"web/c.py": "c2\n"}, when=when + timedelta(2))
+    builder.commit("cy", write={"web/d.py": "d\n"}, when=when + timedelta(3))
+    return builder.path
+
+
+def _whatif(repo: Path, capsys: pytest.CaptureFixture[str], *people: str) -> dict[str, object]:
+    args = ["whatif", str(repo), "--format", "json"]
+    for person in people:
+        args += ["--without", person]
+    assert main(args) == 0
+    result: dict[str, object] = json.loads(capsys.readouterr().out)
+    return result
+
+
+def test_ada_leaving(shop: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """5 files; Ada authors 3: without her, 2 of 5 keep an author, so the truck factor is 0."""
+    result = _whatif(shop, capsys, "Ada")
+    assert result["without"] == ["ada@example.test"]
+    assert result["truck_factor"] == {"before": 1, "after": 0}
+    assert result["orphaned_files"] == ["core/a.py", "core/b.py", "docs/adr/0001-simple.md"]
+    assert result["decisions_orphaned"] == ["1"]
+    components = {c["name"]: c for c in result["components"]}  # type: ignore[attr-defined]
+    assert components["core"]["bus_factor_before"] == 1
+    assert components["core"]["bus_factor_after"] == 0
+    assert components["web"]["bus_factor_after"] == components["web"]["bus_factor_before"] == 2
+
+
+def test_matching_by_email_and_case(shop: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An email in any case names the same person as their name."""
+    assert _whatif(shop, capsys, "BOB@example.test")["without"] == ["bob@example.test"]
+
+
+def test_an_unknown_person_is_a_one_line_error(
+    shop: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A typo exits 2 and lists close matches."""
+    assert main(["whatif", str(shop), "--without", "ada@example.tset"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("busfactor: error: --without ada@example.tset: no such person")
+    assert "ada@example.test" in err
+
+
+def test_leaving_in_config_shows_both_figures(
+    shop: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`leaving` adds today's and after-departure figures to every scan report."""
+    (shop / ".busfactor.toml").write_text('leaving = ["bob@example.test"]\n', encoding="utf-8")
+    assert main(["scan", str(shop), "--format", "json"]) == 0
+    leaving = json.loads(capsys.readouterr().out)["leaving"]
+    assert leaving["without"] == ["bob@example.test"]
+    assert leaving["truck_factor"]["before"] == 1
+    assert main(["scan", str(shop)]) == 0
+    assert "Announced departures" in capsys.readouterr().out
