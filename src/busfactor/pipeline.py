@@ -47,6 +47,7 @@ def scan(
     on_progress: Callable[[Progress], None] = _ignore,
     cancel: threading.Event | None = None,
     refuse_shallow: bool = False,
+    coupling: bool = False,
 ) -> ScanReport:
     """Read history and the tree at the revision once; return every analysis in one report."""
     with GitRepository(path) as repo:
@@ -116,5 +117,6 @@ def scan(
             find_runbooks=runbooks_of,
             codeowners=codeowners,
             warnings=adr_warnings,
+            coupling=coupling,
         )
     return ScanReport(graph, settings)

@@ -75,6 +75,7 @@ _TOP_KEYS = (
     "policy",
     "owners",
     "leaving",
+    "plan",
 )
 _POLICY_KEYS = (
     "min_truck_factor",
@@ -310,6 +311,7 @@ class _Reader:
             policy=_get(table, "policy", self.policy, default.policy),
             owners=_get(table, "owners", self.owners, default.owners),
             leaving=_get(table, "leaving", self.names, default.leaving),
+            target_bus_factor=_get(table, "plan", self.plan, default.target_bus_factor),
             runbooks=_get(table, "runbooks", self.runbooks, default.runbooks),
             identity=_get(table, "identity", self.identity, default.identity),
             thresholds=_get(table, "thresholds", self.thresholds, default.thresholds),
@@ -390,6 +392,11 @@ class _Reader:
             else:
                 result.append((str(handle), self.names(where, emails)))
         return tuple(result)
+
+    def plan(self, path: _KeyPath, value: object) -> int:
+        """`[plan] target_bus_factor = N`."""
+        table = self.table(path, value, ("target_bus_factor",))
+        return _get(table, "target_bus_factor", self.positive_int, 2, path)
 
     def count(self, path: _KeyPath, value: object) -> int:
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:

@@ -90,6 +90,12 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--write-baseline", type=Path, metavar="FILE")
     check.add_argument("--allow-shallow", action="store_true", help="scan a shallow clone anyway")
     check.set_defaults(run=_run_check)
+    plan = commands.add_parser("plan", help="cross-training plan: who should learn what")
+    _scan_options(plan)
+    plan.add_argument("--component", metavar="NAME", help="plan for one component only")
+    plan.add_argument("--max-per-person", type=int, default=2, metavar="N")
+    plan.add_argument("--format", choices=["text", "markdown", "json"], default="text")
+    plan.set_defaults(run=_run_plan)
     whatif = commands.add_parser("whatif", help="simulate people leaving")
     _scan_options(whatif)
     whatif.add_argument(
@@ -138,7 +144,9 @@ def _overrides(args: argparse.Namespace) -> dict[str, object]:
     }
 
 
-def _report(args: argparse.Namespace, *, refuse_shallow: bool = False):  # type: ignore[no-untyped-def]
+def _report(  # type: ignore[no-untyped-def]
+    args: argparse.Namespace, *, refuse_shallow: bool = False, coupling: bool = False
+):
     from busfactor.pipeline import scan
 
     progress = diagnostics.ProgressLine()
@@ -149,6 +157,7 @@ def _report(args: argparse.Namespace, *, refuse_shallow: bool = False):  # type:
             overrides=_overrides(args),
             on_progress=progress,
             refuse_shallow=refuse_shallow,
+            coupling=coupling,
         )
     finally:
         progress.clear()
@@ -184,6 +193,36 @@ def _run_check(args: argparse.Namespace) -> int:
 
     report = _report(args, refuse_shallow=not args.allow_shallow)
     return run_check(args, report)
+
+
+def _run_plan(args: argparse.Namespace) -> int:
+    import json
+
+    from busfactor.cli.output import write_report
+    from busfactor.core.plan import make_plan, render_plan_markdown, render_plan_text
+    from busfactor.errors import UsageError
+    from busfactor.formats.text_safety import json_safe
+
+    if args.max_per_person < 1:
+        raise UsageError("--max-per-person must be at least 1")
+    report = _report(args, coupling=True)
+    names = {c["name"] for c in report.components()}
+    if args.component is not None and args.component not in names:
+        raise UsageError(f"--component {args.component}: no such component")
+    plan = make_plan(
+        report.graph,
+        target_bus_factor=report.settings.target_bus_factor,
+        max_per_person=args.max_per_person,
+        component=args.component,
+    )
+    if args.format == "json":
+        text = json.dumps(json_safe(plan), indent=2, ensure_ascii=False) + "\n"
+    elif args.format == "markdown":
+        text = render_plan_markdown(plan, report.graph)
+    else:
+        text = render_plan_text(plan, report.graph)
+    write_report(text, args.output)
+    return ExitCode.OK
 
 
 def _run_whatif(args: argparse.Namespace) -> int:

@@ -44,6 +44,7 @@ def build_ownership_graph(
     find_runbooks: RunbookFinder | None = None,
     codeowners: CodeOwners | None = None,
     warnings: Sequence[str] = (),
+    coupling: bool = False,
 ) -> nx.DiGraph[str]:
     """Everything the scan knows, as one graph; `excluded` maps left-out paths to reasons."""
     identities = merge_identities(mining.identities, mining.activity, settings.identity)
@@ -76,7 +77,8 @@ def build_ownership_graph(
         position = index.get(path)
         return mining.files[position].last_time or None if position is not None else None
 
-    add_coupling(graph, mining.changesets, mining.paths, identities.person_of)
+    if coupling:  # costly on large histories; only the plan needs it
+        add_coupling(graph, mining.changesets, mining.paths, identities.person_of)
     prepare_components(graph)
     add_decisions(graph, decisions, contributors_of, mining.paths)
     notes = list(mining.warnings) + list(warnings)

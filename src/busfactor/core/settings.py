@@ -139,6 +139,9 @@ class Settings:
     thresholds: Thresholds = field(default_factory=Thresholds)
     adr: AdrSettings = field(default_factory=AdrSettings)
     policy: PolicySettings = field(default_factory=PolicySettings)
+    target_bus_factor: int = 2
+    """`busfactor plan` targets components below this bus factor (config: `[plan]`)."""
+
     leaving: tuple[str, ...] = ()
     """People who announced their departure (email, name or id): reports show today's figures
     and the figures after they leave."""

@@ -1,0 +1,479 @@
+"""Cross-training plan: who should learn each at-risk component, from whom, and what to study.
+
+Targets: bus factor below the target, or more than half the files without an active author;
+worst first. Each gets one mentor (the active author of most of its files, ties by summed DOA)
+and one learner, an active person authoring none of its files, ranked (algorithms.md §8) by
+
+    score = 3·partial_files + 2·coupled_files + 2·decisions
+
+(files where they have DOA but are no author; files they author that are `coupled` to its
+files; its decisions they wrote or decided). Activity only breaks ties, as every learner is
+active: summed partial DOA, coupling degree, commits, last commit, id. Nobody is in more than
+`max_per_person` suggestions (greedy, worst target first). The bus factor after assumes the
+learner authors every listed file reachable within `COMMITS_CAP` commits.
+"""
+
+from __future__ import annotations
+
+import difflib
+import html
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import networkx as nx
+
+from busfactor.core.authorship import doa
+from busfactor.core.graph import COMPONENT, FILE, PERSON, node_id
+from busfactor.core.settings import Thresholds
+from busfactor.core.truckfactor import truck_factor
+
+SCHEMA = "busfactor.plan/1"
+COMMITS_CAP = 200
+"""`commits_needed` gives up (None) beyond this many additional commits."""
+PARTIAL_WEIGHT, COUPLED_WEIGHT, DECISION_WEIGHT = 3, 2, 2
+_DAY = 86400
+People = dict[str, dict[str, Any]]
+"""Person id -> person node attributes."""
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+class UnknownComponent(LookupError):
+    """A component name that matches none; `suggestions` are the closest names."""
+
+    def __init__(self, wanted: str, suggestions: list[str]) -> None:
+        super().__init__(wanted)
+        self.wanted = wanted
+        self.suggestions = suggestions
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One possible learner for a component, with the evidence behind the rank."""
+
+    person: str
+    partial_files: int
+    partial_doa: float
+    coupled_files: int
+    coupled_degree: float
+    wrote: tuple[str, ...]
+    decided: tuple[str, ...]
+    commits: int
+    last_commit: int
+
+    @property
+    def score(self) -> int:
+        """3·partial_files + 2·coupled_files + 2·decisions (written or decided)."""
+        decisions = len(set(self.wrote) | set(self.decided))
+        return (
+            PARTIAL_WEIGHT * self.partial_files
+            + COUPLED_WEIGHT * self.coupled_files
+            + DECISION_WEIGHT * decisions
+        )
+
+    def rank(self) -> tuple[int, float, float, int, int, str]:
+        """Best first when sorted ascending."""
+        return (
+            -self.score,
+            -self.partial_doa,
+            -self.coupled_degree,
+            -self.commits,
+            -self.last_commit,
+            self.person,
+        )
+
+    def reasons(self, revision_time: int | None) -> list[str]:
+        """The evidence as sentences with figures."""
+        found = []
+        if self.partial_files:
+            doa_sum, files = f"{self.partial_doa:.1f}", self.partial_files
+            found.append(f"partial knowledge: DOA {doa_sum} on {files} of its files")
+        if self.coupled_files:
+            found.append(
+                f"authors {_count(self.coupled_files, 'file')} coupled with it "
+                f"(up to {self.coupled_degree:.0f}% co-change)"
+            )
+        for verb, ids in (("wrote", self.wrote), ("decided", self.decided)):
+            if ids:
+                found.append(f"{verb} {_plural(len(ids), 'decision')} {', '.join(ids)}")
+        active = f"active: {_count(self.commits, 'commit')}"
+        if revision_time is not None:
+            days = max(0, (revision_time - self.last_commit) // _DAY)
+            active += f", last {_count(days, 'day')} before the revision"
+        return [*found, active]
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {_plural(number, noun)}"
+
+
+def _plural(number: int, noun: str) -> str:
+    return noun if number == 1 else noun + "s"
+
+
+def _thresholds(graph: nx.DiGraph[str]) -> Thresholds:
+    values = graph.graph.get("thresholds")
+    return Thresholds(**values) if values else Thresholds()
+
+
+def _people(graph: nx.DiGraph[str]) -> People:
+    return {d["id"]: d for _, d in graph.nodes(data=True) if d.get("kind") == PERSON}
+
+
+def _name(graph: nx.DiGraph[str], person: str) -> str:
+    node = node_id(PERSON, person)
+    return str(graph.nodes[node].get("name") or person) if node in graph else person
+
+
+def _files_of(graph: nx.DiGraph[str], component: str) -> list[str]:
+    node = node_id(COMPONENT, component)
+    edges = graph.out_edges(node, data=True)
+    return sorted(graph.nodes[f]["path"] for _, f, d in edges if d.get("kind") == "contains")
+
+
+def _shares(graph: nx.DiGraph[str], path: str) -> dict[str, dict[str, Any]]:
+    """Person id -> authorship edge data on one file."""
+    return {
+        graph.nodes[p]["id"]: data
+        for p, _, data in graph.in_edges(node_id(FILE, path), data=True)
+        if data.get("kind") == "authorship"
+    }
+
+
+def _coupled(graph: nx.DiGraph[str], path: str) -> dict[str, float]:
+    """Paths changing together with `path` (edges in either direction) -> highest degree."""
+    node = node_id(FILE, path)
+    found: dict[str, float] = {}
+    edges = [(v, d) for _, v, d in graph.out_edges(node, data=True)]
+    edges += [(u, d) for u, _, d in graph.in_edges(node, data=True)]
+    for other, data in edges:
+        if data.get("kind") == "coupled" and other != node:
+            other_path = graph.nodes[other]["path"]
+            found[other_path] = max(found.get(other_path, 0.0), float(data.get("degree", 0)))
+    return found
+
+
+def _decisions(graph: nx.DiGraph[str], component: str) -> list[str]:
+    """The component's decision ids, accepted first, otherwise as listed."""
+    node = node_id(COMPONENT, component)
+    ids = list(graph.nodes[node].get("decisions", []))
+    for source, _, edge in graph.in_edges(node, data=True):
+        data = graph.nodes[source]
+        if edge.get("kind") == "mentions" and data.get("kind") == "decision":
+            ids += [] if data["id"] in ids else [data["id"]]
+    return sorted(ids, key=lambda d: _decision(graph, d).get("status") != "accepted")
+
+
+def _decision(graph: nx.DiGraph[str], decision: str) -> Mapping[str, Any]:
+    return graph.nodes.get(node_id("decision", decision), {})
+
+
+def commits_needed(learner: str, path: str, graph: nx.DiGraph[str]) -> int | None:
+    """Fewest more commits on `path` that make `learner` a DOA author (0: already; None: >cap).
+
+    Each commit is a delivery for the learner and an acceptance for everyone else; a learner
+    who never touched the file needs at least one commit to count at all.
+    """
+    thresholds = _thresholds(graph)
+    shares = {
+        person: (int(bool(e.get("first_author"))), int(e["deliveries"]), int(e["acceptances"]))
+        for person, e in _shares(graph, path).items()
+    }
+    total = sum(deliveries for _, deliveries, _ in shares.values())
+    own = shares.pop(learner, None)
+    first, deliveries, acceptances = own if own is not None else (0, 0, total)
+    for extra in range(0 if own is not None else 1, COMMITS_CAP + 1):
+        mine = doa(first, deliveries + extra, acceptances)
+        best = max([mine, *(doa(f, d, a + extra) for f, d, a in shares.values())])
+        absolute = mine >= thresholds.doa_absolute or first == 1
+        if best > 0 and mine / best > thresholds.doa_normalized and absolute:
+            return extra
+    return None
+
+
+def rank_learners(graph: nx.DiGraph[str], component: str) -> list[Candidate]:
+    """Active people who author none of the component's files, best learner first."""
+    if node_id(COMPONENT, component) not in graph:
+        raise UnknownComponent(component, [])
+    return _rank(graph, _people(graph), component)
+
+
+def _rank(graph: nx.DiGraph[str], people: People, component: str) -> list[Candidate]:
+    files = _files_of(graph, component)
+    authors = {p for path in files for p in graph.nodes[node_id(FILE, path)]["authors"]}
+    partial: dict[str, list[float]] = {}
+    for path in files:
+        for person, edge in _shares(graph, path).items():
+            if not edge.get("author"):
+                partial.setdefault(person, []).append(float(edge["doa"]))
+    coupled: dict[str, dict[str, float]] = {}
+    for path in files:
+        for other, degree in _coupled(graph, path).items():
+            for person in graph.nodes[node_id(FILE, other)]["authors"]:
+                mine = coupled.setdefault(person, {})
+                mine[other] = max(mine.get(other, 0.0), degree)
+    roles: dict[tuple[str, str], list[str]] = {}
+    for decision in _decisions(graph, component):
+        node = node_id("decision", decision)
+        if node in graph:
+            for source, _, edge in graph.in_edges(node, data=True):
+                key = (str(graph.nodes[source].get("id")), str(edge.get("kind")))
+                roles.setdefault(key, []).append(decision)
+    candidates = [
+        Candidate(
+            person=person,
+            partial_files=len(partial.get(person, [])),
+            partial_doa=sum(partial.get(person, [])),
+            coupled_files=len(coupled.get(person, {})),
+            coupled_degree=max(coupled.get(person, {}).values(), default=0.0),
+            wrote=tuple(roles.get((person, "authored"), [])),
+            decided=tuple(roles.get((person, "decided"), [])),
+            commits=int(data.get("commits", 0)),
+            last_commit=int(data.get("last_commit", 0)),
+        )
+        for person, data in people.items()
+        if data.get("active") and person not in authors
+    ]
+    return sorted(candidates, key=Candidate.rank)
+
+
+def _mentors(graph: nx.DiGraph[str], people: People, files: Sequence[str]) -> list[str]:
+    """Active authors of the files: most files authored first, then summed DOA, then id."""
+    counts: dict[str, int] = {}
+    summed: dict[str, float] = {}
+    for path in files:
+        for person, edge in _shares(graph, path).items():
+            summed[person] = summed.get(person, 0.0) + float(edge["doa"])
+            if edge.get("author"):
+                counts[person] = counts.get(person, 0) + 1
+    active = [p for p in counts if people.get(p, {}).get("active")]
+    return sorted(active, key=lambda p: (-counts[p], -summed[p], p))
+
+
+def _study(
+    graph: nx.DiGraph[str], people: People, files: Sequence[str], mentor: str | None
+) -> list[str]:
+    """Files only the mentor knows among active people (else the mentor's files with the fewest
+    other active authors), most co-changed, then most changed; no mentor: most changed."""
+    active = {p for p, d in people.items() if d.get("active")}
+    commits = {p: int(graph.nodes[node_id(FILE, p)].get("commits", 0)) for p in files}
+    if mentor is None:
+        return sorted(files, key=lambda p: (-commits[p], p))
+    others = {
+        path: len(active.intersection(authors) - {mentor})
+        for path in files
+        if mentor in (authors := graph.nodes[node_id(FILE, path)]["authors"])
+    }
+    pool = [p for p, count in others.items() if count == 0] or list(others)
+    return sorted(pool, key=lambda p: (others[p], -len(_coupled(graph, p)), -commits[p], p))
+
+
+def _no_mentor_reason(graph: nx.DiGraph[str], component: dict[str, Any]) -> str:
+    """Say that nobody active knows the component, and what is left to learn from."""
+    former = ", ".join(_name(graph, p) for p in component.get("authors", []))
+    said = f"{former} knew it" if former else "no file has one"
+    ids = _decisions(graph, component["name"])
+    decisions = f"{_plural(len(ids), 'decision')} {', '.join(ids)}" if ids else "no decisions"
+    runbook = component.get("runbook")
+    book = f"runbook {runbook} ({component.get('runbook_status')})" if runbook else "no runbook"
+    return (
+        f"no active author: {said}; what remains: {decisions}; {book}; "
+        "start with its most-changed files"
+    )
+
+
+def _at_risk(component: Mapping[str, Any], target_bus_factor: int) -> bool:
+    lost = int(component.get("files_lost", 0)) * 2 > int(component["files"])
+    return int(component["bus_factor"]) <= target_bus_factor - 1 or lost
+
+
+def make_plan(
+    graph: nx.DiGraph[str],
+    *,
+    target_bus_factor: int = 2,
+    max_per_person: int = 2,
+    component: str | None = None,
+    files_per_suggestion: int = 5,
+) -> dict[str, Any]:
+    """The `busfactor.plan/1` cross-training plan (JSON-ready, deterministic order)."""
+    nodes = [d for _, d in graph.nodes(data=True) if d.get("kind") == COMPONENT]
+    nodes.sort(key=lambda c: (c["bus_factor"], -c["files"], c["name"]))
+    uncovered: list[dict[str, Any]] = []
+    if component is not None:
+        names = [c["name"] for c in nodes]
+        nodes = [c for c in nodes if c["name"] == component]
+        if not nodes:
+            raise UnknownComponent(component, difflib.get_close_matches(component, names, n=3))
+        if not _at_risk(nodes[0], target_bus_factor):
+            reason = f"bus factor {nodes[0]['bus_factor']} already meets the target of "
+            uncovered.append({"component": component, "reason": reason + str(target_bus_factor)})
+    load: dict[str, int] = {}
+    people = _people(graph)
+    suggestions = []
+    for target in (c for c in nodes if _at_risk(c, target_bus_factor)):
+        made = _suggest(graph, people, target, load, (max_per_person, files_per_suggestion))
+        if isinstance(made, str):
+            uncovered.append({"component": target["name"], "reason": made})
+            continue
+        for person in (made["mentor"], made["learner"]):
+            if person is not None:
+                load[person] = load.get(person, 0) + 1
+        suggestions.append(made)
+    return {"schema": SCHEMA, "suggestions": suggestions, "uncovered": uncovered}
+
+
+def _suggest(
+    graph: nx.DiGraph[str],
+    people: People,
+    target: dict[str, Any],
+    load: Mapping[str, int],
+    limits: tuple[int, int],
+) -> dict[str, Any] | str:
+    """One suggestion for a target, or the reason there is none."""
+    max_per_person, files_per_suggestion = limits
+    name = target["name"]
+    files = _files_of(graph, name)
+    mentors = _mentors(graph, people, files)
+    free = [p for p in mentors if load.get(p, 0) < max_per_person]
+    cap = _count(max_per_person, "suggestion")
+    if mentors and not free:
+        names = ", ".join(_name(graph, p) for p in mentors)
+        return f"load limit: its active authors ({names}) already have {cap}"
+    mentor = free[0] if free else None
+    candidates = _rank(graph, people, name)
+    if not candidates:
+        return "nobody active is left who is not already an author of its files"
+    available = [c for c in candidates if load.get(c.person, 0) < max_per_person]
+    if not available:
+        return f"load limit: all {_count(len(candidates), 'possible learner')} already have {cap}"
+    learner = available[0]
+    revision_time = graph.graph.get("revision_time")
+    reasons = learner.reasons(None if revision_time is None else int(revision_time))
+    if mentor is None:
+        reasons.insert(0, _no_mentor_reason(graph, target))
+    else:
+        authored = sum(1 for p in files if mentor in graph.nodes[node_id(FILE, p)]["authors"])
+        reasons.insert(0, f"mentor: authors {authored} of {_count(len(files), 'file')}")
+    paths = _study(graph, people, files, mentor)[:files_per_suggestion]
+    needed = [commits_needed(learner.person, path, graph) for path in paths]
+    reachable = [path for path, count in zip(paths, needed, strict=True) if count is not None]
+    before, after = _bus_factors(graph, people, files, learner.person, reachable)
+    return {
+        "component": name,
+        "mentor": mentor,
+        "learner": learner.person,
+        "reasons": reasons,
+        "files": [{"path": p, "commits_needed": n} for p, n in zip(paths, needed, strict=True)],
+        "decisions": _decisions(graph, name),
+        "bus_factor_before": before,
+        "bus_factor_after": after,
+    }
+
+
+def _bus_factors(
+    graph: nx.DiGraph[str], people: People, files: Sequence[str], learner: str, taken: list[str]
+) -> tuple[int, int]:
+    """The files' truck factor now, and once `learner` authors the `taken` files too."""
+    authors_of = {p: list(graph.nodes[node_id(FILE, p)]["authors"]) for p in files}
+    commits_of = {p: int(d.get("commits", 0)) for p, d in people.items()}
+    coverage = _thresholds(graph).coverage
+    before = truck_factor(files, authors_of, commits_of, coverage).value
+    for path in taken:
+        authors_of[path].append(learner)
+    return before, truck_factor(files, authors_of, commits_of, coverage).value
+
+
+def _safe(value: object) -> str:
+    """Valid UTF-8 with control and bidi characters shown as escapes."""
+    text = str(value).encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode(), text)
+
+
+def _cell(value: object) -> str:
+    """Markdown table text: HTML, pipes and backticks escaped."""
+    return html.escape(_safe(value), quote=False).replace("|", "\\|").replace("`", "\\`")
+
+
+def _decision_label(graph: nx.DiGraph[str], decision: str) -> str:
+    data = _decision(graph, decision)
+    return f'{decision} "{data.get("title")}" ({data.get("status")})' if data else decision
+
+
+def _needed(value: int | None) -> str:
+    return f"over {COMMITS_CAP}" if value is None else str(value)
+
+
+def _summary(plan: Mapping[str, Any]) -> str:
+    made, left = len(plan["suggestions"]), len(plan["uncovered"])
+    if not made and not left:
+        return "no component needs cross-training"
+    uncovered = f", {_count(left, 'component')} not covered" if left else ""
+    return _count(made, "suggestion") + uncovered
+
+
+def render_plan_text(plan: Mapping[str, Any], graph: nx.DiGraph[str]) -> str:
+    """The plan for a terminal: one block per suggestion, then what is not covered."""
+    lines = [f"Cross-training plan: {_summary(plan)}."]
+    for number, item in enumerate(plan["suggestions"], 1):
+        learner = _name(graph, item["learner"])
+        mentor = item["mentor"]
+        lines += [
+            "",
+            f"{number}. {_safe(item['component'])}: bus factor "
+            f"{item['bus_factor_before']} -> {item['bus_factor_after']}",
+            f"   {_safe(_name(graph, mentor))} mentors {_safe(learner)}."
+            if mentor
+            else f"   Nobody active knows it: {_safe(learner)} learns from what remains.",
+        ]
+        lines += [f"   - {_safe(reason)}" for reason in item["reasons"]]
+        if item["files"]:
+            lines.append("   Study (commits still needed to become an author):")
+            lines += [
+                f"     {_safe(f['path'])}: {_needed(f['commits_needed'])}" for f in item["files"]
+            ]
+        if item["decisions"]:
+            labels = ", ".join(_decision_label(graph, d) for d in item["decisions"])
+            lines.append(f"   Read decisions: {_safe(labels)}")
+    if plan["uncovered"]:
+        lines += ["", "Not covered:"]
+        lines += [f"  {_safe(u['component'])}: {_safe(u['reason'])}" for u in plan["uncovered"]]
+    return "\n".join(lines) + "\n"
+
+
+def render_plan_markdown(plan: Mapping[str, Any], graph: nx.DiGraph[str]) -> str:
+    """The plan as a section a manager can paste into a team document."""
+    lines = ["## Cross-training plan", "", f"{_summary(plan).capitalize()}."]
+    if plan["suggestions"]:
+        lines[-1] += (
+            " Each learner studies the listed files with the mentor; *commits* is how many more"
+            " commits on a file make the learner one of its authors (Degree-of-Authorship model)."
+        )
+        lines += [
+            "",
+            "| Component | Mentor | Learner | Bus factor | Why |",
+            "|---|---|---|---|---|",
+        ]
+    for item in plan["suggestions"]:
+        mentor = _cell(_name(graph, item["mentor"])) if item["mentor"] else "nobody active"
+        lines.append(
+            f"| {_cell(item['component'])} | {mentor} | {_cell(_name(graph, item['learner']))} "
+            f"| {item['bus_factor_before']} → {item['bus_factor_after']} "
+            f"| {'; '.join(_cell(r) for r in item['reasons'])} |"
+        )
+    for item in plan["suggestions"]:
+        learner = _cell(_name(graph, item["learner"]))
+        mentor = _cell(_name(graph, item["mentor"])) if item["mentor"] else "what remains"
+        lines += ["", f"### {_cell(item['component'])}: {mentor} → {learner}"]
+        if item["files"]:
+            lines += ["", "| File to study | Commits |", "|---|---:|"]
+            lines += [
+                f"| {_cell(f['path'])} | {_needed(f['commits_needed'])} |" for f in item["files"]
+            ]
+        if item["decisions"]:
+            labels = ", ".join(_cell(_decision_label(graph, d)) for d in item["decisions"])
+            lines += ["", f"Decisions to read: {labels}."]
+    if plan["uncovered"]:
+        lines += ["", "### Not covered", "", "| Component | Why |", "|---|---|"]
+        lines += [f"| {_cell(u['component'])} | {_cell(u['reason'])} |" for u in plan["uncovered"]]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,400 @@
+"""Tests for busfactor.core.plan: the cross-training plan (algorithms.md §2, §5, §8)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+
+import networkx as nx
+import pytest
+
+from busfactor.core.authorship import doa, file_authorship
+from busfactor.core.graph import add_components, add_files
+from busfactor.core.knowledge import prepare_components
+from busfactor.core.model import FileHistory
+from busfactor.core.plan import (
+    COMMITS_CAP,
+    UnknownComponent,
+    commits_needed,
+    make_plan,
+    rank_learners,
+    render_plan_markdown,
+    render_plan_text,
+)
+from busfactor.core.settings import Thresholds
+
+DAY = 86400
+REVISION_TIME = 1_700_000_000
+ACTIVITY_DAYS = 180
+
+Files = Mapping[str, Mapping[str, tuple[int, int]]]
+"""Path -> person -> (created it: 0/1, deliveries)."""
+People = Mapping[str, tuple[int, int]]
+"""Person id -> (commits, days between their last commit and the revision)."""
+Decision = tuple[str, str, str, Sequence[str], Sequence[str], Sequence[str]]
+"""(id, title, status, authors, deciders, components)."""
+
+
+def build(
+    files: Files,
+    people: People,
+    components: Mapping[str, Sequence[str]],
+    *,
+    coupled: Iterable[tuple[str, str, int]] = (),
+    decisions: Iterable[Decision] = (),
+    runbooks: Mapping[str, tuple[str, str]] | None = None,
+) -> nx.DiGraph[str]:
+    """An ownership graph shaped like a scan's, with DOA computed by the real model."""
+    graph: nx.DiGraph[str] = nx.DiGraph()
+    for person, (commits, days) in people.items():
+        graph.add_node(
+            f"person:{person}",
+            kind="person",
+            id=person,
+            name=person.title() + " Doe",
+            email=f"{person}@example.test",
+            aliases=[],
+            commits=commits,
+            first_commit=0,
+            last_commit=REVISION_TIME - days * DAY,
+            active=days <= ACTIVITY_DAYS,
+            files_authored=0,
+        )
+    ids = sorted(people)
+    records = []
+    for path, shares in files.items():
+        history = FileHistory()
+        for person, (created, deliveries) in shares.items():
+            raw = ids.index(person)
+            history.deliveries[raw] = deliveries
+            history.touches[raw] = deliveries + created
+            history.first_time[raw] = 0
+            if created:
+                history.adders.add(raw)
+        records.append(file_authorship(path, history, list(ids), Thresholds()))
+    add_files(graph, records)
+    authors_of = {r.path: r.authors for r in records}
+    commits_of = {p: c for p, (c, _) in people.items()}
+    add_components(graph, {n: list(p) for n, p in components.items()}, authors_of, commits_of, 0.5)
+    prepare_components(graph)
+    for a, b, degree in coupled:
+        graph.add_edge(f"file:{a}", f"file:{b}", kind="coupled", degree=degree, shared=5)
+        graph.add_edge(f"file:{b}", f"file:{a}", kind="coupled", degree=degree, shared=5)
+    for number, title, status, authors, deciders, linked in decisions:
+        node = f"decision:{number}"
+        graph.add_node(node, kind="decision", id=number, title=title, status=status)
+        for person in authors:
+            graph.add_edge(f"person:{person}", node, kind="authored")
+        for person in deciders:
+            graph.add_edge(f"person:{person}", node, kind="decided")
+        for name in linked:
+            graph.add_edge(node, f"component:{name}", kind="mentions")
+            graph.nodes[f"component:{name}"]["decisions"].append(number)
+    for name, (path, status) in (runbooks or {}).items():
+        graph.nodes[f"component:{name}"].update(runbook=path, runbook_status=status)
+    graph.graph.update(
+        revision_time=REVISION_TIME,
+        activity_days=ACTIVITY_DAYS,
+        thresholds={"doa_normalized": 0.75, "doa_absolute": 3.293, "coverage": 0.5},
+    )
+    return graph
+
+
+PAYMENTS = ["pay/api.py", "pay/core.py", "pay/db.py", "pay/util.py"]
+
+
+def payments() -> nx.DiGraph[str]:
+    """Ada alone knows payments; Bob edited two of its files; Cy authors a coupled ledger file."""
+    files: dict[str, dict[str, tuple[int, int]]] = {p: {"ada": (1, 10)} for p in PAYMENTS}
+    files["pay/api.py"]["bob"] = (0, 2)
+    files["pay/core.py"]["bob"] = (0, 3)
+    files["pay/core.py"]["ada"] = (1, 14)
+    files["ledger/book.py"] = {"cy": (1, 6), "dee": (0, 6)}
+    return build(
+        files,
+        {"ada": (120, 2), "bob": (41, 5), "cy": (30, 9), "dee": (12, 60), "eve": (90, 400)},
+        {"payments": PAYMENTS, "ledger": ["ledger/book.py"]},
+        coupled=[("pay/api.py", "ledger/book.py", 62), ("pay/db.py", "ledger/book.py", 45)],
+        decisions=[("7", "Use Postgres", "accepted", ["cy"], [], ["payments"])],
+    )
+
+
+def test_partial_knowledge_ranks_before_coupled_files() -> None:
+    """Bob (partial DOA on two files) outranks Cy (a coupled file and a decision), then Dee."""
+    ranked = rank_learners(payments(), "payments")
+    assert [c.person for c in ranked] == ["bob", "cy", "dee"]
+    bob, cy, dee = ranked
+    assert (bob.score, cy.score, dee.score) == (6, 4, 2)
+    partial = doa(0, 2, 10) + doa(0, 3, 14)
+    assert bob.reasons(REVISION_TIME) == [
+        f"partial knowledge: DOA {partial:.1f} on 2 of its files",
+        "active: 41 commits, last 5 days before the revision",
+    ]
+    assert cy.reasons(REVISION_TIME) == [
+        "authors 1 file coupled with it (up to 62% co-change)",
+        "wrote decision 7",
+        "active: 30 commits, last 9 days before the revision",
+    ]
+
+
+def test_inactive_people_and_authors_are_no_learners() -> None:
+    """Eve (inactive) and Ada (an author of the files) never appear among the learners."""
+    ranked = {c.person for c in rank_learners(payments(), "payments")}
+    assert not ranked & {"ada", "eve"}
+
+
+def test_plan_pairs_the_sole_author_with_the_best_learner() -> None:
+    """Payments gets Ada as mentor and Bob as learner, with her files and decision 7 to read."""
+    plan = make_plan(payments())
+    assert plan["schema"] == "busfactor.plan/1"
+    first = plan["suggestions"][0]
+    assert (first["component"], first["mentor"], first["learner"]) == ("payments", "ada", "bob")
+    assert first["reasons"][0] == "mentor: authors 4 of 4 files"
+    assert first["reasons"][1].startswith("partial knowledge: DOA ")
+    assert first["decisions"] == ["7"]
+    paths = [f["path"] for f in first["files"]]
+    assert paths == ["pay/api.py", "pay/db.py", "pay/core.py", "pay/util.py"]
+
+
+def test_study_files_come_with_the_commits_the_learner_needs() -> None:
+    """Each listed file carries commits_needed for the learner, as the function computes it."""
+    graph = payments()
+    first = make_plan(graph)["suggestions"][0]
+    for item in first["files"]:
+        assert item["commits_needed"] == commits_needed("bob", item["path"], graph)
+    assert all(isinstance(item["commits_needed"], int) for item in first["files"])
+
+
+def test_bus_factor_rises_when_the_learner_takes_the_files() -> None:
+    """Bob becoming an author of Ada's four files raises the payments bus factor from 1 to 2."""
+    first = make_plan(payments())["suggestions"][0]
+    assert first["bus_factor_before"] == 1
+    assert first["bus_factor_after"] == 2
+
+
+def test_too_few_files_leave_the_bus_factor_unchanged() -> None:
+    """With one file to study out of four, Bob's new authorship does not lift the bus factor."""
+    first = make_plan(payments(), files_per_suggestion=1)["suggestions"][0]
+    assert len(first["files"]) == 1
+    assert first["bus_factor_before"] == first["bus_factor_after"] == 1
+
+
+def spread() -> nx.DiGraph[str]:
+    """Three single-owner components (4, 3, 2 files); Bob and Cy have partial DOA in each."""
+    files: dict[str, dict[str, tuple[int, int]]] = {}
+    owners = {"alpha": "ada", "beta": "fay", "gamma": "gus"}
+    components: dict[str, list[str]] = {}
+    for size, (name, owner) in zip((4, 3, 2), owners.items(), strict=True):
+        components[name] = [f"{name}/{n}.py" for n in range(size)]
+        for path in components[name]:
+            files[path] = {owner: (1, 10), "bob": (0, 3), "cy": (0, 2)}
+    people = {p: (50, 3) for p in ("ada", "fay", "gus", "bob", "cy")}
+    return build(files, people, components)
+
+
+def test_load_is_spread_across_targets() -> None:
+    """Bob learns the two worst components; the third goes to Cy, the next best learner."""
+    plan = make_plan(spread())
+    pairs = [(s["component"], s["mentor"], s["learner"]) for s in plan["suggestions"]]
+    assert pairs == [("alpha", "ada", "bob"), ("beta", "fay", "bob"), ("gamma", "gus", "cy")]
+    assert plan["uncovered"] == []
+
+
+def test_max_per_person_is_respected() -> None:
+    """With one suggestion each, a mentor who is busy elsewhere leaves the target uncovered."""
+    files = {f"a/{n}.py": {"ada": (1, 10), "bob": (0, 3)} for n in range(3)}
+    files |= {f"b/{n}.py": {"ada": (1, 10), "cy": (0, 3)} for n in range(2)}
+    components = {"a": sorted(p for p in files if p[0] == "a"), "b": ["b/0.py", "b/1.py"]}
+    graph = build(files, {p: (20, 1) for p in ("ada", "bob", "cy")}, components)
+    plan = make_plan(graph, max_per_person=1)
+    assert [(s["component"], s["learner"]) for s in plan["suggestions"]] == [("a", "bob")]
+    assert plan["uncovered"] == [
+        {
+            "component": "b",
+            "reason": "load limit: its active authors (Ada Doe) already have 1 suggestion",
+        }
+    ]
+    tight = make_plan(spread(), max_per_person=1)
+    counts: dict[str, int] = {}
+    for item in tight["suggestions"]:
+        for person in (item["mentor"], item["learner"]):
+            counts[person] = counts.get(person, 0) + 1
+    assert max(counts.values()) == 1
+    assert tight["uncovered"] == [
+        {
+            "component": "gamma",
+            "reason": "load limit: all 4 possible learners already have 1 suggestion",
+        }
+    ]
+
+
+def legacy() -> nx.DiGraph[str]:
+    """Legacy was written by Ada and Eve, both gone; two decisions and a weak runbook remain."""
+    files = {
+        "old/a.py": {"ada": (1, 3)},
+        "old/b.py": {"eve": (1, 9)},
+        "old/c.py": {"ada": (1, 5)},
+        "new/x.py": {"bob": (1, 4)},
+    }
+    return build(
+        files,
+        {"ada": (40, 500), "eve": (30, 300), "bob": (10, 3)},
+        {"legacy": ["old/a.py", "old/b.py", "old/c.py"], "new": ["new/x.py"]},
+        decisions=[
+            ("3", "Drop XML", "superseded", ["ada"], [], ["legacy"]),
+            ("4", "Use JSON", "accepted", ["eve"], [], ["legacy"]),
+        ],
+        runbooks={"legacy": ("docs/runbooks/legacy.md", "weak")},
+    )
+
+
+def test_lost_component_has_no_mentor_and_points_at_what_remains() -> None:
+    """With every author inactive, mentor is None and the reason names decisions and runbook."""
+    plan = make_plan(legacy(), target_bus_factor=1)
+    assert [s["component"] for s in plan["suggestions"]] == ["legacy"]
+    item = plan["suggestions"][0]
+    assert item["mentor"] is None
+    assert item["learner"] == "bob"
+    assert item["reasons"][0] == (
+        "no active author: Ada Doe, Eve Doe knew it; what remains: decisions 4, 3; "
+        "runbook docs/runbooks/legacy.md (weak); start with its most-changed files"
+    )
+    assert [f["path"] for f in item["files"]] == ["old/b.py", "old/c.py", "old/a.py"]
+    assert item["decisions"] == ["4", "3"]
+
+
+def test_nobody_left_to_learn_goes_uncovered() -> None:
+    """When every active person already authors the target's files, it is uncovered."""
+    graph = build({"x.py": {"ada": (1, 5)}}, {"ada": (5, 1)}, {"solo": ["x.py"]})
+    plan = make_plan(graph)
+    assert plan["suggestions"] == []
+    assert plan["uncovered"] == [
+        {
+            "component": "solo",
+            "reason": "nobody active is left who is not already an author of its files",
+        }
+    ]
+
+
+def brute_force(learner: str, path: str, graph: nx.DiGraph[str], cap: int) -> int | None:
+    """Replay the file through file_authorship with 0, 1, 2, ... more learner commits."""
+    shares = {
+        graph.nodes[p]["id"]: (int(e["first_author"]), int(e["deliveries"]))
+        for p, _, e in graph.in_edges(f"file:{path}", data=True)
+    }
+    ids = sorted({*shares, learner})
+    for extra in range(cap + 1):
+        history = FileHistory()
+        for person, (created, deliveries) in shares.items():
+            history.deliveries[ids.index(person)] = deliveries
+            if created:
+                history.adders.add(ids.index(person))
+        if extra:
+            raw = ids.index(learner)
+            history.deliveries[raw] = history.deliveries.get(raw, 0) + extra
+        record = file_authorship(path, history, list(ids), Thresholds())
+        if learner in record.authors:
+            return extra
+    return None
+
+
+@pytest.mark.parametrize(
+    ("shares", "learner"),
+    [
+        ({"ada": (1, 10), "bob": (0, 2)}, "bob"),
+        ({"ada": (1, 10)}, "bob"),
+        ({"ada": (1, 40), "cy": (0, 25), "bob": (0, 1)}, "bob"),
+        ({"ada": (0, 3), "bob": (1, 0)}, "bob"),
+        ({"ada": (1, 2), "bob": (0, 9)}, "bob"),
+        ({}, "bob"),
+    ],
+)
+def test_commits_needed_matches_the_doa_rule(
+    shares: dict[str, tuple[int, int]], learner: str
+) -> None:
+    """commits_needed equals the first count at which the DOA model makes the learner an author."""
+    graph = build({"f.py": shares}, {"ada": (9, 1), "bob": (9, 1), "cy": (9, 1)}, {})
+    expected = brute_force(learner, "f.py", graph, COMMITS_CAP)
+    assert expected is not None
+    assert commits_needed(learner, "f.py", graph) == expected
+
+
+def test_commits_needed_is_zero_for_an_author() -> None:
+    """Someone who already authors the file needs no more commits."""
+    graph = build({"f.py": {"ada": (1, 10)}}, {"ada": (9, 1)}, {})
+    assert commits_needed("ada", "f.py", graph) == 0
+
+
+def test_commits_needed_is_none_beyond_the_cap() -> None:
+    """Against a creator with a thousand commits, 200 more commits are not enough."""
+    graph = build({"f.py": {"ada": (1, 1000)}}, {"ada": (1000, 1), "bob": (9, 1)}, {})
+    assert commits_needed("bob", "f.py", graph) is None
+    assert brute_force("bob", "f.py", graph, COMMITS_CAP) is None
+    assert brute_force("bob", "f.py", graph, 2000) is not None
+
+
+def test_component_filter_plans_only_that_component() -> None:
+    """--component narrows the plan; a healthy one is reported, an unknown one raises."""
+    plan = make_plan(spread(), component="gamma")
+    assert [s["component"] for s in plan["suggestions"]] == ["gamma"]
+    assert plan["suggestions"][0]["learner"] == "bob"
+    healthy = make_plan(payments(), component="ledger")
+    assert healthy == {
+        "schema": "busfactor.plan/1",
+        "suggestions": [],
+        "uncovered": [
+            {"component": "ledger", "reason": "bus factor 2 already meets the target of 2"}
+        ],
+    }
+    with pytest.raises(UnknownComponent) as error:
+        make_plan(spread(), component="gama")
+    assert error.value.suggestions[0] == "gamma"
+
+
+def test_plan_is_deterministic_and_json_ready() -> None:
+    """The same graph built in another node order gives the same JSON, byte for byte."""
+    graph = spread()
+    shuffled: nx.DiGraph[str] = nx.DiGraph()
+    shuffled.graph.update(graph.graph)
+    shuffled.add_nodes_from(reversed(list(graph.nodes(data=True))))
+    shuffled.add_edges_from(reversed(list(graph.edges(data=True))))
+    first = json.dumps(make_plan(graph))
+    assert json.dumps(make_plan(shuffled)) == first
+    assert json.loads(first) == make_plan(graph)
+
+
+def test_markdown_names_people_and_escapes_pipes() -> None:
+    """The Markdown plan shows names rather than ids and escapes pipes in cells."""
+    graph = payments()
+    plan = make_plan(graph)
+    plan["suggestions"][0]["component"] = "pay|ments"
+    text = render_plan_markdown(plan, graph)
+    assert text.startswith("## Cross-training plan\n")
+    assert "| pay\\|ments | Ada Doe | Bob Doe | 1 → 2 |" in text
+    assert "ada@" not in text
+    assert "bob" not in text.replace("Bob", "")
+    assert 'Decisions to read: 7 "Use Postgres" (accepted).' in text
+
+
+def test_text_lists_each_suggestion_and_what_is_not_covered() -> None:
+    """The terminal plan names mentor and learner, files with commits, and uncovered reasons."""
+    graph = legacy()
+    plan = make_plan(graph, target_bus_factor=1)
+    plan["uncovered"].append({"component": "new", "reason": "example"})
+    text = render_plan_text(plan, graph)
+    assert text.startswith("Cross-training plan: 1 suggestion, 1 component not covered.")
+    assert "Nobody active knows it: Bob Doe learns from what remains." in text
+    assert "old/b.py: " in text
+    assert "new: example" in text
+
+
+def test_markdown_of_an_empty_plan_says_so() -> None:
+    """With every component at the target, the Markdown plan is one short sentence."""
+    graph = build(
+        {"x.py": {"ada": (1, 5), "bob": (1, 5)}}, {"ada": (5, 1), "bob": (5, 1)}, {"a": ["x.py"]}
+    )
+    plan = make_plan(graph)
+    assert plan == {"schema": "busfactor.plan/1", "suggestions": [], "uncovered": []}
+    assert render_plan_markdown(plan, graph) == (
+        "## Cross-training plan\n\nNo component needs cross-training.\n"
+    )
