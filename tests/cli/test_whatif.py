@@ -77,3 +77,5 @@ def test_leaving_in_config_shows_both_figures(
     assert leaving["truck_factor"]["before"] == 1
     assert main(["scan", str(shop)]) == 0
     assert "Announced departures" in capsys.readouterr().out
+    assert main(["scan", str(shop), "--format", "markdown"]) == 0
+    assert "**Announced departures** (Bob)" in capsys.readouterr().out

@@ -43,6 +43,21 @@ def render_markdown(report: ScanReport) -> str:
         )
     if len(data["components"]) > _ROWS:
         lines.append(f"\n_{len(data['components']) - _ROWS} more components in the JSON report._")
+    leaving = data.get("leaving")
+    if leaving:
+        who = ", ".join(cell(names.get(p, p)) for p in leaving["without"]) or "nobody known"
+        before, after = leaving["truck_factor"]["before"], leaving["truck_factor"]["after"]
+        lines += [
+            "",
+            f"**Announced departures** ({who}): truck factor {before} today, "
+            f"{after} after they leave.",
+        ]
+        for c in leaving["components"]:
+            if c["bus_factor_after"] != c["bus_factor_before"]:
+                lines.append(
+                    f"- {cell(c['name'])}: bus factor {c['bus_factor_before']} → "
+                    f"{c['bus_factor_after']}"
+                )
     findings = data["findings"]
     if findings:
         lines += ["", "| Severity | Rule | Finding |", "|---|---|---|"]
