@@ -704,3 +704,14 @@ def test_adr_and_runbook_tables(tmp_path: Path) -> None:
         ("billing", "docs/ops/billing.md"),
         ("src/search", "https://wiki.example.test/search"),
     )
+
+
+def test_a_config_symlink_leaving_the_repository_is_not_followed(tmp_path: Path) -> None:
+    """A discovered .busfactor.toml that links outside the repository is refused, not read."""
+    outside = tmp_path / "outside.toml"
+    outside.write_text('history = "linear"\n', encoding="utf-8")
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / ".busfactor.toml").symlink_to(outside)
+    with pytest.raises(ConfigError, match="symlink pointing outside the repository"):
+        load_settings(repo)

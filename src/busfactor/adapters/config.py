@@ -127,11 +127,20 @@ def find_config(root: Path) -> Path | None:
     for name in CONFIG_NAMES:
         path = root / name
         if _is_file(path):
-            return path
+            return _inside(root, path)
     path = root / PYPROJECT
-    if _is_file(path) and _has_tool_table(path):
+    if _is_file(path) and _has_tool_table(_inside(root, path)):
         return path
     return None
+
+
+def _inside(root: Path, path: Path) -> Path:
+    """A discovered file must stay in the repository: an untrusted symlink is not followed."""
+    try:
+        path.resolve().relative_to(root.resolve())
+    except ValueError:
+        raise _error(f"{path.name}: a symlink pointing outside the repository; not read") from None
+    return path
 
 
 def load_settings(root: Path, config_file: Path | None = None) -> Settings:
