@@ -151,13 +151,11 @@ class GitRepository:
         assert isinstance(output, bytes)
         return output
 
-    @contextmanager
-    def stream(self, *args: str, mux: PipeMux | None = None) -> Iterator[Iterator[bytes]]:
-        """Start one long-running git process and yield its stdout as chunks.
+    def _start(self, args: list[str]) -> tuple[Any, list[bytes], threading.Thread]:
+        """A long-running git process with an enlarged stdout pipe and stderr collected.
 
-        Chunks are whatever the pipe holds (up to 1 MiB), read in the calling thread, so no
-        thread fights the parser for the GIL. With a `mux`, the other streams it holds are
-        drained whenever this one is read or waited for, so no git process waits on us.
+        Returns GitPython's process handle: it must stay referenced while the process runs,
+        because GitPython kills the process when the handle is garbage-collected.
         """
         try:
             process: Any = self._git.execute(
@@ -170,6 +168,18 @@ class GitRepository:
         stderr_lines: list[bytes] = []
         drain = threading.Thread(target=lambda: stderr_lines.extend(proc.stderr), daemon=True)
         drain.start()
+        return process, stderr_lines, drain
+
+    @contextmanager
+    def stream(self, *args: str, mux: PipeMux | None = None) -> Iterator[Iterator[bytes]]:
+        """Start one long-running git process and yield its stdout as chunks.
+
+        Chunks are whatever the pipe holds (up to 1 MiB), read in the calling thread, so no
+        thread fights the parser for the GIL. With a `mux`, the other streams it holds are
+        drained whenever this one is read or waited for, so no git process waits on us.
+        """
+        process, stderr_lines, drain = self._start(list(args))
+        proc = process.proc
         finished = False
         fd = proc.stdout.fileno()
         buffered = mux.add(fd) if mux is not None else None
@@ -325,20 +335,8 @@ class GitRepository:
         ]
         if since:
             args.append(f"--since={since}")
-        try:
-            process: Any = self._git.execute(
-                self._command([*args, sha, "--"]),
-                env=self._env,
-                as_process=True,
-                stdout_as_string=False,
-            )
-        except GitCommandNotFound:
-            raise RepositoryError("git is not installed or not on PATH") from None
+        process, stderr_lines, drain = self._start([*args, sha, "--"])
         proc = process.proc
-        _grow_pipe(proc.stdout)
-        stderr_lines: list[bytes] = []
-        drain = threading.Thread(target=lambda: stderr_lines.extend(proc.stderr), daemon=True)
-        drain.start()
         mux = PipeMux()
         buffered = mux.add(proc.stdout.fileno())
         reader = MergeDiffReader(buffered.chunks(), mux, exact_renames=not inexact_renames)

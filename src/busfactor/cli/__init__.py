@@ -120,6 +120,9 @@ def build_parser() -> argparse.ArgumentParser:
     _scan_options(adr_list)
     adr_list.add_argument("--format", choices=["text", "json"], default="text")
     adr_list.set_defaults(run=_run_adr_list)
+    from busfactor.cli.scaffold import add_adr_new, add_runbook_new
+
+    add_adr_new(adr_commands)
     runbook = commands.add_parser("runbook", help="runbooks")
     runbook_commands = runbook.add_subparsers(
         dest="runbook_command", metavar="COMMAND", required=True
@@ -130,6 +133,7 @@ def build_parser() -> argparse.ArgumentParser:
     _scan_options(runbook_list)
     runbook_list.add_argument("--format", choices=["text", "json"], default="text")
     runbook_list.set_defaults(run=_run_runbook_list)
+    add_runbook_new(runbook_commands)
     return parser
 
 

@@ -197,6 +197,27 @@ def _hit(hits: dict[int, int], target: Target, kind: int) -> None:
             hits[fid] = kind
 
 
+def _touches(
+    changes: list[Change], path_map: PathMap, blocked: frozenset[bytes]
+) -> tuple[dict[int, int], list[tuple[bytes, bytes]]]:
+    """What one commit does to each tracked file (strongest kind wins), and its renames."""
+    hits: dict[int, int] = {}
+    renames: list[tuple[bytes, bytes]] = []
+    for status, path, old in changes:
+        if status == _R and old is not None:
+            renames.append((old, path))
+        target = path_map.get(path)
+        if target is None or (blocked and path in blocked):
+            continue
+        if status in (_M, _T, _R):
+            _hit(hits, target, DELIVERY)
+        elif status in (_A, _C):
+            _hit(hits, target, ADD)
+        elif status == _D:
+            _hit(hits, target, DELETE)
+    return hits, renames
+
+
 def _merge_targets(left: Target, right: Target) -> Target:
     merged = set((left,) if isinstance(left, int) else left)
     merged.update((right,) if isinstance(right, int) else right)
@@ -318,20 +339,7 @@ class DagWalk:
             self.counter.commit(record, {})
             return
         path_map, blocked = entry
-        hits: dict[int, int] = {}
-        renames: list[tuple[bytes, bytes]] = []
-        for status, path, old in record.changes:
-            if status == _R and old is not None:
-                renames.append((old, path))
-            target = path_map.get(path)
-            if target is None or (blocked and path in blocked):
-                continue
-            if status in (_M, _T, _R):
-                _hit(hits, target, DELIVERY)
-            elif status in (_A, _C):
-                _hit(hits, target, ADD)
-            elif status == _D:
-                _hit(hits, target, DELETE)
+        hits, renames = _touches(record.changes, path_map, blocked)
         self.counter.commit(record, hits)
         if not parents:
             return
@@ -465,24 +473,7 @@ class LinearWalk:
             return
         self.counter.commits_read += 1
         alias = self.alias
-        hits: dict[int, int] = {}
-        renames: list[tuple[bytes, bytes]] = []
-        for status, path, old in record.changes:
-            if status == _R and old is not None:
-                renames.append((old, path))
-                target = alias.get(path)
-                if target is not None:
-                    _hit(hits, target, DELIVERY)
-                continue
-            target = alias.get(path)
-            if target is None:
-                continue
-            if status in (_M, _T):
-                _hit(hits, target, DELIVERY)
-            elif status in (_A, _C):
-                _hit(hits, target, ADD)
-            elif status == _D:
-                _hit(hits, target, DELETE)
+        hits, renames = _touches(record.changes, alias, _NOTHING)
         self.counter.commit(record, hits)
         if renames:
             moved = [(old, alias.get(new)) for old, new in renames]

@@ -1,0 +1,173 @@
+"""`busfactor adr new` and `busfactor runbook new` (issue 4).
+
+`add_adr_new(adr_commands)` and `add_runbook_new(runbook_commands)` add the `new` subcommand to
+the `adr` and `runbook` subparsers; each run returns 0 or raises a BusfactorError.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+from busfactor.errors import BusfactorError, UsageError
+from busfactor.scaffold import ComponentFacts, component_facts, repository_root, user_name
+
+__all__ = ["add_adr_new", "add_runbook_new"]
+
+
+def add_adr_new(adr_commands: argparse._SubParsersAction[Any]) -> None:
+    """`adr new TITLE [PATH] ...`."""
+    new = adr_commands.add_parser(
+        "new", help="write a new decision record in the folder's own style"
+    )
+    new.add_argument("title", metavar="TITLE", help="the decision's title")
+    new.add_argument("path", nargs="?", default=".", type=Path, help="repository (default: .)")
+    new.add_argument(
+        "--supersedes", action="append", default=[], metavar="ID", help="record it replaces"
+    )
+    new.add_argument("--links", action="append", default=[], metavar="ID", help="related record")
+    new.add_argument("--status", default="proposed", help="status (default: proposed)")
+    new.add_argument(
+        "--template",
+        choices=["madr", "nygard"],
+        default="madr",
+        help="format for an empty folder (default: madr, MADR 4)",
+    )
+    new.add_argument("--dir", metavar="DIR", help="ADR folder, relative to the repository")
+    new.add_argument("--component", metavar="NAME", help="component the decision is about")
+    new.add_argument("--dry-run", action="store_true", help="print instead of writing")
+    new.set_defaults(run=run_adr_new)
+
+
+def add_runbook_new(runbook_commands: argparse._SubParsersAction[Any]) -> None:
+    """`runbook new COMPONENT [PATH] ...`."""
+    new = runbook_commands.add_parser(
+        "new", help="write a runbook skeleton pre-filled from the ownership graph"
+    )
+    new.add_argument("component", metavar="COMPONENT", help="component name, as in the report")
+    new.add_argument("path", nargs="?", default=".", type=Path, help="repository (default: .)")
+    new.add_argument("--output", "-o", type=Path, metavar="FILE", help="where to write it")
+    new.add_argument("--dry-run", action="store_true", help="print instead of writing")
+    new.set_defaults(run=run_runbook_new)
+
+
+def _scan(root: Path) -> tuple[dict[str, Any], Any]:
+    from busfactor.pipeline import scan
+
+    report = scan(root)
+    return report.to_dict(), report.graph
+
+
+def _unknown(name: str, names: list[str]) -> UsageError:
+    close = difflib.get_close_matches(name, names, n=3)
+    hint = f"closest: {', '.join(close)}" if close else None
+    return UsageError(f"--component {name}: no such component", hint=hint)
+
+
+def _named_in(title: str, names: list[str]) -> str | None:
+    """The component the title names (full name or last segment, whole words), longest first."""
+    lowered = title.lower()
+    for name in sorted(names, key=len, reverse=True):
+        if name == "(root)":
+            continue
+        for candidate in (name, name.rsplit("/", 1)[-1]):
+            pattern = r"(?<![\w/-])" + re.escape(candidate.lower()) + r"(?![\w/-])"
+            if len(candidate) > 2 and re.search(pattern, lowered):
+                return name
+    return None
+
+
+def _facts_for_adr(root: Path, title: str, component: str | None) -> ComponentFacts | None:
+    try:
+        data, graph = _scan(root)
+    except BusfactorError:
+        if component is not None:
+            raise
+        return None  # an empty repository has nothing to pre-fill
+    names = [c["name"] for c in data.get("components", [])]
+    if component is None:
+        component = _named_in(title, names)
+        if component is None:
+            return None
+    elif component not in names:
+        raise _unknown(component, names)
+    return component_facts(data, graph, component)
+
+
+def run_adr_new(args: argparse.Namespace) -> int:
+    """Write the record (and the folder's first one), update superseded/linked records."""
+    from busfactor.scaffold.adr_new import plan_adr, write_adr
+
+    root = repository_root(args.path)
+    facts = _facts_for_adr(root, args.title, args.component)
+    deciders = user_name(root)
+    template = "nygard" if args.template == "nygard" else "madr4"
+
+    def make(attempt: int, minimum: int) -> Any:
+        return plan_adr(
+            root,
+            args.title,
+            directory=args.dir,
+            template=template,
+            status=args.status,
+            deciders=deciders,
+            facts=facts,
+            supersedes=args.supersedes,
+            links=args.links,
+            attempt=attempt,
+            minimum=minimum,
+        )
+
+    plan = write_adr(make, dry_run=args.dry_run)
+    cwd = Path.cwd()
+    if args.dry_run:
+        for path, text in [*plan.creates, (plan.path, plan.text)]:
+            sys.stdout.write(f"==> {_shown(path, cwd)} (new) <==\n{text}\n")
+        for path, data in plan.changes:
+            sys.stdout.write(f"==> {_shown(path, cwd)} (updated) <==\n")
+            sys.stdout.write(data.decode("utf-8") + "\n")
+        return 0
+    sys.stdout.write(f"{_shown(plan.path, cwd)}\n")
+    return 0
+
+
+def _shown(path: Path, cwd: Path) -> str:
+    try:
+        return path.resolve().relative_to(cwd.resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def run_runbook_new(args: argparse.Namespace) -> int:
+    """Write the runbook skeleton (never over an existing file)."""
+    from busfactor.scaffold.runbook_new import default_location, new_runbook_text, write_runbook
+
+    root = repository_root(args.path)
+    data, graph = _scan(root)
+    names = [c["name"] for c in data.get("components", [])]
+    if args.component not in names:
+        raise UsageError(
+            f"{args.component}: no such component",
+            hint=_unknown(args.component, names).hint,
+        )
+    facts = component_facts(data, graph, args.component)
+    if args.output is not None:
+        output = args.output if args.output.is_absolute() else Path.cwd() / args.output
+        try:
+            relative = output.resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            raise UsageError(f"{args.output}: outside the repository") from None
+    else:
+        relative = default_location(root, args.component, names)
+    text = new_runbook_text(facts)
+    target, text = write_runbook(root, relative, text, dry_run=args.dry_run)
+    cwd = Path.cwd()
+    if args.dry_run:
+        sys.stdout.write(f"==> {_shown(target, cwd)} (new) <==\n{text}")
+        return 0
+    sys.stdout.write(f"{_shown(target, cwd)}\n")
+    return 0

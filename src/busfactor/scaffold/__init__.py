@@ -1,0 +1,166 @@
+"""Scaffolding: new ADRs and runbooks in the repository's own conventions (issue 4).
+
+Scaffolding reads the WORKING TREE (what the user is editing), not git objects, and writes
+every file atomically: a new file through a temporary file hard-linked into place (exclusive:
+an existing file is never replaced), a changed file through a temporary file and `os.replace`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from busfactor.adapters.git import GitRepository
+from busfactor.errors import RepositoryError, UsageError
+
+__all__ = [
+    "ComponentFacts",
+    "component_facts",
+    "create_exclusive",
+    "inside",
+    "replace_atomic",
+    "repository_root",
+    "today",
+    "user_name",
+    "working_files",
+]
+
+_SKIPPED_DIRS = frozenset({".git", "node_modules", ".venv", "__pycache__"})
+
+
+def repository_root(path: Path) -> Path:
+    """The work tree's top folder of the repository at `path`."""
+    with GitRepository(path) as repo:
+        if repo.bare:
+            raise RepositoryError(f"{path}: a bare repository has no work tree to write into")
+        return repo.root
+
+
+def user_name(root: Path) -> str:
+    """`git config user.name` of the repository, else "unknown"."""
+    try:
+        with GitRepository(root) as repo:
+            name = repo.run("config", "user.name").strip()
+    except RepositoryError:
+        return "unknown"
+    return name or "unknown"
+
+
+def today() -> str:
+    """Today's ISO date, or $BUSFACTOR_DATE (YYYY-MM-DD) for reproducible output."""
+    fixed = os.environ.get("BUSFACTOR_DATE")
+    if fixed:
+        try:
+            return date.fromisoformat(fixed).isoformat()
+        except ValueError:
+            raise UsageError(f"BUSFACTOR_DATE={fixed!r}: expected YYYY-MM-DD") from None
+    return date.today().isoformat()
+
+
+def working_files(root: Path) -> list[str]:
+    """Repository-relative POSIX paths of the work tree's files, without `.git` and the like."""
+    found: list[str] = []
+    for directory, subdirs, names in os.walk(root):
+        subdirs[:] = sorted(d for d in subdirs if d not in _SKIPPED_DIRS)
+        relative = Path(directory).relative_to(root).as_posix()
+        prefix = "" if relative == "." else relative + "/"
+        found.extend(prefix + name for name in names)
+    return sorted(found)
+
+
+def inside(root: Path, relative: str) -> Path:
+    """root / relative, refusing anything that leaves the repository."""
+    target = (root / relative).resolve()
+    if target != root.resolve() and root.resolve() not in target.parents:
+        raise UsageError(f"{relative}: outside the repository")
+    return target
+
+
+def create_exclusive(path: Path, text: str) -> None:
+    """Write a new file atomically; FileExistsError when `path` exists (never replaced)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = text.encode("utf-8")
+    descriptor, temporary = tempfile.mkstemp(prefix=".busfactor-", dir=path.parent)
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+        try:
+            os.link(temporary, path)  # atomic and exclusive: fails when path exists
+        except FileExistsError:
+            raise
+        except OSError:  # no hard links on this file system: exclusive create instead
+            with open(path, "xb") as handle:
+                handle.write(data)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+
+
+def replace_atomic(path: Path, data: bytes) -> None:
+    """Replace an existing file's content atomically, keeping its permissions."""
+    descriptor, temporary = tempfile.mkstemp(prefix=".busfactor-", dir=path.parent)
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+        shutil.copymode(path, temporary)
+        os.replace(temporary, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+
+
+@dataclass
+class ComponentFacts:
+    """What the ownership graph knows about one component, names resolved for people."""
+
+    name: str
+    bus_factor: int
+    authors: list[str]
+    """Names, most knowledgeable first."""
+    learners: list[str] = field(default_factory=list)
+    """Names of the people who would raise the bus factor, best first."""
+    decisions: list[tuple[str, str, str]] = field(default_factory=list)
+    """(id, title, path) of the decisions that mention it."""
+    top_files: list[tuple[str, int]] = field(default_factory=list)
+    """(path, commits), most changed first."""
+
+
+def component_facts(
+    report_dict: dict[str, Any], graph: Any, name: str, *, files: int = 5
+) -> ComponentFacts:
+    """The facts about component `name` from a scan's JSON contract and graph."""
+    components = {c["name"]: c for c in report_dict.get("components", [])}
+    component = components[name]
+    names = {p["id"]: p.get("name") or p["id"] for p in report_dict.get("people", [])}
+    decisions = {d["id"]: d for d in report_dict.get("decisions", [])}
+    facts = ComponentFacts(
+        name=name,
+        bus_factor=int(component.get("bus_factor", 0)),
+        authors=[names.get(p, p) for p in component.get("authors", [])],
+    )
+    for decision_id in component.get("decisions", []):
+        decision = decisions.get(decision_id, {})
+        facts.decisions.append(
+            (decision_id, str(decision.get("title", "")), str(decision.get("path", "")))
+        )
+    try:
+        from busfactor.core import plan
+
+        facts.learners = [names.get(c.person, c.person) for c in plan.rank_learners(graph, name)]
+        member_files = set(plan._files_of(graph, name))
+    except (ImportError, AttributeError, KeyError, ValueError):
+        member_files = set()
+    commits = [
+        (str(f["path"]), int(f.get("commits", 0)))
+        for f in report_dict.get("files", [])
+        if f["path"] in member_files
+    ]
+    commits.sort(key=lambda item: (-item[1], item[0]))
+    facts.top_files = commits[:files]
+    return facts

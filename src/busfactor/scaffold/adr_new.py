@@ -1,0 +1,524 @@
+"""`busfactor adr new`: a new decision record in the style the ADR folder already uses.
+
+Style (conventions §1.2, §1.3, §1.5) is read from the folder's latest record: Nygard / adr-tools
+(`## Status` section), MADR 2 or log4brains (`* Status:` / `- Status:` bullets), MADR 3 (front
+matter with `deciders`) or MADR 4 (front matter, `decision-makers`); file names `NNNN-slug.md`
+(number width as used) or log4brains `YYYYMMDD-slug.md`. An empty folder gets the `--template`
+flavour (MADR 4 by default) and a first record, "Record architecture decisions".
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from busfactor.adapters.adr import find_adr_dirs
+from busfactor.adapters.adr_formats import parse_adr
+from busfactor.core.decisions import log4brains_date
+from busfactor.errors import UsageError
+from busfactor.scaffold import (
+    ComponentFacts,
+    create_exclusive,
+    inside,
+    replace_atomic,
+    today,
+    working_files,
+)
+
+__all__ = ["AdrStyle", "NewAdr", "Record", "detect_style", "plan_adr", "write_adr"]
+
+DEFAULT_DIR = "docs/adr"
+FLAVOURS = ("nygard", "madr4", "madr3", "madr2")
+_NUMBER = re.compile(r"^(\d+)-")
+_DATE_NAME = re.compile(r"^(\d{8})-(.+)$")
+_BULLET_STATUS = re.compile(r"^([*-])\s+Status:", re.MULTILINE | re.IGNORECASE)
+_NOT_RECORDS = ("template", "index", "readme", "backlog")
+_TEMPLATES = ("templates/template.md", "adr-template.md", "template.md")
+_MAX_ATTEMPTS = 1000
+
+
+@dataclass
+class AdrStyle:
+    """How the folder's records look."""
+
+    flavour: str = "madr4"
+    width: int = 4
+    dated: bool = False
+    """log4brains `YYYYMMDD-slug.md` names."""
+    keep_case: bool = False
+    """adr-tools-python: the slug keeps the title's case."""
+    bullet: str = "*"
+    superseded_word: str = "Superseded"
+    """adr-tools writes "Superceded"; used only when the folder already does."""
+    quoted_status: bool = True
+
+
+@dataclass
+class Record:
+    """An existing record of the folder."""
+
+    path: Path
+    name: str
+    number: int | None
+    title: str
+    text: str
+
+    def label(self) -> str:
+        """How other records link to it: "ADR-0007", or the log4brains slug."""
+        return self.name.rpartition(".")[0] if self.number is None else f"ADR-{self.number:04d}"
+
+
+@dataclass
+class NewAdr:
+    """What `adr new` will write: new files (path, text) and changed files (path, bytes)."""
+
+    folder: Path
+    path: Path
+    number: int | None
+    title: str
+    text: str
+    creates: list[tuple[Path, str]] = field(default_factory=list)
+    """Files written before the new record (the first record of a new folder)."""
+    changes: list[tuple[Path, bytes]] = field(default_factory=list)
+
+
+def slugify(title: str, keep_case: bool = False) -> str:
+    """adr-tools' slug: non-alphanumeric runs become "-", ends trimmed, lower case."""
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", title).strip("-")
+    return (slug if keep_case else slug.lower()) or "decision"
+
+
+def _records(folder: Path) -> list[Record]:
+    if not folder.is_dir():
+        return []
+    records = []
+    for path in sorted(folder.iterdir()):
+        stem = path.stem.lower()
+        if not path.is_file() or path.suffix.lower() not in (".md", ".markdown"):
+            continue
+        if stem in _NOT_RECORDS or stem.startswith("adr-template"):
+            continue
+        try:
+            text = path.read_bytes().decode("utf-8").removeprefix("\ufeff")
+        except (OSError, UnicodeDecodeError):
+            continue
+        parsed = parse_adr(text.replace("\r\n", "\n"), path.name, "")
+        match = _NUMBER.match(path.name)
+        dated = log4brains_date(path.stem) is not None
+        number = int(match[1]) if match and not dated else None
+        records.append(Record(path, path.name, number, parsed.title or path.stem, text))
+    return records
+
+
+def _flavour(text: str) -> str | None:
+    if text.startswith("---"):
+        end = text.find("\n---", 3)
+        front = text[: end if end > 0 else len(text)]
+        if re.search(r"^deciders\s*:", front, re.MULTILINE):
+            return "madr3"
+        return "madr4"
+    if _BULLET_STATUS.search(text):
+        return "madr2"
+    if re.search(r"^##\s+Status\s*$", text, re.MULTILINE):
+        return "nygard"
+    return None
+
+
+def detect_style(records: list[Record], template: str) -> AdrStyle:
+    """The style of the latest recognisable record; `template` when the folder is empty."""
+    style = AdrStyle(flavour=template)
+    if not records:
+        return style
+    numbered = [r for r in records if r.number is not None]
+    style.dated = sum(1 for r in records if r.number is None) > len(numbered)
+    if numbered:
+        latest = max(numbered, key=lambda r: r.number or 0)
+        style.width = len(_NUMBER.match(latest.name)[1])  # type: ignore[index]
+    slugs = [r.name.rpartition(".")[0].partition("-")[2] for r in records]
+    style.keep_case = any(s != s.lower() for s in slugs)
+    for record in sorted(records, key=lambda r: (r.number or 0, r.name), reverse=True):
+        flavour = _flavour(record.text)
+        if flavour is not None:
+            style.flavour = flavour
+            bullet = _BULLET_STATUS.search(record.text)
+            style.bullet = bullet[1] if bullet else "*"
+            status = re.search(r"^status:\s*(.*)$", record.text, re.MULTILINE)
+            style.quoted_status = status is None or status[1].startswith(('"', "'"))
+            break
+    if any(re.search(r"\bSuperced", r.text) for r in records):
+        style.superseded_word = "Superceded"
+    return style
+
+
+def find_folder(root: Path, directory: str | None) -> tuple[Path, bool]:
+    """The ADR folder (first one the scan finds, or --dir) and whether it already has records."""
+    if directory is not None:
+        folder = inside(root, directory)
+        return folder, bool(_records(folder))
+    files = working_files(root)
+
+    def read(path: str) -> bytes | None:
+        try:
+            return (root / path).read_bytes()
+        except OSError:
+            return None
+
+    found = find_adr_dirs(files, read)
+    if found:
+        return inside(root, found[0] or "."), True
+    return root / DEFAULT_DIR, False
+
+
+def _yaml(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _status_text(style: AdrStyle, status: str) -> str:
+    return status[:1].upper() + status[1:] if style.flavour == "nygard" else status.lower()
+
+
+def render(
+    style: AdrStyle,
+    *,
+    number: int | None,
+    title: str,
+    status: str,
+    day: str,
+    deciders: str,
+    consulted: list[str],
+    context: str | None,
+    relations: list[tuple[str, str]],
+) -> str:
+    """A record in the folder's flavour; relations are (label, markdown link)."""
+    context_text = (context + "\n\n") if context else ""
+    if style.flavour == "nygard":
+        heading = f"# {number}. {title}" if number is not None else f"# {title}"
+        lines = [heading, "", f"Date: {day}", "", "## Status", "", _status_text(style, status)]
+        lines += [""] + [f"{label} {link}" for label, link in relations] if relations else []
+        people = f"Decision-makers: {deciders}."
+        if consulted:
+            people += f" Consulted: {', '.join(consulted)}."
+        lines += [
+            "",
+            "## Context",
+            "",
+            context_text + people,
+            "",
+            "The issue motivating this decision, and any context that influences or constrains"
+            " the decision.",
+            "",
+            "## Decision",
+            "",
+            "The change that we're proposing or have agreed to implement.",
+            "",
+            "## Consequences",
+            "",
+            "What becomes easier or more difficult to do and any risks introduced by the change"
+            " that will need to be mitigated.",
+        ]
+        return "\n".join(lines) + "\n"
+    if style.flavour == "madr2":
+        b = style.bullet
+        lines = [f"# {title}", "", f"{b} Status: {status.lower()}", f"{b} Deciders: {deciders}"]
+        lines += [f"{b} Date: {day}", ""]
+        if consulted:
+            lines += [f"Consulted: {', '.join(consulted)}", ""]
+    else:
+        people_key = "deciders" if style.flavour == "madr3" else "decision-makers"
+        shown = _yaml(status.lower()) if style.quoted_status else status.lower()
+        lines = ["---", f"status: {shown}", f"date: {day}", f"{people_key}: {_yaml(deciders)}"]
+        if consulted:
+            lines.append(f"consulted: {_yaml(', '.join(consulted))}")
+        lines += ["---", "", f"# {title}", ""]
+    lines += [
+        "## Context and Problem Statement",
+        "",
+        context_text + "{Describe the context and problem statement.}",
+        "",
+        "## Considered Options",
+        "",
+        f"{style.bullet} {{title of option 1}}",
+        "",
+        "## Decision Outcome",
+        "",
+        'Chosen option: "{title of option 1}", because {justification}.',
+    ]
+    if relations:
+        section = "## Links" if style.flavour == "madr2" else "## More Information"
+        lines += ["", section, ""] + [f"{style.bullet} {label} {link}" for label, link in relations]
+    return "\n".join(lines) + "\n"
+
+
+def _init_record(style: AdrStyle, number: int, day: str) -> str:
+    text = render(
+        style,
+        number=number,
+        title="Record architecture decisions",
+        status="accepted",
+        day=day,
+        deciders="unknown",
+        consulted=[],
+        context="We need to record the architectural decisions made on this project.",
+        relations=[],
+    )
+    decision = (
+        "We will use Architecture Decision Records, as [described by Michael Nygard]"
+        "(http://thinkrelevant.com/blog/2011/11/15/documenting-architecture-decisions)."
+    )
+    if style.flavour == "nygard":
+        text = text.replace(
+            "The change that we're proposing or have agreed to implement.", decision
+        )
+    else:
+        outcome = '"ADRs", because w' + decision[1:]
+        text = text.replace('"{title of option 1}", because {justification}.', outcome)
+        text = text.replace("{Describe the context and problem statement.}\n\n", "")
+        text = text.replace(f"{style.bullet} {{title of option 1}}", f"{style.bullet} ADRs")
+    if style.flavour == "nygard":
+        text = text.replace("Decision-makers: unknown.\n\n", "")
+    return text
+
+
+def _template(folder: Path) -> str | None:
+    candidates = [os.environ.get("ADR_TEMPLATE", "")] + [str(folder / t) for t in _TEMPLATES]
+    for candidate in candidates:
+        if candidate and Path(candidate).is_file():
+            try:
+                return Path(candidate).read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                continue
+    return None
+
+
+def _fill_template(template: str, *, number: int | None, title: str, day: str, status: str) -> str:
+    values = {"NUMBER": "" if number is None else str(number), "TITLE": title}
+    values |= {"DATE": day, "STATUS": status}
+    return re.sub(r"\b(NUMBER|TITLE|DATE|STATUS)\b", lambda m: values[m[1]], template)
+
+
+def _resolve(records: list[Record], wanted: str) -> Record:
+    for record in records:
+        stem = record.name.rpartition(".")[0]
+        digits = wanted.upper().removeprefix("ADR-").lstrip("0") or "0"
+        if record.number is not None and digits.isdigit() and int(digits) == record.number:
+            return record
+        if wanted in (stem, record.name):
+            return record
+    raise UsageError(f"{wanted}: no such decision record in the ADR folder")
+
+
+def _link(style: AdrStyle, record_number: int | None, title: str, name: str) -> str:
+    if style.flavour == "nygard":
+        prefix = f"{record_number}. " if record_number is not None else ""
+        return f"[{prefix}{title}]({name})"
+    if record_number is None:
+        return f"[{name.rpartition('.')[0]}]({name})"
+    return f"[ADR-{record_number:04d}]({name})"
+
+
+def _lines(text: str) -> list[str]:
+    return text.splitlines(keepends=True)
+
+
+def _ending(lines: list[str]) -> str:
+    return "\r\n" if lines and lines[0].endswith("\r\n") else "\n"
+
+
+def _status_section(lines: list[str]) -> tuple[int, int] | None:
+    """(first line after the `## Status` heading, end of the block) in a Nygard record."""
+    for index, line in enumerate(lines):
+        if re.match(r"^##\s+Status\s*$", line.rstrip("\r\n")):
+            end = index + 1
+            while end < len(lines) and not lines[end].startswith("#"):
+                end += 1
+            return index + 1, end
+    return None
+
+
+def _is_link_line(line: str) -> bool:
+    return re.match(r"^(.+) \[.*\]\(.*\)\s*$", line) is not None
+
+
+def mark_superseded(
+    record: Record, source: str, style: AdrStyle, label_link: str, new_label: str, new_file: str
+) -> str:
+    """The old record's text with its status set to superseded, in its own format."""
+    old_flavour = _flavour(record.text) or style.flavour
+    lines = _lines(source)
+    eol = _ending(lines)
+    word = style.superseded_word
+    if old_flavour == "nygard":
+        block = _status_section(lines)
+        if block is None:
+            raise UsageError(f"{record.name}: no status to mark superseded")
+        start, end = block
+        new_line = f"{word} by {label_link}{eol}"
+        for index in range(start, end):
+            stripped = lines[index].strip()
+            if stripped and not _is_link_line(stripped):
+                lines[index] = new_line
+                break
+        else:
+            lines.insert(start, eol)
+            lines.insert(start + 1, new_line)
+    elif old_flavour == "madr2":
+        for index, line in enumerate(lines):
+            match = re.match(r"^([*-]\s+Status:\s*)", line, re.IGNORECASE)
+            if match:
+                link = f"[{new_label}]({new_file})"
+                lines[index] = f"{match[1]}superseded by {link}{eol}"
+                break
+    else:
+        value = f"superseded by {new_label}"
+        if old_flavour == "madr3":
+            value = f"superseded by [{new_label}]({new_file})"
+        closing = next((i for i in range(1, len(lines)) if lines[i].rstrip("\r\n") == "---"), None)
+        if closing is None:
+            raise UsageError(f"{record.name}: front matter is not closed")
+        for index in range(1, closing):
+            match = re.match(r"^status\s*:\s*(.*?)\s*$", lines[index].rstrip("\r\n"))
+            if match:
+                quoted = match[1].startswith(('"', "'")) or old_flavour == "madr4"
+                shown = _yaml(value) if quoted else value
+                lines[index] = f"status: {shown}{eol}"
+                break
+        else:
+            lines.insert(1, f"status: {_yaml(value)}{eol}")
+    return "".join(lines)
+
+
+def add_link(record: Record, source: str, style: AdrStyle, label: str, link: str) -> str:
+    """The old record's text with one relation line added (Status block or links section)."""
+    flavour = _flavour(record.text) or style.flavour
+    lines = _lines(source)
+    eol = _ending(lines)
+    if lines and not lines[-1].endswith(("\n", "\r")):
+        lines[-1] += eol
+    if flavour == "nygard" and (block := _status_section(lines)) is not None:
+        _, end = block
+        while end > 0 and not lines[end - 1].strip():
+            end -= 1
+        lines[end:end] = [eol, f"{label} {link}{eol}"]
+        return "".join(lines)
+    bullet = style.bullet if flavour == "madr2" else "*"
+    heading = "## Links" if flavour == "madr2" else "## More Information"
+    for index, line in enumerate(lines):
+        if line.rstrip("\r\n").strip().lower() == heading.lower():
+            end = index + 1
+            while end < len(lines) and not lines[end].startswith("#"):
+                end += 1
+            while end > index + 1 and not lines[end - 1].strip():
+                end -= 1
+            lines[end:end] = [f"{bullet} {label} {link}{eol}"]
+            return "".join(lines)
+    lines += [eol, f"{heading}{eol}", eol, f"{bullet} {label} {link}{eol}"]
+    return "".join(lines)
+
+
+def plan_adr(
+    root: Path,
+    title: str,
+    *,
+    directory: str | None = None,
+    template: str = "madr4",
+    status: str = "proposed",
+    deciders: str = "unknown",
+    facts: ComponentFacts | None = None,
+    supersedes: list[str] | None = None,
+    links: list[str] | None = None,
+    attempt: int = 0,
+    minimum: int = 0,
+) -> NewAdr:
+    """Everything `adr new` would write: the next free number, at least `minimum` (retries
+    after a lost race pass the number they lost); `attempt` numbers dated names' suffixes."""
+    title = " ".join(title.split())
+    if not title:
+        raise UsageError("the title is empty")
+    folder, has_records = find_folder(root, directory)
+    records = _records(folder)
+    style = detect_style(records, template)
+    day = today()
+    creates: list[tuple[Path, str]] = []
+    numbers = [r.number for r in records if r.number is not None]
+    if not has_records:
+        numbers = [1]
+        creates.append(
+            (folder / "0001-record-architecture-decisions.md", _init_record(style, 1, day))
+        )
+        style.width = 4
+    number: int | None = max(max(numbers, default=0) + 1, minimum)
+    slug = slugify(title, style.keep_case)
+    if style.dated:
+        number = None
+        suffix = f"-{attempt + 1}" if attempt else ""
+        name = f"{day.replace('-', '')}-{slug}{suffix}.md"
+    else:
+        name = f"{number:0{style.width}d}-{slug}.md"
+    own_label = name.rpartition(".")[0] if number is None else f"ADR-{number:04d}"
+    own_link = _link(style, number, title, name)
+    relations: list[tuple[str, str]] = []
+    edited: dict[Path, str] = {}
+    for wanted in supersedes or []:
+        old = _resolve(records, wanted)
+        word = "Supercedes" if style.superseded_word == "Superceded" else "Supersedes"
+        relations.append((word, _link(style, old.number, old.title, old.name)))
+        source = edited.get(old.path) or old.path.read_bytes().decode("utf-8")
+        edited[old.path] = mark_superseded(old, source, style, own_link, own_label, name)
+    for wanted in links or []:
+        old = _resolve(records, wanted)
+        relations.append(("Links to", _link(style, old.number, old.title, old.name)))
+        source = edited.get(old.path) or old.path.read_bytes().decode("utf-8")
+        edited[old.path] = add_link(old, source, style, "Linked by", own_link)
+    changes = [(path, text.encode("utf-8")) for path, text in edited.items()]
+    context = None
+    consulted: list[str] = []
+    if facts is not None:
+        consulted = facts.authors
+        authors = ", ".join(facts.authors) or "nobody"
+        context = (
+            f"Component `{facts.name}` has bus factor {facts.bus_factor} (authors: {authors})."
+        )
+    custom = _template(folder)
+    if custom is not None:
+        text = _fill_template(custom, number=number, title=title, day=day, status=status)
+        if relations:
+            text = text.rstrip("\n") + "\n\n## Links\n\n"
+            text += "".join(f"* {label} {link}\n" for label, link in relations)
+    else:
+        text = render(
+            style,
+            number=number,
+            title=title,
+            status=status,
+            day=day,
+            deciders=deciders,
+            consulted=consulted,
+            context=context,
+            relations=relations,
+        )
+    return NewAdr(folder, folder / name, number, title, text, creates, changes)
+
+
+def write_adr(make: Callable[[int, int], NewAdr], *, dry_run: bool = False) -> NewAdr:
+    """Plan and write, retrying past numbers taken meanwhile; `make(attempt, minimum)` plans."""
+    minimum = 0
+    for attempt in range(_MAX_ATTEMPTS):
+        plan: NewAdr = make(attempt, minimum)
+        if dry_run:
+            return plan
+        for path, text in plan.creates:
+            with contextlib.suppress(FileExistsError):  # initialised concurrently
+                create_exclusive(path, text)
+        try:
+            create_exclusive(plan.path, plan.text)
+        except FileExistsError:
+            minimum = (plan.number or 0) + 1
+            continue
+        for path, data in plan.changes:
+            replace_atomic(path, data)
+        return plan
+    raise UsageError(f"no free record number after {_MAX_ATTEMPTS} attempts")

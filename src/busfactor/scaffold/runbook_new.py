@@ -1,0 +1,116 @@
+"""`busfactor runbook new`: a runbook skeleton where the detection rules find it (conventions §2).
+
+The file goes into the team's runbook folder (`docs/runbooks/`, `runbooks/`, `playbooks/`, the
+first that exists in the work tree), else `docs/runbooks/`, named after the component's last
+path segment (the full name with "/" as "-" when another component shares that segment); its
+front matter names the component, so the scan ties it to the component either way. Placeholders
+are marked `TODO` so the scan reports the runbook as weak until a person fills them in.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from busfactor.errors import UsageError
+from busfactor.scaffold import ComponentFacts, create_exclusive, inside, today
+
+__all__ = ["RUNBOOK_FOLDERS", "default_location", "render_runbook", "write_runbook"]
+
+RUNBOOK_FOLDERS = ("docs/runbooks", "runbooks", "playbooks")
+
+
+def default_location(root: Path, component: str, components: list[str]) -> str:
+    """Repository-relative path for the component's new runbook."""
+    folder = next((f for f in RUNBOOK_FOLDERS if (root / f).is_dir()), RUNBOOK_FOLDERS[0])
+    last = component.rstrip("/").rsplit("/", 1)[-1]
+    shared = [c for c in components if c != component and c.rsplit("/", 1)[-1] == last]
+    if component == "(root)":
+        name = "root"
+    elif shared:
+        name = component.replace("/", "-")
+    else:
+        name = last
+    return f"{folder}/{name}.md"
+
+
+def _yaml(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def render_runbook(facts: ComponentFacts, day: str) -> str:
+    """The runbook text: required sections, pre-filled facts, TODO where a person must write."""
+    owner = facts.authors[0] if facts.authors else "TODO"
+    lines = [
+        "---",
+        f"component: {_yaml(facts.name)}",
+        f"owner: {_yaml(owner)}",
+        f"last_reviewed: {day}",
+        "---",
+        "",
+        f"# Runbook: {facts.name}",
+        "",
+        "## Overview",
+        "",
+        "TODO: what it does, who depends on it, what healthy looks like.",
+        "",
+        f"Bus factor: {facts.bus_factor}"
+        + (f" (authors: {', '.join(facts.authors)})." if facts.authors else "."),
+    ]
+    if facts.learners:
+        lines.append(f"People who would raise it by learning it: {', '.join(facts.learners[:3])}.")
+    if facts.top_files:
+        lines += ["", "Most-changed files:", ""]
+        lines += [f"- `{path}` ({commits} commits)" for path, commits in facts.top_files]
+    if facts.decisions:
+        lines += ["", "Decisions that mention it:", ""]
+        for identifier, title, path in facts.decisions:
+            lines.append(f"- [ADR {identifier}: {title}]({path})" if path else f"- {identifier}")
+    lines += ["", "## Owners and escalation", "", "Experts, most knowledgeable first:", ""]
+    lines += [f"{i}. {name}" for i, name in enumerate(facts.authors, 1)] or ["- TODO"]
+    lines += [
+        "",
+        "Escalation: TODO: on-call rotation, chat channel, who to page when the experts are out.",
+        "",
+        "## Dashboards and logs",
+        "",
+        "- Dashboard: TODO",
+        "- Logs: TODO",
+        "",
+        "## Alerts and symptoms",
+        "",
+        "### TODO: AlertName",
+        "",
+        "- Meaning: TODO",
+        "- Impact: TODO",
+        "- Diagnosis: TODO",
+        "- Mitigation: TODO",
+        "",
+        "## Procedures",
+        "",
+        "- Deploy: TODO",
+        "- Rollback: TODO",
+        "- Restart: TODO",
+        "- Scale: TODO",
+        "- Rotate credentials: TODO",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def write_runbook(
+    root: Path, relative: str, text: str, *, dry_run: bool = False
+) -> tuple[Path, str]:
+    """Create the runbook (never overwriting); returns its path and text."""
+    target = inside(root, relative)
+    if target.exists():
+        raise UsageError(f"{relative}: already exists; not overwriting it")
+    if not dry_run:
+        try:
+            create_exclusive(target, text)
+        except FileExistsError:
+            raise UsageError(f"{relative}: already exists; not overwriting it") from None
+    return target, text
+
+
+def new_runbook_text(facts: ComponentFacts) -> str:
+    """The runbook for `facts`, dated today (or $BUSFACTOR_DATE)."""
+    return render_runbook(facts, today())

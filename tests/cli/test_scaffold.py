@@ -1,0 +1,361 @@
+"""`busfactor adr new` and `busfactor runbook new` on real repositories (issue 4)."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from builders import RepoBuilder
+from busfactor.cli.scaffold import add_adr_new, add_runbook_new
+from busfactor.errors import UsageError
+from busfactor.pipeline import scan
+from busfactor.scaffold import adr_new
+
+WHEN = datetime(2025, 3, 1, tzinfo=UTC)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser()
+    commands = parser.add_subparsers()
+    add_adr_new(commands.add_parser("adr").add_subparsers())
+    add_runbook_new(commands.add_parser("runbook").add_subparsers())
+    return parser
+
+
+def run(argv: list[str]) -> int:
+    args = _parser().parse_args(argv)
+    code: int = args.run(args)
+    return code
+
+
+@pytest.fixture(autouse=True)
+def _fixed_date(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BUSFACTOR_DATE", "2025-06-01")
+    monkeypatch.delenv("ADR_TEMPLATE", raising=False)
+
+
+def _seed(builder: RepoBuilder, files: dict[str, str] | None = None) -> None:
+    write = {"billing/a.py": "a\n", "billing/b.py": "b\n", **(files or {})}
+    builder.commit("ada", write=write, when=WHEN)
+    builder.commit("ada", write={"billing/a.py": "a2\n"}, when=WHEN + timedelta(days=1))
+    builder.commit("bob", write={"shared/x.py": "x\n"}, when=WHEN + timedelta(days=2))
+
+
+def _commit_all(builder: RepoBuilder) -> None:
+    builder.repo.git.add(all=True)
+    builder.commit("ada", when=WHEN + timedelta(days=10))
+
+
+NYGARD = """# {n}. {title}
+
+Date: 2024-01-0{n}
+
+## Status
+
+Accepted
+
+## Context
+
+Context {n}.
+
+## Decision
+
+Decision {n}.
+
+## Consequences
+
+Consequences {n}.
+"""
+
+
+def _nygard(builder: RepoBuilder, count: int = 3) -> dict[str, str]:
+    files = {}
+    for n in range(1, count + 1):
+        title = f"Decision number {n}"
+        files[f"doc/adr/{n:04d}-decision-number-{n}.md"] = NYGARD.format(n=n, title=title)
+    _seed(builder, files)
+    return files
+
+
+def test_empty_repository_folder_gets_init_record_and_madr4(
+    builder: RepoBuilder, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _seed(builder)
+    monkeypatch.chdir(builder.path)
+    assert run(["adr", "new", "Use PostgreSQL", str(builder.path)]) == 0
+    folder = builder.path / "docs/adr"
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "0001-record-architecture-decisions.md",
+        "0002-use-postgresql.md",
+    ]
+    assert capsys.readouterr().out == "docs/adr/0002-use-postgresql.md\n"
+    text = (folder / "0002-use-postgresql.md").read_text()
+    assert text.startswith('---\nstatus: "proposed"\ndate: 2025-06-01\ndecision-makers: ')
+    assert "# Use PostgreSQL\n" in text
+    # the scan reads the records back with the right numbers, titles and statuses
+    _commit_all(builder)
+    decisions = {d["id"]: d for d in scan(builder.path).to_dict()["decisions"]}
+    assert decisions["1"]["title"] == "Record architecture decisions"
+    assert decisions["1"]["status"] == "accepted"
+    assert decisions["2"]["title"] == "Use PostgreSQL"
+    assert decisions["2"]["status"] == "proposed"
+
+
+def test_nygard_template_for_empty_folder(builder: RepoBuilder) -> None:
+    _seed(builder)
+    run(["adr", "new", "Use Redis", str(builder.path), "--template", "nygard", "--dir", "adr"])
+    text = (builder.path / "adr/0002-use-redis.md").read_text()
+    assert text.startswith("# 2. Use Redis\n\nDate: 2025-06-01\n\n## Status\n\nProposed\n")
+    first = (builder.path / "adr/0001-record-architecture-decisions.md").read_text()
+    assert first.startswith("# 1. Record architecture decisions\n")
+    assert "\nAccepted\n" in first
+
+
+def test_existing_nygard_folder(builder: RepoBuilder) -> None:
+    builder.repo.git.config("user.name", "Ada Lovelace")
+    _nygard(builder)
+    run(["adr", "new", "Use Kafka", str(builder.path), "--status", "accepted"])
+    path = builder.path / "doc/adr/0004-use-kafka.md"
+    text = path.read_text()
+    assert text.startswith("# 4. Use Kafka\n\nDate: 2025-06-01\n\n## Status\n\nAccepted\n")
+    assert "Decision-makers: Ada Lovelace." in text
+    assert not (builder.path / "docs/adr").exists()
+
+
+def test_supersedes_nygard_changes_only_the_status_line(builder: RepoBuilder) -> None:
+    files = _nygard(builder)
+    old_path = builder.path / "doc/adr/0002-decision-number-2.md"
+    before = old_path.read_bytes()
+    run(["adr", "new", "Use Kafka", str(builder.path), "--supersedes", "2"])
+    new = (builder.path / "doc/adr/0004-use-kafka.md").read_text()
+    assert "Supersedes [2. Decision number 2](0002-decision-number-2.md)" in new
+    after = old_path.read_bytes()
+    assert after == before.replace(
+        b"\nAccepted\n", b"\nSuperseded by [4. Use Kafka](0004-use-kafka.md)\n"
+    )
+    for name, text in files.items():
+        if "0002" not in name:
+            assert (builder.path / name).read_text() == text
+    _commit_all(builder)
+    decisions = {d["id"]: d for d in scan(builder.path).to_dict()["decisions"]}
+    assert decisions["2"]["status"] == "superseded"
+    assert decisions["2"]["superseded_by"] == ["4"]
+    assert decisions["4"]["supersedes"] == ["2"]
+
+
+def test_supersedes_keeps_adr_tools_spelling(builder: RepoBuilder) -> None:
+    files = _nygard(builder)
+    old = files["doc/adr/0003-decision-number-3.md"]
+    files["doc/adr/0003-decision-number-3.md"] = old.replace(
+        "Accepted\n", "Accepted\n\nSupercedes [1. Decision number 1](0001-decision-number-1.md)\n"
+    )
+    builder.commit("ada", write=files, when=WHEN + timedelta(days=5))
+    run(["adr", "new", "Use Kafka", str(builder.path), "--supersedes", "0003"])
+    text = (builder.path / "doc/adr/0003-decision-number-3.md").read_text()
+    assert "Superceded by [4. Use Kafka](0004-use-kafka.md)\n\nSupercedes [1." in text
+    assert (
+        "Supercedes [3. Decision number 3]"
+        in (builder.path / "doc/adr/0004-use-kafka.md").read_text()
+    )
+
+
+def test_links_both_ways(builder: RepoBuilder) -> None:
+    _nygard(builder)
+    run(["adr", "new", "Use Kafka", str(builder.path), "--links", "1"])
+    old = (builder.path / "doc/adr/0001-decision-number-1.md").read_text()
+    assert (
+        "## Status\n\nAccepted\n\nLinked by [4. Use Kafka](0004-use-kafka.md)\n\n## Context" in old
+    )
+    new = (builder.path / "doc/adr/0004-use-kafka.md").read_text()
+    assert "Links to [1. Decision number 1](0001-decision-number-1.md)" in new
+
+
+MADR3 = """---
+status: accepted
+date: 2024-02-01
+deciders: Ada
+---
+# Use Markdown
+
+## Context and Problem Statement
+
+Text.
+"""
+
+
+def test_madr3_deciders_style_and_supersession(builder: RepoBuilder) -> None:
+    _seed(builder, {"docs/decisions/0000-use-markdown.md": MADR3})
+    run(["adr", "new", "Use AsciiDoc", str(builder.path), "--supersedes", "0"])
+    new = (builder.path / "docs/decisions/0001-use-asciidoc.md").read_text()
+    assert new.startswith("---\nstatus: proposed\ndate: 2025-06-01\ndeciders: ")
+    assert "* Supersedes [ADR-0000](0000-use-markdown.md)" in new
+    old = (builder.path / "docs/decisions/0000-use-markdown.md").read_text()
+    assert old == MADR3.replace(
+        "status: accepted", "status: superseded by [ADR-0001](0001-use-asciidoc.md)"
+    )
+
+
+MADR4 = """---
+status: "accepted"
+date: 2024-02-01
+decision-makers: Ada
+---
+
+# Use Markdown
+
+## Context and Problem Statement
+
+Text.
+"""
+
+
+def test_madr4_supersession_in_front_matter(builder: RepoBuilder) -> None:
+    _seed(builder, {"docs/adr/0001-use-markdown.md": MADR4})
+    run(["adr", "new", "Use AsciiDoc", str(builder.path), "--supersedes", "1"])
+    old = (builder.path / "docs/adr/0001-use-markdown.md").read_text()
+    assert old == MADR4.replace('status: "accepted"', 'status: "superseded by ADR-0002"')
+    new = (builder.path / "docs/adr/0002-use-asciidoc.md").read_text()
+    assert "decision-makers:" in new
+    assert "deciders" not in new
+
+
+LOG4BRAINS = """# Use Log4brains
+
+- Status: accepted
+- Date: 2024-03-05
+
+## Context and Problem Statement
+
+Text.
+"""
+
+
+def test_log4brains_date_slug_naming(builder: RepoBuilder) -> None:
+    _seed(builder, {"docs/adr/20240305-use-log4brains.md": LOG4BRAINS})
+    run(["adr", "new", "Use Mermaid", str(builder.path), "--supersedes", "20240305-use-log4brains"])
+    new = (builder.path / "docs/adr/20250601-use-mermaid.md").read_text()
+    assert new.startswith("# Use Mermaid\n\n- Status: proposed\n")
+    assert "- Supersedes [20240305-use-log4brains](20240305-use-log4brains.md)" in new
+    old = (builder.path / "docs/adr/20240305-use-log4brains.md").read_text()
+    assert old == LOG4BRAINS.replace(
+        "- Status: accepted",
+        "- Status: superseded by [20250601-use-mermaid](20250601-use-mermaid.md)",
+    )
+    run(["adr", "new", "Use Mermaid", str(builder.path)])
+    assert (builder.path / "docs/adr/20250601-use-mermaid-2.md").exists()
+
+
+def test_template_file_in_folder_is_used(builder: RepoBuilder) -> None:
+    template = "# NUMBER. TITLE\n\nDate: DATE\n\n## Status\n\nSTATUS\n\n## Why\n"
+    _nygard(builder)
+    (builder.path / "doc/adr/templates").mkdir()
+    (builder.path / "doc/adr/templates/template.md").write_text(template)
+    run(["adr", "new", "Use Kafka", str(builder.path)])
+    text = (builder.path / "doc/adr/0004-use-kafka.md").read_text()
+    assert text == "# 4. Use Kafka\n\nDate: 2025-06-01\n\n## Status\n\nproposed\n\n## Why\n"
+
+
+def test_two_creations_do_not_clobber(
+    builder: RepoBuilder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _nygard(builder)
+    taken = builder.path / "doc/adr/0004-use-kafka.md"
+    real = adr_new.plan_adr
+
+    def racing(*args: object, **kwargs: object) -> adr_new.NewAdr:
+        plan = real(*args, **kwargs)  # type: ignore[arg-type]
+        if not taken.exists():  # another process wins number 4 after detection
+            taken.write_text("someone else's\n")
+        return plan
+
+    monkeypatch.setattr(adr_new, "plan_adr", racing)
+    run(["adr", "new", "Use Kafka", str(builder.path)])
+    assert taken.read_text() == "someone else's\n"
+    assert (builder.path / "doc/adr/0005-use-kafka.md").exists()
+    monkeypatch.setattr(adr_new, "plan_adr", real)
+    run(["adr", "new", "Use Kafka", str(builder.path)])
+    assert (builder.path / "doc/adr/0006-use-kafka.md").exists()
+
+
+def test_dry_run_writes_nothing(
+    builder: RepoBuilder, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _nygard(builder)
+    monkeypatch.chdir(builder.path)
+    before = {p: p.read_bytes() for p in (builder.path / "doc/adr").iterdir()}
+    run(["adr", "new", "Use Kafka", str(builder.path), "--supersedes", "1", "--dry-run"])
+    after = {p: p.read_bytes() for p in (builder.path / "doc/adr").iterdir()}
+    assert after == before
+    out = capsys.readouterr().out
+    assert "==> doc/adr/0004-use-kafka.md (new) <==\n# 4. Use Kafka" in out
+    assert "(updated)" in out
+
+
+def test_component_prefill(builder: RepoBuilder) -> None:
+    _seed(builder)
+    run(["adr", "new", "Split the billing tables", str(builder.path)])
+    text = (builder.path / "docs/adr/0002-split-the-billing-tables.md").read_text()
+    assert 'consulted: "Ada"' in text
+    assert "Component `billing` has bus factor 1 (authors: Ada)." in text
+    run(["adr", "new", "Another", str(builder.path), "--component", "shared"])
+    text = (builder.path / "docs/adr/0003-another.md").read_text()
+    assert "Component `shared` has bus factor 1 (authors: Bob)." in text
+    with pytest.raises(UsageError, match="no such component"):
+        run(["adr", "new", "X", str(builder.path), "--component", "nope"])
+
+
+def test_unknown_record_is_a_usage_error(builder: RepoBuilder) -> None:
+    _nygard(builder)
+    with pytest.raises(UsageError, match="no such decision record"):
+        run(["adr", "new", "X", str(builder.path), "--supersedes", "9"])
+    assert not (builder.path / "doc/adr/0004-x.md").exists()
+
+
+def test_runbook_new_is_detected_by_the_next_scan(
+    builder: RepoBuilder, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _seed(builder)
+    monkeypatch.chdir(builder.path)
+    assert run(["runbook", "new", "billing", str(builder.path)]) == 0
+    assert capsys.readouterr().out == "docs/runbooks/billing.md\n"
+    text = (builder.path / "docs/runbooks/billing.md").read_text()
+    assert text.startswith('---\ncomponent: "billing"\nowner: "Ada"\nlast_reviewed: 2025-06-01\n')
+    assert "Bus factor: 1 (authors: Ada)." in text
+    assert "Bob" in text  # the learner who would raise it
+    assert "- `billing/a.py` (2 commits)" in text
+    _commit_all(builder)
+    components = {c["name"]: c for c in scan(builder.path).to_dict()["components"]}
+    assert components["billing"]["runbook"] == "docs/runbooks/billing.md"
+    assert components["billing"]["runbook_status"] == "weak"
+
+
+def test_runbook_new_uses_existing_folder_and_refuses_overwrite(builder: RepoBuilder) -> None:
+    _seed(builder, {"runbooks/shared.md": "# Shared\n"})
+    run(["runbook", "new", "billing", str(builder.path)])
+    assert (builder.path / "runbooks/billing.md").exists()
+    before = (builder.path / "runbooks/shared.md").read_bytes()
+    with pytest.raises(UsageError, match=r"runbooks/shared\.md: already exists"):
+        run(["runbook", "new", "shared", str(builder.path)])
+    assert (builder.path / "runbooks/shared.md").read_bytes() == before
+
+
+def test_runbook_dry_run_and_unknown_component(
+    builder: RepoBuilder, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _seed(builder)
+    run(["runbook", "new", "billing", str(builder.path), "--dry-run"])
+    assert not (builder.path / "docs/runbooks").exists()
+    assert "# Runbook: billing" in capsys.readouterr().out
+    with pytest.raises(UsageError, match="no such component"):
+        run(["runbook", "new", "billin", str(builder.path)])
+
+
+def test_runbook_output_option(builder: RepoBuilder, monkeypatch: pytest.MonkeyPatch) -> None:
+    _seed(builder)
+    monkeypatch.chdir(builder.path)
+    run(["runbook", "new", "billing", ".", "--output", "billing/RUNBOOK.md"])
+    assert (builder.path / "billing/RUNBOOK.md").exists()
+    with pytest.raises(UsageError, match="outside the repository"):
+        run(["runbook", "new", "billing", ".", "--output", "../x.md"])

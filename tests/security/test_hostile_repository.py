@@ -1,0 +1,256 @@
+"""A repository whose configuration and attributes try to run programs: busfactor runs none.
+
+The repository is committed first, then booby-trapped: `.git/config` (directly and through an
+`include.path`) names hook directories, an fsmonitor, external diff and textconv drivers,
+clean/smudge filters, pagers, ssh and editor commands, and every hook git knows writes a
+marker. A control test proves the traps are live (plain git sets them off); the other tests
+run every busfactor command on the repository and assert no marker appeared.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from busfactor.cli import main
+
+HOOKS = [
+    "applypatch-msg",
+    "pre-applypatch",
+    "post-applypatch",
+    "pre-commit",
+    "pre-merge-commit",
+    "prepare-commit-msg",
+    "commit-msg",
+    "post-commit",
+    "pre-rebase",
+    "post-checkout",
+    "post-merge",
+    "pre-push",
+    "pre-receive",
+    "update",
+    "proc-receive",
+    "post-receive",
+    "post-update",
+    "reference-transaction",
+    "push-to-checkout",
+    "pre-auto-gc",
+    "post-rewrite",
+    "sendemail-validate",
+    "fsmonitor-watchman",
+    "p4-changelist",
+    "p4-prepare-changelist",
+    "p4-post-changelist",
+    "p4-pre-submit",
+    "post-index-change",
+]
+
+SRC = Path(__file__).resolve().parents[2] / "src"
+
+
+def _git(repo: Path, *args: str, env: dict[str, str] | None = None) -> str:
+    full = dict(os.environ)
+    full.update(
+        GIT_AUTHOR_NAME="Ada",
+        GIT_AUTHOR_EMAIL="ada@example.test",
+        GIT_COMMITTER_NAME="Ada",
+        GIT_COMMITTER_EMAIL="ada@example.test",
+        GIT_AUTHOR_DATE="1704103200 +0000",
+        GIT_COMMITTER_DATE="1704103200 +0000",
+    )
+    full.update(env or {})
+    done = subprocess.run(
+        ["git", "-C", str(repo), *args], env=full, capture_output=True, check=True
+    )
+    return done.stdout.decode()
+
+
+def _script(path: Path, marker: Path) -> str:
+    path.write_text(f"#!/bin/sh\ntouch '{marker}'\ncat\nexit 0\n")
+    path.chmod(0o755)
+    return str(path)
+
+
+@pytest.fixture
+def trapped(tmp_path: Path) -> tuple[Path, Path]:
+    """(repository, marker directory): a committed repository, then every trap set."""
+    repo, markers, scripts = tmp_path / "repo", tmp_path / "markers", tmp_path / "scripts"
+    for folder in (repo, markers, scripts):
+        folder.mkdir()
+    _git(repo, "init", "-q", "-b", "main")
+    for i, (name, email) in enumerate(
+        [("Ada", "ada@example.test"), ("Bob", "bob@example.test"), ("Ada", "ada@example.test")]
+    ):
+        (repo / "src").mkdir(exist_ok=True)
+        (repo / "src" / f"m{i}.py").write_text(f"x = {i}\n")
+        (repo / "src" / "shared.py").write_text("".join(f"line {j}\n" for j in range(i + 1)))
+        (repo / ".gitattributes").write_text("* diff=x filter=f merge=m\n")
+        _git(repo, "add", "-A")
+        stamp = f"{1704103200 + i * 86400} +0000"
+        _git(
+            repo,
+            "commit",
+            "-q",
+            "--no-verify",
+            "-m",
+            f"change {i}",
+            env={
+                "GIT_AUTHOR_NAME": name,
+                "GIT_AUTHOR_EMAIL": email,
+                "GIT_COMMITTER_NAME": name,
+                "GIT_COMMITTER_EMAIL": email,
+                "GIT_AUTHOR_DATE": stamp,
+                "GIT_COMMITTER_DATE": stamp,
+            },
+        )
+    _git(repo, "mv", "src/m0.py", "src/moved.py")
+    _git(repo, "commit", "-q", "--no-verify", "-m", "rename")
+
+    def trap(name: str) -> str:
+        return _script(scripts / name, markers / f"marker-{name}")
+
+    hooks = repo / ".git" / "hooks"
+    hooks.mkdir(exist_ok=True)
+    other_hooks = tmp_path / "other-hooks"
+    other_hooks.mkdir()
+    for hook in HOOKS:
+        _script(hooks / hook, markers / f"marker-hook-{hook}")
+        _script(other_hooks / hook, markers / f"marker-hookspath-{hook}")
+    (tmp_path / "outside.mailmap").write_text("Ada Outside <ada@example.test>\n")
+    included = tmp_path / "included.config"
+    included.write_text(f'[diff "y"]\n\ttextconv = {trap("included-textconv")}\n')
+    settings = {
+        "core.fsmonitor": trap("fsmonitor"),
+        "core.hooksPath": str(other_hooks),
+        "core.pager": trap("core-pager"),
+        "core.sshCommand": trap("ssh"),
+        "core.editor": trap("editor"),
+        "core.askPass": trap("askpass"),
+        "core.gitProxy": trap("gitproxy"),
+        "core.alternateRefsCommand": trap("alternate-refs"),
+        "core.untrackedCache": "true",
+        "pager.log": trap("pager-log"),
+        "pager.show": trap("pager-show"),
+        "pager.diff": trap("pager-diff"),
+        "diff.external": trap("diff-external"),
+        "diff.x.textconv": trap("textconv"),
+        "diff.x.command": trap("diff-command"),
+        "diff.x.cachetextconv": "false",
+        "filter.f.clean": trap("clean"),
+        "filter.f.smudge": trap("smudge"),
+        "filter.f.process": trap("filter-process"),
+        "merge.m.driver": trap("merge-driver"),
+        "sequence.editor": trap("sequence-editor"),
+        "gpg.program": trap("gpg"),
+        "gpg.ssh.program": trap("gpg-ssh"),
+        "log.showSignature": "true",
+        "credential.helper": "!" + trap("credential"),
+        "uploadpack.packObjectsHook": trap("pack-objects-hook"),
+        "remote.origin.url": "ext::" + trap("remote-ext"),
+        "protocol.allow": "always",
+        "mailmap.file": str(tmp_path / "outside.mailmap"),
+        "mailmap.blob": "HEAD:.mailmap",
+        "include.path": str(included),
+        "maintenance.auto": "true",
+        "gc.auto": "1",
+        "gc.autoDetach": "false",
+        "fetch.fsckObjects": "true",
+        "feature.manyFiles": "true",
+        "index.threads": "1",
+    }
+    for key, value in settings.items():
+        _git(repo, "config", key, value)
+    _git(repo, "config", "--add", "alias.busfactor", "!" + trap("alias"))
+    (repo / ".gitattributes").write_text("* diff=x filter=f merge=m\n*.py diff=y\n")
+    (repo / "src" / "m1.py").write_text("dirty working tree\n")
+    assert not list(markers.iterdir())
+    return repo, markers
+
+
+def _fired(markers: Path) -> list[str]:
+    return sorted(p.name for p in markers.iterdir())
+
+
+def test_the_traps_are_live(trapped: tuple[Path, Path]) -> None:
+    """Plain git with this configuration does run the programs: the traps work."""
+    repo, markers = trapped
+    subprocess.run(["git", "-C", str(repo), "status"], capture_output=True)
+    subprocess.run(["git", "-C", str(repo), "diff"], capture_output=True)
+    subprocess.run(["git", "-C", str(repo), "log", "-p", "-1"], capture_output=True)
+    fired = _fired(markers)
+    assert "marker-fsmonitor" in fired
+    assert "marker-clean" in fired or "marker-filter-process" in fired
+    assert "marker-diff-external" in fired
+
+
+COMMANDS = [
+    ["scan", "--format", "json"],
+    ["scan", "--format", "markdown"],
+    ["scan", "--history", "linear"],
+    ["scan", "--merge-renames", "inexact"],
+    ["graph", "--format", "graphml"],
+    ["graph"],
+    ["check", "--exit-zero", "--format", "json"],
+    ["plan", "--format", "json"],
+    ["whatif", "--without", "bob@example.test", "--format", "json"],
+    ["codeowners", "suggest"],
+    ["adr", "list"],
+    ["runbook", "list"],
+]
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=[" ".join(c) for c in COMMANDS])
+def test_busfactor_runs_nothing_from_the_repository(
+    trapped: tuple[Path, Path], command: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo, markers = trapped
+    code = (
+        main([*command[:1], str(repo), *command[1:]])
+        if command[0]
+        not in (
+            "codeowners",
+            "adr",
+            "runbook",
+        )
+        else main([*command, str(repo)])
+    )
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    assert captured.out
+    assert "error" not in captured.err
+    assert _fired(markers) == []
+
+
+def test_scan_result_is_right_despite_the_traps(
+    trapped: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo, markers = trapped
+    assert main(["scan", str(repo), "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert {p["id"] for p in data["people"]} == {"ada@example.test", "bob@example.test"}
+    # The mailmap file outside the repository may rename people; it must not run anything.
+    assert {f["path"] for f in data["files"]} >= {"src/moved.py", "src/shared.py"}
+    assert _fired(markers) == []
+
+
+def test_subprocess_run_runs_nothing(trapped: tuple[Path, Path], tmp_path: Path) -> None:
+    repo, markers = trapped
+    env = dict(os.environ, PYTHONPATH=str(SRC), PAGER=str(tmp_path / "scripts" / "core-pager"))
+    env["GIT_PAGER"] = env["PAGER"]
+    env["GIT_EXTERNAL_DIFF"] = str(tmp_path / "scripts" / "diff-external")
+    env["GIT_SSH_COMMAND"] = str(tmp_path / "scripts" / "ssh")
+    for argv in (["scan", str(repo), "--format", "json"], ["check", str(repo), "--exit-zero"]):
+        done = subprocess.run(
+            [sys.executable, "-m", "busfactor", *argv],
+            env=env,
+            capture_output=True,
+            timeout=60,
+        )
+        assert done.returncode == 0, done.stderr.decode()
+        assert b"Traceback" not in done.stderr
+    assert _fired(markers) == []

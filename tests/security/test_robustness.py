@@ -1,0 +1,369 @@
+"""Bad input: one `busfactor: error:` line and exit 2, or a correct result; no traceback."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from builders import RepoBuilder
+
+SRC = Path(__file__).resolve().parents[2] / "src"
+
+
+def busfactor(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, PYTHONPATH=str(SRC))
+    env.pop("BUSFACTOR_DEBUG", None)
+    return subprocess.run(
+        [sys.executable, "-m", "busfactor", *map(str, args)],
+        env=env,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+        timeout=60,
+    )
+
+
+def assert_error(done: subprocess.CompletedProcess[str], *needles: str) -> str:
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr
+    assert "internal error" not in done.stderr, done.stderr
+    assert done.stdout == ""
+    first = done.stderr.splitlines()[0]
+    assert first.startswith("busfactor: error:"), done.stderr
+    for needle in needles:
+        assert needle in done.stderr, done.stderr
+    return done.stderr
+
+
+def scan_json(*args: str | Path, cwd: Path | None = None) -> dict[str, Any]:
+    done = busfactor("scan", *args, "--format", "json", cwd=cwd)
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    data: dict[str, Any] = json.loads(done.stdout)
+    return data
+
+
+def git(repo: Path, *args: str, **env: str) -> str:
+    full = dict(os.environ, GIT_AUTHOR_NAME="Ada", GIT_AUTHOR_EMAIL="ada@example.test")
+    full.update(GIT_COMMITTER_NAME="Ada", GIT_COMMITTER_EMAIL="ada@example.test", **env)
+    return subprocess.run(
+        ["git", "-C", str(repo), *args], env=full, capture_output=True, check=True
+    ).stdout.decode("utf-8", "replace")
+
+
+@pytest.fixture
+def small(builder: RepoBuilder) -> RepoBuilder:
+    builder.commit("ada", write={"src/a.py": "a\n", "src/b.py": "b\n"})
+    builder.commit("bob", write={"src/b.py": "b\nc\n", "lib/c.py": "c\n"})
+    builder.commit("ada", write={"src/a.py": "a\nd\n"})
+    return builder
+
+
+# -- repositories ---------------------------------------------------------------------------
+
+
+def test_not_a_repository(tmp_path: Path) -> None:
+    assert_error(busfactor("scan", tmp_path), "not a git repository")
+
+
+def test_missing_path(tmp_path: Path) -> None:
+    assert_error(busfactor("scan", tmp_path / "nope"), "no such directory")
+
+
+def test_empty_repository(builder: RepoBuilder) -> None:
+    assert_error(busfactor("scan", builder.path), "no commits")
+
+
+def test_bare_clone(small: RepoBuilder, tmp_path: Path) -> None:
+    bare = tmp_path / "bare.git"
+    subprocess.run(["git", "clone", "-q", "--bare", str(small.path), str(bare)], check=True)
+    data = scan_json(bare)
+    assert {f["path"] for f in data["files"]} == {"src/a.py", "src/b.py", "lib/c.py"}
+
+
+def test_linked_worktree(small: RepoBuilder, tmp_path: Path) -> None:
+    tree = tmp_path / "linked"
+    git(small.path, "worktree", "add", "-q", str(tree), "-b", "other")
+    data = scan_json(tree)
+    assert data["repository"]["path"] == str(tree.resolve())
+    assert len(data["files"]) == 3
+    assert scan_json(cwd=tree / "src")["repository"]["revision"] == small.head
+
+
+def test_submodule_is_not_a_file(small: RepoBuilder, tmp_path: Path) -> None:
+    with RepoBuilder(tmp_path / "sub") as sub:
+        sub.commit("bob", write={"inner.py": "i\n"})
+        git(
+            small.path,
+            "-c",
+            "protocol.file.allow=always",
+            "submodule",
+            "add",
+            "-q",
+            str(sub.path),
+            "vendor/sub",
+        )
+        git(small.path, "commit", "-q", "-m", "submodule")
+    data = scan_json(small.path)
+    paths = {f["path"] for f in data["files"]}
+    assert "vendor/sub" not in paths
+    assert "vendor/sub/inner.py" not in paths
+    assert {"src/a.py", "src/b.py", "lib/c.py"} <= paths
+
+
+def test_detached_head(small: RepoBuilder) -> None:
+    first = git(small.path, "rev-list", "--max-parents=0", "HEAD").strip()
+    git(small.path, "checkout", "-q", "--detach", first)
+    data = scan_json(small.path)
+    assert data["repository"]["revision"] == first
+    assert {f["path"] for f in data["files"]} == {"src/a.py", "src/b.py"}
+
+
+def test_single_commit(builder: RepoBuilder) -> None:
+    builder.commit("ada", write={"only.py": "x\n"})
+    data = scan_json(builder.path)
+    assert data["truck_factor"]["value"] == 1
+    assert data["people"][0]["id"] == "ada@example.test"
+
+
+def test_shallow_clone_warns_and_check_refuses(small: RepoBuilder, tmp_path: Path) -> None:
+    shallow = tmp_path / "shallow"
+    url = small.path.as_uri()
+    subprocess.run(["git", "clone", "-q", "--depth", "1", url, str(shallow)], check=True)
+    assert scan_json(shallow)["repository"]["shallow"] is True
+    assert_error(busfactor("check", shallow), "shallow")
+
+
+@pytest.mark.parametrize("rev", ["nosuchbranch", "HEAD~99", "--output=x", "a..b"])
+def test_unknown_revision(small: RepoBuilder, rev: str) -> None:
+    assert_error(busfactor("scan", small.path, f"--rev={rev}"), "unknown revision")
+
+
+# -- names, encodings, dates ----------------------------------------------------------------
+
+
+def test_hostile_file_names(builder: RepoBuilder) -> None:
+    builder.commit(
+        "ada",
+        write={
+            "new\nline.py": "a\n",
+            "quo\"te's.py": "b\n",
+            b"latin-\xe9.py": "c\n",
+            "tab\there.py": "d\n",
+            "\x1b[31mred.py": "e\n",
+        },
+    )
+    data = scan_json(builder.path)
+    paths = {f["path"] for f in data["files"]}
+    assert {"new\nline.py", "quo\"te's.py", "latin-\\xe9.py", "tab\there.py"} <= paths
+    assert len(paths) == 5
+    text = busfactor("scan", builder.path)
+    assert text.returncode == 0
+    assert "Traceback" not in text.stderr
+    assert "\x1b" not in text.stdout
+
+
+def test_latin1_author_names(builder: RepoBuilder) -> None:
+    builder.commit("ada", write={"a.py": "a\n"})
+    (builder.path / "b.py").write_text("b\n")
+    git(builder.path, "add", "b.py")
+    name = "Jos\xe9 M\xfcller"
+    subprocess.run(
+        [
+            "git",
+            "-C",
+            str(builder.path),
+            "-c",
+            "i18n.commitEncoding=ISO-8859-1",
+            "commit",
+            "-q",
+            "-m",
+            "caf\xe9".encode("latin-1"),
+        ],
+        env=dict(
+            os.environ,
+            GIT_AUTHOR_NAME=name.encode("latin-1"),
+            GIT_AUTHOR_EMAIL="jose@example.test",
+            GIT_COMMITTER_NAME="x",
+            GIT_COMMITTER_EMAIL="x@example.test",
+        ),  # type: ignore[arg-type]
+        check=True,
+    )
+    data = scan_json(builder.path)
+    people = {p["id"]: p["name"] for p in data["people"]}
+    assert people["jose@example.test"] == name
+
+
+def test_author_name_with_control_characters(builder: RepoBuilder) -> None:
+    builder.commit(("Evil\x1b[2J\x07\x01 Name", "evil@example.test"), write={"a.py": "a\n"})
+    data = scan_json(builder.path)
+    assert data["people"][0]["id"] == "evil@example.test"
+    text = busfactor("scan", builder.path)
+    assert text.returncode == 0
+    assert "\x1b" not in text.stdout
+    assert "\x07" not in text.stdout
+
+
+@pytest.mark.parametrize(
+    "when",
+    [datetime(1970, 1, 1, 0, 0, 1, tzinfo=UTC), datetime(2099, 12, 31, tzinfo=UTC)],
+    ids=["1970", "2099"],
+)
+def test_extreme_commit_dates(builder: RepoBuilder, when: datetime) -> None:
+    builder.commit("ada", write={"a.py": "a\n"})
+    (builder.path / "b.py").write_text("b\n")
+    git(builder.path, "add", "b.py")
+    stamp = when.strftime("%Y-%m-%dT%H:%M:%S+0000")
+    git(
+        builder.path,
+        "commit",
+        "-q",
+        "-m",
+        "b",
+        GIT_AUTHOR_NAME="Bob",
+        GIT_AUTHOR_EMAIL="bob@example.test",
+        GIT_AUTHOR_DATE=stamp,
+        GIT_COMMITTER_DATE=stamp,
+    )
+    builder.commit("ada", write={"a.py": "a\nb\n"})
+    data = scan_json(builder.path)
+    dates = {p["id"]: p["last_commit"] for p in data["people"]}
+    assert dates["bob@example.test"].startswith(str(when.year))
+
+
+def test_malformed_mailmap(small: RepoBuilder) -> None:
+    small.commit(
+        "ada",
+        write={".mailmap": "garbage\n<<>>\n< > <\nAda <ada@example.test> <\n\xff\xfe\x00junk\n"},
+    )
+    data = scan_json(small.path)
+    assert {"ada@example.test", "bob@example.test"} <= {p["id"] for p in data["people"]}
+
+
+# -- configuration --------------------------------------------------------------------------
+
+
+def test_malformed_config_names_key_and_line(small: RepoBuilder) -> None:
+    (small.path / ".busfactor.toml").write_text('# config\n\nactivity_days = "x"\n')
+    err = assert_error(busfactor("scan", small.path))
+    assert ":3:" in err
+    assert "activity_days" in err
+
+
+def test_config_that_is_not_toml(small: RepoBuilder) -> None:
+    (small.path / ".busfactor.toml").write_text("[[[\n")
+    assert_error(busfactor("scan", small.path), ".busfactor.toml")
+
+
+def test_config_that_is_binary(small: RepoBuilder, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_bytes(b"\xff\xfe\x00\x00garbage")
+    assert_error(busfactor("scan", small.path, "--config", bad), "bad.toml")
+
+
+# -- decision records -----------------------------------------------------------------------
+
+
+BOMB = "a: &a [x,x,x,x,x,x,x,x,x]\n" + "".join(
+    f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)},"
+    f"*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)}]\n"
+    for i in range(9)
+)
+FRONT_MATTERS = {
+    "invalid": "---\nstatus: [unclosed\n: : :\n---\n# 1. Invalid\n",
+    "not-a-mapping": "---\n- just\n- a list\n---\n# 1. List\n",
+    "bomb": f"---\n{BOMB}status: accepted\n---\n# 1. Bomb\n",
+    "python-tag": "---\nstatus: !!python/object/apply:os.system ['touch MARKER']\n---\n# 1. Tag\n",
+    "huge": "---\nstatus: accepted\nfiller: " + "x" * (1 << 20) + "\n---\n# 1. Huge\n",
+}
+
+
+@pytest.mark.parametrize("kind", list(FRONT_MATTERS))
+def test_hostile_adr_front_matter(small: RepoBuilder, tmp_path: Path, kind: str) -> None:
+    marker = tmp_path / "marker"
+    content = FRONT_MATTERS[kind].replace("MARKER", str(marker))
+    small.commit("ada", write={"docs/adr/0001-record.md": content})
+    done = busfactor("scan", small.path, "--format", "json")
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    data = json.loads(done.stdout)
+    assert not marker.exists()
+    assert len(data["decisions"]) <= 1
+    if kind not in ("huge", "bomb"):  # aliases are shared, not expanded: the bomb is inert
+        assert data["warnings"] or data["decisions"][0]["status"] == "unknown"
+
+
+# -- writing the report ---------------------------------------------------------------------
+
+
+def test_output_below_a_regular_file(small: RepoBuilder, tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("keep\n")
+    assert_error(busfactor("scan", small.path, "--output", blocker / "sub" / "r.json"))
+    assert blocker.read_text() == "keep\n"
+
+
+def test_output_onto_a_directory(small: RepoBuilder, tmp_path: Path) -> None:
+    assert_error(busfactor("scan", small.path, "--output", tmp_path), "is a directory")
+
+
+def test_failed_write_keeps_the_old_report(small: RepoBuilder, tmp_path: Path) -> None:
+    target = tmp_path / "out" / "report.json"
+    target.parent.mkdir()
+    target.write_text("old report\n")
+    target.parent.chmod(0o555)
+    try:
+        probe = target.parent / "probe"
+        try:
+            probe.write_text("")
+        except PermissionError:
+            pass
+        else:
+            probe.unlink()
+            pytest.skip("running as root: a read-only directory is still writable")
+        assert_error(busfactor("scan", small.path, "--output", target), "cannot write")
+        assert target.read_text() == "old report\n"
+    finally:
+        target.parent.chmod(0o755)
+
+
+def test_failed_write_on_a_full_disk_keeps_the_old_report(
+    small: RepoBuilder, tmp_path: Path
+) -> None:
+    if not Path("/dev/full").exists():
+        pytest.skip("no /dev/full")
+    # A write that fails mid-way (ENOSPC) is simulated in-process by a stream whose write fails.
+    from busfactor.cli.output import write_atomically
+    from busfactor.errors import UsageError
+
+    target = tmp_path / "report.json"
+    target.write_text("old report\n")
+    real_fdopen = os.fdopen
+
+    def full_disk(fd: int, *args: Any, **kwargs: Any) -> Any:
+        stream = real_fdopen(fd, *args, **kwargs)
+
+        def write(data: bytes) -> int:
+            raise OSError(28, "No space left on device")
+
+        stream.write = write  # type: ignore[method-assign]
+        return stream
+
+    mp = pytest.MonkeyPatch()
+    mp.setattr(os, "fdopen", full_disk)
+    try:
+        with pytest.raises(UsageError, match="No space left"):
+            write_atomically(target, b"new report\n")
+    finally:
+        mp.undo()
+    assert target.read_text() == "old report\n"
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".report")] == []
