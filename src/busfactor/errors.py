@@ -4,6 +4,7 @@ BusfactorError
 ├── UsageError          bad arguments that argparse cannot see (exit 2)
 ├── ConfigError         unknown key, bad value, unreadable config file (exit 2)
 ├── RepositoryError     not a repository, empty, unknown revision, git failed (exit 2)
+├── RefusedError        a file the user wrote would be overwritten: nothing is written (exit 1)
 └── Cancelled           the caller cancelled a running scan (exit 130)
 """
 
@@ -31,6 +32,12 @@ class ConfigError(BusfactorError):
 
 class RepositoryError(BusfactorError):
     """The repository or revision cannot be analysed."""
+
+
+class RefusedError(BusfactorError):
+    """Writing would replace a file someone wrote; busfactor never does."""
+
+    exit_code = 1
 
 
 class Cancelled(BusfactorError):

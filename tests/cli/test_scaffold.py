@@ -9,7 +9,7 @@ import pytest
 
 from builders import RepoBuilder
 from busfactor.cli.scaffold import add_adr_new, add_runbook_new
-from busfactor.errors import UsageError
+from busfactor.errors import RefusedError, UsageError
 from busfactor.pipeline import scan
 from busfactor.scaffold import adr_new
 
@@ -336,8 +336,9 @@ def test_runbook_new_uses_existing_folder_and_refuses_overwrite(builder: RepoBui
     run(["runbook", "new", "billing", str(builder.path)])
     assert (builder.path / "runbooks/billing.md").exists()
     before = (builder.path / "runbooks/shared.md").read_bytes()
-    with pytest.raises(UsageError, match=r"runbooks/shared\.md: already exists"):
+    with pytest.raises(RefusedError, match=r"runbooks/shared\.md: already exists") as refused:
         run(["runbook", "new", "shared", str(builder.path)])
+    assert refused.value.exit_code == 1
     assert (builder.path / "runbooks/shared.md").read_bytes() == before
 
 

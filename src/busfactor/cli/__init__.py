@@ -76,6 +76,10 @@ def build_parser() -> argparse.ArgumentParser:
     _scan_options(graph)
     graph.add_argument("--format", choices=["graphml", "json"], default="json")
     graph.set_defaults(run=_run_graph)
+    init = commands.add_parser("init", help="write .busfactor.toml with what the scan detects")
+    _scan_options(init)
+    init.add_argument("--dry-run", action="store_true", help="print instead of writing")
+    init.set_defaults(run=_run_init)
     check = commands.add_parser("check", help="CI gate: exit 1 when the policy is breached")
     _scan_options(check)
     check.add_argument(
@@ -189,6 +193,16 @@ def _run_graph(args: argparse.Namespace) -> int:
     report = _report(args)
     render = render_graphml if args.format == "graphml" else render_node_link
     write_report(render(report.graph), args.output)
+    return ExitCode.OK
+
+
+def _run_init(args: argparse.Namespace) -> int:
+    from busfactor.scaffold.init_config import detected_config, write_config
+
+    report = _report(args)
+    root = Path(report.meta["repository"])
+    target, text = write_config(root, detected_config(report, root), dry_run=args.dry_run)
+    sys.stdout.write(text if args.dry_run else f"{target}\n")
     return ExitCode.OK
 
 

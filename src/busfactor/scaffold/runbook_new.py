@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from busfactor.errors import UsageError
+from busfactor.errors import RefusedError
 from busfactor.scaffold import ComponentFacts, create_exclusive, inside, today
 
 __all__ = ["RUNBOOK_FOLDERS", "default_location", "render_runbook", "write_runbook"]
@@ -102,12 +102,12 @@ def write_runbook(
     """Create the runbook (never overwriting); returns its path and text."""
     target = inside(root, relative)
     if target.exists():
-        raise UsageError(f"{relative}: already exists; not overwriting it")
+        raise RefusedError(f"{relative}: already exists; not overwriting it")
     if not dry_run:
         try:
             create_exclusive(target, text)
         except FileExistsError:
-            raise UsageError(f"{relative}: already exists; not overwriting it") from None
+            raise RefusedError(f"{relative}: already exists; not overwriting it") from None
     return target, text
 
 

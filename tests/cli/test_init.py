@@ -1,0 +1,69 @@
+"""`busfactor init`: writes what the scan detects once, and never touches an existing file."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from builders import RepoBuilder
+from busfactor.adapters.config import load_settings
+from busfactor.cli import main
+from busfactor.core.settings import Settings
+from busfactor.pipeline import scan
+
+
+@pytest.fixture
+def project(builder: RepoBuilder) -> Path:
+    """Two services, a root file, an ADR folder and a bot."""
+    when = datetime(2025, 6, 1, tzinfo=UTC)
+    builder.commit(
+        "ada",
+        write={
+            "services/api/a.py": "a\n",
+            "services/web/w.py": "w\n",
+            "README.md": "r\n",
+            "docs/adr/0001-start.md": "# 1. Start\n\n## Status\n\nAccepted\n",
+        },
+        when=when,
+    )
+    builder.commit(("dependabot[bot]", "bot@example.test"), write={"services/api/a.py": "b\n"})
+    return builder.path
+
+
+def test_init_writes_a_config_that_reproduces_the_scan(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The written components, ADR folder and bots load back and give the same components."""
+    assert main(["init", str(project)]) == 0
+    assert capsys.readouterr().out.strip().endswith(".busfactor.toml")
+    settings = load_settings(project)
+    assert dict(settings.components) == {
+        "docs": ("docs/**",),
+        "services/api": ("services/api/**",),
+        "services/web": ("services/web/**",),
+    }
+    assert settings.adr.dirs == ("docs/adr",)
+    assert settings.identity.bots == ("dependabot[bot]",)
+    default = {
+        c["name"]: c["files"] for c in scan(project, settings=Settings()).to_dict()["components"]
+    }
+    configured = {c["name"]: c["files"] for c in scan(project).to_dict()["components"]}
+    assert configured == default
+
+
+def test_init_never_overwrites(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A second init, or any existing configuration, exits 1 and leaves the file alone."""
+    (project / "pyproject.toml").write_text('[tool.busfactor]\nhistory = "linear"\n')
+    assert main(["init", str(project)]) == 1
+    assert "pyproject.toml: a configuration already exists" in capsys.readouterr().err
+    assert (project / "pyproject.toml").read_text() == '[tool.busfactor]\nhistory = "linear"\n'
+    assert not (project / ".busfactor.toml").exists()
+
+
+def test_init_dry_run_writes_nothing(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """--dry-run prints the TOML and creates no file."""
+    assert main(["init", str(project), "--dry-run"]) == 0
+    assert "[components]" in capsys.readouterr().out
+    assert not (project / ".busfactor.toml").exists()
