@@ -360,3 +360,29 @@ def test_runbook_output_option(builder: RepoBuilder, monkeypatch: pytest.MonkeyP
     assert (builder.path / "billing/RUNBOOK.md").exists()
     with pytest.raises(UsageError, match="outside the repository"):
         run(["runbook", "new", "billing", ".", "--output", "../x.md"])
+
+
+def test_config_and_codeowners_prefill(
+    builder: RepoBuilder,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """[adr] dir and decision_makers steer adr new; a runbook quotes the CODEOWNERS entry."""
+    monkeypatch.setenv("BUSFACTOR_DATE", "2025-07-01")
+    builder.commit(
+        "ada",
+        write={
+            "billing/b.py": "b\n",
+            ".github/CODEOWNERS": "/billing/ @ada @bob\n",
+            ".busfactor.toml": '[adr]\ndir = "architecture/records"\n'
+            'decision_makers = ["Ada", "Bob"]\n',
+        },
+        when=datetime(2025, 6, 1, tzinfo=UTC),
+    )
+    run(["adr", "new", "Use queues", str(builder.path)])
+    created = capsys.readouterr().out.strip().splitlines()[-1]
+    assert "architecture/records/0002-use-queues.md" in created
+    record = (builder.path / "architecture/records/0002-use-queues.md").read_text()
+    assert 'decision-makers: "Ada, Bob"' in record
+    run(["runbook", "new", "billing", str(builder.path), "--dry-run"])
+    assert "`.github/CODEOWNERS:1 /billing/ @ada @bob`" in capsys.readouterr().out

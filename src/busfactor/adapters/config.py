@@ -86,7 +86,7 @@ _POLICY_KEYS = (
     "overrides",
 )
 _OVERRIDE_KEYS = ("paths", "ignore", "min_bus_factor")
-_ADR_KEYS = ("dir", "dirs")
+_ADR_KEYS = ("dir", "dirs", "decision_makers")
 _IDENTITY_KEYS = ("merge_by_name", "bots", "aliases")
 _THRESHOLD_KEYS = ("doa_normalized", "doa_absolute", "coverage")
 _SUBTABLES = {"identity": _IDENTITY_KEYS, "thresholds": _THRESHOLD_KEYS}
@@ -425,7 +425,9 @@ class _Reader:
             dirs += (self.string((*path, "dir"), table["dir"], "a folder path"),)
         if "dirs" in table:
             dirs += self.names((*path, "dirs"), table["dirs"])
-        return AdrSettings(dirs=dirs)
+        nobody: tuple[str, ...] = ()
+        makers = _get(table, "decision_makers", self.names, nobody, path)
+        return AdrSettings(dirs=dirs, decision_makers=makers)
 
     def runbooks(self, path: _KeyPath, value: object) -> RunbookSettings:
         """`max_age_days`, and every other key a component name -> runbook path or URL."""

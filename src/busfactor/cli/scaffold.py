@@ -7,6 +7,7 @@ the `adr` and `runbook` subparsers; each run returns 0 or raises a BusfactorErro
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import difflib
 import re
 import sys
@@ -98,13 +99,48 @@ def _facts_for_adr(root: Path, title: str, component: str | None) -> ComponentFa
     return component_facts(data, graph, component)
 
 
+def _codeowners_entry(root: Path, graph: Any, component: str) -> str | None:
+    """The CODEOWNERS rule that decides most of the component's files, as text."""
+    from busfactor.core.codeowners import (
+        detect_flavour,
+        find_codeowners,
+        owners_of,
+        parse_codeowners,
+    )
+    from busfactor.scaffold import working_files
+
+    located = find_codeowners(set(working_files(root)))
+    if located is None:
+        return None
+    try:
+        text = (root / located[0]).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    rules = parse_codeowners(text, path=located[0], flavour=detect_flavour(located[0], text))
+    node = f"component:{component}"
+    counts: dict[tuple[int, str, tuple[str, ...]], int] = {}
+    for _, file_node in graph.out_edges(node):
+        rule, owners = owners_of(rules, graph.nodes[file_node]["path"])
+        if rule is not None and owners:
+            key = (rule.line, rule.pattern, tuple(owners))
+            counts[key] = counts.get(key, 0) + 1
+    if not counts:
+        return None
+    line, pattern, owners = max(counts, key=lambda key: (counts[key], -key[0]))
+    return f"{located[0]}:{line} {pattern} {' '.join(owners)}"
+
+
 def run_adr_new(args: argparse.Namespace) -> int:
     """Write the record (and the folder's first one), update superseded/linked records."""
+    from busfactor.adapters.config import load_settings
     from busfactor.scaffold.adr_new import plan_adr, write_adr
 
     root = repository_root(args.path)
+    settings = load_settings(root)
+    if args.dir is None and settings.adr.dirs:
+        args.dir = settings.adr.dirs[0]
     facts = _facts_for_adr(root, args.title, args.component)
-    deciders = user_name(root)
+    deciders = ", ".join(settings.adr.decision_makers) or user_name(root)
     template = "nygard" if args.template == "nygard" else "madr4"
 
     def make(attempt: int, minimum: int) -> Any:
@@ -155,6 +191,9 @@ def run_runbook_new(args: argparse.Namespace) -> int:
             hint=_unknown(args.component, names).hint,
         )
     facts = component_facts(data, graph, args.component)
+    entry = _codeowners_entry(root, graph, args.component)
+    if entry is not None:
+        facts = dataclasses.replace(facts, codeowners=entry)
     if args.output is not None:
         output = args.output if args.output.is_absolute() else Path.cwd() / args.output
         try:

@@ -51,6 +51,9 @@ class AdrSettings:
     """ADR folders (repository-relative); empty: discover them (.adr-dir, .log4brains.yml,
     then docs/adr, doc/adr, docs/decisions, ... at any depth)."""
 
+    decision_makers: tuple[str, ...] = ()
+    """Who `adr new` names as decision-makers (default: the git user)."""
+
 
 @dataclass(frozen=True, slots=True)
 class RunbookSettings:

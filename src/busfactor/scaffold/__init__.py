@@ -129,6 +129,8 @@ class ComponentFacts:
     """(id, title, path) of the decisions that mention it."""
     top_files: list[tuple[str, int]] = field(default_factory=list)
     """(path, commits), most changed first."""
+    codeowners: str | None = None
+    """Its CODEOWNERS entry ("path:line pattern owners"), when a rule covers it."""
 
 
 def component_facts(

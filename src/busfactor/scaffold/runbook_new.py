@@ -67,6 +67,8 @@ def render_runbook(facts: ComponentFacts, day: str) -> str:
             lines.append(f"- [ADR {identifier}: {title}]({path})" if path else f"- {identifier}")
     lines += ["", "## Owners and escalation", "", "Experts, most knowledgeable first:", ""]
     lines += [f"{i}. {name}" for i, name in enumerate(facts.authors, 1)] or ["- TODO"]
+    if facts.codeowners:
+        lines += ["", f"Declared code owners: `{facts.codeowners}`"]
     lines += [
         "",
         "Escalation: TODO: on-call rotation, chat channel, who to page when the experts are out.",
