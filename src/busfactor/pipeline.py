@@ -17,8 +17,15 @@ from busfactor.adapters.git import GitRepository
 from busfactor.adapters.mining import mine_history
 from busfactor.adapters.runbooks import find_runbooks
 from busfactor.core.analysis import build_ownership_graph
-from busfactor.core.codeowners import detect_flavour, find_codeowners, parse_codeowners
-from busfactor.core.model import Progress
+from busfactor.core.codeowners import (
+    CodeOwners,
+    detect_flavour,
+    find_codeowners,
+    parse_codeowners,
+)
+from busfactor.core.identity import is_bot
+from busfactor.core.model import MiningResult, Progress
+from busfactor.core.privacy import pseudonymize_identities, pseudonymize_name
 from busfactor.core.report import ScanReport
 from busfactor.core.runbooks import Runbook
 from busfactor.core.settings import Settings
@@ -79,6 +86,8 @@ def scan(
                 )
             finally:
                 excluded = excluded_future.result()
+        if settings.anonymize or settings.redact_emails:
+            _pseudonymize(mining, settings)
         on_progress(Progress("reading decisions and runbooks"))
         reader = BlobReader(repo, entries)
         reader.prefetch_documents(link for _, link in settings.runbooks.links)
@@ -86,6 +95,14 @@ def scan(
         adr_dirs = find_adr_dirs(paths, reader, settings.adr.dirs)
         reader.prefetch(p for p in paths if any(p.startswith(d + "/") for d in adr_dirs))
         decisions, adr_warnings = read_decisions(adr_dirs, paths, reader)
+        if settings.anonymize:
+            salt = settings.privacy_salt
+            decisions = [
+                dataclasses.replace(
+                    d, deciders=tuple(pseudonymize_name(n, salt) for n in d.deciders)
+                )
+                for d in decisions
+            ]
 
         def runbooks_of(
             members: Mapping[str, Sequence[str]], last_commit: Callable[[str], int | None]
@@ -119,4 +136,29 @@ def scan(
             warnings=adr_warnings,
             coupling=coupling,
         )
+    if settings.anonymize and codeowners is not None:
+        _pseudonymize_owners(graph, codeowners, settings.privacy_salt)
     return ScanReport(graph, settings)
+
+
+def _pseudonymize(mining: MiningResult, settings: Settings) -> None:
+    """Swap every human identity for its pseudonym before anything is computed from it."""
+    mining.identities = pseudonymize_identities(
+        mining.identities,
+        settings.privacy_salt,
+        emails_only=not settings.anonymize,
+        keep=lambda identity: is_bot(identity, settings.identity.bots),
+    )
+
+
+def _pseudonymize_owners(graph: Any, codeowners: CodeOwners, salt: str) -> None:
+    """CODEOWNERS handles and emails quoted in findings, replaced by pseudonyms."""
+    owners = sorted({o for rule in codeowners.rules for o in rule.owners}, key=len, reverse=True)
+    for finding in graph.graph.get("findings", []):
+        if not finding["rule"].startswith("codeowners"):
+            continue
+        for owner in owners:
+            alias = "@" + pseudonymize_name(owner, salt).replace("Person ", "owner-")
+            finding["message"] = finding["message"].replace(owner, alias)
+            if finding.get("person") == owner:
+                finding["person"] = alias

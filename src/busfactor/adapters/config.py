@@ -76,6 +76,7 @@ _TOP_KEYS = (
     "owners",
     "leaving",
     "plan",
+    "privacy",
 )
 _POLICY_KEYS = (
     "min_truck_factor",
@@ -321,6 +322,7 @@ class _Reader:
             owners=_get(table, "owners", self.owners, default.owners),
             leaving=_get(table, "leaving", self.names, default.leaving),
             target_bus_factor=_get(table, "plan", self.plan, default.target_bus_factor),
+            privacy_salt=_get(table, "privacy", self.privacy, default.privacy_salt),
             runbooks=_get(table, "runbooks", self.runbooks, default.runbooks),
             identity=_get(table, "identity", self.identity, default.identity),
             thresholds=_get(table, "thresholds", self.thresholds, default.thresholds),
@@ -401,6 +403,11 @@ class _Reader:
             else:
                 result.append((str(handle), self.names(where, emails)))
         return tuple(result)
+
+    def privacy(self, path: _KeyPath, value: object) -> str:
+        """`[privacy] salt = "..."`."""
+        table = self.table(path, value, ("salt",))
+        return _get(table, "salt", self.string, "busfactor", path)
 
     def plan(self, path: _KeyPath, value: object) -> int:
         """`[plan] target_bus_factor = N`."""

@@ -55,6 +55,15 @@ def _scan_options(parser: argparse.ArgumentParser) -> None:
         help="keep vendored, generated, lock, minified and binary files",
     )
     parser.add_argument("--config", type=Path, help="configuration file (.busfactor.toml)")
+    parser.add_argument(
+        "--anonymize",
+        action="store_const",
+        const=True,
+        help="stable pseudonyms for every name and email (salt: [privacy] salt)",
+    )
+    parser.add_argument(
+        "--redact-emails", action="store_const", const=True, help="pseudonyms for emails only"
+    )
     parser.add_argument("--output", "-o", type=Path, help="write the report to FILE")
 
 
@@ -149,6 +158,8 @@ def _overrides(args: argparse.Namespace) -> dict[str, object]:
         "merge_renames": args.merge_renames,
         "scope": args.scope,
         "default_excludes": args.default_excludes,
+        "anonymize": args.anonymize,
+        "redact_emails": args.redact_emails,
     }
 
 

@@ -19,6 +19,9 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
+from busfactor.core.identity import email_key, name_key
+from busfactor.core.model import RawIdentity
+
 DOMAIN = "anonymized.invalid"
 """Pseudonym emails use a reserved top-level domain, so they can never reach anyone."""
 
@@ -225,3 +228,39 @@ def _rewrite_rest(person: dict[str, Any], table: _Table) -> dict[str, Any]:
         if key not in ("id", "email", "name", "aliases"):
             person[key] = _rewrite(value, table, key)
     return person
+
+
+def _digest(value: str, salt: str) -> str:
+    mac = hmac.new(salt.encode("utf-8"), value.encode("utf-8", "surrogateescape"), "sha256")
+    return mac.hexdigest()[:_DIGITS]
+
+
+def pseudonymize_identities(
+    identities: Sequence[RawIdentity],
+    salt: str,
+    *,
+    emails_only: bool = False,
+    keep: Callable[[RawIdentity], bool] = lambda identity: False,
+) -> list[RawIdentity]:
+    """Raw identities with stable pseudonyms, before any analysis sees them.
+
+    The email pseudonym comes from the email key (GitHub noreply forms of one login agree) and
+    the name pseudonym from the normalised name, so identity merging works exactly as it would
+    on the real values. Identities `keep` selects (bots) stay as they are.
+    """
+    result = []
+    for identity in identities:
+        if keep(identity):
+            result.append(identity)
+            continue
+        email = f"{_digest(email_key(identity.email), salt)}@{DOMAIN}" if identity.email else ""
+        name = identity.name
+        if not emails_only and name:
+            name = f"Person {_digest(name_key(name), salt)}"
+        result.append(RawIdentity(email, name))
+    return result
+
+
+def pseudonymize_name(name: str, salt: str) -> str:
+    """A free-text name (an ADR decider) as the pseudonym the same person's commits get."""
+    return f"Person {_digest(name_key(name), salt)}" if name.strip() else name

@@ -142,6 +142,15 @@ class Settings:
     thresholds: Thresholds = field(default_factory=Thresholds)
     adr: AdrSettings = field(default_factory=AdrSettings)
     policy: PolicySettings = field(default_factory=PolicySettings)
+    anonymize: bool = False
+    """Replace every person's name and email with a stable pseudonym in every output."""
+
+    redact_emails: bool = False
+    """Replace emails only; names stay."""
+
+    privacy_salt: str = "busfactor"
+    """Key of the pseudonyms (config `[privacy] salt`): keep it secret, keep it stable."""
+
     target_bus_factor: int = 2
     """`busfactor plan` targets components below this bus factor (config: `[plan]`)."""
 
