@@ -1,0 +1,46 @@
+"""A repository owned by someone else, and Ctrl-C during a scan: one line, documented codes."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from datetime import UTC, datetime
+
+import pytest
+
+import busfactor.pipeline
+from builders import RepoBuilder
+from busfactor.cli import main
+
+
+def test_dubious_ownership_is_explained_with_the_fix(
+    builder: RepoBuilder, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """git refuses a repository owned by another user; busfactor says so and how to allow it."""
+    if os.geteuid() != 0 or shutil.which("chown") is None:
+        pytest.skip("needs root to give the repository to another user")
+    builder.commit("ada", write={"a.py": "a\n"}, when=datetime(2025, 6, 1, tzinfo=UTC))
+    builder.close()
+    subprocess.run(["chown", "-R", "65534:65534", str(builder.path)], check=True)
+    assert main(["scan", str(builder.path)]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err[0].startswith("busfactor: error: ")
+    assert "owned by another user" in err[0]
+    assert "safe.directory" in err[1]
+
+
+def test_ctrl_c_exits_130_with_one_line(
+    builder: RepoBuilder, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An interrupt in the middle of reading history exits 130, no traceback, nothing on stdout."""
+    builder.commit("ada", write={"a.py": "a\n"}, when=datetime(2025, 6, 1, tzinfo=UTC))
+
+    def interrupted(*args: object, **kwargs: object) -> object:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(busfactor.pipeline, "mine_history", interrupted)
+    assert main(["scan", str(builder.path)]) == 130
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == "busfactor: error: interrupted\n"
