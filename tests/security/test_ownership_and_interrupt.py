@@ -44,3 +44,18 @@ def test_ctrl_c_exits_130_with_one_line(
     captured = capsys.readouterr()
     assert captured.out == ""
     assert captured.err == "busfactor: error: interrupted\n"
+
+
+def test_two_scans_at_once_agree(builder: RepoBuilder) -> None:
+    """Two scans of one repository running together both succeed with the same report."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from busfactor.core.settings import Settings
+
+    for day in range(12):
+        builder.commit(("ada", "bob")[day % 2], write={f"f{day % 5}.py": f"{day}\n"})
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        futures = [pool.submit(busfactor.pipeline.scan, builder.path, settings=Settings())]
+        futures.append(pool.submit(busfactor.pipeline.scan, builder.path, settings=Settings()))
+        first, second = (future.result().to_dict() for future in futures)
+    assert first == second
