@@ -85,6 +85,10 @@ def build_parser() -> argparse.ArgumentParser:
     _scan_options(graph)
     graph.add_argument("--format", choices=["graphml", "json"], default="json")
     graph.set_defaults(run=_run_graph)
+    demo = commands.add_parser("demo", help="create a realistic demo repository and open it")
+    demo.add_argument("--path", type=Path, help="where to create it (default: a new temp dir)")
+    demo.add_argument("--no-tui", action="store_true", help="print its report instead")
+    demo.set_defaults(run=_run_demo)
     init = commands.add_parser("init", help="write .busfactor.toml with what the scan detects")
     _scan_options(init)
     init.add_argument("--dry-run", action="store_true", help="print instead of writing")
@@ -205,6 +209,33 @@ def _run_graph(args: argparse.Namespace) -> int:
     render = render_graphml if args.format == "graphml" else render_node_link
     write_report(render(report.graph), args.output)
     return ExitCode.OK
+
+
+def _run_demo(args: argparse.Namespace) -> int:
+    import tempfile
+
+    from busfactor.demo import make_demo
+
+    target = args.path or Path(tempfile.mkdtemp(prefix="busfactor-demo-")) / "repo"
+    repo = make_demo(target)
+    diagnostics.note(f"demo repository: {repo}")
+    if args.no_tui or not sys.stdout.isatty():
+        from busfactor.cli.output import write_report
+        from busfactor.formats.text import render_text
+        from busfactor.pipeline import scan
+
+        write_report(render_text(scan(repo)), None)
+        return ExitCode.OK
+    return _open_tui(repo, {})
+
+
+def _open_tui(path: Path, overrides: dict[str, object]) -> int:
+    try:
+        from busfactor.ui.app import run_tui
+    except ImportError:  # the app ships with the package; this guards a broken install
+        diagnostics.error("the terminal app is not available in this installation")
+        return ExitCode.ERROR
+    return run_tui(path, overrides)
 
 
 def _run_init(args: argparse.Namespace) -> int:

@@ -15,6 +15,11 @@ def error(message: str, hint: str | None = None) -> None:
         sys.stderr.write(f"busfactor: hint: {printable(hint)}\n")
 
 
+def note(message: str) -> None:
+    """`busfactor: …`: information for the person running the command."""
+    sys.stderr.write(f"busfactor: {printable(message)}\n")
+
+
 def warning(message: str) -> None:
     """`busfactor: warning: …`."""
     sys.stderr.write(f"busfactor: warning: {printable(message)}\n")
