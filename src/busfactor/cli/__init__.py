@@ -230,12 +230,15 @@ def _run_demo(args: argparse.Namespace) -> int:
 
 
 def _open_tui(path: Path, overrides: dict[str, object]) -> int:
-    try:
-        from busfactor.ui.app import run_tui
-    except ImportError:  # the app ships with the package; this guards a broken install
+    import importlib
+
+    try:  # deferred: headless commands never load Textual
+        app = importlib.import_module("busfactor.ui.app")
+    except ImportError:
         diagnostics.error("the terminal app is not available in this installation")
         return ExitCode.ERROR
-    return run_tui(path, overrides)
+    code: int = app.run_tui(path, overrides)
+    return code
 
 
 def _run_init(args: argparse.Namespace) -> int:
