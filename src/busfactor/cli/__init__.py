@@ -85,6 +85,9 @@ def build_parser() -> argparse.ArgumentParser:
     _scan_options(graph)
     graph.add_argument("--format", choices=["graphml", "json"], default="json")
     graph.set_defaults(run=_run_graph)
+    tui = commands.add_parser("tui", help="open the terminal app (also: busfactor alone)")
+    tui.add_argument("path", nargs="?", default=".", type=Path, help="repository (default: .)")
+    tui.set_defaults(run=lambda args: _open_tui(args.path, {}))
     demo = commands.add_parser("demo", help="create a realistic demo repository and open it")
     demo.add_argument("--path", type=Path, help="where to create it (default: a new temp dir)")
     demo.add_argument("--no-tui", action="store_true", help="print its report instead")
@@ -229,6 +232,10 @@ def _run_demo(args: argparse.Namespace) -> int:
     return _open_tui(repo, {})
 
 
+def _inside_git_repository(path: Path) -> bool:
+    return any((folder / ".git").exists() for folder in (path, *path.parents))
+
+
 def _open_tui(path: Path, overrides: dict[str, object]) -> int:
     import importlib
 
@@ -335,8 +342,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
-        parser.print_help(sys.stdout)
-        return ExitCode.OK
+        if not (sys.stdin.isatty() and sys.stdout.isatty()):
+            parser.print_help(sys.stdout)
+            return ExitCode.OK
+        if not _inside_git_repository(Path.cwd()):
+            diagnostics.note("not inside a git repository; try the demo: busfactor demo")
+            return ExitCode.ERROR
+        return _open_tui(Path.cwd(), {})
     try:
         code: int = args.run(args)
         return code

@@ -1,0 +1,55 @@
+"""Messages the scan worker posts to the app; the worker never touches a widget."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.message import Message
+
+if TYPE_CHECKING:
+    from busfactor.core.model import Progress
+    from busfactor.core.report import ScanReport
+
+
+class ScanProgressed(Message):
+    """The scan reached a stage or read more commits; a burst collapses to the newest."""
+
+    def __init__(self, progress: Progress) -> None:
+        super().__init__()
+        self.progress = progress
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, ScanProgressed)
+
+
+class ScanFinished(Message):
+    """The scan produced a report."""
+
+    def __init__(self, report: ScanReport) -> None:
+        super().__init__()
+        self.report = report
+
+
+class ScanFailed(Message):
+    """The scan stopped with an error the user can fix (a one-line message and a hint)."""
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__()
+        self.message = message
+        self.hint = hint
+
+
+class LeavingToggled(Message):
+    """A person was marked as leaving, or unmarked, on the People tab."""
+
+    def __init__(self, person_id: str) -> None:
+        super().__init__()
+        self.person_id = person_id
+
+
+class ComponentChosen(Message):
+    """The user asked for a component's detail screen."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.name = name

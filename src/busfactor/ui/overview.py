@@ -1,0 +1,96 @@
+"""The Overview tab: the truck factor as a big figure and the repository's risks at a glance."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Digits, Static
+
+from busfactor.ui.view import names_of, risk_of, safe, severity_counts
+
+if TYPE_CHECKING:
+    from busfactor.core.report import ScanReport
+
+WORST = 5
+
+
+class Overview(VerticalScroll):
+    """Truck factor, the people it names, activity, coverage, worst components, findings."""
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="headline"):
+            with Vertical(id="truck-box"):
+                yield Static("Truck factor", classes="label")
+                yield Digits("-", id="truck-digits")
+                yield Static("", id="truck-change")
+            yield Static("", id="truck-people")
+        yield Static("", id="overview-facts")
+        yield Static("", id="overview-worst")
+        yield Static("", id="overview-whatif")
+
+    def show(self, report: ScanReport, whatif: Mapping[str, Any] | None) -> None:
+        """Fill every block from the report and the current what-if (None: nobody leaving)."""
+        truck = report.meta["truck_factor"]
+        value = truck["value"] if whatif is None else whatif["truck_factor"]["after"]
+        self.query_one("#truck-digits", Digits).update(str(value))
+        change = self.query_one("#truck-change", Static)
+        if whatif is None:
+            change.update(Text("today"))
+        else:
+            before, after = whatif["truck_factor"]["before"], whatif["truck_factor"]["after"]
+            change.update(Text(f"today {before} → after leaving {after}", style="bold"))
+        people = Text("Named by the truck factor:\n", style="bold")
+        for name in names_of(report, truck["authors"]):
+            people.append(f"  • {name}\n", style="")
+        self.query_one("#truck-people", Static).update(people)
+        self.query_one("#overview-facts", Static).update(self._facts(report))
+        self.query_one("#overview-worst", Static).update(self._worst(report))
+        self.query_one("#overview-whatif", Static).update(self._whatif(report, whatif))
+
+    @staticmethod
+    def _facts(report: ScanReport) -> Text:
+        meta, people = report.meta, report.people()
+        active = sum(1 for p in people if p["active"])
+        coverage = meta["truck_factor"]["coverage"]
+        counts = severity_counts(report)
+        facts = Text()
+        facts.append(f"Repository  {safe(meta['repository'])}\n")
+        facts.append(f"Commits     {meta['commits']}   Files {meta['files']}\n")
+        facts.append(f"People      {active} active, {len(people) - active} inactive\n")
+        facts.append(f"Coverage    {coverage:.0%} of files still have an author after them\n")
+        facts.append("Findings    ")
+        facts.append(f"{counts.get('error', 0)} error", style="bold red")
+        facts.append(f", {counts.get('warning', 0)} warning", style="yellow")
+        facts.append(f", {counts.get('info', 0)} info\n")
+        return facts
+
+    @staticmethod
+    def _worst(report: ScanReport) -> Text:
+        worst = Text("Worst components\n", style="bold")
+        for component in report.components()[:WORST]:
+            risk = risk_of(component)
+            style = {"HIGH": "bold red", "MED": "yellow"}.get(risk, "green")
+            worst.append(f"  {risk:<4} ", style=style)
+            worst.append(f"{safe(component['name'])}  bus factor {component['bus_factor']}")
+            worst.append(f", {component['files_lost']} of {component['files']} files lost\n")
+        return worst
+
+    @staticmethod
+    def _whatif(report: ScanReport, whatif: Mapping[str, Any] | None) -> Text:
+        if whatif is None:
+            return Text("Nobody is marked as leaving (People tab: space toggles).", style="dim")
+        leavers = names_of(report, whatif["without"])
+        verb = "leaves" if len(leavers) == 1 else "leave"
+        block = Text(f"If {', '.join(leavers)} {verb}:\n", style="bold")
+        block.append(f"  {len(whatif['orphaned_files'])} files lose every author\n")
+        dropped = [
+            c for c in whatif["components"] if c["bus_factor_after"] < c["bus_factor_before"]
+        ]
+        block.append(f"  {len(dropped)} components lose bus factor\n")
+        block.append(f"  {len(whatif['decisions_orphaned'])} decisions and ")
+        block.append(f"{len(whatif['runbooks_orphaned'])} runbooks lose all their authors\n")
+        return block

@@ -1,0 +1,308 @@
+"""The table tabs: Components (sortable, filterable), People (leaving toggle), Findings."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.widgets import DataTable, Input, Static
+
+from busfactor.ui.messages import ComponentChosen, LeavingToggled
+from busfactor.ui.view import (
+    RISK_ORDER,
+    SEVERITY_ORDER,
+    changed_components,
+    findings_by_component,
+    names_of,
+    risk_of,
+    safe,
+    text,
+    unique_knowledge,
+)
+
+if TYPE_CHECKING:
+    from busfactor.core.report import ScanReport
+
+Row = dict[str, Any]
+RISK_STYLE = {"HIGH": "bold red", "MED": "yellow", "OK": "green"}
+SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+
+
+class SortedTable(DataTable[Any]):
+    """A row-cursor table over dict rows; clicking a header sorts by that column."""
+
+    def __init__(self, columns: Mapping[str, str], *, id: str) -> None:
+        super().__init__(id=id, cursor_type="row", zebra_stripes=True)
+        self.column_labels = dict(columns)
+        self.rows_data: list[Row] = []
+        self.sort_column: str | None = None
+        self.sort_reverse = False
+        self.sort_keys: dict[str, Callable[[Row], Any]] = {}
+        self.render_row: Callable[[Row], list[Text]] = lambda row: []
+        self.row_key: Callable[[Row], str] = lambda row: str(row.get("name"))
+        self.keep: Callable[[Row], bool] = lambda row: True
+
+    def on_mount(self) -> None:
+        for key, label in self.column_labels.items():
+            self.add_column(label, key=key)
+
+    def load(self, rows: Iterable[Row]) -> None:
+        """Replace the rows (kept in the given order until a header is pressed)."""
+        self.rows_data = list(rows)
+        self.redraw()
+
+    def redraw(self) -> None:
+        """Rebuild the visible rows: filter, sort, keep the cursor on the same row."""
+        selected = self.selected_key()
+        rows = [row for row in self.rows_data if self.keep(row)]
+        if self.sort_column is not None:
+            rows.sort(key=self.sort_keys[self.sort_column], reverse=self.sort_reverse)
+        self.clear()
+        used: set[str] = set()
+        for row in rows:
+            key = self.row_key(row)
+            while key in used:  # duplicate keys would make DataTable raise
+                key += "'"
+            used.add(key)
+            self.add_row(*self.render_row(row), key=key)
+        if selected is not None and selected in used:
+            self.move_cursor(row=self.get_row_index(selected))
+
+    def selected_key(self) -> str | None:
+        """The key of the row under the cursor."""
+        if not self.row_count:
+            return None
+        key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
+        return None if key is None else str(key)
+
+    @on(DataTable.HeaderSelected)
+    def sort_by_header(self, event: DataTable.HeaderSelected) -> None:
+        column = str(event.column_key.value)
+        if column not in self.sort_keys:
+            return
+        self.sort_reverse = not self.sort_reverse if column == self.sort_column else False
+        self.sort_column = column
+        self.redraw()
+
+
+class ComponentsPane(Vertical):
+    """Every component with its risk; Enter opens its detail screen."""
+
+    COLUMNS: ClassVar[dict[str, str]] = {
+        "risk": "Risk",
+        "name": "Component",
+        "files": "Files",
+        "bus_factor": "Bus factor",
+        "authors": "Top authors",
+        "files_lost": "Files lost",
+        "runbook": "Runbook",
+        "decisions": "Decisions",
+        "findings": "Findings",
+        "whatif": "If they leave",
+    }
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.report: ScanReport | None = None
+        self.changed: dict[str, tuple[int, int]] = {}
+        self.filter_text = ""
+
+    def compose(self) -> ComposeResult:
+        yield Input(placeholder="Filter components or authors…", id="component-filter")
+        table = SortedTable(self.COLUMNS, id="components-table")
+        table.sort_keys = {
+            "risk": lambda r: (RISK_ORDER[risk_of(r)], r["bus_factor"], -r["files"]),
+            "name": lambda r: r["name"],
+            "files": lambda r: r["files"],
+            "bus_factor": lambda r: r["bus_factor"],
+            "files_lost": lambda r: r["files_lost"],
+            "runbook": lambda r: r.get("runbook_status", "missing"),
+            "decisions": lambda r: len(r.get("decisions", [])),
+            "findings": lambda r: r["finding_count"],
+        }
+        table.render_row = self._cells
+        table.row_key = lambda r: str(r["name"])
+        table.keep = self._matches
+        table.sort_column = "risk"
+        yield table
+
+    def show(self, report: ScanReport, whatif: Mapping[str, Any] | None) -> None:
+        """Load the report's components (lowest bus factor first)."""
+        self.report = report
+        self.changed = changed_components(whatif)
+        counts = findings_by_component(report)
+        rows = []
+        for component in report.components():
+            names = names_of(report, component["authors"][:3])
+            rows.append(
+                {**component, "finding_count": counts[component["name"]], "author_names": names}
+            )
+        self.query_one(SortedTable).load(rows)
+
+    def set_whatif(self, whatif: Mapping[str, Any] | None) -> None:
+        """Mark the components the current what-if changes."""
+        self.changed = changed_components(whatif)
+        self.query_one(SortedTable).redraw()
+
+    def _cells(self, row: Row) -> list[Text]:
+        risk = risk_of(row)
+        change = self.changed.get(row["name"])
+        return [
+            Text(risk, style=RISK_STYLE[risk]),
+            text(row["name"]),
+            Text(str(row["files"]), justify="right"),
+            Text(str(row["bus_factor"]), justify="right"),
+            text(", ".join(row["author_names"])),
+            Text(str(row["files_lost"]), justify="right"),
+            text(row.get("runbook_status", "missing")),
+            Text(str(len(row.get("decisions", []))), justify="right"),
+            Text(str(row["finding_count"]), justify="right"),
+            Text(f"CHANGED {change[0]}→{change[1]}", style="bold red") if change else Text(""),
+        ]
+
+    def _matches(self, row: Row) -> bool:
+        wanted = self.filter_text.strip().lower()
+        haystack = " ".join([row["name"], *row["author_names"], *row["authors"]]).lower()
+        return not wanted or wanted in haystack
+
+    @on(Input.Changed, "#component-filter")
+    def filter_rows(self, event: Input.Changed) -> None:
+        self.filter_text = event.value
+        self.query_one(SortedTable).redraw()
+
+    @on(DataTable.RowSelected, "#components-table")
+    def open_component(self, event: DataTable.RowSelected) -> None:
+        if event.row_key.value is not None:
+            self.post_message(ComponentChosen(str(event.row_key.value)))
+
+
+class PeoplePane(Vertical):
+    """People with their unique knowledge; space marks the selected person as leaving."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("space", "toggle_leaving", "Leaving?"),
+    ]
+    COLUMNS: ClassVar[dict[str, str]] = {
+        "leaving": "Leaving",
+        "name": "Name",
+        "commits": "Commits",
+        "active": "Active",
+        "files_authored": "Files authored",
+        "unique_components": "Only author of (components)",
+        "unique_files": "Only author of (files)",
+    }
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.leaving: set[str] = set()
+
+    def compose(self) -> ComposeResult:
+        yield Static(
+            "space: mark the selected person as leaving (what-if, shown on Overview and "
+            "Components)",
+            classes="hint",
+        )
+        table = SortedTable(self.COLUMNS, id="people-table")
+        table.sort_keys = {
+            "leaving": lambda r: r["id"] not in self.leaving,
+            "name": lambda r: r["name"].lower(),
+            "commits": lambda r: -r["commits"],
+            "active": lambda r: not r["active"],
+            "files_authored": lambda r: -r["files_authored"],
+            "unique_components": lambda r: -len(r["unique"][0]),
+            "unique_files": lambda r: -r["unique"][1],
+        }
+        table.render_row = self._cells
+        table.row_key = lambda r: str(r["id"])
+        yield table
+
+    def show(self, report: ScanReport, leaving: Iterable[str]) -> None:
+        """Load the people (most files authored first)."""
+        self.leaving = set(leaving)
+        unique = unique_knowledge(report)
+        rows = [{**p, "unique": unique.get(p["id"], ([], 0))} for p in report.people()]
+        self.query_one(SortedTable).load(rows)
+
+    def set_leaving(self, leaving: Iterable[str]) -> None:
+        """Show who is marked as leaving."""
+        self.leaving = set(leaving)
+        self.query_one(SortedTable).redraw()
+
+    def _cells(self, row: Row) -> list[Text]:
+        components, files = row["unique"]
+        shown = ", ".join(safe(c) for c in components[:3]) + (" …" if len(components) > 3 else "")
+        return [
+            Text("LEAVING", style="bold red") if row["id"] in self.leaving else Text(""),
+            text(row["name"] or row["id"]),
+            Text(str(row["commits"]), justify="right"),
+            Text("yes", style="green") if row["active"] else Text("no", style="dim"),
+            Text(str(row["files_authored"]), justify="right"),
+            Text(f"{len(components)}  {shown}".rstrip()),
+            Text(str(files), justify="right"),
+        ]
+
+    def action_toggle_leaving(self) -> None:
+        person = self.query_one(SortedTable).selected_key()
+        if person is not None:
+            self.post_message(LeavingToggled(person))
+
+
+class FindingsPane(Vertical):
+    """Every finding; 1/2/3 show errors, warnings, info only and 0 shows all."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("0", "severity('')", "All"),
+        Binding("1", "severity('error')", "Errors"),
+        Binding("2", "severity('warning')", "Warnings"),
+        Binding("3", "severity('info')", "Info"),
+    ]
+    COLUMNS: ClassVar[dict[str, str]] = {
+        "severity": "Severity",
+        "rule": "Rule",
+        "where": "Component / path",
+        "message": "Message",
+    }
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.severity = ""
+
+    def compose(self) -> ComposeResult:
+        yield Static(
+            "Showing all findings (0 all, 1 errors, 2 warnings, 3 info)", id="findings-hint"
+        )
+        table = SortedTable(self.COLUMNS, id="findings-table")
+        table.sort_keys = {
+            "severity": lambda r: SEVERITY_ORDER.get(r["severity"], 9),
+            "rule": lambda r: r["rule"],
+            "where": lambda r: r.get("component") or r.get("path") or "",
+        }
+        table.render_row = self._cells
+        table.row_key = lambda r: str(r["fingerprint"])
+        table.keep = lambda r: not self.severity or r["severity"] == self.severity
+        yield table
+
+    def show(self, report: ScanReport) -> None:
+        """Load the findings, most severe first."""
+        self.query_one(SortedTable).load(report.findings())
+
+    def _cells(self, row: Row) -> list[Text]:
+        severity = str(row["severity"])
+        return [
+            Text(severity.upper(), style=SEVERITY_STYLE.get(severity, "")),
+            text(row["rule"]),
+            text(row.get("component") or row.get("path") or ""),
+            text(row["message"]),
+        ]
+
+    def action_severity(self, severity: str) -> None:
+        self.severity = severity
+        label = f"{severity} findings only" if severity else "all findings"
+        hint = f"Showing {label} (0 all, 1 errors, 2 warnings, 3 info)"
+        self.query_one("#findings-hint", Static).update(hint)
+        self.query_one(SortedTable).redraw()

@@ -1,0 +1,91 @@
+"""Pure helpers that turn report data into safe, styled display values (no widgets here).
+
+Every string from the repository goes through `safe` and into a `Text`, so markup such as
+`[bold]` and control characters show literally.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+
+from busfactor.formats.text_safety import printable
+
+if TYPE_CHECKING:
+    from busfactor.core.report import ScanReport
+
+RISK_ORDER = {"HIGH": 0, "MED": 1, "OK": 2}
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+def safe(value: object) -> str:
+    """Repository text made printable: control and bidi characters shown as escapes."""
+    return printable(str(value))
+
+
+def text(value: object, style: str = "") -> Text:
+    """A literal Text (never parsed as markup)."""
+    return Text(safe(value), style=style)
+
+
+def risk_of(component: Mapping[str, Any]) -> str:
+    """HIGH at bus factor 1 or less or when most files are lost, MED at 2, else OK."""
+    bus_factor = int(component["bus_factor"])
+    if bus_factor <= 1 or int(component.get("files_lost", 0)) * 2 > int(component["files"]):
+        return "HIGH"
+    return "MED" if bus_factor == 2 else "OK"
+
+
+def names_of(report: ScanReport, person_ids: Sequence[str]) -> list[str]:
+    """Display names for person ids (the id when the person is unknown)."""
+    names = []
+    for person in person_ids:
+        try:
+            names.append(safe(report.person(person)["name"] or person))
+        except KeyError:
+            names.append(safe(person))
+    return names
+
+
+def findings_by_component(report: ScanReport) -> Counter[str]:
+    """How many findings name each component."""
+    return Counter(f["component"] for f in report.findings() if f.get("component"))
+
+
+def severity_counts(report: ScanReport) -> Counter[str]:
+    """Findings per severity."""
+    return Counter(str(f["severity"]) for f in report.findings())
+
+
+def unique_knowledge(report: ScanReport) -> dict[str, tuple[list[str], int]]:
+    """Per person: components and the number of files where they are the only author."""
+    components: dict[str, list[str]] = {}
+    files: Counter[str] = Counter()
+    for component in report.components():
+        if len(component["authors"]) == 1:
+            components.setdefault(component["authors"][0], []).append(component["name"])
+    for node in report.files():
+        if len(node["authors"]) == 1:
+            files[node["authors"][0]] += 1
+    people = {p["id"] for p in report.people()}
+    return {p: (components.get(p, []), files[p]) for p in people}
+
+
+def bar(share: float, width: int = 20) -> str:
+    """A text bar for a share between 0 and 1."""
+    filled = round(max(0.0, min(1.0, share)) * width)
+    return "█" * filled + "░" * (width - filled)
+
+
+def changed_components(whatif: Mapping[str, Any] | None) -> dict[str, tuple[int, int]]:
+    """Component -> (bus factor today, after) for components the what-if changes."""
+    if not whatif:
+        return {}
+    return {
+        c["name"]: (int(c["bus_factor_before"]), int(c["bus_factor_after"]))
+        for c in whatif["components"]
+        if c["bus_factor_before"] != c["bus_factor_after"] or c["orphaned_files"]
+    }

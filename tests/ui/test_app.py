@@ -1,0 +1,234 @@
+"""Pilot tests: the app on small real repositories, driven by keys and asserted on data shown."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from rich.text import Text
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Digits, Input, Static
+
+from busfactor.core.report import ScanReport
+from busfactor.core.whatif import simulate
+from busfactor.pipeline import scan
+from busfactor.ui.app import BusfactorApp, make_app
+from busfactor.ui.detail import ComponentScreen, ErrorScreen
+from busfactor.ui.messages import ScanFinished
+
+SIZE = (120, 40)
+
+
+def run(app: BusfactorApp, scenario: Callable[[Pilot[int]], Awaitable[None]]) -> None:
+    """Drive the app headless at 120x40 through one scenario."""
+
+    async def drive() -> None:
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            await scenario(pilot)
+
+    asyncio.run(drive())
+
+
+def plain_cells(table: DataTable[object], column: int) -> list[str]:
+    """The plain text of one column, top to bottom."""
+    cells = []
+    for row in range(table.row_count):
+        cell = table.get_row_at(row)[column]
+        cells.append(cell.plain if isinstance(cell, Text) else str(cell))
+    return cells
+
+
+def test_overview_shows_the_truck_factor(small_repo: Path) -> None:
+    """The big figure is the report's truck factor and names its people."""
+    report = scan(small_repo)
+    app = make_app(small_repo, report=report)
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        assert app.query_one("#truck-digits", Digits).value == str(
+            report.meta["truck_factor"]["value"]
+        )
+        people = app.query_one("#truck-people", Static).render()
+        assert "Ada" in str(people)
+
+    run(app, scenario)
+
+
+def test_components_are_sorted_by_risk_and_sort_by_header(small_repo: Path) -> None:
+    """HIGH rows come first; pressing the Component header sorts by name."""
+    app = make_app(small_repo, report=scan(small_repo))
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        app.query_one("#tabs").active = "tab-components"  # type: ignore[attr-defined]
+        await pilot.pause()
+        table = app.query_one("#components-table", DataTable)
+        risks = plain_cells(table, 0)
+        order = {"HIGH": 0, "MED": 1, "OK": 2}
+        assert [order[r] for r in risks] == sorted(order[r] for r in risks)
+        assert risks[0] == "HIGH"
+        await pilot.click(DataTable, offset=(9, 0))  # the "Component" header
+        await pilot.pause()
+        names = plain_cells(table, 1)
+        assert names == sorted(names)
+
+    run(app, scenario)
+
+
+def test_filter_keeps_matching_components(small_repo: Path) -> None:
+    """Typing in the filter keeps only components whose name or authors match."""
+    app = make_app(small_repo, report=scan(small_repo))
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        app.query_one("#tabs").active = "tab-components"  # type: ignore[attr-defined]
+        await pilot.pause()
+        app.query_one("#component-filter", Input).focus()
+        await pilot.press("p", "a", "y")
+        await pilot.pause()
+        assert plain_cells(app.query_one("#components-table", DataTable), 1) == ["pay"]
+
+    run(app, scenario)
+
+
+def test_marking_a_person_as_leaving_updates_the_overview(small_repo: Path) -> None:
+    """Space on Ada recomputes the what-if; the figure shows the truck factor after."""
+    report = scan(small_repo)
+    app = make_app(small_repo, report=report)
+    expected = simulate(report.graph, ["ada@example.test"])["truck_factor"]
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        app.query_one("#tabs").active = "tab-people"  # type: ignore[attr-defined]
+        await pilot.pause()
+        table = app.query_one("#people-table", DataTable)
+        table.focus()
+        table.move_cursor(row=table.get_row_index("ada@example.test"))
+        await pilot.press("space")
+        await pilot.pause()
+        assert app.leaving == ["ada@example.test"]
+        assert app.query_one("#truck-digits", Digits).value == str(expected["after"])
+        change = str(app.query_one("#truck-change", Static).render())
+        assert f"today {expected['before']} → after leaving {expected['after']}" in change
+        assert "LEAVING" in plain_cells(table, 0)
+        changed = plain_cells(app.query_one("#components-table", DataTable), 9)
+        assert any(cell.startswith("CHANGED") for cell in changed)
+        await pilot.press("space")
+        await pilot.pause()
+        assert app.leaving == []
+
+    run(app, scenario)
+
+
+def test_enter_on_a_component_opens_its_detail(small_repo: Path) -> None:
+    """Enter opens the detail screen with the component's files; escape goes back."""
+    app = make_app(small_repo, report=scan(small_repo))
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        app.query_one("#tabs").active = "tab-components"  # type: ignore[attr-defined]
+        await pilot.pause()
+        table = app.query_one("#components-table", DataTable)
+        table.focus()
+        table.move_cursor(row=table.get_row_index("pay"))
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ComponentScreen)
+        files = str(app.screen.query_one("#component-files", Static).render())
+        assert "pay/a.py" in files
+        assert "█" in files
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, ComponentScreen)
+
+    run(app, scenario)
+
+
+def test_markup_and_control_characters_in_names_show_literally(small_repo: Path) -> None:
+    """A name like `[bold]Eve[/bold]` is shown as typed; an escape sequence is shown escaped."""
+    app = make_app(small_repo, report=scan(small_repo))
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        app.query_one("#tabs").active = "tab-people"  # type: ignore[attr-defined]
+        await pilot.pause()
+        names = plain_cells(app.query_one("#people-table", DataTable), 1)
+        assert "[bold]Eve[/bold]" in names
+        assert "Mal\\x1b[31mlory" in names
+        assert "[bold]Eve[/bold]" in app.export_screenshot()
+
+    run(app, scenario)
+
+
+def test_without_a_report_the_worker_scans_and_shows_results(small_repo: Path) -> None:
+    """The thread worker posts ScanFinished and the tabs fill in."""
+    seen: list[object] = []
+    app = make_app(small_repo)
+
+    async def drive() -> None:
+        async with app.run_test(size=SIZE, message_hook=seen.append) as pilot:
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            await pilot.pause()
+            assert any(isinstance(message, ScanFinished) for message in seen)
+            assert app.report is not None
+            assert app.query_one("#truck-digits", Digits).value == str(
+                app.report.meta["truck_factor"]["value"]
+            )
+            assert app.query_one("#components-table", DataTable).row_count == 3
+
+    asyncio.run(drive())
+
+
+def test_a_non_repository_shows_the_error_dialog(tmp_path: Path) -> None:
+    """The one-line message appears in a modal, not a traceback; escape closes it."""
+    app = make_app(tmp_path)
+
+    async def drive() -> None:
+        async with app.run_test(size=SIZE) as pilot:
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            await pilot.pause()
+            assert isinstance(app.screen, ErrorScreen)
+            message = str(app.screen.query_one("#error-message", Static).render())
+            assert "not a git repository" in message
+            assert "Traceback" not in message
+            await pilot.press("escape")
+            await pilot.pause()
+            assert not isinstance(app.screen, ErrorScreen)
+
+    asyncio.run(drive())
+
+
+def test_findings_filter_by_severity(small_repo: Path) -> None:
+    """Key 1 keeps errors only, 0 shows all again."""
+    report: ScanReport = scan(small_repo)
+    app = make_app(small_repo, report=report)
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        app.query_one("#tabs").active = "tab-findings"  # type: ignore[attr-defined]
+        await pilot.pause()
+        table = app.query_one("#findings-table", DataTable)
+        table.focus()
+        assert table.row_count == len(report.findings())
+        await pilot.press("1")
+        await pilot.pause()
+        assert set(plain_cells(table, 0)) <= {"ERROR"}
+        errors = sum(1 for f in report.findings() if f["severity"] == "error")
+        assert table.row_count == errors
+        await pilot.press("0")
+        await pilot.pause()
+        assert table.row_count == len(report.findings())
+
+    run(app, scenario)
+
+
+def test_letter_keys_switch_tabs(small_repo: Path) -> None:
+    """`c` shows Components and `p` then shows People."""
+    app = make_app(small_repo, report=scan(small_repo))
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        await pilot.press("c")
+        await pilot.pause()
+        assert app.query_one("#tabs").active == "tab-components"  # type: ignore[attr-defined]
+        await pilot.press("p")
+        await pilot.pause()
+        assert app.query_one("#tabs").active == "tab-people"  # type: ignore[attr-defined]
+
+    run(app, scenario)
