@@ -5,6 +5,9 @@ The scan runs in a thread worker that only posts messages (house-style §3.2).
 
 from __future__ import annotations
 
+import argparse
+import contextlib
+import io
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -22,17 +25,24 @@ from busfactor.core.model import Progress
 from busfactor.core.whatif import simulate
 from busfactor.errors import BusfactorError, Cancelled
 from busfactor.pipeline import scan, settings_for
+from busfactor.ui.commands import BusfactorCommands
 from busfactor.ui.detail import ComponentScreen, ErrorScreen
+from busfactor.ui.dialogs import ConfirmScreen, NewAdrScreen
 from busfactor.ui.documents import DecisionsPane, PlanPane
+from busfactor.ui.export import export_markdown
 from busfactor.ui.messages import (
     ComponentChosen,
+    DecisionChosen,
     LeavingToggled,
+    NewDocumentRequested,
+    ScaffoldFinished,
     ScanFailed,
     ScanFinished,
     ScanProgressed,
 )
 from busfactor.ui.overview import Overview
 from busfactor.ui.tables import ComponentsPane, FindingsPane, PeoplePane
+from busfactor.ui.view import safe
 
 if TYPE_CHECKING:
     from busfactor.core.report import ScanReport
@@ -51,6 +61,7 @@ class BusfactorApp(App[int]):
 
     CSS_PATH = "app.tcss"
     TITLE = "busfactor"
+    COMMANDS = App.COMMANDS | {BusfactorCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit"),
         Binding("r", "rescan", "Rescan"),
@@ -102,7 +113,7 @@ class BusfactorApp(App[int]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.sub_title = str(self.repo)
+        self.sub_title = self.repo.name or str(self.repo)  # never the absolute path
         if self.initial_report is not None:
             self.show_report(ScanFinished(self.initial_report))
         else:
@@ -171,9 +182,18 @@ class BusfactorApp(App[int]):
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """An unexpected exception in the worker: a dialog with its one line, not a crash."""
-        if event.worker.group == "scan" and event.state == WorkerState.ERROR:
-            error = event.worker.error
-            line = str(error).strip().splitlines()[0] if str(error).strip() else ""
+        if event.state != WorkerState.ERROR:
+            return
+        error = event.worker.error
+        line = str(error).strip().splitlines()[0] if str(error).strip() else ""
+        if event.worker.group == "scaffold":
+            self.notify(
+                safe(f"unexpected error: {type(error).__name__}: {line}"),
+                title="busfactor: error",
+                severity="error",
+                markup=False,
+            )
+        elif event.worker.group == "scan":
             self.scan_stopped("Scan failed. Press r to try again, q to quit.")
             self.push_screen(ErrorScreen(f"unexpected error: {type(error).__name__}: {line}"))
 
@@ -220,8 +240,119 @@ class BusfactorApp(App[int]):
 
     @on(ComponentChosen)
     def open_component(self, message: ComponentChosen) -> None:
-        if self.report is not None:
-            self.push_screen(ComponentScreen(self.report, message.name))
+        self.show_component(message.name)
+
+    def show_component(self, name: str) -> None:
+        """Open a component's detail screen (over the tabs)."""
+        if self.report is None:
+            return
+        if f"component:{name}" not in self.report.graph:
+            self.notify(f"No component {name}.", severity="warning", markup=False)
+            return
+        while isinstance(self.screen, ComponentScreen):
+            self.pop_screen()
+        self.push_screen(ComponentScreen(self.report, name))
+
+    def show_person(self, person_id: str) -> None:
+        """Switch to People with the cursor on the person."""
+        self.return_to_tabs()
+        self.action_show_tab("tab-people")
+        people = self.query_one(PeoplePane)
+        self.call_after_refresh(people.select, person_id)
+
+    @on(DecisionChosen)
+    def open_decision(self, message: DecisionChosen) -> None:
+        """A finding about a decision record: show it on the Decisions tab."""
+        decisions = self.query_one(DecisionsPane)
+        if message.path not in decisions.by_key:
+            self.notify(f"{message.path} is not a decision record.", markup=False)
+            return
+        self.action_show_tab("tab-decisions")
+        self.call_after_refresh(decisions.select, message.path)
+
+    def return_to_tabs(self) -> None:
+        """Close detail screens so the tabs are visible."""
+        while isinstance(self.screen, ComponentScreen):
+            self.pop_screen()
+
+    # -- actions ----------------------------------------------------------------------
+
+    def action_export_markdown(self) -> None:
+        """Write the report as Markdown into the working directory (never over a file)."""
+        if self.report is None:
+            self.notify("Nothing to export yet: the scan has not finished.", severity="warning")
+            return
+        try:
+            path = export_markdown(self.report, Path.cwd())
+        except OSError as error:
+            self.notify(f"Export failed: {error}", severity="error", markup=False)
+            return
+        self.notify(f"Report written to {path}", title="Exported", markup=False)
+
+    @on(NewDocumentRequested)
+    def ask_for_document(self, message: NewDocumentRequested) -> None:
+        """The dialog for a new ADR (its title) or runbook (a confirmation), then the worker."""
+        component = message.component
+        if message.kind == "adr":
+
+            def write_adr(title: str | None) -> None:
+                if title:
+                    self.scaffold(
+                        "adr",
+                        argparse.Namespace(
+                            title=title,
+                            path=self.repo,
+                            supersedes=[],
+                            links=[],
+                            status="proposed",
+                            template="madr",
+                            dir=None,
+                            component=component,
+                            dry_run=False,
+                        ),
+                    )
+
+            self.push_screen(NewAdrScreen(component), write_adr)
+        else:
+
+            def write_runbook(confirmed: bool | None) -> None:
+                if confirmed:
+                    self.scaffold(
+                        "runbook",
+                        argparse.Namespace(
+                            component=component, path=self.repo, output=None, dry_run=False
+                        ),
+                    )
+
+            question = f"Write a runbook skeleton for {safe(component)}?"
+            self.push_screen(ConfirmScreen(question), write_runbook)
+
+    @work(thread=True, exit_on_error=False, group="scaffold", description="Writing")
+    def scaffold(self, kind: str, args: argparse.Namespace) -> None:
+        """Run `busfactor adr new` / `runbook new` as the CLI does; post the printed path."""
+        from busfactor.cli.scaffold import run_adr_new, run_runbook_new
+
+        run = run_adr_new if kind == "adr" else run_runbook_new
+        printed = io.StringIO()
+        try:
+            with contextlib.redirect_stdout(printed):
+                run(args)
+        except BusfactorError as error:
+            self.post_message(ScaffoldFinished(None, error.message))
+            return
+        lines = [line for line in printed.getvalue().splitlines() if line.strip()]
+        self.post_message(ScaffoldFinished(lines[-1] if lines else None))
+
+    @on(ScaffoldFinished)
+    def show_scaffolded(self, message: ScaffoldFinished) -> None:
+        if message.error is not None:
+            self.notify(
+                safe(message.error), title="busfactor: error", severity="error", markup=False
+            )
+        else:
+            self.notify(
+                f"Created {safe(message.path)} (press r to rescan)", title="Created", markup=False
+            )
 
 
 def make_app(

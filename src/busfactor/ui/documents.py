@@ -7,11 +7,12 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Markdown
 
 from busfactor.core.plan import make_plan, render_plan_markdown
-from busfactor.ui.tables import SortedTable
+from busfactor.ui.tables import SortedTable, select_row
 from busfactor.ui.view import names_of, safe, text
 
 if TYPE_CHECKING:
@@ -35,7 +36,15 @@ def read_record(repository: str, relative: str) -> str:
 
 
 class DecisionsPane(Horizontal):
-    """The decision log; the highlighted record is rendered as Markdown beside it."""
+    """The decision log; the highlighted record is rendered as Markdown beside it.
+
+    `s` goes to the record that supersedes the shown one, `S` to the one it supersedes.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("s", "follow('superseded_by')", "Superseded by"),
+        Binding("S", "follow('supersedes')", "Supersedes"),
+    ]
 
     COLUMNS: ClassVar[dict[str, str]] = {
         "id": "ADR",
@@ -48,6 +57,8 @@ class DecisionsPane(Horizontal):
         super().__init__()
         self.repository = ""
         self.by_key: dict[str, dict[str, Any]] = {}
+        self.by_id: dict[str, str] = {}
+        self.shown_path: str | None = None
 
     def compose(self) -> ComposeResult:
         table = SortedTable(self.COLUMNS, id="decisions-table")
@@ -73,6 +84,9 @@ class DecisionsPane(Horizontal):
         self.repository = str(report.meta["repository"])
         decisions = report.decisions()
         self.by_key = {str(d["path"]): d for d in decisions}
+        self.by_id = {}
+        for decision in decisions:
+            self.by_id.setdefault(str(decision["id"]), str(decision["path"]))
         for decision in decisions:
             decision["author_names"] = names_of(report, decision["authors"])
         self.query_one(SortedTable).load(decisions)
@@ -89,14 +103,37 @@ class DecisionsPane(Horizontal):
         decision = self.by_key.get(path)
         if decision is None:
             return
+        self.shown_path = path
         links = ", ".join(decision["supersedes"]) or "none"
+        later = ", ".join(decision["superseded_by"]) or "none"
         header = (
             f"`{safe(path)}` · authors: {', '.join(decision['author_names']) or 'unknown'}"
             f" · components: {', '.join(decision['components']) or 'none'}"
-            f" · supersedes: {links}\n\n---\n\n"
+            f" · supersedes: {links} (S) · superseded by: {later} (s)\n\n---\n\n"
         )
         body = read_record(self.repository, path)
         self.query_one("#decision-markdown", Markdown).update(header + body)
+
+    def select(self, path: str) -> bool:
+        """Put the cursor on (and render) the record at `path`; False when there is none."""
+        if path not in self.by_key or not select_row(self.query_one(SortedTable), path):
+            return False
+        self.show_record(path)
+        return True
+
+    def action_follow(self, link: str) -> None:
+        """Go to the record that supersedes (or is superseded by) the shown one."""
+        decision = self.by_key.get(self.shown_path or "")
+        if decision is None:
+            return
+        targets = [self.by_id[i] for i in decision[link] if i in self.by_id]
+        if not targets:
+            what = "supersedes" if link == "superseded_by" else "it supersedes"
+            self.notify(
+                f"No record {what} ADR {safe(decision['id'])}.", severity="warning", markup=False
+            )
+            return
+        self.select(targets[0])
 
 
 class PlanPane(VerticalScroll):

@@ -53,3 +53,29 @@ class ComponentChosen(Message):
     def __init__(self, name: str) -> None:
         super().__init__()
         self.name = name
+
+
+class DecisionChosen(Message):
+    """The user asked for a decision record (by its path) on the Decisions tab."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__()
+        self.path = path
+
+
+class NewDocumentRequested(Message):
+    """The user asked for a new ADR (`kind` "adr") or runbook ("runbook") for a component."""
+
+    def __init__(self, kind: str, component: str) -> None:
+        super().__init__()
+        self.kind = kind
+        self.component = component
+
+
+class ScaffoldFinished(Message):
+    """The scaffold worker wrote a document (`path` as the CLI prints it) or failed (`error`)."""
+
+    def __init__(self, path: str | None, error: str | None = None) -> None:
+        super().__init__()
+        self.path = path
+        self.error = error

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
@@ -58,7 +59,7 @@ class Overview(VerticalScroll):
         coverage = meta["truck_factor"]["coverage"]
         counts = severity_counts(report)
         facts = Text()
-        facts.append(f"Repository  {safe(meta['repository'])}\n")
+        facts.append(f"Repository  {safe(PurePath(meta['repository']).name)}\n")
         facts.append(f"Commits     {meta['commits']}   Files {meta['files']}\n")
         facts.append(f"People      {active} active, {len(people) - active} inactive\n")
         facts.append(f"Coverage    {coverage:.0%} of files still have an author after them\n")

@@ -11,8 +11,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import DataTable, Input, Static
+from textual.widgets.data_table import RowDoesNotExist
 
-from busfactor.ui.messages import ComponentChosen, LeavingToggled
+from busfactor.ui.messages import (
+    ComponentChosen,
+    DecisionChosen,
+    LeavingToggled,
+    NewDocumentRequested,
+)
 from busfactor.ui.view import (
     RISK_ORDER,
     SEVERITY_ORDER,
@@ -90,9 +96,24 @@ class SortedTable(DataTable[Any]):
         self.redraw()
 
 
-class ComponentsPane(Vertical):
-    """Every component with its risk; Enter opens its detail screen."""
+def select_row(table: DataTable[Any], key: str) -> bool:
+    """Focus the table with the cursor on the row `key` (False when it is not shown)."""
+    try:
+        index = table.get_row_index(key)
+    except RowDoesNotExist:
+        return False
+    table.move_cursor(row=index)
+    table.focus()
+    return True
 
+
+class ComponentsPane(Vertical):
+    """Every component with its risk; Enter opens its detail screen, a/n write an ADR/runbook."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("a", "new_document('adr')", "New ADR"),
+        Binding("n", "new_document('runbook')", "New runbook"),
+    ]
     COLUMNS: ClassVar[dict[str, str]] = {
         "risk": "Risk",
         "name": "Component",
@@ -180,6 +201,12 @@ class ComponentsPane(Vertical):
         if event.row_key.value is not None:
             self.post_message(ComponentChosen(str(event.row_key.value)))
 
+    def action_new_document(self, kind: str) -> None:
+        """Ask the app for a new ADR or runbook about the selected component."""
+        name = self.query_one(SortedTable).selected_key()
+        if name is not None:
+            self.post_message(NewDocumentRequested(kind, name))
+
 
 class PeoplePane(Vertical):
     """People with their unique knowledge; space marks the selected person as leaving."""
@@ -246,6 +273,10 @@ class PeoplePane(Vertical):
             Text(str(files), justify="right"),
         ]
 
+    def select(self, person_id: str) -> bool:
+        """Put the cursor on a person's row (False when the row is not shown)."""
+        return select_row(self.query_one(SortedTable), person_id)
+
     def action_toggle_leaving(self) -> None:
         person = self.query_one(SortedTable).selected_key()
         if person is not None:
@@ -271,6 +302,7 @@ class FindingsPane(Vertical):
     def __init__(self) -> None:
         super().__init__()
         self.severity = ""
+        self.by_fingerprint: dict[str, Row] = {}
 
     def compose(self) -> ComposeResult:
         yield Static(
@@ -289,7 +321,19 @@ class FindingsPane(Vertical):
 
     def show(self, report: ScanReport) -> None:
         """Load the findings, most severe first."""
+        self.by_fingerprint = {str(f["fingerprint"]): f for f in report.findings()}
         self.query_one(SortedTable).load(report.findings())
+
+    @on(DataTable.RowSelected, "#findings-table")
+    def jump(self, event: DataTable.RowSelected) -> None:
+        """Enter: the finding's component detail, or its decision record on Decisions."""
+        finding = self.by_fingerprint.get(str(event.row_key.value))
+        if finding is None:
+            return
+        if finding.get("component"):
+            self.post_message(ComponentChosen(str(finding["component"])))
+        elif finding.get("path"):
+            self.post_message(DecisionChosen(str(finding["path"])))
 
     def _cells(self, row: Row) -> list[Text]:
         severity = str(row["severity"])

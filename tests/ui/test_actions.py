@@ -1,0 +1,304 @@
+"""Pilot tests for navigation from findings, supersession links, the palette and the actions."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Input, Markdown
+from textual.widgets.data_table import RowKey
+
+from busfactor.pipeline import scan
+from busfactor.ui.app import BusfactorApp, make_app
+from busfactor.ui.detail import ComponentScreen
+from busfactor.ui.dialogs import ConfirmScreen, NewAdrScreen
+from busfactor.ui.documents import DecisionsPane
+from busfactor.ui.export import export_markdown
+
+SIZE = (120, 40)
+ADR_1 = "doc/adr/0001-use-sqlite.md"
+ADR_2 = "doc/adr/0002-use-postgresql.md"
+
+
+def run(app: BusfactorApp, scenario: Callable[[Pilot[int]], Awaitable[None]]) -> None:
+    """Drive the app headless at 120x40 through one scenario."""
+
+    async def drive() -> None:
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            await scenario(pilot)
+
+    asyncio.run(drive())
+
+
+def cursor_key(table: DataTable[object]) -> str | None:
+    """The key of the row under the cursor."""
+    key: RowKey = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+    return None if key.value is None else str(key.value)
+
+
+def notifications(app: BusfactorApp) -> list[str]:
+    """The text of every notification shown so far."""
+    return [str(n.message) for n in app._notifications]
+
+
+async def open_tab(app: BusfactorApp, pilot: Pilot[int], tab: str, table: str) -> DataTable[object]:
+    """Show a tab and focus its table."""
+    app.query_one("#tabs").active = f"tab-{tab}"  # type: ignore[attr-defined]
+    await pilot.pause()
+    widget: DataTable[object] = app.query_one(f"#{table}", DataTable)
+    widget.focus()
+    return widget
+
+
+# -- 1. findings jump -------------------------------------------------------------------
+
+
+def test_enter_on_a_component_finding_opens_the_component(adr_repo: Path) -> None:
+    """A finding naming `pay` opens pay's detail screen."""
+    report = scan(adr_repo)
+    app = make_app(adr_repo, report=report)
+    finding = next(f for f in report.findings() if f.get("component") == "pay")
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        table = await open_tab(app, pilot, "findings", "findings-table")
+        table.move_cursor(row=table.get_row_index(finding["fingerprint"]))
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ComponentScreen)
+        assert app.screen.component_name == "pay"
+
+    run(app, scenario)
+
+
+def test_enter_on_a_decision_finding_selects_the_record(adr_repo: Path) -> None:
+    """An orphaned-decision finding (a path, no component) selects its record on Decisions."""
+    report = scan(adr_repo)
+    app = make_app(adr_repo, report=report)
+    finding = next(f for f in report.findings() if f["rule"] == "orphaned-decision")
+    assert "component" not in finding
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        table = await open_tab(app, pilot, "findings", "findings-table")
+        table.move_cursor(row=table.get_row_index(finding["fingerprint"]))
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.pause()
+        assert app.query_one("#tabs").active == "tab-decisions"  # type: ignore[attr-defined]
+        assert cursor_key(app.query_one("#decisions-table", DataTable)) == finding["path"]
+        assert app.query_one(DecisionsPane).shown_path == finding["path"]
+
+    run(app, scenario)
+
+
+# -- 2. supersession --------------------------------------------------------------------
+
+
+def test_s_and_shift_s_follow_supersession(adr_repo: Path) -> None:
+    """On ADR 1, `s` goes to ADR 2 (which supersedes it); `S` on ADR 2 goes back to ADR 1."""
+    app = make_app(adr_repo, report=scan(adr_repo))
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        table = await open_tab(app, pilot, "decisions", "decisions-table")
+        pane = app.query_one(DecisionsPane)
+        assert pane.select(ADR_1)
+        await pilot.pause()
+        markdown = app.query_one("#decision-markdown", Markdown)
+        assert "superseded by: 2" in markdown.source
+        await pilot.press("s")
+        await pilot.pause()
+        assert cursor_key(table) == ADR_2
+        assert pane.shown_path == ADR_2
+        assert "supersedes: 1" in markdown.source
+        await pilot.press("S")
+        await pilot.pause()
+        assert cursor_key(table) == ADR_1
+        await pilot.press("S")  # ADR 1 supersedes nothing: stays, says so
+        await pilot.pause()
+        assert cursor_key(table) == ADR_1
+        assert any("No record" in text for text in notifications(app))
+
+    run(app, scenario)
+
+
+# -- 3. command palette -----------------------------------------------------------------
+
+
+async def palette(pilot: Pilot[int], query: str) -> None:
+    """Open the palette, type the query and take the first hit."""
+    await pilot.press("ctrl+p")
+    await pilot.pause()
+    await pilot.press(*query)
+    await pilot.pause(0.3)
+    await pilot.press("down", "enter")
+    await pilot.pause()
+    await pilot.pause()
+
+
+def test_palette_opens_a_component(adr_repo: Path) -> None:
+    """`Component: pay` opens pay's detail."""
+    app = make_app(adr_repo, report=scan(adr_repo))
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        await palette(pilot, "Component: pay")
+        assert isinstance(app.screen, ComponentScreen)
+        assert app.screen.component_name == "pay"
+
+    run(app, scenario)
+
+
+def test_palette_selects_a_person(adr_repo: Path) -> None:
+    """`Person: Bob` switches to People with Bob's row selected."""
+    app = make_app(adr_repo, report=scan(adr_repo))
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        await palette(pilot, "Person: Bob")
+        assert app.query_one("#tabs").active == "tab-people"  # type: ignore[attr-defined]
+        assert cursor_key(app.query_one("#people-table", DataTable)) == "bob@example.test"
+
+    run(app, scenario)
+
+
+def test_palette_shows_markup_in_names_literally(small_repo: Path) -> None:
+    """`Person: [bold]Eve[/bold]` is offered as typed and selects Eve."""
+    app = make_app(small_repo, report=scan(small_repo))
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        await palette(pilot, "[bold]Eve")
+        assert cursor_key(app.query_one("#people-table", DataTable)) == "eve@example.test"
+
+    run(app, scenario)
+
+
+def test_palette_exports_markdown_without_overwriting(
+    adr_repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The export writes busfactor-report.md, then busfactor-report-2.md, and says where."""
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "busfactor-report.md").write_text("mine\n", encoding="utf-8")
+    monkeypatch.chdir(out)
+    app = make_app(adr_repo, report=scan(adr_repo))
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        await palette(pilot, "Export report as Markdown")
+        written = out / "busfactor-report-2.md"
+        assert written.is_file()
+        assert "pay" in written.read_text(encoding="utf-8")
+        assert any(str(written) in text for text in notifications(app))
+
+    run(app, scenario)
+    assert (out / "busfactor-report.md").read_text(encoding="utf-8") == "mine\n"
+    assert sorted(p.name for p in out.iterdir()) == ["busfactor-report-2.md", "busfactor-report.md"]
+
+
+def test_export_picks_the_next_free_name(adr_repo: Path, tmp_path: Path) -> None:
+    """Three exports: -, -2, -3; no temporary file is left behind."""
+    report = scan(adr_repo)
+    out = tmp_path / "out"
+    out.mkdir()
+    names = [export_markdown(report, out).name for _ in range(3)]
+    assert names == ["busfactor-report.md", "busfactor-report-2.md", "busfactor-report-3.md"]
+    assert sorted(p.name for p in out.iterdir()) == sorted(names)
+
+
+# -- 4. new ADR / runbook ---------------------------------------------------------------
+
+
+async def on_component(app: BusfactorApp, pilot: Pilot[int], name: str) -> None:
+    """Components tab with the cursor on `name`."""
+    table = await open_tab(app, pilot, "components", "components-table")
+    table.move_cursor(row=table.get_row_index(name))
+
+
+async def settle(app: BusfactorApp, pilot: Pilot[int]) -> None:
+    """Wait for the scaffold worker and the message it posts."""
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.pause()
+
+
+def test_a_new_adr_is_written_for_the_selected_component(
+    adr_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`a`, a title, Enter: the record is written as the CLI writes it and its path shown."""
+    monkeypatch.chdir(adr_repo)
+    app = make_app(adr_repo, report=scan(adr_repo))
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        await on_component(app, pilot, "pay")
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, NewAdrScreen)
+        app.screen.query_one(Input).value = "Retry payments"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not isinstance(app.screen, NewAdrScreen)
+        await settle(app, pilot)
+        created = adr_repo / "doc/adr/0004-retry-payments.md"
+        assert created.is_file()
+        assert any("doc/adr/0004-retry-payments.md" in t for t in notifications(app))
+
+    run(app, scenario)
+
+
+def test_escape_cancels_the_adr_dialog(adr_repo: Path) -> None:
+    """Nothing is written when the dialog is cancelled."""
+    app = make_app(adr_repo, report=scan(adr_repo))
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        await on_component(app, pilot, "pay")
+        await pilot.press("a")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, NewAdrScreen)
+        await settle(app, pilot)
+        assert len(list((adr_repo / "doc/adr").iterdir())) == 3
+
+    run(app, scenario)
+
+
+def test_a_new_runbook_is_written_after_confirmation(
+    adr_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`n`, then Create: the runbook skeleton exists and the notification names it."""
+    monkeypatch.chdir(adr_repo)
+    app = make_app(adr_repo, report=scan(adr_repo))
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        await on_component(app, pilot, "pay")
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("enter")
+        await pilot.pause()
+        await settle(app, pilot)
+        created = [t for t in notifications(app) if t.startswith("Created ")]
+        assert len(created) == 1
+        path = created[0].removeprefix("Created ").split(" (press")[0]
+        assert (adr_repo / path).is_file()
+        assert "pay" in (adr_repo / path).read_text(encoding="utf-8")
+
+    run(app, scenario)
+
+
+def test_a_scaffold_error_is_a_notification(adr_repo: Path) -> None:
+    """A runbook for a component the repository does not have: its one-line message."""
+    app = make_app(adr_repo, report=scan(adr_repo))
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        from busfactor.ui.messages import NewDocumentRequested
+
+        app.post_message(NewDocumentRequested("runbook", "nosuch"))
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        await settle(app, pilot)
+        assert any("nosuch: no such component" in t for t in notifications(app))
+        assert app.is_running
+
+    run(app, scenario)
