@@ -367,3 +367,17 @@ def test_failed_write_on_a_full_disk_keeps_the_old_report(
         mp.undo()
     assert target.read_text() == "old report\n"
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".report")] == []
+
+
+def test_huge_and_binary_files(builder: RepoBuilder) -> None:
+    """A 5 MB text file is analysed and a NUL-laden blob of unknown type is left out as binary."""
+    builder.commit(
+        "ada",
+        write={"big.txt": "x" * (5 * 1024 * 1024), "blob.dat": b"\0\1\2" * 4000, "a.py": "a\n"},
+    )
+    from busfactor.core.settings import Settings
+    from busfactor.pipeline import scan
+
+    data = scan(builder.path, settings=Settings()).to_dict()
+    assert {f["path"] for f in data["files"]} == {"a.py", "big.txt"}
+    assert data["repository"]["excluded"] == {"binary": 1}
