@@ -6,8 +6,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from builders import RepoBuilder, isolate_git
+
+# CI machines are slower and must not flake: no per-example deadline, and the same examples
+# every run (a failure found once is found again, and a green run stays green).
+settings.register_profile("busfactor", deadline=None, derandomize=True)
+settings.load_profile("busfactor")
 
 
 @pytest.fixture(autouse=True)
