@@ -83,6 +83,7 @@ def scan(
                     settings,
                     on_progress=on_progress,
                     cancel=cancel,
+                    changesets=coupling,
                 )
             finally:
                 excluded = excluded_future.result()

@@ -26,11 +26,14 @@ def mine_history(
     *,
     on_progress: Callable[[Progress], None] | None = None,
     cancel: threading.Event | None = None,
+    changesets: bool = False,
 ) -> MiningResult:
     """Walk the history reaching `sha` and count, for every blob at `sha`, its commits."""
     head_map: PathMap = {entry.path: index for index, entry in enumerate(entries)}
     counter = HistoryCounter(
-        len(entries), recent_since=revision_time - settings.activity_days * 86400
+        len(entries),
+        recent_since=revision_time - settings.activity_days * 86400,
+        changesets=changesets,  # only the plan's coupling needs them
     )
     linear = settings.history == "linear"
     if linear:

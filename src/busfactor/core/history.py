@@ -114,11 +114,14 @@ class MergeDiff:
 class HistoryCounter:
     """Accumulates per-file, per-identity counts; one commit counts at most once per file."""
 
-    def __init__(self, file_count: int, recent_since: int | None = None) -> None:
+    def __init__(
+        self, file_count: int, recent_since: int | None = None, *, changesets: bool = False
+    ) -> None:
         self.files = [FileHistory() for _ in range(file_count)]
         self.recent_since = recent_since
         self.recent: list[tuple[int, tuple[int, ...]]] = []
         self.changesets: list[tuple[int, tuple[int, ...]]] = []
+        self._keep_changesets = changesets
         self.identities: list[RawIdentity] = []
         self._index: dict[tuple[bytes, bytes], int] = {}
         self._commits: list[int] = []
@@ -165,7 +168,7 @@ class HistoryCounter:
         touched = tuple(hits)
         if self.recent_since is not None and when >= self.recent_since:
             self.recent.append((who, touched))
-        if len(touched) <= MAX_CHANGESET:
+        if self._keep_changesets and len(touched) <= MAX_CHANGESET:
             self.changesets.append((who, touched))
         files = self.files
         for fid, kind in hits.items():

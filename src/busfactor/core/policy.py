@@ -183,8 +183,3 @@ def verdict(
         not check.passed and (check.rule, check.component) not in old_breaches for check in checks
     ) or any(SEVERITY_RANK[f["severity"]] >= threshold for f in findings)
     return Verdict(findings, checks, failed, fail_on, baseline is not None, changes)
-
-
-def fingerprints(findings: Sequence[Mapping[str, Any]]) -> set[str]:
-    """The fingerprints of a list of findings."""
-    return {str(f["fingerprint"]) for f in findings}
