@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import os
+import sqlite3
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -11,6 +13,7 @@ from typing import Any
 
 from busfactor.adapters.adr import find_adr_dirs, read_decisions
 from busfactor.adapters.blobs import BlobReader
+from busfactor.adapters.cache import HistoryCache, default_cache_file
 from busfactor.adapters.config import load_settings
 from busfactor.adapters.files import excluded_files
 from busfactor.adapters.git import GitRepository
@@ -72,6 +75,7 @@ def scan(
         on_progress(Progress("history"))
         # Which files count is decided from the tree alone, so it runs beside the history
         # walk: its `git cat-file` mostly waits on I/O while the walk keeps a core busy.
+        cache, cache_warnings = open_cache(repo, settings)
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="classify") as pool:
             excluded_future = pool.submit(excluded_files, repo, entries, settings)
             try:
@@ -84,9 +88,14 @@ def scan(
                     on_progress=on_progress,
                     cancel=cancel,
                     changesets=coupling,
+                    cache=cache,
                 )
             finally:
                 excluded = excluded_future.result()
+                if cache is not None:
+                    cache_warnings += cache.warnings
+                    cache.close()
+        mining.warnings[:0] = cache_warnings
         if settings.anonymize or settings.redact_emails:
             _pseudonymize(mining, settings)
         on_progress(Progress("reading decisions and runbooks"))
@@ -140,6 +149,23 @@ def scan(
     if settings.anonymize and codeowners is not None:
         _pseudonymize_owners(graph, codeowners, settings.privacy_salt)
     return ScanReport(graph, settings)
+
+
+def open_cache(repo: GitRepository, settings: Settings) -> tuple[HistoryCache | None, list[str]]:
+    """The repository's history cache, or None (disabled, or not writable: said in a warning)."""
+    if not settings.cache:
+        return None, []
+    cache_dir = None
+    if settings.cache_dir is not None:
+        cache_dir = Path(os.path.expanduser(settings.cache_dir))
+        if not cache_dir.is_absolute():
+            cache_dir = repo.root / cache_dir
+    try:
+        path = default_cache_file(repo.common_dir(), cache_dir)
+        return HistoryCache(path), []
+    except (OSError, sqlite3.Error) as error:
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else error
+        return None, [f"cache disabled: {reason}"]
 
 
 def _pseudonymize(mining: MiningResult, settings: Settings) -> None:

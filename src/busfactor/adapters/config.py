@@ -77,6 +77,7 @@ _TOP_KEYS = (
     "leaving",
     "plan",
     "privacy",
+    "cache",
 )
 _POLICY_KEYS = (
     "min_truck_factor",
@@ -302,7 +303,10 @@ class _Reader:
     def settings(self, data: Mapping[str, object]) -> Settings:
         table = self.table((), data, _TOP_KEYS)
         default = Settings()
+        cache, cache_dir = _get(table, "cache", self.cache, (default.cache, default.cache_dir))
         return Settings(
+            cache=cache,
+            cache_dir=cache_dir,
             rev=_get(table, "rev", self.rev, default.rev),
             since=_get(table, "since", self.since, default.since),
             history=_get(table, "history", self.history, default.history),
@@ -408,6 +412,12 @@ class _Reader:
         """`[privacy] salt = "..."`."""
         table = self.table(path, value, ("salt",))
         return _get(table, "salt", self.string, "busfactor", path)
+
+    def cache(self, path: _KeyPath, value: object) -> tuple[bool, str | None]:
+        """`[cache] enabled = true`, `dir = "..."` (relative: to the repository's root)."""
+        table = self.table(path, value, ("enabled", "dir"))
+        enabled = _get(table, "enabled", self.boolean, True, path)
+        return enabled, _get(table, "dir", self.string, None, path)
 
     def plan(self, path: _KeyPath, value: object) -> int:
         """`[plan] target_bus_factor = N`."""

@@ -7,12 +7,14 @@ fsmonitor, no pager, no external diff or textconv drivers, UTF-8 output, pinned 
 
 from __future__ import annotations
 
+import hashlib
+import itertools
 import os
 import select
 import tempfile
 import threading
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -238,6 +240,52 @@ class GitRepository:
         """True for a shallow clone, whose history is cut."""
         return self.run("rev-parse", "--is-shallow-repository").strip() == "true"
 
+    def is_ancestor(self, ancestor: str, sha: str) -> bool:
+        """Whether `ancestor` is in the history of `sha` (False when it no longer exists)."""
+        try:
+            self.run("merge-base", "--is-ancestor", ancestor, sha)
+        except RepositoryError:
+            return False
+        return True
+
+    def common_dir(self) -> Path:
+        """The git directory shared by every worktree (where the cache lives)."""
+        out = self.run("rev-parse", "--path-format=absolute", "--git-common-dir").strip()
+        return Path(out)
+
+    def output_fingerprint(self) -> str:
+        """What, besides the commits, shapes `git log`'s output: git's version and the mailmap.
+
+        git applies `.mailmap` (the work tree's; in a bare repository HEAD's), `mailmap.file`
+        and `mailmap.blob` to every author it prints, so a cache of its output is only valid
+        for the same mailmap.
+        """
+        digest = hashlib.sha256(self.run("version").encode())
+        pinned = (MAIN_FORMAT, MERGE_FORMAT, RENAME_LIMIT, *_SAFE_CONFIG, *_LOG_FLAGS)
+        digest.update("\0".join(pinned).encode())
+        sources: list[bytes] = []
+        if not self.bare:
+            sources.append(_read_small(self.root / ".mailmap"))
+        configured = self.run_config("mailmap.file")
+        if configured:
+            sources.append(_read_small(Path(os.path.expanduser(configured))))
+        blob = self.run_config("mailmap.blob") or ("HEAD:.mailmap" if self.bare else "")
+        if blob:
+            try:
+                sources.append(self.run_bytes("rev-parse", "--verify", "--quiet", blob))
+            except RepositoryError:
+                sources.append(b"-")
+        for source in sources:
+            digest.update(len(source).to_bytes(8, "big") + source)
+        return digest.hexdigest()
+
+    def run_config(self, key: str) -> str:
+        """A configuration value as git resolves it, or '' when unset."""
+        try:
+            return self.run("config", "--get", key).strip()
+        except RepositoryError:
+            return ""
+
     def tree(self, sha: str) -> list[TreeEntry]:
         """Every blob at the revision (submodules and other non-blobs left out)."""
         raw = self.run_bytes("ls-tree", "-r", "-z", "--full-tree", sha)
@@ -292,8 +340,14 @@ class GitRepository:
         since: str | None,
         linear: bool,
         mux: PipeMux | None = None,
+        exclude: str | None = None,
+        raw: Callable[[bytes], None] | None = None,
     ) -> AbstractContextManager[Iterator[CommitRecord]]:
-        """The main history stream as records (a context manager)."""
+        """The main history stream as records (a context manager).
+
+        `exclude`: leave out the history of that commit (`git log SHA ^EXCLUDE`), for the
+        cache's rescans. `raw` is handed every chunk of git's output as it is parsed.
+        """
         order = ["--no-merges"] if linear else ["--topo-order", "--diff-merges=off"]
         args = [
             "log",
@@ -307,21 +361,31 @@ class GitRepository:
         ]
         if since:
             args.append(f"--since={since}")
-        return self._records([*args, sha, "--"], mux)
+        return self._records([*args, *_range(sha, exclude), "--"], mux, raw)
 
     @contextmanager
-    def _records(self, args: list[str], mux: PipeMux | None) -> Iterator[Iterator[CommitRecord]]:
+    def _records(
+        self, args: list[str], mux: PipeMux | None, raw: Callable[[bytes], None] | None
+    ) -> Iterator[Iterator[CommitRecord]]:
         with self.stream(*args, mux=mux) as chunks:
-            yield parse_commits(chunks)
+            yield parse_commits(_tee(chunks, raw) if raw is not None else chunks)
 
     @contextmanager
     def merge_diffs(
-        self, sha: str, *, since: str | None, inexact_renames: bool = False
+        self,
+        sha: str,
+        *,
+        since: str | None,
+        inexact_renames: bool = False,
+        exclude: str | None = None,
+        raw: Callable[[bytes], None] | None = None,
+        then: Iterable[Iterable[bytes]] = (),
     ) -> Iterator[MergeDiffReader]:
         """Merges' diffs against each parent (exact renames) from a second, concurrent git log.
 
         Both streams share a `PipeMux` (`reader.mux`), so whichever one the walk waits for,
         the other is drained meanwhile: both git processes run at full speed, no threads.
+        `then`: streams of older merges (from the cache) read after git's, in that order.
         """
         args = [
             "log",
@@ -335,11 +399,13 @@ class GitRepository:
         ]
         if since:
             args.append(f"--since={since}")
-        process, stderr_lines, drain = self._start([*args, sha, "--"])
+        process, stderr_lines, drain = self._start([*args, *_range(sha, exclude), "--"])
         proc = process.proc
         mux = PipeMux()
         buffered = mux.add(proc.stdout.fileno())
-        reader = MergeDiffReader(buffered.chunks(), mux, exact_renames=not inexact_renames)
+        live = buffered.chunks()
+        streams = [_tee(live, raw) if raw is not None else live, *then]
+        reader = MergeDiffReader(streams, mux, exact_renames=not inexact_renames)
         try:
             yield reader
         finally:
@@ -353,6 +419,25 @@ class GitRepository:
             if buffered.eof and code != 0:
                 message = b"".join(stderr_lines).decode("utf-8", "replace")
                 raise RepositoryError(_first_line(message) or f"git log failed ({code})")
+
+
+def _read_small(path: Path) -> bytes:
+    """A file's bytes for a fingerprint; b'-' when it is missing or unreadable."""
+    try:
+        return path.read_bytes()[: 1 << 24]
+    except OSError:
+        return b"-"
+
+
+def _range(sha: str, exclude: str | None) -> list[str]:
+    return [sha, f"^{exclude}"] if exclude else [sha]
+
+
+def _tee(chunks: Iterable[bytes], sink: Callable[[bytes], None]) -> Iterator[bytes]:
+    """The chunks, each also handed to `sink` (the cache) before it is parsed."""
+    for chunk in chunks:
+        sink(chunk)
+        yield chunk
 
 
 def _grow_pipe(stream: Any) -> None:
@@ -452,12 +537,13 @@ class MergeDiffReader:
     """
 
     def __init__(
-        self, chunks: Iterator[bytes], mux: PipeMux, *, exact_renames: bool = True
+        self, streams: Iterable[Iterable[bytes]], mux: PipeMux, *, exact_renames: bool = True
     ) -> None:
         self.mux = mux
         self._exact_renames = exact_renames
         self._early: dict[bytes, list[MergeDiff]] = {}
-        self._records = parse_merge_records(chunks)
+        # Each stream is parsed on its own: git's output is not made to be concatenated.
+        self._records = itertools.chain.from_iterable(map(parse_merge_records, streams))
         self._next: tuple[bytes, bytes, list[bytes]] | None = None
 
     def __call__(self, sha: bytes) -> list[MergeDiff]:

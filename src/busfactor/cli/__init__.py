@@ -65,6 +65,18 @@ def _scan_options(parser: argparse.ArgumentParser) -> None:
         "--redact-emails", action="store_const", const=True, help="pseudonyms for emails only"
     )
     parser.add_argument("--output", "-o", type=Path, help="write the report to FILE")
+    parser.add_argument(
+        "--no-cache",
+        dest="cache",
+        action="store_const",
+        const=False,
+        help="neither read nor update the history cache",
+    )
+    parser.add_argument(
+        "--cache-dir",
+        metavar="DIR",
+        help="keep history caches in DIR (default: busfactor/ in the repository's git dir)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -167,6 +179,9 @@ def _overrides(args: argparse.Namespace) -> dict[str, object]:
         "default_excludes": args.default_excludes,
         "anonymize": args.anonymize,
         "redact_emails": args.redact_emails,
+        "cache": args.cache,
+        # Relative to where the command runs (the config file's `dir` is the repository's).
+        "cache_dir": str(Path(args.cache_dir).expanduser().absolute()) if args.cache_dir else None,
     }
 
 

@@ -152,6 +152,46 @@ class HistoryCounter:
             for count, first, last in zip(self._commits, self._first, self._last, strict=True)
         ]
 
+    def canonical(
+        self,
+    ) -> tuple[
+        list[FileHistory],
+        list[RawIdentity],
+        list[IdentityActivity],
+        list[tuple[int, tuple[int, ...]]],
+        list[tuple[int, tuple[int, ...]]],
+    ]:
+        """The counts with identities numbered by (email, name) and every collection sorted.
+
+        The counts themselves do not depend on the order commits were walked in, but numbering
+        and insertion order do: a rescan walks new commits before the cached ones, a cold scan
+        in git's topological order. Canonical order makes both results equal, item for item.
+        """
+        order = sorted(self._index.items())
+        renumber = [0] * len(self.identities)
+        for new, (_, old) in enumerate(order):
+            renumber[old] = new
+        activity = self.activity
+        identities = [self.identities[old] for _, old in order]
+        activities = [activity[old] for _, old in order]
+
+        def remap(counts: dict[int, int]) -> dict[int, int]:
+            return dict(sorted((renumber[who], n) for who, n in counts.items()))
+
+        files = [
+            FileHistory(
+                touches=remap(stats.touches),
+                deliveries=remap(stats.deliveries),
+                adders=set(sorted(renumber[who] for who in stats.adders)),
+                first_time=remap(stats.first_time),
+                last_time=stats.last_time,
+            )
+            for stats in self.files
+        ]
+        recent = sorted((renumber[who], touched) for who, touched in self.recent)
+        changesets = sorted((renumber[who], touched) for who, touched in self.changesets)
+        return files, identities, activities, recent, changesets
+
     def commit(self, record: CommitRecord, hits: Mapping[int, int]) -> None:
         """Count one non-merge commit: its author's activity and its kind of touch per file."""
         who = self._index.get((record.email, record.name))

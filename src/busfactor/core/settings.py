@@ -161,3 +161,8 @@ class Settings:
     owners: tuple[tuple[str, tuple[str, ...]], ...] = ()
     """CODEOWNERS handles and teams (`@org/team`) -> the emails of the people behind them."""
     runbooks: RunbookSettings = field(default_factory=RunbookSettings)
+    cache: bool = True
+    """Keep what git printed in an incremental cache, so a rescan reads only new commits."""
+
+    cache_dir: str | None = None
+    """Where cache files go (one per repository); default: `busfactor/` in the git directory."""

@@ -1,0 +1,378 @@
+"""The incremental cache: git's own `git log` output per scanned tip, in one SQLite file.
+
+What is kept is the bytes git printed (both streams of the DAG walk), in segments: a cold scan
+stores one, each rescan adds the segment `git log TIP..REV` printed. Replaying them through the
+same parser as a live stream is what makes a warm scan equal a cold one by construction; see
+adr/0006. Snapshots hold a finished `MiningResult` for one tip, so re-opening is instant.
+
+Everything the cache stores is checked when read (CRC per chunk); a file that is not ours, or
+is damaged, is set aside and rebuilt. Writes happen once, at the end of a scan, in one
+transaction: an interrupted scan leaves the file as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import time
+import zlib
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+APPLICATION_ID = 0x62667363
+"""`PRAGMA application_id` of busfactor caches ("bfsc"): tells ours from any other SQLite file."""
+SCHEMA_VERSION = 1
+MAIN, MERGES = 0, 1
+"""Chunk kinds: the main `git log` stream and the merges' per-parent diffs."""
+MAX_SNAPSHOTS = 4
+"""Snapshots kept per stream (different activity windows, with or without changesets)."""
+_BUSY_MS = 10_000
+
+_SCHEMA = """
+CREATE TABLE streams (
+    id INTEGER PRIMARY KEY,
+    fingerprint TEXT NOT NULL UNIQUE,
+    tip TEXT NOT NULL,
+    updated REAL NOT NULL
+);
+CREATE TABLE segments (
+    stream INTEGER NOT NULL REFERENCES streams(id) ON DELETE CASCADE,
+    seg INTEGER NOT NULL,
+    tip TEXT NOT NULL,
+    base TEXT,
+    commits INTEGER NOT NULL,
+    PRIMARY KEY (stream, seg)
+);
+CREATE TABLE chunks (
+    stream INTEGER NOT NULL,
+    seg INTEGER NOT NULL,
+    kind INTEGER NOT NULL,
+    seq INTEGER NOT NULL,
+    crc INTEGER NOT NULL,
+    data BLOB NOT NULL,
+    PRIMARY KEY (stream, seg, kind, seq)
+);
+CREATE TABLE snapshots (
+    stream INTEGER NOT NULL REFERENCES streams(id) ON DELETE CASCADE,
+    tip TEXT NOT NULL,
+    key TEXT NOT NULL,
+    crc INTEGER NOT NULL,
+    data BLOB NOT NULL,
+    used REAL NOT NULL,
+    PRIMARY KEY (stream, tip, key)
+);
+"""
+
+
+class CacheCorrupt(Exception):
+    """The cache file is damaged or not ours; the caller sets it aside and scans cold."""
+
+
+class CacheUnavailable(Exception):
+    """The cache cannot be used right now (locked, disk full, read-only): scan without it."""
+
+
+def _problem(error: sqlite3.Error) -> Exception:
+    """Damage is set aside and rebuilt; anything else (a lock, a full disk) only skips."""
+    name = getattr(error, "sqlite_errorname", "") or ""
+    if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")) or type(error) is sqlite3.DatabaseError:
+        return CacheCorrupt(f"unreadable ({error})")
+    return CacheUnavailable(str(error))
+
+
+@dataclass(frozen=True, slots=True)
+class CachedStream:
+    """What the cache holds for one fingerprint: the tip it reaches and its segments."""
+
+    id: int
+    tip: str
+    segments: tuple[int, ...]
+    """Newest first: the order a walk from the tip reads them."""
+
+
+@dataclass(slots=True)
+class NewSegment:
+    """The chunks one scan read from git, stored when the scan succeeds."""
+
+    base: str | None
+    """The cached tip this segment continues (None: a full history)."""
+    main: list[bytes] = field(default_factory=list)
+    merges: list[bytes] = field(default_factory=list)
+    commits: int = 0
+
+
+def default_cache_file(common_dir: Path, cache_dir: Path | None) -> Path:
+    """`<git dir>/busfactor/cache.sqlite`, or one file per repository under `cache_dir`."""
+    if cache_dir is None:
+        return common_dir / "busfactor" / "cache.sqlite"
+    digest = zlib.crc32(os.fsencode(common_dir.resolve()))
+    name = common_dir.resolve().name
+    if name in (".git", "") or name.endswith(".git"):
+        name = common_dir.resolve().parent.name if name == ".git" else name.removesuffix(".git")
+    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in name)[:60] or "repo"
+    return cache_dir / f"{safe}-{digest:08x}.sqlite"
+
+
+class HistoryCache:
+    """One open cache file. Not thread-safe: one scan uses it from one thread."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.warnings: list[str] = []
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._db = self._open()
+        except CacheCorrupt as problem:
+            self._set_aside(str(problem))
+            self._db = self._open()
+
+    # -- opening ------------------------------------------------------------------------
+
+    def _open(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, timeout=_BUSY_MS / 1000, isolation_level=None)
+        try:
+            db.execute(f"PRAGMA busy_timeout = {_BUSY_MS}")
+            app, version = (
+                db.execute("PRAGMA application_id").fetchone()[0],
+                db.execute("PRAGMA user_version").fetchone()[0],
+            )
+            tables = db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+            if app == 0 and tables == 0:
+                self._create(db)
+            elif app != APPLICATION_ID:
+                raise CacheCorrupt("not a busfactor cache")
+            elif version != SCHEMA_VERSION:
+                self._recreate(db)
+            db.execute("PRAGMA journal_mode = WAL")
+            db.execute("PRAGMA synchronous = NORMAL")
+            db.execute("PRAGMA foreign_keys = ON")
+        except sqlite3.Error as error:
+            db.close()
+            raise _problem(error) from None
+        except CacheCorrupt:
+            db.close()
+            raise
+        return db
+
+    @staticmethod
+    def _create(db: sqlite3.Connection) -> None:
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            if db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0:
+                # One statement at a time: executescript would commit the open transaction.
+                for statement in _SCHEMA.split(";"):
+                    if statement.strip():
+                        db.execute(statement)
+                db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            db.execute("COMMIT")
+        except BaseException:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            raise
+
+    @staticmethod
+    def _recreate(db: sqlite3.Connection) -> None:
+        """An older or newer busfactor's cache: its data is worthless to us, start over."""
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            for (name,) in db.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table'"
+            ).fetchall():
+                db.execute(f'DROP TABLE IF EXISTS "{name}"')
+            db.execute("COMMIT")
+        except BaseException:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            raise
+        db.execute("PRAGMA application_id = 0")
+        HistoryCache._create(db)
+
+    def _set_aside(self, reason: str) -> None:
+        """Move a damaged or foreign file out of the way (never delete it) and say so."""
+        stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
+        aside = self.path.with_name(f"{self.path.name}.broken-{stamp}-{os.getpid()}")
+        for suffix in ("", "-wal", "-shm"):
+            source = Path(str(self.path) + suffix)
+            if source.exists():
+                os.replace(source, Path(str(aside) + suffix))
+        self.warnings.append(f"cache {self.path}: {reason}; moved to {aside.name}, rebuilding")
+
+    def recover(self, reason: str) -> None:
+        """After a read found damage: set the file aside and start an empty one."""
+        self.close()
+        self._set_aside(reason)
+        self._db = self._open()
+
+    def close(self) -> None:
+        """Release the file (nothing is pending: writes commit or roll back at once)."""
+        self._db.close()
+
+    # -- reading ------------------------------------------------------------------------
+
+    def stream(self, fingerprint: str) -> CachedStream | None:
+        """The cached history for these mining settings, if any."""
+        try:
+            row = self._db.execute(
+                "SELECT id, tip FROM streams WHERE fingerprint = ?", (fingerprint,)
+            ).fetchone()
+            if row is None:
+                return None
+            segments = self._db.execute(
+                "SELECT seg FROM segments WHERE stream = ? ORDER BY seg DESC", (row[0],)
+            ).fetchall()
+        except sqlite3.Error as error:
+            raise _problem(error) from None
+        if not segments:
+            return None
+        return CachedStream(int(row[0]), str(row[1]), tuple(int(s) for (s,) in segments))
+
+    def chunks(self, stream: int, seg: int, kind: int) -> Iterator[bytes]:
+        """One segment's stream, chunk by chunk (read lazily: memory stays flat)."""
+        seq = -1
+        while True:
+            try:
+                rows = self._db.execute(
+                    "SELECT seq, crc, data FROM chunks WHERE stream = ? AND seg = ? AND kind = ? "
+                    "AND seq > ? ORDER BY seq LIMIT 16",
+                    (stream, seg, kind, seq),
+                ).fetchall()
+            except sqlite3.DatabaseError as error:
+                raise _problem(error) from None
+            if not rows:
+                return
+            seq = rows[-1][0]
+            for _, crc, data in rows:
+                if not isinstance(data, bytes) or zlib.crc32(data) != crc:
+                    raise CacheCorrupt("a stored chunk fails its checksum")
+                yield data
+
+    def snapshot(self, stream: int, tip: str, key: str) -> bytes | None:
+        """A finished result for exactly this tip and key."""
+        try:
+            row = self._db.execute(
+                "SELECT crc, data FROM snapshots WHERE stream = ? AND tip = ? AND key = ?",
+                (stream, tip, key),
+            ).fetchone()
+        except sqlite3.Error as error:
+            raise _problem(error) from None
+        if row is None:
+            return None
+        crc, data = row
+        if not isinstance(data, bytes) or zlib.crc32(data) != crc:
+            raise CacheCorrupt("a stored snapshot fails its checksum")
+        return data
+
+    # -- writing ------------------------------------------------------------------------
+
+    def store(
+        self,
+        fingerprint: str,
+        tip: str,
+        segment: NewSegment | None,
+        snapshot: tuple[str, bytes] | None,
+    ) -> bool:
+        """Record one successful scan in one transaction; False when another scan got there
+        first with a different tip (its data stays, ours is dropped: both are correct)."""
+        db = self._db
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                stored = self._store(db, fingerprint, tip, segment, snapshot)
+                db.execute("COMMIT")
+            except BaseException:
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
+                raise
+        except sqlite3.Error as error:
+            self.warnings.append(f"cache {self.path}: not updated ({error})")
+            return False
+        return stored
+
+    @staticmethod
+    def _store(
+        db: sqlite3.Connection,
+        fingerprint: str,
+        tip: str,
+        segment: NewSegment | None,
+        snapshot: tuple[str, bytes] | None,
+    ) -> bool:
+        now = time.time()
+        row = db.execute(
+            "SELECT id, tip FROM streams WHERE fingerprint = ?", (fingerprint,)
+        ).fetchone()
+        if segment is not None and segment.base is None:
+            # A full history replaces whatever the stream held.
+            if row is not None:
+                db.execute("DELETE FROM streams WHERE id = ?", (row[0],))
+                db.execute("DELETE FROM chunks WHERE stream = ?", (row[0],))
+            stream = db.execute(
+                "INSERT INTO streams (fingerprint, tip, updated) VALUES (?, ?, ?)",
+                (fingerprint, tip, now),
+            ).lastrowid
+            assert stream is not None
+            _insert_segment(db, stream, 0, tip, segment)
+        else:
+            if row is None:
+                return False
+            stream, current = int(row[0]), str(row[1])
+            if segment is not None:
+                if current != segment.base:
+                    return False  # another scan moved the stream meanwhile
+                seg = db.execute(
+                    "SELECT coalesce(max(seg), -1) + 1 FROM segments WHERE stream = ?", (stream,)
+                ).fetchone()[0]
+                _insert_segment(db, stream, int(seg), tip, segment)
+                db.execute(
+                    "UPDATE streams SET tip = ?, updated = ? WHERE id = ?", (tip, now, stream)
+                )
+            elif current != tip:
+                return False
+        if snapshot is not None:
+            key, data = snapshot
+            db.execute("DELETE FROM snapshots WHERE stream = ? AND tip != ?", (stream, tip))
+            db.execute(
+                "INSERT OR REPLACE INTO snapshots (stream, tip, key, crc, data, used) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (stream, tip, key, zlib.crc32(data), data, now),
+            )
+            db.execute(
+                "DELETE FROM snapshots WHERE stream = ? AND key NOT IN (SELECT key FROM "
+                "snapshots WHERE stream = ? ORDER BY used DESC LIMIT ?)",
+                (stream, stream, MAX_SNAPSHOTS),
+            )
+        return True
+
+
+def _insert_segment(
+    db: sqlite3.Connection, stream: int, seg: int, tip: str, segment: NewSegment
+) -> None:
+    db.execute(
+        "INSERT INTO segments (stream, seg, tip, base, commits) VALUES (?, ?, ?, ?, ?)",
+        (stream, seg, tip, segment.base, segment.commits),
+    )
+    for kind, chunks in ((MAIN, segment.main), (MERGES, segment.merges)):
+        db.executemany(
+            "INSERT INTO chunks (stream, seg, kind, seq, crc, data) VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                (stream, seg, kind, seq, zlib.crc32(data), data)
+                for seq, data in enumerate(_coalesce(chunks))
+            ),
+        )
+
+
+def _coalesce(chunks: Sequence[bytes], size: int = 1 << 20) -> Iterator[bytes]:
+    """Pipe reads come in odd sizes; rows of about 1 MiB read back fastest."""
+    pending: list[bytes] = []
+    length = 0
+    for chunk in chunks:
+        if not chunk:
+            continue
+        pending.append(chunk)
+        length += len(chunk)
+        if length >= size:
+            yield b"".join(pending)
+            pending, length = [], 0
+    if pending:
+        yield b"".join(pending)
