@@ -152,8 +152,11 @@ def scan(
 
 
 def open_cache(repo: GitRepository, settings: Settings) -> tuple[HistoryCache | None, list[str]]:
-    """The repository's history cache, or None (disabled, or not writable: said in a warning)."""
-    if not settings.cache:
+    """The repository's history cache, or None (disabled, or not writable: said in a warning).
+
+    Shallow clones and `since` scans are never cached (see mining.mine_history).
+    """
+    if not settings.cache or settings.since or repo.is_shallow():
         return None, []
     cache_dir = None
     if settings.cache_dir is not None:

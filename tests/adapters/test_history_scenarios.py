@@ -28,11 +28,25 @@ from busfactor.core.report import ScanReport
 from busfactor.core.settings import IdentitySettings, Settings
 from busfactor.errors import RepositoryError
 from busfactor.pipeline import scan
+from cache_check import assert_warm_equals_cold
 
 ADA, BOB, CY, DAN, EVE = (email_of(who) for who in ("ada", "bob", "cy", "dan", "eve"))
 BOTH = pytest.mark.parametrize("history", ["dag", "linear"])
 LINES = "".join(f"line {n} of a file long enough for git to see renames\n" for n in range(1, 9))
 """Eight lines: a rename that changes one of them stays above git's 50% similarity."""
+
+
+@pytest.fixture(autouse=True)
+def _warm_equals_cold(request: pytest.FixtureRequest, tmp_path: Path) -> Any:
+    """After every scenario: the history cache, cold, warm and incremental, changes nothing."""
+    yield
+    path = tmp_path / "repo"  # the builder's repository, when the test used one
+    if "builder" not in request.fixturenames or not (path / ".git" / "HEAD").exists():
+        return
+    try:
+        assert_warm_equals_cold(path)
+    except RepositoryError:
+        return  # no commits on HEAD (the empty-repository scenario)
 
 
 def edited(line: int, text: str = "edited", base: str = LINES) -> str:

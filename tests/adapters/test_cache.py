@@ -1,0 +1,295 @@
+"""The incremental history cache: correct under change, damage, interruption and concurrency."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+import subprocess
+import sys
+import zlib
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from builders import RepoBuilder
+from busfactor.adapters import cache_codec
+from busfactor.adapters.cache import APPLICATION_ID, CacheCorrupt, HistoryCache
+from busfactor.core.history import HistoryCounter
+from busfactor.formats.json import render_json
+from busfactor.pipeline import scan
+from cache_check import cache_file, drop_snapshots, mine, plain
+from history_generator import Generator
+
+
+def grow(builder: RepoBuilder, start: int, count: int, who: str = "bob") -> None:
+    for n in range(start, start + count):
+        builder.commit(who, write={f"src/m{n % 7}.py": f"version {n}\n"})
+
+
+@pytest.fixture
+def repo(builder: RepoBuilder) -> RepoBuilder:
+    builder.commit("ada", write={"src/a.py": "a\n", "src/b.py": "b\n", "README.md": "# r\n"})
+    grow(builder, 0, 10, "ada")
+    return builder
+
+
+def table(path: Path, sql: str) -> list[tuple[Any, ...]]:
+    with sqlite3.connect(cache_file(path)) as db:
+        return db.execute(sql).fetchall()
+
+
+def report_json(path: Path, **overrides: Any) -> str:
+    return render_json(scan(path, overrides=overrides))
+
+
+class TestRescan:
+    def test_rescan_reads_only_the_new_commits(self, repo: RepoBuilder) -> None:
+        mine(repo.path)
+        grow(repo, 10, 5, "cy")
+        warm = mine(repo.path)
+        assert plain(warm) == plain(mine(repo.path, cached=False))
+        segments = table(repo.path, "SELECT seg, commits, base IS NULL FROM segments ORDER BY seg")
+        assert segments == [(0, 11, 1), (1, 5, 0)]
+
+    def test_unchanged_tip_is_answered_from_the_snapshot(self, repo: RepoBuilder) -> None:
+        mine(repo.path)
+        assert table(repo.path, "SELECT count(*) FROM snapshots") == [(1,)]
+        drop_snapshots(repo.path)
+        assert plain(mine(repo.path)) == plain(mine(repo.path, cached=False))
+        assert table(repo.path, "SELECT count(*) FROM segments") == [(1,)]
+
+    def test_branch_merged_from_before_the_cached_tip(self, repo: RepoBuilder) -> None:
+        repo.branch("topic", "HEAD~5")
+        mine(repo.path)
+        repo.checkout("topic")
+        repo.commit("dan", move={"src/a.py": "src/alpha.py"})
+        repo.commit("dan", write={"src/m1.py": "topic version\n"})
+        repo.checkout("main")
+        grow(repo, 20, 2, "eve")
+        repo.merge("eve", "topic", write={"src/m1.py": "merged\n"})
+        assert plain(mine(repo.path)) == plain(mine(repo.path, cached=False))
+
+    def test_rewritten_history_falls_back_to_a_full_scan(self, repo: RepoBuilder) -> None:
+        mine(repo.path)
+        repo.repo.git.reset("--hard", "HEAD~3")
+        grow(repo, 30, 2, "dan")
+        assert plain(mine(repo.path)) == plain(mine(repo.path, cached=False))
+        segments = table(repo.path, "SELECT seg, commits, base IS NULL FROM segments")
+        assert segments == [(0, 10, 1)]
+
+    def test_older_revision_is_a_full_scan_of_its_own(self, repo: RepoBuilder) -> None:
+        mine(repo.path)
+        assert plain(mine(repo.path, "HEAD~4")) == plain(mine(repo.path, "HEAD~4", cached=False))
+
+    def test_mailmap_change_invalidates_what_git_printed(self, repo: RepoBuilder) -> None:
+        before = mine(repo.path)
+        (repo.path / ".mailmap").write_text("Ada Lovelace <ada@example.test>\n")
+        after = mine(repo.path)
+        assert plain(after) == plain(mine(repo.path, cached=False))
+        assert {i.name for i in after.identities} != {i.name for i in before.identities}
+        assert table(repo.path, "SELECT count(*) FROM streams") == [(2,)]
+
+    def test_history_model_and_merge_renames_get_their_own_streams(self, repo: RepoBuilder) -> None:
+        for options in ({}, {"merge_renames": "inexact"}, {"history": "linear"}):
+            assert plain(mine(repo.path, **options)) == plain(
+                mine(repo.path, cached=False, **options)
+            )
+        assert table(repo.path, "SELECT count(*) FROM streams") == [(3,)]
+
+    def test_shallow_clones_and_since_are_never_cached(
+        self, repo: RepoBuilder, tmp_path: Path
+    ) -> None:
+        clone = repo.shallow_clone(tmp_path / "clone", depth=3)
+        scan(clone)
+        scan(repo.path, overrides={"since": "2024-01-05"})
+        assert not cache_file(clone).exists()
+        assert not cache_file(repo.path).exists()
+        mine(clone)  # the miner, handed a cache anyway, stores nothing
+        assert table(clone, "SELECT count(*) FROM streams") == [(0,)]
+
+
+class TestDamage:
+    def test_garbage_file_is_set_aside_and_rebuilt(self, repo: RepoBuilder) -> None:
+        cold = report_json(repo.path, cache=False)
+        path = cache_file(repo.path)
+        path.parent.mkdir(parents=True)
+        path.write_bytes(b"this is not a database\n" * 100)
+        report = scan(repo.path)
+        assert any("moved to cache.sqlite.broken-" in w for w in report.graph.graph["warnings"])
+        aside = list(path.parent.glob("cache.sqlite.broken-*"))
+        assert [p.read_bytes() for p in aside if not p.name.endswith(("-wal", "-shm"))] == [
+            b"this is not a database\n" * 100
+        ]
+        assert report_json(repo.path) == cold
+
+    def test_foreign_sqlite_file_is_set_aside(self, repo: RepoBuilder) -> None:
+        path = cache_file(repo.path)
+        path.parent.mkdir(parents=True)
+        with sqlite3.connect(path) as db:
+            db.execute("CREATE TABLE notes (text TEXT)")
+            db.execute("INSERT INTO notes VALUES ('mine')")
+        cache = HistoryCache(path)
+        cache.close()
+        assert "not a busfactor cache" in cache.warnings[0]
+        (aside,) = [p for p in path.parent.glob("*.broken-*") if p.suffix != ".sqlite-wal"]
+        with sqlite3.connect(aside) as db:
+            assert db.execute("SELECT text FROM notes").fetchall() == [("mine",)]
+        with sqlite3.connect(path) as db:
+            assert db.execute("PRAGMA application_id").fetchone() == (APPLICATION_ID,)
+
+    def test_tampered_chunk_fails_its_checksum(self, repo: RepoBuilder) -> None:
+        cold = plain(mine(repo.path, cached=False))
+        mine(repo.path)
+        drop_snapshots(repo.path)
+        with sqlite3.connect(cache_file(repo.path)) as db:
+            db.execute("UPDATE chunks SET data = substr(data, 1, 40) WHERE kind = 0")
+        assert plain(mine(repo.path)) == cold
+        assert list(cache_file(repo.path).parent.glob("*.broken-*"))
+
+    def test_tampered_snapshot_fails_its_checksum(self, repo: RepoBuilder) -> None:
+        cold = plain(mine(repo.path, cached=False))
+        mine(repo.path)
+        with sqlite3.connect(cache_file(repo.path)) as db:
+            db.execute("UPDATE snapshots SET data = x'00'")
+        assert plain(mine(repo.path)) == cold
+
+    def test_older_schema_is_rebuilt_without_a_warning(self, repo: RepoBuilder) -> None:
+        mine(repo.path)
+        with sqlite3.connect(cache_file(repo.path)) as db:
+            db.execute("PRAGMA user_version = 0")
+        cache = HistoryCache(cache_file(repo.path))
+        cache.close()
+        assert cache.warnings == []
+        assert table(repo.path, "SELECT count(*) FROM streams") == [(0,)]
+
+    def test_unusable_cache_directory_warns_and_scans(
+        self, repo: RepoBuilder, tmp_path: Path
+    ) -> None:
+        blocker = tmp_path / "not-a-dir"
+        blocker.write_text("a file where the cache directory should be\n")
+        report = scan(repo.path, overrides={"cache_dir": str(blocker / "sub")})
+        assert any(w.startswith("cache disabled:") for w in report.graph.graph["warnings"])
+        assert blocker.read_text() == "a file where the cache directory should be\n"
+
+
+def fingerprint_rows(path: Path) -> str:
+    rows = table(path, "SELECT * FROM streams") + table(path, "SELECT * FROM segments")
+    rows += table(path, "SELECT stream, seg, kind, seq, crc FROM chunks ORDER BY 1, 2, 3, 4")
+    rows += table(path, "SELECT stream, tip, key, crc FROM snapshots ORDER BY 1, 2, 3")
+    return hashlib.sha256(repr(rows).encode()).hexdigest()
+
+
+class TestInterruptionAndConcurrency:
+    def test_interrupted_scan_leaves_the_cache_as_it_was(
+        self, repo: RepoBuilder, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        mine(repo.path)
+        before = fingerprint_rows(repo.path)
+        grow(repo, 40, 4, "eve")
+        calls = 0
+        original = HistoryCounter.commit
+
+        def interrupted(self: HistoryCounter, *args: Any) -> None:
+            nonlocal calls
+            calls += 1
+            if calls == 6:
+                raise KeyboardInterrupt
+            original(self, *args)
+
+        monkeypatch.setattr(HistoryCounter, "commit", interrupted)
+        with pytest.raises(KeyboardInterrupt):
+            mine(repo.path)
+        monkeypatch.undo()
+        assert fingerprint_rows(repo.path) == before
+        assert plain(mine(repo.path)) == plain(mine(repo.path, cached=False))
+
+    def test_two_scans_at_once_agree_and_keep_the_cache_sound(self, repo: RepoBuilder) -> None:
+        mine(repo.path)
+        grow(repo, 50, 6, "cy")
+        command = [sys.executable, "-m", "busfactor", "scan", str(repo.path), "--format", "json"]
+        runs = [subprocess.Popen(command, stdout=subprocess.PIPE) for _ in range(3)]
+        outputs = [run.communicate(timeout=120)[0] for run in runs]
+        assert [run.returncode for run in runs] == [0, 0, 0]
+        assert outputs[0] == outputs[1] == outputs[2]
+        assert outputs[0].decode() == report_json(repo.path, cache=False)
+        assert table(repo.path, "PRAGMA integrity_check") == [("ok",)]
+        assert plain(mine(repo.path)) == plain(mine(repo.path, cached=False))
+
+
+class TestCommandLine:
+    def run(self, *args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "busfactor", *args], capture_output=True, text=True, check=False
+        )
+
+    def test_no_cache_writes_nothing(self, repo: RepoBuilder) -> None:
+        result = self.run("scan", str(repo.path), "--no-cache", "--format", "json")
+        assert result.returncode == 0, result.stderr
+        assert not cache_file(repo.path).parent.exists()
+
+    def test_cache_dir_holds_one_file_per_repository(
+        self, repo: RepoBuilder, tmp_path: Path
+    ) -> None:
+        caches = tmp_path / "caches"
+        result = self.run("scan", str(repo.path), "--cache-dir", str(caches))
+        assert result.returncode == 0, result.stderr
+        (made,) = caches.iterdir()
+        assert made.name.startswith("repo-")
+        assert made.suffix == ".sqlite"
+        assert not cache_file(repo.path).exists()
+
+    def test_config_can_switch_the_cache_off(self, repo: RepoBuilder) -> None:
+        repo.commit("ada", write={".busfactor.toml": "[cache]\nenabled = false\n"})
+        assert self.run("scan", str(repo.path)).returncode == 0
+        assert not cache_file(repo.path).exists()
+
+
+class TestSnapshotCodec:
+    def test_round_trip_is_exact(self, repo: RepoBuilder) -> None:
+        result = mine(repo.path, cached=False)
+        again = cache_codec.decode(cache_codec.encode(result), result.paths)
+        assert plain(again) == plain(result)
+
+    @given(data=st.binary(max_size=300))
+    def test_arbitrary_bytes_never_escape_as_anything_but_corruption(self, data: bytes) -> None:
+        with pytest.raises(CacheCorrupt):
+            cache_codec.decode(data, ["a", "b"])
+
+    @settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=60)
+    @given(cut=st.integers(0, 10_000), flip=st.integers(0, 255))
+    def test_damaged_snapshot_decodes_exactly_or_is_corruption(
+        self, repo: RepoBuilder, cut: int, flip: int
+    ) -> None:
+        result = mine(repo.path, cached=False)
+        raw = bytearray(zlib.decompress(cache_codec.encode(result)))
+        raw[cut % len(raw)] ^= flip
+        try:
+            decoded = cache_codec.decode(zlib.compress(bytes(raw)), result.paths)
+        except CacheCorrupt:
+            return
+        assert len(decoded.files) == len(result.files)  # a value changed, the shape holds
+
+
+@settings(
+    max_examples=6,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(seed=st.integers(0, 10**6), steps=st.lists(st.integers(1, 25), min_size=2, max_size=4))
+def test_random_appends_keep_warm_equal_to_cold(
+    tmp_path_factory: pytest.TempPathFactory, seed: int, steps: list[int]
+) -> None:
+    """Random DAG growth (branches, syncs, merges, re-adds) scanned after every step."""
+    with RepoBuilder(tmp_path_factory.mktemp("appends") / "repo") as builder:
+        generator = Generator(builder, seed)
+        generator.start()
+        size = 20
+        generator.grow(size)
+        mine(builder.path)
+        for step in steps:
+            size += step
+            generator.grow(size)
+            warm = plain(mine(builder.path))
+            assert warm == plain(mine(builder.path, cached=False)), f"after {size} commits"
