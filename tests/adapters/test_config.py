@@ -238,6 +238,9 @@ def test_every_key_is_converted_from_pyproject(tmp_path: Path) -> None:
         ('components.web = "web/**"', Settings(components=(("web", ("web/**",)),))),
         ("components = {}", Settings()),
         ("[identity]\n[thresholds]\n[components]", Settings()),
+        ("cache.enabled = false", Settings(cache=False)),
+        ('cache.dir = "/var/cache/bf"', Settings(cache_dir="/var/cache/bf")),
+        ("[cache]", Settings()),
     ],
 )
 def test_single_key_is_converted(tmp_path: Path, text: str, expected: Settings) -> None:
@@ -715,3 +718,15 @@ def test_a_config_symlink_leaving_the_repository_is_not_followed(tmp_path: Path)
     (repo / ".busfactor.toml").symlink_to(outside)
     with pytest.raises(ConfigError, match="symlink pointing outside the repository"):
         load_settings(repo)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("cache.enabled = 1", "expected true or false"),
+        ('cache.dir = ""', "empty string"),
+        ('cache.path = "x"', 'unknown key "cache.path"'),
+    ],
+)
+def test_bad_cache_table_is_one_clear_error(tmp_path: Path, text: str, message: str) -> None:
+    assert message in error_of(tmp_path, ".busfactor.toml", text + "\n")

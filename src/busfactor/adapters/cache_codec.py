@@ -1,4 +1,4 @@
-"""A finished `MiningResult` as bytes for the cache's snapshots (never pickle).
+"""A finished walk's `Counts` as bytes for the cache's snapshots (never pickle).
 
 The cache file sits in a repository we do not trust, so what is read back is plain data,
 checked field by field; anything unexpected is `CacheCorrupt`, and the scan runs cold.
@@ -12,12 +12,13 @@ from array import array
 from typing import Any
 
 from busfactor.adapters.cache import CacheCorrupt
-from busfactor.core.model import FileHistory, IdentityActivity, MiningResult, RawIdentity
+from busfactor.core.history import Counts
+from busfactor.core.model import FileHistory, IdentityActivity, RawIdentity
 
-FORMAT = 2
+FORMAT = 3
 
 
-def encode(mining: MiningResult) -> bytes:
+def encode(mining: Counts) -> bytes:
     """A small JSON header (identities, counts) and every number in one flat int64 array.
 
     Per file: n, n (identity, count) pairs of touches; the same for deliveries; n adders; n
@@ -40,37 +41,40 @@ def encode(mining: MiningResult) -> bytes:
             numbers.append(who)
             numbers.append(len(touched))
             numbers.extend(touched)
+    numbers.extend(mining.recent_times)
     header = {
         "format": FORMAT,
-        "revision": mining.revision,
-        "revision_time": mining.revision_time,
         "commits_read": mining.commits_read,
         "file_count": len(mining.files),
         "identities": [[i.email, i.name] for i in mining.identities],
+        "keys": [[email.hex(), name.hex()] for email, name in mining.keys],
         "activity": [[a.commits, a.first, a.last] for a in mining.activity],
     }
     text = json.dumps(header, separators=(",", ":"), ensure_ascii=True).encode("ascii")
     return zlib.compress(len(text).to_bytes(8, "little") + text + numbers.tobytes(), 1)
 
 
-def decode(blob: bytes, paths: list[str]) -> MiningResult:
-    """The result `encode` stored, for the tree whose `paths` the caller listed."""
+def decode(blob: bytes, file_count: int) -> Counts:
+    """The counts `encode` stored, for a tree of `file_count` files."""
     try:
         raw = zlib.decompress(blob)
         size = int.from_bytes(raw[:8], "little")
         header = json.loads(raw[8 : 8 + size])
         numbers = array("q")
         numbers.frombytes(raw[8 + size :])
-        return _build(header, numbers.tolist(), paths)
+        return _build(header, numbers.tolist(), file_count)
     except (ValueError, TypeError, KeyError, IndexError, zlib.error) as error:
         raise CacheCorrupt(f"a snapshot does not decode ({type(error).__name__})") from None
 
 
-def _build(header: Any, numbers: list[int], paths: list[str]) -> MiningResult:
-    if header["format"] != FORMAT or header["file_count"] != len(paths):
+def _build(header: Any, numbers: list[int], file_count: int) -> Counts:
+    if header["format"] != FORMAT or header["file_count"] != file_count:
         raise ValueError("snapshot of another format or tree")
     identities = [RawIdentity(str(email), str(name)) for email, name in header["identities"]]
+    keys = [(bytes.fromhex(email), bytes.fromhex(name)) for email, name in header["keys"]]
     people = len(identities)
+    if len(keys) != people or keys != sorted(set(keys)):
+        raise ValueError("identity keys do not match")
     activity = []
     for row in header["activity"]:
         if len(row) != 3 or any(type(v) is not int for v in row):
@@ -80,7 +84,7 @@ def _build(header: Any, numbers: list[int], paths: list[str]) -> MiningResult:
         raise ValueError("activity and identities differ in length")
     cursor = _Cursor(numbers, people)
     files = []
-    for _ in paths:
+    for _ in range(file_count):
         touches = cursor.pairs()
         deliveries = cursor.pairs()
         adders = set(cursor.identities(cursor.take()))
@@ -88,18 +92,18 @@ def _build(header: Any, numbers: list[int], paths: list[str]) -> MiningResult:
         files.append(FileHistory(touches, deliveries, adders, first_time, cursor.take()))
     recent = cursor.touched(len(files))
     changesets = cursor.touched(len(files))
-    if cursor.at != len(numbers):
+    recent_times = numbers[cursor.at : cursor.at + len(recent)]
+    if cursor.at + len(recent) != len(numbers):
         raise ValueError("trailing data")
-    return MiningResult(
-        revision=str(header["revision"]),
-        revision_time=int(header["revision_time"]),
-        commits_read=int(header["commits_read"]),
-        paths=paths,
+    return Counts(
         files=files,
         identities=identities,
         activity=activity,
         recent=recent,
+        recent_times=recent_times,
         changesets=changesets,
+        keys=keys,
+        commits_read=int(header["commits_read"]),
     )
 
 

@@ -379,13 +379,11 @@ class GitRepository:
         inexact_renames: bool = False,
         exclude: str | None = None,
         raw: Callable[[bytes], None] | None = None,
-        then: Iterable[Iterable[bytes]] = (),
     ) -> Iterator[MergeDiffReader]:
         """Merges' diffs against each parent (exact renames) from a second, concurrent git log.
 
         Both streams share a `PipeMux` (`reader.mux`), so whichever one the walk waits for,
         the other is drained meanwhile: both git processes run at full speed, no threads.
-        `then`: streams of older merges (from the cache) read after git's, in that order.
         """
         args = [
             "log",
@@ -404,7 +402,7 @@ class GitRepository:
         mux = PipeMux()
         buffered = mux.add(proc.stdout.fileno())
         live = buffered.chunks()
-        streams = [_tee(live, raw) if raw is not None else live, *then]
+        streams = [_tee(live, raw) if raw is not None else live]
         reader = MergeDiffReader(streams, mux, exact_renames=not inexact_renames)
         try:
             yield reader

@@ -24,7 +24,15 @@ from busfactor.adapters.cache import (
 )
 from busfactor.adapters.git import GitRepository, MergeDiffReader, PipeMux, TreeEntry
 from busfactor.adapters.gitlog import parse_commits
-from busfactor.core.history import DagWalk, HistoryCounter, LinearWalk, PathMap, walk
+from busfactor.core.history import (
+    Counts,
+    DagWalk,
+    HistoryCounter,
+    LinearWalk,
+    PathMap,
+    extend,
+    walk,
+)
 from busfactor.core.model import CommitRecord, MiningResult, Progress
 from busfactor.core.settings import Settings
 
@@ -57,7 +65,7 @@ def mine_history(
     miner = _Miner(repo, sha, revision_time, entries, settings, on_progress, cancel, changesets)
     shallow = repo.is_shallow()
     if cache is None or shallow or settings.since:
-        return miner.result(miner.walk(None, None), shallow)
+        return miner.result(miner.walk(None).canonical(), shallow)
     try:
         try:
             return miner.cached(cache)
@@ -66,7 +74,7 @@ def mine_history(
             return miner.cached(cache)
     except CacheUnavailable as problem:
         cache.warnings.append(f"cache not used: {problem}")
-        return miner.result(miner.walk(None, None), shallow)
+        return miner.result(miner.walk(None).canonical(), shallow)
 
 
 class _Miner:
@@ -94,34 +102,21 @@ class _Miner:
             changesets=self.changesets,  # only the plan's coupling needs them
         )
 
-    def walk(
-        self,
-        base: tuple[HistoryCache, CachedStream] | None,
-        segment: NewSegment | None,
-    ) -> HistoryCounter:
-        """Walk git's stream (from `base`'s tip up, when given) then the cached segments."""
+    def walk(self, segment: NewSegment | None) -> HistoryCounter:
+        """The whole history from git, its raw output kept in `segment` when given."""
         repo, sha, settings = self.repo, self.sha, self.settings
         counter = self.counter()
-        head_map: PathMap = {entry.path: index for index, entry in enumerate(self.entries)}
         if settings.history == "linear":
             with repo.history(sha, since=settings.since, linear=True) as records:
-                walker: DagWalk | LinearWalk = LinearWalk(counter, head_map)
-                walk(records, walker, None, on_progress=self.on_progress, cancel=self.cancel)
+                linear = LinearWalk(counter, self.head_map())
+                walk(records, linear, None, on_progress=self.on_progress, cancel=self.cancel)
             return counter
-        walker = DagWalk(counter, sha.encode(), head_map)
-        cached_main: list[Iterable[CommitRecord]] = []
-        cached_merges: list[Iterable[bytes]] = []
-        if base is not None:
-            cache, stream = base
-            for seg in stream.segments:
-                cached_main.append(parse_commits(cache.chunks(stream.id, seg, MAIN)))
-                cached_merges.append(cache.chunks(stream.id, seg, MERGES))
-            if stream.tip == sha:  # nothing new: no git process at all
-                reader = _cached_merge_reader(cached_merges, settings)
-                records = itertools.chain.from_iterable(cached_main)
-                walk(records, walker, reader, on_progress=self.on_progress, cancel=self.cancel)
-                return counter
-        exclude = base[1].tip if base is not None else None
+        self.live(DagWalk(counter, sha.encode(), self.head_map()), None, segment)
+        return counter
+
+    def live(self, walker: DagWalk, exclude: str | None, segment: NewSegment | None) -> None:
+        """Both git streams (above `exclude`, when given) through the DAG walk."""
+        repo, sha, settings = self.repo, self.sha, self.settings
         with (
             repo.merge_diffs(
                 sha,
@@ -129,7 +124,6 @@ class _Miner:
                 inexact_renames=settings.merge_renames == "inexact",
                 exclude=exclude,
                 raw=segment.merges.append if segment is not None else None,
-                then=cached_merges,
             ) as merge_diffs,
             repo.history(
                 sha,
@@ -140,8 +134,29 @@ class _Miner:
                 raw=segment.main.append if segment is not None else None,
             ) as live,
         ):
-            records = itertools.chain(_counted(live, segment), *cached_main)
+            records = _counted(live, segment)
             walk(records, walker, merge_diffs, on_progress=self.on_progress, cancel=self.cancel)
+
+    def replay(
+        self, cache: HistoryCache, stream: CachedStream, newer: NewSegment | None
+    ) -> HistoryCounter:
+        """The DAG walk over stored output only: `newer` (just read) first, then the cached
+        segments, newest first. No git process runs."""
+        counter = self.counter()
+        walker = DagWalk(counter, self.sha.encode(), self.head_map())
+        mains: list[Iterable[CommitRecord]] = []
+        merges: list[Iterable[bytes]] = []
+        if newer is not None:
+            mains.append(parse_commits(iter(newer.main)))
+            merges.append(iter(newer.merges))
+        for seg in stream.segments:
+            mains.append(parse_commits(cache.chunks(stream.id, seg, MAIN)))
+            merges.append(cache.chunks(stream.id, seg, MERGES))
+        reader = MergeDiffReader(
+            merges, PipeMux(), exact_renames=self.settings.merge_renames != "inexact"
+        )
+        records = itertools.chain.from_iterable(mains)
+        walk(records, walker, reader, on_progress=self.on_progress, cancel=self.cancel)
         return counter
 
     def cached(self, cache: HistoryCache) -> MiningResult:
@@ -156,51 +171,129 @@ class _Miner:
         if stream is not None and stream.tip == sha:
             blob = cache.snapshot(stream.id, sha, key)
             if blob is not None:
-                return cache_codec.decode(blob, self.paths())
-        segment: NewSegment | None
+                return self.result(cache_codec.decode(blob, len(self.entries)), shallow=False)
+        segment: NewSegment | None = None
         if settings.history == "linear":
             # The published walk follows git's date order, which a rescan cannot rebuild
             # from segments: only finished results are cached.
-            counter = self.walk(None, None)
-            segment = NewSegment(base=None) if stream is None or stream.tip != sha else None
+            counts = self.walk(None).canonical()
+            if stream is None or stream.tip != sha:
+                segment = NewSegment(base=None)
+        elif stream is None or not (stream.tip == sha or self.repo.is_ancestor(stream.tip, sha)):
+            segment = NewSegment(base=None)  # first scan, or history rewritten: all of it
+            counts = self.walk(segment).canonical()
+        elif stream.tip == sha:
+            counts = self.replay(cache, stream, None).canonical()
         else:
-            usable = stream is not None and (
-                stream.tip == sha or self.repo.is_ancestor(stream.tip, sha)
-            )
-            base = (cache, stream) if usable and stream is not None else None
-            fresh = base is None or base[1].tip != sha
-            segment = NewSegment(base=base[1].tip if base else None) if fresh else None
-            counter = self.walk(base, segment)
-        result = self.result(counter, shallow=False)
-        cache.store(fingerprint, sha, segment, (key, cache_codec.encode(result)))
-        return result
+            segment = NewSegment(base=stream.tip)
+            counts = self.rescan(cache, stream, segment, key)
+        cache.store(fingerprint, sha, segment, (key, cache_codec.encode(counts)))
+        return self.result(counts, shallow=False)
+
+    def rescan(
+        self, cache: HistoryCache, stream: CachedStream, segment: NewSegment, key: str
+    ) -> Counts:
+        """Walk the new commits; extend the cached tip's counts when the walk allows it,
+        else replay the cached segments after the new one (both exact, see adr/0006)."""
+        counter = self.counter()
+        walker = DagWalk(counter, self.sha.encode(), self.head_map())
+        self.live(walker, stream.tip, segment)
+        extended = self.extend(cache, stream, key, counter, walker)
+        if extended is not None:
+            return extended
+        return self.replay(cache, stream, segment).canonical()
+
+    def extend(
+        self,
+        cache: HistoryCache,
+        stream: CachedStream,
+        key: str,
+        counter: HistoryCounter,
+        walker: DagWalk,
+    ) -> Counts | None:
+        """The cached tip's snapshot plus the new walk, when every condition for an exact sum
+        holds: the walk reached old history only through the cached tip, each new file
+        continues at most one old file and no two share one, and the activity window did
+        not move back. None otherwise."""
+        if self.changesets:
+            return None  # a changeset's size is counted in new files: replay instead
+        blob = cache.snapshot(stream.id, stream.tip, key)
+        if blob is None:
+            return None
+        frontier, waiting = walker.frontier()
+        tip = stream.tip.encode()
+        if waiting or frontier.keys() - {tip}:
+            return None
+        _, tip_time = self.repo.resolve(stream.tip)
+        if tip_time > self.revision_time:
+            return None
+        old_entries = self.repo.tree(stream.tip)
+        index = {entry.path: q for q, entry in enumerate(old_entries)}
+        handed = frontier.get(tip, {})
+        # Paths added above the tip stay mapped (a re-add continues the old path's history);
+        # one git never printed below the tip has none, and adds nothing.
+        outside = [path for path in handed if path not in index]
+        if len(outside) > _MAX_OUTSIDE or _printed(cache, stream, outside):
+            return None
+        sources: dict[int, tuple[int, ...]] = {}
+        claimed: set[int] = set()
+        for path, target in handed.items():
+            if path not in index:
+                continue
+            q = index.get(path)
+            targets = (target,) if isinstance(target, int) else target
+            if q is None or q in sources or claimed.intersection(targets):
+                return None
+            claimed.update(targets)
+            sources[q] = targets
+        return extend(cache_codec.decode(blob, len(old_entries)), counter, sources)
+
+    def head_map(self) -> PathMap:
+        return {entry.path: index for index, entry in enumerate(self.entries)}
 
     def paths(self) -> list[str]:
         return [decode_path(entry.path) for entry in self.entries]
 
-    def result(self, counter: HistoryCounter, shallow: bool) -> MiningResult:
+    def result(self, counts: Counts, shallow: bool) -> MiningResult:
         warnings = []
-        if counter.commits_read == 0 and self.settings.since:
+        if counts.commits_read == 0 and self.settings.since:
             warnings.append(f"no commits since {self.settings.since!r}: nothing to analyse")
         if shallow:
             warnings.append(
                 "shallow clone: history is cut, so the oldest commit's authors look like the "
                 "creators of every file (fetch full history: git fetch --unshallow)"
             )
-        files, identities, activity, recent, changesets = counter.canonical()
         return MiningResult(
             revision=self.sha,
             revision_time=self.revision_time,
-            commits_read=counter.commits_read,
+            commits_read=counts.commits_read,
             paths=self.paths(),
-            files=files,
-            identities=identities,
-            activity=activity,
+            files=counts.files,
+            identities=counts.identities,
+            activity=counts.activity,
             shallow=shallow,
             warnings=warnings,
-            recent=recent,
-            changesets=changesets,
+            recent=counts.recent,
+            changesets=counts.changesets,
         )
+
+
+_MAX_OUTSIDE = 256
+"""More paths new above the tip than this: replay rather than search the cached bytes."""
+
+
+def _printed(cache: HistoryCache, stream: CachedStream, paths: list[bytes]) -> bool:
+    """Whether git printed any of `paths` in the cached history (every path it prints, in
+    either stream, sits between NULs). A false alarm only costs a replay."""
+    if not paths:
+        return False
+    needles = [b"\0" + path + b"\0" for path in paths]
+    for seg in stream.segments:
+        for kind in (MAIN, MERGES):
+            data = b"".join(cache.chunks(stream.id, seg, kind))
+            if any(needle in data for needle in needles):
+                return True
+    return False
 
 
 def _counted(records: Iterable[CommitRecord], segment: NewSegment | None) -> Iterator[CommitRecord]:
@@ -209,10 +302,6 @@ def _counted(records: Iterable[CommitRecord], segment: NewSegment | None) -> Ite
         if segment is not None:
             segment.commits += 1
         yield record
-
-
-def _cached_merge_reader(streams: list[Iterable[bytes]], settings: Settings) -> MergeDiffReader:
-    return MergeDiffReader(streams, PipeMux(), exact_renames=settings.merge_renames != "inexact")
 
 
 def _fingerprint(repo: GitRepository, settings: Settings) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Callable, Iterable, Mapping, Set
+from collections.abc import Callable, Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass
 
 from busfactor.core.model import (
@@ -120,6 +120,7 @@ class HistoryCounter:
         self.files = [FileHistory() for _ in range(file_count)]
         self.recent_since = recent_since
         self.recent: list[tuple[int, tuple[int, ...]]] = []
+        self.recent_times: list[int] = []
         self.changesets: list[tuple[int, tuple[int, ...]]] = []
         self._keep_changesets = changesets
         self.identities: list[RawIdentity] = []
@@ -152,45 +153,34 @@ class HistoryCounter:
             for count, first, last in zip(self._commits, self._first, self._last, strict=True)
         ]
 
-    def canonical(
-        self,
-    ) -> tuple[
-        list[FileHistory],
-        list[RawIdentity],
-        list[IdentityActivity],
-        list[tuple[int, tuple[int, ...]]],
-        list[tuple[int, tuple[int, ...]]],
-    ]:
+    def canonical(self) -> Counts:
         """The counts with identities numbered by (email, name) and every collection sorted.
 
         The counts themselves do not depend on the order commits were walked in, but numbering
         and insertion order do: a rescan walks new commits before the cached ones, a cold scan
         in git's topological order. Canonical order makes both results equal, item for item.
         """
-        order = sorted(self._index.items())
+        keys = sorted(self._index)
         renumber = [0] * len(self.identities)
-        for new, (_, old) in enumerate(order):
-            renumber[old] = new
+        for new, key in enumerate(keys):
+            renumber[self._index[key]] = new
         activity = self.activity
-        identities = [self.identities[old] for _, old in order]
-        activities = [activity[old] for _, old in order]
-
-        def remap(counts: dict[int, int]) -> dict[int, int]:
-            return dict(sorted((renumber[who], n) for who, n in counts.items()))
-
-        files = [
-            FileHistory(
-                touches=remap(stats.touches),
-                deliveries=remap(stats.deliveries),
-                adders=set(sorted(renumber[who] for who in stats.adders)),
-                first_time=remap(stats.first_time),
-                last_time=stats.last_time,
-            )
-            for stats in self.files
-        ]
-        recent = sorted((renumber[who], touched) for who, touched in self.recent)
-        changesets = sorted((renumber[who], touched) for who, touched in self.changesets)
-        return files, identities, activities, recent, changesets
+        order = [self._index[key] for key in keys]
+        files = [_renumbered(stats, renumber) for stats in self.files]
+        recent = sorted(
+            (renumber[who], touched, when)
+            for (who, touched), when in zip(self.recent, self.recent_times, strict=True)
+        )
+        return Counts(
+            files=files,
+            identities=[self.identities[old] for old in order],
+            activity=[activity[old] for old in order],
+            recent=[(who, touched) for who, touched, _ in recent],
+            recent_times=[when for _, _, when in recent],
+            changesets=sorted((renumber[who], touched) for who, touched in self.changesets),
+            keys=keys,
+            commits_read=self.commits_read,
+        )
 
     def commit(self, record: CommitRecord, hits: Mapping[int, int]) -> None:
         """Count one non-merge commit: its author's activity and its kind of touch per file."""
@@ -208,6 +198,7 @@ class HistoryCounter:
         touched = tuple(hits)
         if self.recent_since is not None and when >= self.recent_since:
             self.recent.append((who, touched))
+            self.recent_times.append(when)
         if self._keep_changesets and len(touched) <= MAX_CHANGESET:
             self.changesets.append((who, touched))
         files = self.files
@@ -228,6 +219,122 @@ class HistoryCounter:
             seen = first_time.get(who)
             if seen is None or when < seen:
                 first_time[who] = when
+
+
+@dataclass(slots=True)
+class Counts:
+    """A finished walk in canonical order: what a MiningResult holds, plus what a later
+    rescan needs to extend it (raw identity keys, times of the recent commits)."""
+
+    files: list[FileHistory]
+    identities: list[RawIdentity]
+    activity: list[IdentityActivity]
+    recent: list[tuple[int, tuple[int, ...]]]
+    recent_times: list[int]
+    changesets: list[tuple[int, tuple[int, ...]]]
+    keys: list[tuple[bytes, bytes]]
+    """(email, name) bytes of each identity, as git printed them (the sort key)."""
+    commits_read: int
+
+
+def _renumbered(stats: FileHistory, renumber: Sequence[int]) -> FileHistory:
+    def remap(counts: dict[int, int]) -> dict[int, int]:
+        return dict(sorted((renumber[who], n) for who, n in counts.items()))
+
+    return FileHistory(
+        touches=remap(stats.touches),
+        deliveries=remap(stats.deliveries),
+        adders=set(sorted(renumber[who] for who in stats.adders)),
+        first_time=remap(stats.first_time),
+        last_time=stats.last_time,
+    )
+
+
+def extend(
+    old: Counts,
+    new: HistoryCounter,
+    sources: Mapping[int, tuple[int, ...]],
+) -> Counts:
+    """A cached walk's counts extended by a walk of newer commits only (the cache's fast path).
+
+    `new` walked the commits above the cached tip and handed the cached tip one map: old file
+    `q` continues as the new files `sources[q]` (each new file reached from at most one old
+    file, which the caller checked). Commits below the tip are then counted for `p` exactly as
+    they were for `q`, so the counts add up; the caller also checked that `new`'s activity
+    window starts no earlier than the cached one.
+    """
+    keys = sorted(set(old.keys) | set(new._index))
+    number = {key: index for index, key in enumerate(keys)}
+    from_old = [number[key] for key in old.keys]
+    from_new = [0] * len(new.identities)
+    for key, raw in new._index.items():
+        from_new[raw] = number[key]
+    identities = [
+        RawIdentity(e.decode("utf-8", "replace"), n.decode("utf-8", "replace")) for e, n in keys
+    ]
+    activity = [IdentityActivity(0, 1 << 62, -(1 << 62)) for _ in keys]
+    for index, item in enumerate(old.activity):
+        _add_activity(activity[from_old[index]], item)
+    for index, item in enumerate(new.activity):
+        _add_activity(activity[from_new[index]], item)
+    files = [_renumbered(stats, from_new) for stats in new.files]
+    for q, targets in sources.items():
+        cached = _renumbered(old.files[q], from_old)
+        for p in targets:
+            files[p] = _combined(files[p], cached)
+    since = new.recent_since if new.recent_since is not None else -(1 << 62)
+    recent = [
+        (from_new[who], touched, when)
+        for (who, touched), when in zip(new.recent, new.recent_times, strict=True)
+    ]
+    for (who, touched), when in zip(old.recent, old.recent_times, strict=True):
+        if when < since:
+            continue
+        moved = tuple(p for q in touched for p in sources.get(q, ()))
+        if moved:
+            recent.append((from_old[who], moved, when))
+    recent.sort()
+    for item in activity:
+        if not item.commits:
+            item.first = item.last = 0
+    return Counts(
+        files=files,
+        identities=identities,
+        activity=activity,
+        recent=[(who, touched) for who, touched, _ in recent],
+        recent_times=[when for _, _, when in recent],
+        changesets=[],
+        keys=keys,
+        commits_read=old.commits_read + new.commits_read,
+    )
+
+
+def _add_activity(total: IdentityActivity, item: IdentityActivity) -> None:
+    if not item.commits:
+        return
+    total.commits += item.commits
+    total.first = min(total.first, item.first)
+    total.last = max(total.last, item.last)
+
+
+def _combined(left: FileHistory, right: FileHistory) -> FileHistory:
+    """Two disjoint sets of commits' counts for one file, in canonical order."""
+    touches = dict(left.touches)
+    for who, n in right.touches.items():
+        touches[who] = touches.get(who, 0) + n
+    deliveries = dict(left.deliveries)
+    for who, n in right.deliveries.items():
+        deliveries[who] = deliveries.get(who, 0) + n
+    first_time = dict(left.first_time)
+    for who, when in right.first_time.items():
+        first_time[who] = min(when, first_time.get(who, when))
+    return FileHistory(
+        touches=dict(sorted(touches.items())),
+        deliveries=dict(sorted(deliveries.items())),
+        adders=set(sorted(left.adders | right.adders)),
+        first_time=dict(sorted(first_time.items())),
+        last_time=max(left.last_time, right.last_time),
+    )
 
 
 def _hit(hits: dict[int, int], target: Target, kind: int) -> None:
@@ -360,6 +467,12 @@ class DagWalk:
         for path, target in extra.items() - base.items():
             current = base.get(path)
             base[path] = target if current is None else _merge_targets(current, target)
+
+    def frontier(self) -> tuple[dict[bytes, PathMap], bool]:
+        """The maps handed to commits the walk never reached (on a rescan: the cached tip),
+        and whether some merge still waits for a parent's tree to decide where paths go."""
+        waiting = any(not w.decided for group in self._undecided.values() for w in group)
+        return {sha: _effective(m, b) for sha, (m, b) in self._pending.items()}, waiting
 
     def visit(self, record: CommitRecord, merge_diffs: MergeDiffs | None) -> None:
         """Process one commit of the stream."""
