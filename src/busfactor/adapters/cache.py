@@ -17,21 +17,25 @@ import sqlite3
 import time
 import zlib
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 APPLICATION_ID = 0x62667363
 """`PRAGMA application_id` of busfactor caches ("bfsc"): tells ours from any other SQLite file."""
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 MAIN, MERGES = 0, 1
 """Chunk kinds: the main `git log` stream and the merges' per-parent diffs."""
 MAX_SNAPSHOTS = 4
 """Snapshots kept per stream (different activity windows, with or without changesets)."""
 _BUSY_MS = 10_000
+_OURS = "substr(name, 1, 7) != 'sqlite_'"
+"""SQLite's own tables (sqlite_sequence) are neither counted nor dropped."""
+_COUNT_TABLES = "SELECT count(*) FROM sqlite_master WHERE " + _OURS
 
 _SCHEMA = """
 CREATE TABLE streams (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     fingerprint TEXT NOT NULL UNIQUE,
     tip TEXT NOT NULL,
     updated REAL NOT NULL
@@ -137,7 +141,7 @@ class HistoryCache:
                 db.execute("PRAGMA application_id").fetchone()[0],
                 db.execute("PRAGMA user_version").fetchone()[0],
             )
-            tables = db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+            tables = db.execute(_COUNT_TABLES).fetchone()[0]
             if app == 0 and tables == 0:
                 self._create(db)
             elif app != APPLICATION_ID:
@@ -159,7 +163,7 @@ class HistoryCache:
     def _create(db: sqlite3.Connection) -> None:
         db.execute("BEGIN IMMEDIATE")
         try:
-            if db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0:
+            if db.execute(_COUNT_TABLES).fetchone()[0] == 0:
                 # One statement at a time: executescript would commit the open transaction.
                 for statement in _SCHEMA.split(";"):
                     if statement.strip():
@@ -178,7 +182,7 @@ class HistoryCache:
         db.execute("BEGIN IMMEDIATE")
         try:
             for (name,) in db.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table'"
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND " + _OURS
             ).fetchall():
                 db.execute(f'DROP TABLE IF EXISTS "{name}"')
             db.execute("COMMIT")
@@ -198,6 +202,23 @@ class HistoryCache:
             if source.exists():
                 os.replace(source, Path(str(aside) + suffix))
         self.warnings.append(f"cache {self.path}: {reason}; moved to {aside.name}, rebuilding")
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        """One consistent view for a whole scan's reads (WAL: writers go on meanwhile), so a
+        concurrent scan replacing a stream can never be seen half done."""
+        try:
+            self._db.execute("BEGIN")
+        except sqlite3.Error as error:
+            raise _problem(error) from None
+        try:
+            yield
+        finally:
+            try:
+                if self._db.in_transaction:
+                    self._db.execute("COMMIT")
+            except sqlite3.Error:
+                pass  # a read-only transaction: nothing to keep; damage is reported already
 
     def recover(self, reason: str) -> None:
         """After a read found damage: set the file aside and start an empty one."""

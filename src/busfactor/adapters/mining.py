@@ -167,11 +167,21 @@ class _Miner:
             f"codec={cache_codec.FORMAT};activity_days={settings.activity_days};"
             f"changesets={int(self.changesets)}"
         )
-        stream = cache.stream(fingerprint)
-        if stream is not None and stream.tip == sha:
-            blob = cache.snapshot(stream.id, sha, key)
-            if blob is not None:
-                return self.result(cache_codec.decode(blob, len(self.entries)), shallow=False)
+        with cache.reading():
+            stream = cache.stream(fingerprint)
+            if stream is not None and stream.tip == sha:
+                blob = cache.snapshot(stream.id, sha, key)
+                if blob is not None:
+                    return self.result(cache_codec.decode(blob, len(self.entries)), False)
+            segment, counts = self.counts(cache, stream, key)
+        cache.store(fingerprint, sha, segment, (key, cache_codec.encode(counts)))
+        return self.result(counts, shallow=False)
+
+    def counts(
+        self, cache: HistoryCache, stream: CachedStream | None, key: str
+    ) -> tuple[NewSegment | None, Counts]:
+        """The walk the cache allows, and the new segment it read from git (if any)."""
+        sha, settings = self.sha, self.settings
         segment: NewSegment | None = None
         if settings.history == "linear":
             # The published walk follows git's date order, which a rescan cannot rebuild
@@ -187,8 +197,7 @@ class _Miner:
         else:
             segment = NewSegment(base=stream.tip)
             counts = self.rescan(cache, stream, segment, key)
-        cache.store(fingerprint, sha, segment, (key, cache_codec.encode(counts)))
-        return self.result(counts, shallow=False)
+        return segment, counts
 
     def rescan(
         self, cache: HistoryCache, stream: CachedStream, segment: NewSegment, key: str
