@@ -251,3 +251,19 @@ def test_tui_refuses_a_json_that_is_not_an_org_report(
     run(["scan", str(org / "api"), "--format", "json", "-o", str(report)], capsys)
     line = assert_one_line_error(*run(["tui", str(report)], capsys))
     assert "not an organisation report" in line
+
+
+def test_tui_opens_an_org_report(
+    org: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`busfactor tui org.json` hands the report to the organisation app."""
+    import busfactor.ui.org
+
+    report = tmp_path / "org.json"
+    run(["scan", *repos(org, "api", "web"), "--format", "json", "-o", str(report)], capsys)
+    opened: list[dict[str, object]] = []
+    monkeypatch.setattr(
+        busfactor.ui.org, "run_org_tui", lambda data, title: opened.append(data) or 0
+    )
+    assert main(["tui", str(report)]) == 0
+    assert opened == [json.loads(report.read_text("utf-8"))]
