@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 from collections.abc import Sequence
 from typing import Any
@@ -338,3 +339,53 @@ def test_every_local_person_lands_in_exactly_one_org_person(inputs: list[dict[st
     flagged = [p for p in report["people"] if p["single_point_of_failure"]]
     assert all(len(p["sole_holder_repositories"]) >= 2 for p in flagged)
     assert report["people"][: len(flagged)] == flagged
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers(-2, 2) | st.text(max_size=3),
+    lambda inner: st.lists(inner, max_size=2) | st.dictionaries(st.text(max_size=3), inner),
+    max_leaves=4,
+)
+
+
+def locations(data: Any, where: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Every key path into a JSON structure."""
+    found = [where] if where else []
+    if isinstance(data, dict):
+        for key, value in data.items():
+            found += locations(value, (*where, key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            found += locations(value, (*where, index))
+    return found
+
+
+@given(st.data(), JSON, st.booleans())
+def test_damaged_reports_are_refused_or_merged_never_crash(
+    data: st.DataObject, value: Any, delete: bool
+) -> None:
+    """A report with one value replaced or removed is refused with a UsageError, or merges
+    and renders: never any other exception."""
+    report = copy.deepcopy(api())
+    report["files"] = [{"path": "pay/a.py", "authors": ["ada@example.test"], "doa": {}}]
+    where = data.draw(st.sampled_from(locations(report)))
+    parent = report
+    for key in where[:-1]:
+        parent = parent[key]
+    if delete:
+        del parent[where[-1]]
+    else:
+        parent[where[-1]] = value
+    try:
+        checked = check_scan_report(report, "x.json")
+    except UsageError as error:
+        refused = error.message
+    else:
+        refused = ""
+    if refused:
+        assert refused.startswith("x.json: ")
+        return
+    org = merge_reports([RepoResult.scanned(checked), RepoResult.scanned(web())]).report
+    render_org_text(org)
+    render_org_markdown(org)
+    assert json.loads(render_org_json(org))["schema"] == SCHEMA

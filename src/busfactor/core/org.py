@@ -65,30 +65,52 @@ class OrgMerge:
 
 # -- checking inputs ------------------------------------------------------------------------
 
-_REQUIRED: tuple[tuple[str, type | tuple[type, ...]], ...] = (
-    ("repository", dict),
-    ("repository.path", str),
-    ("repository.revision", str),
-    ("truck_factor", dict),
-    ("truck_factor.value", int),
-    ("truck_factor.authors", list),
-    ("people", list),
-    ("components", list),
+_STR, _INT, _BOOL, _STRS, _TIME, _DICT, _LIST = (
+    "string",
+    "int",
+    "bool",
+    "[string]",
+    "string or null",
+    "object",
+    "list",
 )
-_PERSON: tuple[tuple[str, type | tuple[type, ...]], ...] = (
-    ("id", str),
-    ("name", str),
-    ("email", str),
-    ("aliases", list),
-    ("commits", int),
-    ("active", bool),
-    ("files_authored", int),
+_ABSENT = object()
+
+Spec = tuple[tuple[str, str, bool], ...]
+"""(dotted key, kind, required)."""
+
+_REPORT: Spec = (
+    ("repository", _DICT, True),
+    ("repository.path", _STR, True),
+    ("repository.revision", _STR, True),
+    ("repository.files", _INT, False),
+    ("repository.commits", _INT, False),
+    ("repository.shallow", _BOOL, False),
+    ("truck_factor", _DICT, True),
+    ("truck_factor.value", _INT, True),
+    ("truck_factor.authors", _STRS, True),
+    ("people", _LIST, True),
+    ("components", _LIST, True),
+    ("files", _LIST, False),
+    ("warnings", _STRS, False),
 )
-_COMPONENT: tuple[tuple[str, type | tuple[type, ...]], ...] = (
-    ("name", str),
-    ("bus_factor", int),
-    ("bus_factor_authors", list),
+_PERSON: Spec = (
+    ("id", _STR, True),
+    ("name", _STR, True),
+    ("email", _STR, True),
+    ("aliases", _STRS, True),
+    ("commits", _INT, True),
+    ("first_commit", _TIME, False),
+    ("last_commit", _TIME, False),
+    ("active", _BOOL, True),
+    ("files_authored", _INT, True),
 )
+_COMPONENT: Spec = (
+    ("name", _STR, True),
+    ("bus_factor", _INT, True),
+    ("bus_factor_authors", _STRS, True),
+)
+_FILE: Spec = (("authors", _STRS, True),)
 
 
 def check_scan_report(data: object, source: str) -> dict[str, Any]:
@@ -100,11 +122,10 @@ def check_scan_report(data: object, source: str) -> dict[str, Any]:
         raise UsageError(f'{source}: not a busfactor report (no "schema" key)')
     if schema != SCAN_SCHEMA:
         raise UsageError(f"{source}: {_wrong_schema(schema)}")
-    where = _missing(data, _REQUIRED)
-    for index, person in enumerate(data["people"] if where is None else []):
-        where = where or _missing(person, _PERSON, f"people[{index}]")
-    for index, component in enumerate(data["components"] if where is None else []):
-        where = where or _missing(component, _COMPONENT, f"components[{index}]")
+    where = _wrong(data, _REPORT)
+    for key, spec in (("people", _PERSON), ("components", _COMPONENT), ("files", _FILE)):
+        for index, item in enumerate(data.get(key, []) if where is None else []):
+            where = where or _wrong(item, spec, f"{key}[{index}]")
     if where is not None:
         raise UsageError(f"{source}: incomplete {SCAN_SCHEMA} report ({where} missing or wrong)")
     return data
@@ -121,16 +142,26 @@ def _wrong_schema(schema: str) -> str:
     return f"not a busfactor report (schema {schema!r})"
 
 
-def _missing(
-    data: object, required: Iterable[tuple[str, type | tuple[type, ...]]], prefix: str = ""
-) -> str | None:
-    """The first required dotted key that is absent or of the wrong type, else None."""
-    for dotted, kind in required:
+def _fits(value: object, kind: str) -> bool:
+    if kind == _INT:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if kind == _STRS:
+        return isinstance(value, list) and all(isinstance(item, str) for item in value)
+    if kind == _TIME:
+        return value is None or isinstance(value, str)
+    wanted = {_STR: str, _BOOL: bool, _DICT: dict, _LIST: list}[kind]
+    return isinstance(value, wanted)
+
+
+def _wrong(data: object, spec: Spec, prefix: str = "") -> str | None:
+    """The first key of `spec` that is absent though required, or of the wrong kind."""
+    if not isinstance(data, dict):
+        return prefix or "the report"
+    for dotted, kind, required in spec:
         value: object = data
         for key in dotted.split("."):
-            value = value.get(key) if isinstance(value, dict) else None
-        is_int = kind is int and isinstance(value, bool)
-        if value is None or not isinstance(value, kind) or is_int:
+            value = value.get(key, _ABSENT) if isinstance(value, dict) else _ABSENT
+        if (value is _ABSENT and required) or (value is not _ABSENT and not _fits(value, kind)):
             return f"{prefix}.{dotted}" if prefix else dotted
     return None
 
