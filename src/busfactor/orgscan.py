@@ -12,12 +12,15 @@ import json
 import multiprocessing
 import os
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from pathlib import Path
 from typing import Any
 
 from busfactor.core.org import RepoResult, check_scan_report
 from busfactor.errors import BusfactorError, UsageError
+
+Outcome = tuple[str | None, str | None]
+"""(the JSON report, None) or (None, the one-line error)."""
 
 
 def default_jobs() -> int:
@@ -53,9 +56,7 @@ def unique_paths(paths: Sequence[Path]) -> tuple[list[Path], list[str]]:
     return list(seen), notes
 
 
-def scan_one(
-    path: str, config_file: str | None, overrides: Mapping[str, Any]
-) -> tuple[str | None, str | None]:
+def scan_one(path: str, config_file: str | None, overrides: Mapping[str, Any]) -> Outcome:
     """In a worker: (the JSON report as `scan --format json` writes it, None) or (None, error)."""
     from busfactor.formats.json import render_json
     from busfactor.pipeline import scan
@@ -84,7 +85,7 @@ def scan_repositories(
     """Scan each repository (in `jobs` processes when more than one); results in input order."""
     config = str(config_file) if config_file is not None else None
     given = dict(overrides or {})
-    outcomes: list[tuple[str | None, str | None]] = []
+    outcomes: list[Outcome] = []
     if jobs <= 1 or len(paths) <= 1:
         for index, path in enumerate(paths):
             outcomes.append(scan_one(str(path), config, given))
@@ -100,27 +101,32 @@ def _in_processes(
     overrides: dict[str, Any],
     jobs: int,
     on_done: Callable[[int, int], None],
-) -> list[tuple[str | None, str | None]]:
+) -> list[Outcome]:
     # spawn, not fork: forking a process that runs threads (a test runner, a TUI) can deadlock.
     context = multiprocessing.get_context("spawn")
     pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context)
+    outcomes: list[Outcome] = [(None, "not scanned")] * len(paths)
     try:
-        futures = [pool.submit(scan_one, str(path), config, overrides) for path in paths]
-        done = 0
-
-        def count(_: Future[tuple[str | None, str | None]]) -> None:
-            nonlocal done
-            done += 1
+        futures = {
+            pool.submit(scan_one, str(path), config, overrides): index
+            for index, path in enumerate(paths)
+        }
+        for done, future in enumerate(as_completed(futures), start=1):
+            outcomes[futures[future]] = _outcome(future)
             on_done(done, len(paths))
-
-        for future in futures:
-            future.add_done_callback(count)
-        outcomes = [future.result() for future in futures]
     except BaseException:  # Ctrl-C: drop what has not started, do not wait for the rest
         pool.shutdown(wait=False, cancel_futures=True)
         raise
     pool.shutdown(wait=True)
     return outcomes
+
+
+def _outcome(future: Future[Outcome]) -> Outcome:
+    """A worker's result; a worker that died (killed, out of memory) fails its repository."""
+    try:
+        return future.result()
+    except Exception as error:
+        return None, f"scan process failed: {type(error).__name__}: {error}"
 
 
 def _result(path: Path, text: str | None, error: str | None) -> RepoResult:
