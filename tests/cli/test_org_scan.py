@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -267,3 +269,43 @@ def test_tui_opens_an_org_report(
     )
     assert main(["tui", str(report)]) == 0
     assert opened == [json.loads(report.read_text("utf-8"))]
+
+
+def test_a_shallow_clone_is_a_failed_repository(
+    org: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A depth-1 clone would make its oldest author the sole holder of everything: it is a
+    line with the shallow-clone error, and its people are not counted."""
+    with RepoBuilder(org / "web") as web:
+        clone = web.shallow_clone(tmp_path / "clones" / "web-shallow", depth=1)
+    code, out, err = run(["scan", str(org / "api"), str(clone), "--format", "json"], capsys)
+    assert code == 2
+    lines = {r["name"]: r for r in json.loads(out)["repositories"]}
+    assert lines["web-shallow"]["error"].startswith("shallow clone")
+    assert lines["web-shallow"]["truck_factor"] is None
+    assert "busfactor: error: web-shallow: shallow clone" in err
+    people = {p["id"]: p for p in json.loads(out)["people"]}
+    assert people["ada@example.test"]["repositories"] == ["api"]
+
+
+def test_tui_refuses_a_file_that_is_not_json(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`busfactor tui notes.json` with text in it: one line, no traceback."""
+    notes = tmp_path / "notes.json"
+    notes.write_text("{ not json", "utf-8")
+    line = assert_one_line_error(*run(["tui", str(notes)], capsys))
+    assert "not valid JSON" in line
+
+
+def test_org_commands_load_no_tui_library() -> None:
+    """The organisation scan and merge modules, imported headless, load neither textual nor
+    rich (only `tui ORG.json` does)."""
+    probe = (
+        "import sys, busfactor.cli, busfactor.cli.org, busfactor.orgscan, busfactor.formats.org\n"
+        "print(sorted({'textual', 'rich'} & {m.split('.')[0] for m in sys.modules}))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert result.stdout.strip() == "[]"
