@@ -16,7 +16,8 @@ from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from pathlib import Path
 from typing import Any
 
-from busfactor.core.org import RepoResult, check_scan_report
+from busfactor.core.org import RepoResult
+from busfactor.core.org_input import check_scan_report
 from busfactor.errors import BusfactorError, UsageError
 
 Outcome = tuple[str | None, str | None]

@@ -11,15 +11,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from busfactor.core.org import (
-    SCHEMA,
-    SHALLOW_ERROR,
-    RepoResult,
-    check_org_report,
-    check_scan_report,
-    display_names,
-    merge_reports,
-)
+from busfactor.core.org import SHALLOW_ERROR, RepoResult, display_names, merge_reports
+from busfactor.core.org_input import SCHEMA, check_org_report, check_scan_report
 from busfactor.errors import UsageError
 from busfactor.formats.org import render_org_json, render_org_markdown, render_org_text
 

@@ -157,7 +157,7 @@ def open_report_tui(path: Path) -> int:
     """`busfactor tui ORG.json`: the organisation report in its own small app."""
     import importlib
 
-    from busfactor.core.org import check_org_report
+    from busfactor.core.org_input import check_org_report
 
     try:
         data = json.loads(path.read_bytes().decode("utf-8"))
