@@ -1,7 +1,9 @@
-"""Command-line interface: `busfactor scan`, `busfactor graph`.
+"""Command-line interface: `busfactor scan`, `busfactor graph`, `busfactor merge`, ...
 
 Exit codes (the CLI's API): 0 success; 2 usage, configuration or repository error, or an
 internal error (one `busfactor: error:` line on stderr, nothing on stdout); 130 interrupted.
+An organisation report (`scan` of several repositories, `merge`) exits 2 when any repository
+failed, but still writes the report, each failure in it and on its own stderr line.
 """
 
 from __future__ import annotations
@@ -16,6 +18,13 @@ from typing import NoReturn
 
 from busfactor import __version__
 from busfactor.cli import diagnostics
+from busfactor.cli.org import (
+    add_merge_parser,
+    add_org_scan_options,
+    open_report_tui,
+    org_scan_requested,
+    run_org_scan,
+)
 from busfactor.errors import BusfactorError
 
 
@@ -92,14 +101,18 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument(
         "--format", choices=["text", "json", "markdown"], default="text", help="report format"
     )
+    add_org_scan_options(scan)
     scan.set_defaults(run=_run_scan)
+    add_merge_parser(commands)
     graph = commands.add_parser("graph", help="export the ownership graph")
     _scan_options(graph)
     graph.add_argument("--format", choices=["graphml", "json"], default="json")
     graph.set_defaults(run=_run_graph)
     tui = commands.add_parser("tui", help="open the terminal app (also: busfactor alone)")
-    tui.add_argument("path", nargs="?", default=".", type=Path, help="repository (default: .)")
-    tui.set_defaults(run=lambda args: _open_tui(args.path, {}))
+    tui.add_argument(
+        "path", nargs="?", default=".", type=Path, help="repository, or an org report .json (.)"
+    )
+    tui.set_defaults(run=_run_tui)
     demo = commands.add_parser("demo", help="create a realistic demo repository and open it")
     demo.add_argument("--path", type=Path, help="where to create it (default: a new temp dir)")
     demo.add_argument("--no-tui", action="store_true", help="print its report instead")
@@ -213,6 +226,9 @@ def _run_scan(args: argparse.Namespace) -> int:
     from busfactor.formats.markdown import render_markdown
     from busfactor.formats.text import render_text
 
+    if org_scan_requested(args):
+        return run_org_scan(args)
+    args.path = Path(".") if args.path is None else args.path
     report = _report(args)
     renderers = {"json": render_json, "markdown": render_markdown, "text": render_text}
     write_report(renderers[args.format](report), args.output)
@@ -245,6 +261,12 @@ def _run_demo(args: argparse.Namespace) -> int:
         write_report(render_text(scan(repo)), None)
         return ExitCode.OK
     return _open_tui(repo, {})
+
+
+def _run_tui(args: argparse.Namespace) -> int:
+    if args.path.suffix.lower() == ".json":
+        return open_report_tui(args.path)
+    return _open_tui(args.path, {})
 
 
 def _inside_git_repository(path: Path) -> bool:

@@ -1,0 +1,154 @@
+"""Organisation scans: many repositories scanned in parallel processes, or their JSON reports
+read back, then merged by `core.org.merge_reports`.
+
+Each worker runs `pipeline.scan` and renders exactly what `busfactor scan --format json`
+prints, so a local multi-repository scan and `busfactor merge` of CI jobs' reports go
+through the same parsing and the same merge.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from pathlib import Path
+from typing import Any
+
+from busfactor.core.org import RepoResult
+from busfactor.core.org_input import check_scan_report
+from busfactor.errors import BusfactorError, UsageError
+
+Outcome = tuple[str | None, str | None]
+"""(the JSON report, None) or (None, the one-line error)."""
+
+
+def default_jobs() -> int:
+    """Parallel scans when `--jobs` is not given: the CPUs, at most 4."""
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+def read_repos_file(file: Path) -> list[Path]:
+    """One path per line; blank lines and `#` comments skipped; relative to the file's folder."""
+    try:
+        text = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        reason = error.strerror if isinstance(error, OSError) else "not UTF-8 text"
+        raise UsageError(f"--repos-from {file}: cannot read ({reason})") from None
+    base = file.parent
+    paths = []
+    for line in text.splitlines():
+        entry = line.strip()
+        if entry and not entry.startswith("#"):
+            paths.append(base / Path(entry).expanduser())
+    return paths
+
+
+def unique_paths(paths: Sequence[Path]) -> tuple[list[Path], list[str]]:
+    """Paths resolved, each kept once (first occurrence); notes on the ones dropped."""
+    seen: dict[Path, int] = {}
+    for path in paths:
+        resolved = path.resolve()
+        seen[resolved] = seen.get(resolved, 0) + 1
+    notes = [
+        f"{path}: given {count} times; scanned once" for path, count in seen.items() if count > 1
+    ]
+    return list(seen), notes
+
+
+def scan_one(path: str, config_file: str | None, overrides: Mapping[str, Any]) -> Outcome:
+    """In a worker: (the JSON report as `scan --format json` writes it, None) or (None, error)."""
+    from busfactor.formats.json import render_json
+    from busfactor.pipeline import scan
+
+    try:
+        report = scan(
+            Path(path),
+            config_file=Path(config_file) if config_file else None,
+            overrides=overrides,
+        )
+        return render_json(report), None
+    except BusfactorError as error:
+        return None, error.message
+    except Exception as error:  # one broken repository must not stop the others
+        return None, f"internal error: {type(error).__name__}: {error}"
+
+
+def scan_repositories(
+    paths: Sequence[Path],
+    *,
+    config_file: Path | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    jobs: int = 1,
+    on_done: Callable[[int, int], None] = lambda done, total: None,
+) -> list[RepoResult]:
+    """Scan each repository (in `jobs` processes when more than one); results in input order."""
+    config = str(config_file) if config_file is not None else None
+    given = dict(overrides or {})
+    outcomes: list[Outcome] = []
+    if jobs <= 1 or len(paths) <= 1:
+        for index, path in enumerate(paths):
+            outcomes.append(scan_one(str(path), config, given))
+            on_done(index + 1, len(paths))
+    else:
+        outcomes = _in_processes(paths, config, given, min(jobs, len(paths)), on_done)
+    return [_result(path, *outcome) for path, outcome in zip(paths, outcomes, strict=True)]
+
+
+def _in_processes(
+    paths: Sequence[Path],
+    config: str | None,
+    overrides: dict[str, Any],
+    jobs: int,
+    on_done: Callable[[int, int], None],
+) -> list[Outcome]:
+    # spawn, not fork: forking a process that runs threads (a test runner, a TUI) can deadlock.
+    context = multiprocessing.get_context("spawn")
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context)
+    outcomes: list[Outcome] = [(None, "not scanned")] * len(paths)
+    try:
+        futures = {
+            pool.submit(scan_one, str(path), config, overrides): index
+            for index, path in enumerate(paths)
+        }
+        for done, future in enumerate(as_completed(futures), start=1):
+            outcomes[futures[future]] = _outcome(future)
+            on_done(done, len(paths))
+    except BaseException:  # Ctrl-C: drop what has not started, do not wait for the rest
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+    return outcomes
+
+
+def _outcome(future: Future[Outcome]) -> Outcome:
+    """A worker's result; a worker that died (killed, out of memory) fails its repository."""
+    try:
+        return future.result()
+    except Exception as error:
+        return None, f"scan process failed: {type(error).__name__}: {error}"
+
+
+def _result(path: Path, text: str | None, error: str | None) -> RepoResult:
+    if text is None:
+        return RepoResult.failed(str(path), error or "scan failed")
+    return RepoResult.scanned(check_scan_report(json.loads(text), str(path)))
+
+
+def read_reports(files: Sequence[Path]) -> list[RepoResult]:
+    """`busfactor.scan/1` JSON reports from files; a one-line UsageError for anything else."""
+    results = []
+    for file in files:
+        try:
+            data = json.loads(file.read_bytes().decode("utf-8"))
+        except OSError as error:
+            raise UsageError(f"{file}: cannot read ({error.strerror})") from None
+        except UnicodeDecodeError:
+            raise UsageError(f"{file}: not a busfactor report (not UTF-8 text)") from None
+        except json.JSONDecodeError as error:
+            raise UsageError(
+                f"{file}: not a busfactor report (invalid JSON at line {error.lineno})"
+            ) from None
+        results.append(RepoResult.scanned(check_scan_report(data, str(file))))
+    return results

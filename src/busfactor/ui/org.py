@@ -1,0 +1,128 @@
+"""OrgApp: an organisation report (`busfactor.org/1`) in the terminal.
+
+Two tables: the repositories (truck factor, components at bus factor 1, error) and the
+people (repositories, sole-holder repositories, the cross-repository flag), worst first.
+Every string from a repository is shown literally: it goes into a `Text`, never markup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual.app import App, ComposeResult
+from textual.binding import BindingType
+from textual.containers import Vertical
+from textual.widgets import DataTable, Footer, Header, Static
+
+from busfactor.formats.text_safety import printable
+
+OrgReport = Mapping[str, Any]
+
+
+def literal(value: object, style: str = "") -> Text:
+    """Repository text as a literal Text: no markup, control characters escaped."""
+    return Text(printable(str(value)), style=style)
+
+
+def summary_text(report: OrgReport) -> Text:
+    """`3 repositories (1 failed) · 5 people · 1 single point of failure across repositories`."""
+    summary = report.get("summary", {})
+    failed = summary.get("failed", 0)
+    spofs = summary.get("single_points_of_failure", 0)
+    line = Text(f"{summary.get('repositories', 0)} repositories")
+    if failed:
+        line.append(f" ({failed} failed)", style="bold red")
+    line.append(f" · {summary.get('people', 0)} people · ")
+    line.append(
+        f"{spofs} single point{'s' if spofs != 1 else ''} of failure across repositories",
+        style="bold red" if spofs else "green",
+    )
+    return line
+
+
+def repository_row(repo: Mapping[str, Any], names: Mapping[str, str]) -> list[Text]:
+    """Name, truck factor, its people, components at bus factor 1, error."""
+    if repo.get("error"):
+        return [
+            literal(repo["name"]),
+            Text("-"),
+            Text(""),
+            Text("-"),
+            literal(repo["error"], "red"),
+        ]
+    truck = int(repo["truck_factor"])
+    people = ", ".join(names.get(p, p) for p in repo.get("truck_factor_people", []))
+    at_one = len(repo.get("components_at_bus_factor_1", []))
+    return [
+        literal(repo["name"]),
+        Text(str(truck), style="bold red" if truck <= 1 else ""),
+        literal(people),
+        Text(f"{at_one} of {repo.get('components', 0)}", style="yellow" if at_one else ""),
+        Text(""),
+    ]
+
+
+def person_row(person: Mapping[str, Any]) -> list[Text]:
+    """Name, repositories, sole-holder repositories (count and names), the flag."""
+    flagged = bool(person.get("single_point_of_failure"))
+    holder = person.get("sole_holder_repositories", [])
+    return [
+        literal(person.get("name") or person["id"], "bold" if flagged else ""),
+        Text(str(len(person.get("repositories", [])))),
+        Text(str(len(holder)), style="bold red" if flagged else ""),
+        literal(", ".join(holder)),
+        Text("FLAGGED", style="bold red") if flagged else Text(""),
+    ]
+
+
+class OrgApp(App[int]):
+    """Browse an organisation report: repositories and the people who alone hold knowledge."""
+
+    TITLE = "busfactor: organisation"
+    BINDINGS: ClassVar[list[BindingType]] = [("q", "leave", "Quit")]
+    CSS = """
+    #org-summary { padding: 0 1; height: auto; }
+    .org-heading { padding: 1 1 0 1; text-style: bold; height: auto; }
+    DataTable { height: 1fr; }
+    """
+
+    def __init__(self, report: OrgReport, *, title: str = "") -> None:
+        super().__init__()
+        self.report = report
+        if title:
+            self.sub_title = printable(title)
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical():
+            yield Static(summary_text(self.report), id="org-summary")
+            yield Static("Repositories", classes="org-heading")
+            yield DataTable(id="org-repositories", cursor_type="row", zebra_stripes=True)
+            yield Static("People, worst first", classes="org-heading")
+            yield DataTable(id="org-people", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        names = {p["id"]: p.get("name") or p["id"] for p in self.report.get("people", [])}
+        repos: DataTable[Text] = self.query_one("#org-repositories", DataTable)
+        repos.add_columns(
+            "Repository", "Truck factor", "Truck-factor people", "Bus factor 1", "Error"
+        )
+        for repo in self.report.get("repositories", []):
+            repos.add_row(*repository_row(repo, names))
+        people: DataTable[Text] = self.query_one("#org-people", DataTable)
+        people.add_columns("Person", "Repositories", "Sole holder in", "Where", "Cross-repo")
+        for person in self.report.get("people", []):
+            people.add_row(*person_row(person))
+
+    def action_leave(self) -> None:
+        """Quit with exit code 0."""
+        self.exit(0)
+
+
+def run_org_tui(report: OrgReport, title: str = "") -> int:
+    """Run the app on a checked `busfactor.org/1` report; its exit code."""
+    result = OrgApp(report, title=title).run()
+    return int(result or 0)

@@ -1,0 +1,311 @@
+"""`busfactor scan REPO REPO ...` and `busfactor merge`: organisation reports, real repositories."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from builders import RepoBuilder
+from busfactor.cli import main
+
+ADA_UPPER = ("Ada", "ADA@Example.test")
+"""Ada in `web`, under an upper-case email: the same person once emails are normalised."""
+
+
+@pytest.fixture
+def org(tmp_path: Path) -> Path:
+    """`api`: Ada alone writes `pay`, Ada and Bob `core`; `web`: Ada alone writes `ui`, Cy
+    `docs`; `ops`: Bob and Cy together. Ada is the sole holder in two repositories."""
+    base = tmp_path / "org"
+    with (
+        RepoBuilder(base / "api") as api,
+        RepoBuilder(base / "web") as web,
+        RepoBuilder(base / "ops") as ops,
+    ):
+        api.commit("ada", write={"pay/a.py": "a\n" * 30, "pay/b.py": "b\n" * 30})
+        api.commit("ada", write={"core/x.py": "x\n" * 30})
+        api.commit("bob", write={"core/y.py": "y\n" * 30})
+        web.commit(ADA_UPPER, write={"ui/app.py": "u\n" * 30, "ui/view.py": "v\n" * 30})
+        web.commit("cy", write={"docs/guide.py": "d\n" * 30})
+        ops.commit("bob", write={"deploy/a.py": "a\n" * 30})
+        ops.commit("cy", write={"deploy/b.py": "b\n" * 30})
+    return base
+
+
+def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    """busfactor.cli.main in this process: exit code, stdout, stderr."""
+    code = main(args)
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def repos(base: Path, *names: str) -> list[str]:
+    """Paths of some of the organisation's repositories."""
+    return [str(base / name) for name in names]
+
+
+def assert_one_line_error(code: int, out: str, err: str) -> str:
+    """Exit 2, nothing on stdout, one `busfactor: error:` line."""
+    assert code == 2
+    assert out == ""
+    assert "Traceback" not in err
+    lines = err.splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("busfactor: error: ")
+    return lines[0]
+
+
+def test_shared_sole_holder_is_flagged(org: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Ada, sole holder in `api` and `web` (two spellings of her email), is flagged first."""
+    code, out, err = run(["scan", *repos(org, "api", "web", "ops"), "--format", "json"], capsys)
+    assert (code, err) == (0, "")
+    report = json.loads(out)
+    assert report["schema"] == "busfactor.org/1"
+    ada = report["people"][0]
+    assert ada["id"] == "ada@example.test"
+    assert ada["single_point_of_failure"] is True
+    assert ada["sole_holder_repositories"] == ["api", "web"]
+    assert "api:pay" in ada["sole_components"]
+    assert "web:ui" in ada["sole_components"]
+    assert [p["single_point_of_failure"] for p in report["people"]].count(True) == 1
+    assert [r["name"] for r in report["repositories"]] == ["api", "ops", "web"]
+
+
+def test_a_single_repository_is_a_plain_scan(org: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """One REPO keeps printing the `busfactor.scan/1` report, options and all."""
+    code, out, _ = run(["scan", str(org / "api"), "--format", "json", "--jobs", "3"], capsys)
+    assert code == 0
+    assert json.loads(out)["schema"] == "busfactor.scan/1"
+
+
+def test_a_failing_repository_is_reported_and_exits_2(
+    org: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A folder that is not a repository, and an empty repository, are lines with their error;
+    the others are scanned; the exit code is 2 and stderr names each failure."""
+    (org / "notes").mkdir()
+    with RepoBuilder(org / "empty"):
+        pass
+    code, out, err = run(
+        ["scan", *repos(org, "api", "notes", "empty", "missing"), "--format", "json"], capsys
+    )
+    assert code == 2
+    lines = {r["name"]: r for r in json.loads(out)["repositories"]}
+    assert lines["api"]["error"] is None
+    assert lines["api"]["truck_factor"] == 1
+    for name in ("notes", "empty", "missing"):
+        assert lines[name]["error"], name
+        assert "\n" not in lines[name]["error"]
+    assert "not a git repository" in lines["notes"]["error"]
+    errors = [line for line in err.splitlines() if line.startswith("busfactor: error: ")]
+    assert len(errors) == 3
+    assert "Traceback" not in err
+
+
+def test_text_report_lists_failures_and_flags(
+    org: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The default text report names the flagged person and the failed repository."""
+    code, out, _ = run(["scan", *repos(org, "api", "web", "nowhere")], capsys)
+    assert code == 2
+    assert "Single points of failure across repositories" in out
+    assert "Ada <ada@example.test>: api (truck factor; pay), web (truck factor; ui)" in out
+    assert "nowhere  error:" in out
+
+
+def test_repos_from_reads_paths_relative_to_the_file(
+    org: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Comments and blank lines are skipped, paths are relative to the list, duplicates are
+    scanned once (with a note), and the report equals naming the repositories directly."""
+    listing = org / "repos.txt"
+    listing.write_text("# our services\napi\n\n  web  \n./api\n# ops is archived\n", "utf-8")
+    code, out, err = run(["scan", "--repos-from", str(listing), "--format", "json"], capsys)
+    assert code == 0
+    assert "given 2 times; scanned once" in err
+    _, direct, _ = run(["scan", *repos(org, "api", "web"), "--format", "json"], capsys)
+    assert out == direct
+
+
+def test_repos_from_adds_to_named_repositories(
+    org: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """REPO arguments and --repos-from together; one REPO plus a list is an organisation scan."""
+    listing = org / "more.txt"
+    listing.write_text("ops\n", "utf-8")
+    code, out, _ = run(
+        ["scan", str(org / "api"), "--repos-from", str(listing), "--format", "json"], capsys
+    )
+    assert code == 0
+    assert [r["name"] for r in json.loads(out)["repositories"]] == ["api", "ops"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--repos-from", "absent.txt"], "cannot read"),
+        (["--repos-from", "empty.txt"], "lists no repository"),
+        (["api", "web", "--jobs", "0"], "--jobs must be at least 1"),
+    ],
+)
+def test_bad_org_scan_usage_is_one_line(
+    org: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    args: list[str],
+    message: str,
+) -> None:
+    """A missing or empty list and a bad --jobs are usage errors: exit 2, one line."""
+    (org / "empty.txt").write_text("# nothing yet\n\n", "utf-8")
+    monkeypatch.chdir(org)
+    line = assert_one_line_error(*run(["scan", *args], capsys))
+    assert message in line
+
+
+def test_jobs_do_not_change_the_report(org: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """One process or two worker processes: the same bytes."""
+    paths = [*repos(org, "api", "web", "ops"), str(org / "missing")]
+    code_1, one, _ = run(["scan", *paths, "--format", "json", "--jobs", "1"], capsys)
+    code_2, two, _ = run(["scan", *paths, "--format", "json", "--jobs", "2"], capsys)
+    assert code_1 == code_2 == 2
+    assert one == two
+
+
+@pytest.mark.parametrize("fmt", ["json", "text", "markdown"])
+def test_merge_of_scan_reports_equals_the_direct_scan(
+    org: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], fmt: str
+) -> None:
+    """Per-repository JSON reports (as CI jobs write them), merged in another order, give the
+    same organisation report as scanning the repositories together."""
+    files = []
+    for name in ("api", "web", "ops"):
+        target = tmp_path / f"{name}.json"
+        code, _, _ = run(["scan", str(org / name), "--format", "json", "-o", str(target)], capsys)
+        assert code == 0
+        files.append(str(target))
+    code, merged, err = run(["merge", *reversed(files), "--format", fmt], capsys)
+    assert (code, err) == (0, "")
+    _, direct, _ = run(["scan", *repos(org, "api", "web", "ops"), "--format", fmt], capsys)
+    assert merged == direct
+
+
+def test_merge_writes_output_and_dedupes(
+    org: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The same report given twice counts once (and says so); --output is written whole."""
+    report = tmp_path / "api.json"
+    run(["scan", str(org / "api"), "--format", "json", "-o", str(report)], capsys)
+    output = tmp_path / "org.json"
+    code, out, err = run(
+        ["merge", str(report), str(report), "--format", "json", "-o", str(output)], capsys
+    )
+    assert (code, out) == (0, "")
+    assert "given 2 times; counted once" in err
+    assert json.loads(output.read_text("utf-8"))["summary"]["repositories"] == 1
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("not json", "invalid JSON at line 1"),
+        ('{"schema": "busfactor.scan/2"}', "unsupported schema version busfactor.scan/2"),
+        ('{"schema": "busfactor.org/1", "repositories": []}', "organisation report"),
+        ('{"schema": "busfactor.plan/1"}', "merge takes busfactor.scan/1 reports"),
+        ('{"name": "package.json"}', "not a busfactor report"),
+        ('{"schema": "busfactor.scan/1", "repository": {}}', "incomplete"),
+        (None, "cannot read"),
+    ],
+)
+def test_merge_refuses_other_input_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str | None, message: str
+) -> None:
+    """Anything but a busfactor.scan/1 report: exit 2, one error line naming the file."""
+    source = tmp_path / "input.json"
+    if content is not None:
+        source.write_text(content, "utf-8")
+    line = assert_one_line_error(*run(["merge", str(source)], capsys))
+    assert str(source) in line
+    assert message in line
+
+
+def test_merge_refuses_two_revisions_of_one_folder(
+    org: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Two CI jobs that checked different repositories out into the same folder are caught."""
+    first, second = tmp_path / "1.json", tmp_path / "2.json"
+    run(["scan", str(org / "api"), "--format", "json", "-o", str(first)], capsys)
+    with RepoBuilder(org / "api") as api:
+        api.commit("bob", write={"core/z.py": "z\n" * 30})
+    run(["scan", str(org / "api"), "--format", "json", "-o", str(second)], capsys)
+    line = assert_one_line_error(*run(["merge", str(first), str(second)], capsys))
+    assert "different revisions" in line
+
+
+def test_tui_refuses_a_json_that_is_not_an_org_report(
+    org: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`busfactor tui scan.json` says what it can open, in one line."""
+    report = tmp_path / "api.json"
+    run(["scan", str(org / "api"), "--format", "json", "-o", str(report)], capsys)
+    line = assert_one_line_error(*run(["tui", str(report)], capsys))
+    assert "not an organisation report" in line
+
+
+def test_tui_opens_an_org_report(
+    org: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`busfactor tui org.json` hands the report to the organisation app."""
+    import busfactor.ui.org
+
+    report = tmp_path / "org.json"
+    run(["scan", *repos(org, "api", "web"), "--format", "json", "-o", str(report)], capsys)
+    opened: list[dict[str, object]] = []
+    monkeypatch.setattr(
+        busfactor.ui.org, "run_org_tui", lambda data, title: opened.append(data) or 0
+    )
+    assert main(["tui", str(report)]) == 0
+    assert opened == [json.loads(report.read_text("utf-8"))]
+
+
+def test_a_shallow_clone_is_a_failed_repository(
+    org: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A depth-1 clone would make its oldest author the sole holder of everything: it is a
+    line with the shallow-clone error, and its people are not counted."""
+    with RepoBuilder(org / "web") as web:
+        clone = web.shallow_clone(tmp_path / "clones" / "web-shallow", depth=1)
+    code, out, err = run(["scan", str(org / "api"), str(clone), "--format", "json"], capsys)
+    assert code == 2
+    lines = {r["name"]: r for r in json.loads(out)["repositories"]}
+    assert lines["web-shallow"]["error"].startswith("shallow clone")
+    assert lines["web-shallow"]["truck_factor"] is None
+    assert "busfactor: error: web-shallow: shallow clone" in err
+    people = {p["id"]: p for p in json.loads(out)["people"]}
+    assert people["ada@example.test"]["repositories"] == ["api"]
+
+
+def test_tui_refuses_a_file_that_is_not_json(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`busfactor tui notes.json` with text in it: one line, no traceback."""
+    notes = tmp_path / "notes.json"
+    notes.write_text("{ not json", "utf-8")
+    line = assert_one_line_error(*run(["tui", str(notes)], capsys))
+    assert "not valid JSON" in line
+
+
+def test_org_commands_load_no_tui_library() -> None:
+    """The organisation scan and merge modules, imported headless, load neither textual nor
+    rich (only `tui ORG.json` does)."""
+    probe = (
+        "import sys, busfactor.cli, busfactor.cli.org, busfactor.orgscan, busfactor.formats.org\n"
+        "print(sorted({'textual', 'rich'} & {m.split('.')[0] for m in sys.modules}))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert result.stdout.strip() == "[]"

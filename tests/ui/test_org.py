@@ -1,0 +1,102 @@
+"""Pilot tests: the organisation app on a report of real repositories, asserted on data shown."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rich.text import Text
+from textual.widgets import DataTable, Static
+
+from builders import RepoBuilder
+from busfactor.core.org import RepoResult, merge_reports
+from busfactor.orgscan import scan_repositories
+from busfactor.ui.org import OrgApp
+
+EVE = ("[bold]Eve[/bold]", "eve@example.test")
+MAL = ("Mal\x1b[31mlory", "mal@example.test")
+SIZE = (140, 40)
+
+
+@pytest.fixture
+def org_report(tmp_path: Path) -> dict[str, Any]:
+    """`api` and `[red]web`: Eve (markup in her name) alone holds both; Mal shares `ops`
+    with Bob; `gone` is not a repository."""
+    with (
+        RepoBuilder(tmp_path / "api") as api,
+        RepoBuilder(tmp_path / "[red]web") as web,
+        RepoBuilder(tmp_path / "ops") as ops,
+    ):
+        api.commit(EVE, write={"pay/a.py": "a\n" * 30})
+        web.commit(EVE, write={"ui/a.py": "a\n" * 30})
+        ops.commit(MAL, write={"deploy/a.py": "a\n" * 30})
+        ops.commit("bob", write={"deploy/b.py": "b\n" * 30})
+    paths = [tmp_path / name for name in ("api", "[red]web", "ops", "gone")]
+    results: list[RepoResult] = scan_repositories(paths, jobs=1)
+    return merge_reports(results).report
+
+
+def plain(table: DataTable[Any], column: int) -> list[str]:
+    """One column's plain text, top to bottom."""
+    cells = []
+    for row in range(table.row_count):
+        cell = table.get_row_at(row)[column]
+        cells.append(cell.plain if isinstance(cell, Text) else str(cell))
+    return cells
+
+
+def shown(report: dict[str, Any]) -> dict[str, Any]:
+    """Run the app headless; what its tables and summary show."""
+    seen: dict[str, Any] = {}
+
+    async def drive() -> None:
+        app = OrgApp(report, title="org.json")
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            repos = app.query_one("#org-repositories", DataTable)
+            people = app.query_one("#org-people", DataTable)
+            seen["repos"] = [plain(repos, c) for c in range(5)]
+            seen["people"] = [plain(people, c) for c in range(5)]
+            seen["summary"] = str(app.query_one("#org-summary", Static).render())
+            await pilot.press("q")
+        seen["exit"] = app.return_code
+
+    asyncio.run(drive())
+    return seen
+
+
+def test_repositories_table_shows_truck_factor_and_errors(org_report: dict[str, Any]) -> None:
+    """Each repository's truck factor and bus-factor-1 count, and the failed one's error."""
+    seen = shown(org_report)
+    names, truck, _, at_one, errors = seen["repos"]
+    assert names == ["[red]web", "api", "gone", "ops"]
+    assert truck[names.index("api")] == "1"
+    assert at_one[names.index("api")] == "1 of 1"
+    assert "gone: no such directory" in errors[names.index("gone")]
+    assert errors[names.index("ops")] == ""
+    assert "4 repositories (1 failed)" in seen["summary"]
+    assert "1 single point of failure" in seen["summary"]
+
+
+def test_people_table_flags_the_cross_repository_holder_first(
+    org_report: dict[str, Any],
+) -> None:
+    """Eve, sole holder in two repositories, comes first and is flagged; her markup shows
+    literally and Mal's escape sequence is made visible, never sent to the terminal."""
+    seen = shown(org_report)
+    names, repositories, holder, where, flag = seen["people"]
+    assert names[0] == "[bold]Eve[/bold]"
+    assert (repositories[0], holder[0], flag[0]) == ("2", "2", "FLAGGED")
+    assert where[0] == "[red]web, api"
+    assert "Mal\\x1b[31mlory" in names
+    assert all("\x1b" not in name for name in names)
+    assert flag[1:] == [""] * (len(names) - 1)
+    assert seen["exit"] == 0
+
+
+def test_truck_factor_people_are_named(org_report: dict[str, Any]) -> None:
+    """The repository table names its truck-factor people by their display name."""
+    names, _, people, _, _ = shown(org_report)["repos"]
+    assert people[names.index("api")] == "[bold]Eve[/bold]"
