@@ -243,6 +243,7 @@ def _basename(path: str) -> str:
     return path.rpartition("/")[2]
 
 
+@lru_cache(maxsize=1 << 16)
 def _extension(path: str) -> str:
     """Lower-case extension of the basename; "" for none (dotfiles such as .gitignore have none)."""
     stem = _basename(path).lstrip(".")
@@ -277,6 +278,8 @@ def minified_content(path: str, head: bytes) -> bool:
 
 def generated_content(head: bytes) -> bool:
     """Whether a header comment in the first 40 lines says a tool wrote the file."""
+    if b"DO NOT EDIT" not in head and b"@generated" not in head:
+        return False  # every marker below contains one of these: skip the decode
     for line in head.decode("utf-8", "replace").split("\n")[:40]:
         if _COMMENT_START.match(line) and (
             _GO_GENERATED.search(line) or "DO NOT EDIT!" in line or _FB_GENERATED.search(line)
@@ -290,6 +293,7 @@ def binary_content(head: bytes) -> bool:
     return b"\0" in head[:8000]
 
 
+@lru_cache(maxsize=1 << 16)
 def binary_extension(path: str) -> bool | None:
     """True for well-known binary formats, False for well-known text, None when content decides."""
     extension = _extension(path)
@@ -300,6 +304,7 @@ def binary_extension(path: str) -> bool | None:
     return False if _basename(path).lower() in _TEXT_NAMES else None
 
 
+@lru_cache(maxsize=1 << 16)
 def code_file(path: str) -> bool:
     """Whether the file is written in a programming language (by extension or well-known name)."""
     name = _basename(path).lower()
