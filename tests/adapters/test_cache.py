@@ -72,6 +72,34 @@ class TestRescan:
         assert plain(mine(repo.path)) == cold
         assert len(extended) == 1
 
+    @pytest.mark.parametrize("mainline_touches_it", [False, True])
+    def test_pull_request_forked_below_the_tip_is_extended_when_provably_exact(
+        self, repo: RepoBuilder, monkeypatch: pytest.MonkeyPatch, mainline_touches_it: bool
+    ) -> None:
+        repo.branch("topic", "HEAD~3")
+        if mainline_touches_it:
+            repo.commit("ada", write={"src/b.py": "mainline edit\n"})
+        mine(repo.path)
+        repo.checkout("topic")
+        repo.commit("dan", write={"src/b.py": "topic edit\n"})
+        repo.commit("dan", write={"src/topic.py": "topic file\n"})
+        repo.checkout("main")
+        repo.commit("eve", write={"src/m3.py": "on main\n"})
+        if mainline_touches_it:
+            repo.merge("eve", "topic", write={"src/b.py": "topic edit\n"})
+        else:
+            repo.merge("eve", "topic")
+        extended = []
+        original = mining.extend
+
+        def spy(*args: Any) -> Any:
+            extended.append(args)
+            return original(*args)
+
+        monkeypatch.setattr(mining, "extend", spy)
+        assert plain(mine(repo.path)) == plain(mine(repo.path, cached=False))
+        assert len(extended) == (0 if mainline_touches_it else 1)
+
     def test_path_readded_above_the_tip_falls_back_to_replay(
         self, repo: RepoBuilder, monkeypatch: pytest.MonkeyPatch
     ) -> None:

@@ -31,6 +31,7 @@ from busfactor.core.history import (
     LinearWalk,
     PathMap,
     extend,
+    joined,
     walk,
 )
 from busfactor.core.model import CommitRecord, MiningResult, Progress
@@ -230,15 +231,16 @@ class _Miner:
         if blob is None:
             return None
         frontier, waiting = walker.frontier()
-        tip = stream.tip.encode()
-        if waiting or frontier.keys() - {tip}:
+        if waiting:
             return None
         _, tip_time = self.repo.resolve(stream.tip)
         if tip_time > self.revision_time:
             return None
+        handed = self.at_tip(stream.tip, frontier)
+        if handed is None:
+            return None
         old_entries = self.repo.tree(stream.tip)
         index = {entry.path: q for q, entry in enumerate(old_entries)}
-        handed = frontier.get(tip, {})
         # Paths added above the tip stay mapped (a re-add continues the old path's history);
         # one git never printed below the tip has none, and adds nothing.
         outside = [path for path in handed if path not in index]
@@ -256,6 +258,25 @@ class _Miner:
             claimed.update(targets)
             sources[q] = targets
         return extend(cache_codec.decode(blob, len(old_entries)), counter, sources)
+
+    def at_tip(self, tip: str, frontier: dict[bytes, PathMap]) -> PathMap | None:
+        """Every map the new walk handed to old commits, as one map at the cached tip.
+
+        A merged branch that forked below the tip hands its fork point `X` the paths it
+        changed. When `X` is on the tip's first-parent chain and no commit of `X..tip`
+        changes those paths, git's walk from the tip carries them down to `X` unchanged, so
+        handing them to the tip instead counts exactly the same old commits. Else None.
+        """
+        maps = [frontier.pop(tip.encode(), {})]
+        for sha, path_map in frontier.items():
+            fork = sha.decode()
+            paths = list(path_map)
+            if len(paths) > _MAX_OUTSIDE or not self.repo.on_first_parent_chain(fork, tip):
+                return None
+            if paths and not self.repo.unchanged_between(fork, tip, paths):
+                return None
+            maps.append(path_map)
+        return joined(maps)
 
     def head_map(self) -> PathMap:
         return {entry.path: index for index, entry in enumerate(self.entries)}

@@ -368,6 +368,16 @@ def _touches(
     return hits, renames
 
 
+def joined(maps: Iterable[PathMap]) -> PathMap:
+    """The maps as one: a path in several goes to every file they send it to."""
+    result: PathMap = {}
+    for path_map in maps:
+        for path, target in path_map.items():
+            current = result.get(path)
+            result[path] = target if current is None else _merge_targets(current, target)
+    return result
+
+
 def _merge_targets(left: Target, right: Target) -> Target:
     merged = set((left,) if isinstance(left, int) else left)
     merged.update((right,) if isinstance(right, int) else right)
