@@ -9,5 +9,15 @@ from busfactor.formats.text_safety import json_safe
 
 
 def render_json(report: ScanReport) -> str:
-    """Indented, key order as documented, valid UTF-8, newline at the end."""
-    return json.dumps(json_safe(report.to_dict()), indent=2, ensure_ascii=False) + "\n"
+    """Indented, key order as documented, valid UTF-8, newline at the end.
+
+    Almost every report is valid UTF-8 as it stands, so the walk that rewrites undecodable
+    bytes runs only when the text says it must (it costs as much as the encoding itself).
+    """
+    data = report.to_dict()
+    text = json.dumps(data, indent=2, ensure_ascii=False)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = json.dumps(json_safe(data), indent=2, ensure_ascii=False)
+    return text + "\n"
