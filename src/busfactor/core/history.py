@@ -237,15 +237,25 @@ class Counts:
     commits_read: int
 
 
-def _renumbered(stats: FileHistory, renumber: Sequence[int]) -> FileHistory:
-    def remap(counts: dict[int, int]) -> dict[int, int]:
-        return dict(sorted((renumber[who], n) for who, n in counts.items()))
+def _remap(counts: dict[int, int], renumber: Sequence[int]) -> dict[int, int]:
+    """Keys renumbered, in key order (runs once per file and field: kept cheap)."""
+    if len(counts) == 1:
+        for who, n in counts.items():
+            return {renumber[who]: n}
+    items = [(renumber[who], n) for who, n in counts.items()]
+    items.sort()
+    return dict(items)
 
+
+def _renumbered(stats: FileHistory, renumber: Sequence[int]) -> FileHistory:
+    adders = stats.adders
     return FileHistory(
-        touches=remap(stats.touches),
-        deliveries=remap(stats.deliveries),
-        adders=set(sorted(renumber[who] for who in stats.adders)),
-        first_time=remap(stats.first_time),
+        touches=_remap(stats.touches, renumber),
+        deliveries=_remap(stats.deliveries, renumber),
+        adders={renumber[who] for who in adders}
+        if len(adders) < 2
+        else set(sorted(renumber[who] for who in adders)),
+        first_time=_remap(stats.first_time, renumber),
         last_time=stats.last_time,
     )
 
