@@ -7,6 +7,8 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import networkx as nx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from busfactor.core.authorship import doa, file_authorship
 from busfactor.core.graph import add_components, add_files
@@ -397,4 +399,24 @@ def test_markdown_of_an_empty_plan_says_so() -> None:
     assert plan == {"schema": "busfactor.plan/1", "suggestions": [], "uncovered": []}
     assert render_plan_markdown(plan, graph) == (
         "## Cross-training plan\n\nNo component needs cross-training.\n"
+    )
+
+
+@settings(max_examples=80)
+@given(
+    shares=st.dictionaries(
+        st.sampled_from(["ada", "bob", "cy", "dee"]),
+        st.tuples(st.integers(0, 1), st.integers(0, 300)),
+        max_size=4,
+    ),
+    learner=st.sampled_from(["bob", "eve"]),
+)
+def test_bisection_finds_what_counting_up_finds(
+    shares: dict[str, tuple[int, int]], learner: str
+) -> None:
+    """The fewest commits, found by bisection, are the first count the DOA model accepts."""
+    people = {name: (9, 1) for name in ("ada", "bob", "cy", "dee", "eve")}
+    graph = build({"f.py": shares}, people, {})
+    assert commits_needed(learner, "f.py", graph) == brute_force(
+        learner, "f.py", graph, COMMITS_CAP
     )

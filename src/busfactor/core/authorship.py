@@ -79,31 +79,22 @@ def file_authorship(
         oldest = min(first.values())
         adders = {min(p for p, when in first.items() if when == oldest)}
     total = sum(deliveries.values())
-    people = sorted(adders | set(deliveries))
-    scores = {
-        p: doa(int(p in adders), deliveries.get(p, 0), total - deliveries.get(p, 0)) for p in people
-    }
-    best = max(scores.values(), default=0.0)
-    contributions: dict[str, Contribution] = {}
+    people = sorted(adders | deliveries.keys())
+    # (first authorship, deliveries, acceptances, DOA) per person, in one pass.
+    rows = []
     for person in people:
-        score = scores[person]
+        fa = 1 if person in adders else 0
+        dl = deliveries.get(person, 0)
+        rows.append((person, fa, dl, total - dl, doa(fa, dl, total - dl)))
+    best = max((row[4] for row in rows), default=0.0)
+    normal, absolute = thresholds.doa_normalized, thresholds.doa_absolute
+    contributions: dict[str, Contribution] = {}
+    ranked: list[tuple[float, str]] = []
+    for person, fa, dl, ac, score in rows:
         normalized = score / best if best > 0 else 0.0
-        fa = int(person in adders)
-        is_author = normalized > thresholds.doa_normalized and (
-            score >= thresholds.doa_absolute or fa == 1
-        )
-        contributions[person] = Contribution(
-            fa,
-            deliveries.get(person, 0),
-            total - deliveries.get(person, 0),
-            score,
-            normalized,
-            is_author,
-        )
-    authors = tuple(
-        sorted(
-            (p for p, c in contributions.items() if c.author),
-            key=lambda p: (-contributions[p].doa, p),
-        )
-    )
-    return FileAuthorship(path, commits, contributions, authors)
+        is_author = normalized > normal and (score >= absolute or fa == 1)
+        contributions[person] = Contribution(fa, dl, ac, score, normalized, is_author)
+        if is_author:
+            ranked.append((-score, person))
+    ranked.sort()
+    return FileAuthorship(path, commits, contributions, tuple(person for _, person in ranked))

@@ -183,13 +183,28 @@ def commits_needed(learner: str, path: str, graph: nx.DiGraph[str]) -> int | Non
     total = sum(deliveries for _, deliveries, _ in shares.values())
     own = shares.pop(learner, None)
     first, deliveries, acceptances = own if own is not None else (0, 0, total)
-    for extra in range(0 if own is not None else 1, COMMITS_CAP + 1):
+    others = list(shares.values())
+
+    def enough(extra: int) -> bool:
         mine = doa(first, deliveries + extra, acceptances)
-        best = max([mine, *(doa(f, d, a + extra) for f, d, a in shares.values())])
+        best = max([mine, *(doa(f, d, a + extra) for f, d, a in others)])
         absolute = mine >= thresholds.doa_absolute or first == 1
-        if best > 0 and mine / best > thresholds.doa_normalized and absolute:
-            return extra
-    return None
+        return best > 0 and mine / best > thresholds.doa_normalized and absolute
+
+    low, high = (0 if own is not None else 1), COMMITS_CAP
+    if thresholds.doa_normalized < 0:  # the test below is monotone only for t >= 0
+        return next((extra for extra in range(low, high + 1) if enough(extra)), None)
+    # Each commit raises the learner's DOA and lowers everyone else's, so once enough, always
+    # enough: the fewest is found by bisection.
+    if not enough(high):
+        return None
+    while low < high:
+        middle = (low + high) // 2
+        if enough(middle):
+            high = middle
+        else:
+            low = middle + 1
+    return low
 
 
 def rank_learners(graph: nx.DiGraph[str], component: str) -> list[Candidate]:
