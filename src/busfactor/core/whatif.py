@@ -81,6 +81,7 @@ def simulate(graph: nx.DiGraph[str], without: Sequence[str]) -> dict[str, Any]:
     orphaned = sorted(
         path for path, authors in authors_of.items() if authors and set(authors) <= gone
     )
+    orphaned_set = set(orphaned)
     components = []
     for node in sorted(graph.nodes):
         data = graph.nodes[node]
@@ -93,7 +94,7 @@ def simulate(graph: nx.DiGraph[str], without: Sequence[str]) -> dict[str, Any]:
                 "name": data["name"],
                 "bus_factor_before": data["bus_factor"],
                 "bus_factor_after": later.value,
-                "orphaned_files": sorted(p for p in paths if p in set(orphaned)),
+                "orphaned_files": sorted(p for p in paths if p in orphaned_set),
             }
         )
 
