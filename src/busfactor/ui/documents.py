@@ -5,11 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import DataTable, Markdown
+from textual.message import Message
+from textual.widgets import DataTable, Markdown, TabbedContent, TabPane
+from textual.worker import get_current_worker
 
 from busfactor.core.plan import make_plan, render_plan_markdown
 from busfactor.ui.tables import SortedTable, select_row
@@ -136,13 +138,58 @@ class DecisionsPane(Horizontal):
         self.select(targets[0])
 
 
+class PlanReady(Message):
+    """The plan worker rendered the plan for a report."""
+
+    def __init__(self, report: ScanReport, markdown: str) -> None:
+        super().__init__()
+        self.report = report
+        self.markdown = markdown
+
+
 class PlanPane(VerticalScroll):
-    """The cross-training plan, as `busfactor plan --format markdown` renders it."""
+    """The cross-training plan, as `busfactor plan --format markdown` renders it.
+
+    The plan takes a while on a big repository, so it is computed in a thread the first
+    time the tab is shown, not when the scan finishes.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.report: ScanReport | None = None
+        self.shown_for: ScanReport | None = None
 
     def compose(self) -> ComposeResult:
-        yield Markdown("", id="plan-markdown")
+        yield Markdown("*The plan is computed when this tab is first shown.*", id="plan-markdown")
 
     def show(self, report: ScanReport) -> None:
-        """Compute and render the plan."""
+        """Take a new report; the plan is computed when the tab is (or becomes) visible."""
+        self.report = report
+        if self.shown_for is not None or self.tab_active():
+            self.compute()
+
+    def tab_active(self) -> bool:
+        """Whether the Plan tab is the one shown."""
+        pane = self.parent
+        tabs = self.app.query(TabbedContent)
+        return isinstance(pane, TabPane) and any(t.active == pane.id for t in tabs)
+
+    def compute(self) -> None:
+        """Start the plan worker unless the shown plan is already this report's."""
+        if self.report is None or self.shown_for is self.report:
+            return
+        self.shown_for = self.report
+        self.query_one("#plan-markdown", Markdown).update("*Computing the cross-training plan…*")
+        self.plan_in_thread(self.report)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="plan", description="Plan")
+    def plan_in_thread(self, report: ScanReport) -> None:
         plan = make_plan(report.graph)
-        self.query_one("#plan-markdown", Markdown).update(render_plan_markdown(plan, report.graph))
+        markdown = render_plan_markdown(plan, report.graph)
+        if not get_current_worker().is_cancelled:
+            self.post_message(PlanReady(report, markdown))
+
+    @on(PlanReady)
+    def show_plan(self, message: PlanReady) -> None:
+        if message.report is self.report:
+            self.query_one("#plan-markdown", Markdown).update(message.markdown)

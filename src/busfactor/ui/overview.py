@@ -11,6 +11,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Digits, Static
 
+from busfactor.ui.theme import Tones, tones_of
 from busfactor.ui.view import names_of, risk_of, safe, severity_counts
 
 if TYPE_CHECKING:
@@ -48,12 +49,13 @@ class Overview(VerticalScroll):
         for name in names_of(report, truck["authors"]):
             people.append(f"  • {name}\n", style="")
         self.query_one("#truck-people", Static).update(people)
-        self.query_one("#overview-facts", Static).update(self._facts(report))
-        self.query_one("#overview-worst", Static).update(self._worst(report))
-        self.query_one("#overview-whatif", Static).update(self._whatif(report, whatif))
+        tones = tones_of(self.app)
+        self.query_one("#overview-facts", Static).update(self._facts(report, tones))
+        self.query_one("#overview-worst", Static).update(self._worst(report, tones))
+        self.query_one("#overview-whatif", Static).update(self._whatif(report, whatif, tones))
 
     @staticmethod
-    def _facts(report: ScanReport) -> Text:
+    def _facts(report: ScanReport, tones: Tones) -> Text:
         meta, people = report.meta, report.people()
         active = sum(1 for p in people if p["active"])
         coverage = meta["truck_factor"]["coverage"]
@@ -64,26 +66,28 @@ class Overview(VerticalScroll):
         facts.append(f"People      {active} active, {len(people) - active} inactive\n")
         facts.append(f"Coverage    {coverage:.0%} of files still have an author after them\n")
         facts.append("Findings    ")
-        facts.append(f"{counts.get('error', 0)} error", style="bold red")
-        facts.append(f", {counts.get('warning', 0)} warning", style="yellow")
+        facts.append(f"{counts.get('error', 0)} error", style=tones.error)
+        facts.append(", ")
+        facts.append(f"{counts.get('warning', 0)} warning", style=tones.warning)
         facts.append(f", {counts.get('info', 0)} info\n")
         return facts
 
     @staticmethod
-    def _worst(report: ScanReport) -> Text:
+    def _worst(report: ScanReport, tones: Tones) -> Text:
         worst = Text("Worst components\n", style="bold")
         for component in report.components()[:WORST]:
             risk = risk_of(component)
-            style = {"HIGH": "bold red", "MED": "yellow"}.get(risk, "green")
-            worst.append(f"  {risk:<4} ", style=style)
+            worst.append(f"  {risk:<4} ", style=tones.risk(risk))
             worst.append(f"{safe(component['name'])}  bus factor {component['bus_factor']}")
             worst.append(f", {component['files_lost']} of {component['files']} files lost\n")
         return worst
 
     @staticmethod
-    def _whatif(report: ScanReport, whatif: Mapping[str, Any] | None) -> Text:
+    def _whatif(report: ScanReport, whatif: Mapping[str, Any] | None, tones: Tones) -> Text:
         if whatif is None:
-            return Text("Nobody is marked as leaving (People tab: space toggles).", style="dim")
+            return Text(
+                "Nobody is marked as leaving (People tab: space toggles).", style=tones.muted
+            )
         leavers = names_of(report, whatif["without"])
         verb = "leaves" if len(leavers) == 1 else "leave"
         block = Text(f"If {', '.join(leavers)} {verb}:\n", style="bold")

@@ -19,6 +19,7 @@ from busfactor.ui.messages import (
     LeavingToggled,
     NewDocumentRequested,
 )
+from busfactor.ui.theme import tones_of
 from busfactor.ui.view import (
     RISK_ORDER,
     SEVERITY_ORDER,
@@ -35,8 +36,6 @@ if TYPE_CHECKING:
     from busfactor.core.report import ScanReport
 
 Row = dict[str, Any]
-RISK_STYLE = {"HIGH": "bold red", "MED": "yellow", "OK": "green"}
-SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
 
 class SortedTable(DataTable[Any]):
@@ -171,10 +170,11 @@ class ComponentsPane(Vertical):
         self.query_one(SortedTable).redraw()
 
     def _cells(self, row: Row) -> list[Text]:
+        tones = tones_of(self.app)
         risk = risk_of(row)
         change = self.changed.get(row["name"])
         return [
-            Text(risk, style=RISK_STYLE[risk]),
+            Text(risk, style=tones.risk(risk)),
             text(row["name"]),
             Text(str(row["files"]), justify="right"),
             Text(str(row["bus_factor"]), justify="right"),
@@ -183,7 +183,7 @@ class ComponentsPane(Vertical):
             text(row.get("runbook_status", "missing")),
             Text(str(len(row.get("decisions", []))), justify="right"),
             Text(str(row["finding_count"]), justify="right"),
-            Text(f"CHANGED {change[0]}→{change[1]}", style="bold red") if change else Text(""),
+            Text(f"CHANGED {change[0]}→{change[1]}", style=tones.error) if change else Text(""),
         ]
 
     def _matches(self, row: Row) -> bool:
@@ -195,6 +195,11 @@ class ComponentsPane(Vertical):
     def filter_rows(self, event: Input.Changed) -> None:
         self.filter_text = event.value
         self.query_one(SortedTable).redraw()
+
+    @on(Input.Submitted, "#component-filter")
+    def to_table(self) -> None:
+        """Enter in the filter: on to the table, where Enter opens a component."""
+        self.query_one(SortedTable).focus()
 
     @on(DataTable.RowSelected, "#components-table")
     def open_component(self, event: DataTable.RowSelected) -> None:
@@ -261,13 +266,14 @@ class PeoplePane(Vertical):
         self.query_one(SortedTable).redraw()
 
     def _cells(self, row: Row) -> list[Text]:
+        tones = tones_of(self.app)
         components, files = row["unique"]
         shown = ", ".join(safe(c) for c in components[:3]) + (" …" if len(components) > 3 else "")
         return [
-            Text("LEAVING", style="bold red") if row["id"] in self.leaving else Text(""),
+            Text("LEAVING", style=tones.error) if row["id"] in self.leaving else Text(""),
             text(row["name"] or row["id"]),
             Text(str(row["commits"]), justify="right"),
-            Text("yes", style="green") if row["active"] else Text("no", style="dim"),
+            Text("yes", style=tones.success) if row["active"] else Text("no", style=tones.muted),
             Text(str(row["files_authored"]), justify="right"),
             Text(f"{len(components)}  {shown}".rstrip()),
             Text(str(files), justify="right"),
@@ -338,7 +344,7 @@ class FindingsPane(Vertical):
     def _cells(self, row: Row) -> list[Text]:
         severity = str(row["severity"])
         return [
-            Text(severity.upper(), style=SEVERITY_STYLE.get(severity, "")),
+            Text(severity.upper(), style=tones_of(self.app).severity(severity)),
             text(row["rule"]),
             text(row.get("component") or row.get("path") or ""),
             text(row["message"]),
