@@ -109,12 +109,12 @@ def test_s_and_shift_s_follow_supersession(adr_repo: Path) -> None:
         assert pane.select(ADR_1)
         await pilot.pause()
         markdown = app.query_one("#decision-markdown", Markdown)
-        assert "superseded by: 2" in markdown.source
+        assert "**superseded by** 2" in markdown.source
         await pilot.press("s")
         await pilot.pause()
         assert cursor_key(table) == ADR_2
         assert pane.shown_path == ADR_2
-        assert "supersedes: 1" in markdown.source
+        assert "**Supersedes** 1" in markdown.source
         await pilot.press("S")
         await pilot.pause()
         assert cursor_key(table) == ADR_1

@@ -72,6 +72,10 @@ class BusfactorApp(App[int]):
 
     CSS_PATH = "app.tcss"
     TITLE = "busfactor"
+    HORIZONTAL_BREAKPOINTS = [  # noqa: RUF012 (declared by App as a ClassVar already)
+        (0, "-narrow"),
+        (110, "-wide"),
+    ]
     COMMANDS = App.COMMANDS | {BusfactorCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit"),

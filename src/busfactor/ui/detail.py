@@ -58,8 +58,8 @@ def component_summary(report: ScanReport, component: dict[str, Any], tones: Tone
         f"ADR {safe(d)} {safe(decisions.get(d, {}).get('title', ''))}".rstrip()
         for d in component.get("decisions", []) or []
     ]
-    summary.append("\n           ".join(shown) or "none")
-    summary.append("\n")
+    for index, line in enumerate(shown or ["none"]):
+        summary.append(("           " if index else "") + line + "\n")
     findings = [f for f in report.findings() if f.get("component") == component["name"]]
     summary.append("Findings   ", style=tones.muted)
     if not findings:
@@ -167,7 +167,8 @@ class FileTree(Tree[Entry]):
         doa = self.report.doa_of(entry.file)
         best = max(doa.values(), default=0.0) or 1.0
         value = doa.get(entry.key, 0.0)
-        label = Text(bar(value / best, 12), style=tones.info)
+        label = Text()
+        label.append(bar(value / best, 12), style=tones.info)
         label.append(f" {value:5.2f}  ")
         label.append(names_of(self.report, [entry.key])[0])
         return label

@@ -45,9 +45,10 @@ class Overview(VerticalScroll):
         else:
             before, after = whatif["truck_factor"]["before"], whatif["truck_factor"]["after"]
             change.update(Text(f"today {before} → after leaving {after}", style="bold"))
-        people = Text("Named by the truck factor:\n", style="bold")
+        people = Text()
+        people.append("Named by the truck factor:", style="bold")
         for name in names_of(report, truck["authors"]):
-            people.append(f"  • {name}\n", style="")
+            people.append(f"\n  • {name}", style="")
         self.query_one("#truck-people", Static).update(people)
         tones = tones_of(self.app)
         self.query_one("#overview-facts", Static).update(self._facts(report, tones))
@@ -64,7 +65,7 @@ class Overview(VerticalScroll):
         facts.append(f"Repository  {safe(PurePath(meta['repository']).name)}\n")
         facts.append(f"Commits     {meta['commits']}   Files {meta['files']}\n")
         facts.append(f"People      {active} active, {len(people) - active} inactive\n")
-        facts.append(f"Coverage    {coverage:.0%} of files still have an author after them\n")
+        facts.append(f"Coverage    {coverage:.0%} of files keep an author if those people leave\n")
         facts.append("Findings    ")
         facts.append(f"{counts.get('error', 0)} error", style=tones.error)
         facts.append(", ")
@@ -74,7 +75,8 @@ class Overview(VerticalScroll):
 
     @staticmethod
     def _worst(report: ScanReport, tones: Tones) -> Text:
-        worst = Text("Worst components\n", style="bold")
+        worst = Text()
+        worst.append("Worst components\n", style="bold")
         for component in report.components()[:WORST]:
             risk = risk_of(component)
             worst.append(f"  {risk:<4} ", style=tones.risk(risk))
@@ -90,7 +92,8 @@ class Overview(VerticalScroll):
             )
         leavers = names_of(report, whatif["without"])
         verb = "leaves" if len(leavers) == 1 else "leave"
-        block = Text(f"If {', '.join(leavers)} {verb}:\n", style="bold")
+        block = Text()
+        block.append(f"If {', '.join(leavers)} {verb}:\n", style="bold")
         block.append(f"  {len(whatif['orphaned_files'])} files lose every author\n")
         dropped = [
             c for c in whatif["components"] if c["bus_factor_after"] < c["bus_factor_before"]
