@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
+from textual import events
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input
 
@@ -28,6 +29,16 @@ def run_keys(app: BusfactorApp, scenario: Callable[[Pilot[int]], Awaitable[None]
             await scenario(pilot)
 
     asyncio.run(drive())
+
+
+def burst(app: BusfactorApp, *keys: str) -> None:
+    """Keys arriving together, as from a fast typist or `tmux send-keys`: no waiting between
+    them (the pilot's `press` waits for the app to be idle after every key)."""
+    assert app._driver is not None
+    for key in keys:
+        event = events.Key(key, key if len(key) == 1 else None)
+        event.set_sender(app)
+        app._driver.send_message(event)
 
 
 def active_tab(app: BusfactorApp) -> str:
@@ -148,5 +159,25 @@ def test_theme_key_opens_the_theme_picker_and_cells_follow_the_theme(small_repo:
         light = table.get_row_at(0)[0].style
         assert str(light) != str(dark)
         assert app.theme_variables["text-error"].lower() in str(light).lower()
+
+    run_keys(app, scenario)
+
+
+def test_keys_typed_right_after_a_tab_letter_reach_that_tab(small_repo: Path) -> None:
+    """`p`, Down, space in one burst marks the second person, not a row of the old tab."""
+    app = make_app(small_repo, report=scan(small_repo))
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        await pilot.press("c")
+        await pilot.pause()
+        burst(app, "p", "down", "space")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        people = app.query_one("#people-table", DataTable)
+        second = people.coordinate_to_cell_key(people.cursor_coordinate).row_key.value
+        assert people.cursor_row == 1
+        assert app.leaving == [second]
+        assert active_tab(app) == "tab-people"
 
     run_keys(app, scenario)

@@ -274,12 +274,15 @@ class BusfactorApp(App[int]):
         elif tab == "tab-plan":
             target = self.query_one(PlanPane)
         if target is not None:
-            target.focus()
+            # At once, not with `focus()` (deferred): keys typed right after the tab's letter
+            # must reach its table, not the widget that had the focus.
+            target.screen.set_focus(target)
 
     def action_filter_components(self) -> None:
         """`/`: the Components tab with the cursor in its filter."""
         self.action_show_tab("tab-components")
-        self.query_one("#component-filter", Input).focus()
+        field = self.query_one("#component-filter", Input)
+        field.screen.set_focus(field)
 
     def action_help(self) -> None:
         """The help screen (again: closes it)."""

@@ -20,6 +20,11 @@ if TYPE_CHECKING:
 WORST = 5
 
 
+def count(number: int, noun: str) -> str:
+    """`1 file`, `2 files`."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
 class Overview(VerticalScroll):
     """Truck factor, the people it names, activity, coverage, worst components, findings."""
 
@@ -94,11 +99,11 @@ class Overview(VerticalScroll):
         verb = "leaves" if len(leavers) == 1 else "leave"
         block = Text()
         block.append(f"If {', '.join(leavers)} {verb}:\n", style="bold")
-        block.append(f"  {len(whatif['orphaned_files'])} files lose every author\n")
+        block.append(f"  {count(len(whatif['orphaned_files']), 'file')} lose every author\n")
         dropped = [
             c for c in whatif["components"] if c["bus_factor_after"] < c["bus_factor_before"]
         ]
-        block.append(f"  {len(dropped)} components lose bus factor\n")
-        block.append(f"  {len(whatif['decisions_orphaned'])} decisions and ")
-        block.append(f"{len(whatif['runbooks_orphaned'])} runbooks lose all their authors\n")
+        block.append(f"  {count(len(dropped), 'component')} lose bus factor\n")
+        block.append(f"  {count(len(whatif['decisions_orphaned']), 'decision')} and ")
+        block.append(f"{count(len(whatif['runbooks_orphaned']), 'runbook')} lose all authors\n")
         return block

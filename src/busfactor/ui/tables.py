@@ -253,7 +253,7 @@ class PeoplePane(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static(
-            "space marks the selected person as leaving: a what-if on Overview and Components",
+            "space: mark the selected person as leaving (what-if on Overview, Components)",
             classes="hint",
         )
         table = SortedTable(self.COLUMNS, id="people-table")
