@@ -117,23 +117,25 @@ def best_files(
     """
     needle = query.lower()
     folded = index.folded
-    ranked: list[tuple[tuple[int, int, int], int, list[int]]] = []
+    # (tier, spread of the match, length, position, substring offset or -1): plain ints, so
+    # a one-letter query over 10,000 files allocates little.
+    ranked: list[tuple[int, int, int, int, int]] = []
     for position in range(len(folded)) if within is None else within:
         text = folded[position]
         at = text.find(needle)
         if at >= 0:
-            tier = 0 if at > text.rfind("/") else 1
-            ranked.append(((tier, 0, len(text)), position, list(range(at, at + len(needle)))))
+            ranked.append((0 if at > text.rfind("/") else 1, 0, len(text), position, at))
             continue
         ordered = in_order(needle, text)
         if ordered is not None:
-            ranked.append(((2, ordered[-1] - ordered[0], len(text)), position, ordered))
-    matched = [position for _, position, _ in ranked]
+            ranked.append((2, ordered[-1] - ordered[0], len(text), position, -1))
+    matched = [entry[3] for entry in ranked]
     score = matcher.fuzzy_search.score
-    best = [
-        (score(folded[position], offsets) * (1.5 if key[0] < 2 else 1.0), position, offsets)
-        for key, position, offsets in heapq.nsmallest(limit * 3, ranked, key=lambda r: r[0])
-    ]
+    best = []
+    for tier, _, _, position, at in heapq.nsmallest(limit * 3, ranked):
+        text = folded[position]
+        offsets = list(range(at, at + len(needle))) if at >= 0 else in_order(needle, text) or []
+        best.append((score(text, offsets) * (1.5 if tier < 2 else 1.0), position, offsets))
     best.sort(key=lambda hit: (-hit[0], len(folded[hit[1]]), hit[1]))
     return best[:limit], matched
 
