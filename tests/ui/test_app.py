@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
+import pytest
 from rich.text import Text
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Digits, Input, Static
@@ -13,10 +14,12 @@ from textual.widgets import DataTable, Digits, Input, Static
 from busfactor.core.report import ScanReport
 from busfactor.core.whatif import simulate
 from busfactor.pipeline import scan
+from busfactor.ui import detail
 from busfactor.ui.app import BusfactorApp, make_app
 from busfactor.ui.detail import ComponentScreen, ErrorScreen, FileTree
 from busfactor.ui.help import HelpScreen, help_text
 from busfactor.ui.messages import ScanFinished
+from busfactor.ui.theme import PLAIN
 
 SIZE = (120, 40)
 
@@ -273,3 +276,14 @@ def test_question_mark_opens_the_help_and_escape_closes_it(small_repo: Path) -> 
         assert not isinstance(app.screen, HelpScreen)
 
     run(app, scenario)
+
+
+def test_a_long_author_list_is_cut_in_the_detail_summary(
+    small_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Hundreds of authors must not push the file tree off the screen: the rest are counted."""
+    monkeypatch.setattr(detail, "MAX_AUTHORS", 1)
+    report = scan(small_repo)
+    component = dict(report.graph.nodes["component:core"])
+    summary = detail.component_summary(report, component, PLAIN).plain
+    assert f"and {len(component['authors']) - 1} more" in summary

@@ -30,6 +30,8 @@ if TYPE_CHECKING:
 EXPAND_LINES = 40
 """Folders (then files) open breadth-first on arrival while the tree shows at most this."""
 MAX_CONTRIBUTORS = 8
+MAX_AUTHORS = 6
+"""Authors named in the summary (most files first); the rest are counted."""
 
 
 def component_summary(report: ScanReport, component: dict[str, Any], tones: Tones) -> Text:
@@ -45,8 +47,12 @@ def component_summary(report: ScanReport, component: dict[str, Any], tones: Tone
     experts = ", ".join(names_of(report, component["bus_factor_authors"])) or "nobody"
     summary.append("Experts    ", style=tones.muted)
     summary.append(f"{experts}\n")
+    authors = component["authors"]
     summary.append("Authors    ", style=tones.muted)
-    summary.append(f"{', '.join(names_of(report, component['authors'])) or 'none'}\n")
+    summary.append(", ".join(names_of(report, authors[:MAX_AUTHORS])) or "none")
+    if len(authors) > MAX_AUTHORS:
+        summary.append(f" and {len(authors) - MAX_AUTHORS} more", style=tones.muted)
+    summary.append("\n")
     runbook = component.get("runbook")
     status = str(component.get("runbook_status", "missing"))
     summary.append("Runbook    ", style=tones.muted)
