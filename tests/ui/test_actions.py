@@ -7,13 +7,15 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
+from textual.fuzzy import Matcher
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Markdown
 from textual.widgets.data_table import RowKey
 
 from busfactor.pipeline import scan
 from busfactor.ui.app import BusfactorApp, make_app
-from busfactor.ui.detail import ComponentScreen
+from busfactor.ui.commands import MAX_FILE_HITS, PaletteIndex, best_files, highlighted
+from busfactor.ui.detail import ComponentScreen, Entry, FileTree
 from busfactor.ui.dialogs import ConfirmScreen, NewAdrScreen
 from busfactor.ui.documents import DecisionsPane
 from busfactor.ui.export import export_markdown
@@ -107,12 +109,12 @@ def test_s_and_shift_s_follow_supersession(adr_repo: Path) -> None:
         assert pane.select(ADR_1)
         await pilot.pause()
         markdown = app.query_one("#decision-markdown", Markdown)
-        assert "superseded by: 2" in markdown.source
+        assert "**superseded by** 2" in markdown.source
         await pilot.press("s")
         await pilot.pause()
         assert cursor_key(table) == ADR_2
         assert pane.shown_path == ADR_2
-        assert "supersedes: 1" in markdown.source
+        assert "**Supersedes** 1" in markdown.source
         await pilot.press("S")
         await pilot.pause()
         assert cursor_key(table) == ADR_1
@@ -171,6 +173,82 @@ def test_palette_shows_markup_in_names_literally(small_repo: Path) -> None:
         assert cursor_key(app.query_one("#people-table", DataTable)) == "eve@example.test"
 
     run(app, scenario)
+
+
+def test_palette_opens_a_file_in_its_component(adr_repo: Path) -> None:
+    """`File: pay/b.py` opens pay's detail with the cursor on that file, its authors shown."""
+    app = make_app(adr_repo, report=scan(adr_repo))
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        await palette(pilot, "File: pay/b.py")
+        assert isinstance(app.screen, ComponentScreen)
+        assert app.screen.component_name == "pay"
+        tree = app.screen.query_one(FileTree)
+        assert tree.cursor_node is not None
+        assert tree.cursor_node.data == Entry("file", "pay/b.py")
+        assert tree.cursor_node.is_expanded
+        assert any("Ada" in str(child.label) for child in tree.cursor_node.children)
+
+    run(app, scenario)
+
+
+def test_palette_selects_a_decision(adr_repo: Path) -> None:
+    """`Decision: ADR 3` shows the Decisions tab with that record selected and rendered."""
+    app = make_app(adr_repo, report=scan(adr_repo))
+    adr_3 = "doc/adr/0003-pool-connections.md"
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        await palette(pilot, "Decision: ADR 3")
+        await pilot.pause()
+        assert app.query_one("#tabs").active == "tab-decisions"  # type: ignore[attr-defined]
+        assert cursor_key(app.query_one("#decisions-table", DataTable)) == adr_3
+        assert app.query_one(DecisionsPane).shown_path == adr_3
+        assert "Pool connections" in app.query_one("#decision-markdown", Markdown).source
+
+    run(app, scenario)
+
+
+def test_palette_from_a_detail_screen_returns_to_the_tabs(adr_repo: Path) -> None:
+    """Choosing a person while a component's detail is open closes the detail first."""
+    app = make_app(adr_repo, report=scan(adr_repo))
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        app.show_component("pay")
+        await pilot.pause()
+        await palette(pilot, "Person: Bob")
+        assert not isinstance(app.screen, ComponentScreen)
+        assert cursor_key(app.query_one("#people-table", DataTable)) == "bob@example.test"
+
+    run(app, scenario)
+
+
+def synthetic_index(count: int) -> PaletteIndex:
+    """An index of `count` made-up files in 50 folders (no repository needed)."""
+    files = sorted(f"src/pkg{n % 50}/module_{n}.py" for n in range(count))
+    files.append("docs/guide/sensor_readme.md")
+    files.sort()
+    folded = [f"file: {path}".lower() for path in files]
+    return PaletteIndex([], files, folded, dict.fromkeys(files, "src"))
+
+
+def test_file_search_returns_few_well_ranked_hits_among_many_files() -> None:
+    """10,000 files: at most MAX_FILE_HITS hits, a file-name match first, narrowing agrees."""
+    index = synthetic_index(10_000)
+    hits, matched = best_files(index, "sensor", Matcher("sensor"))
+    assert [index.files[p] for _, p, _ in hits] == ["docs/guide/sensor_readme.md"]
+    hits, matched = best_files(index, "module_12", Matcher("module_12"))
+    assert len(hits) == MAX_FILE_HITS
+    assert index.files[hits[0][1]] == "src/pkg12/module_12.py"  # shortest exact name first
+    longer, _ = best_files(index, "module_123", Matcher("module_123"))
+    narrowed, _ = best_files(index, "module_123", Matcher("module_123"), within=matched)
+    assert longer == narrowed
+    assert best_files(index, "zzz", Matcher("zzz")) == ([], [])
+
+
+def test_palette_file_hits_are_literal_text() -> None:
+    """A path with markup in it is highlighted as typed, never parsed."""
+    content = highlighted("File: [bold]x.py", [6, 7], Matcher("[b"))
+    assert content.plain == "File: [bold]x.py"
 
 
 def test_palette_exports_markdown_without_overwriting(

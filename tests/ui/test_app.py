@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
+import pytest
 from rich.text import Text
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Digits, Input, Static
@@ -13,9 +14,12 @@ from textual.widgets import DataTable, Digits, Input, Static
 from busfactor.core.report import ScanReport
 from busfactor.core.whatif import simulate
 from busfactor.pipeline import scan
+from busfactor.ui import detail
 from busfactor.ui.app import BusfactorApp, make_app
-from busfactor.ui.detail import ComponentScreen, ErrorScreen
+from busfactor.ui.detail import ComponentScreen, ErrorScreen, FileTree
+from busfactor.ui.help import HelpScreen, help_text
 from busfactor.ui.messages import ScanFinished
+from busfactor.ui.theme import PLAIN
 
 SIZE = (120, 40)
 
@@ -38,6 +42,17 @@ def plain_cells(table: DataTable[object], column: int) -> list[str]:
         cell = table.get_row_at(row)[column]
         cells.append(cell.plain if isinstance(cell, Text) else str(cell))
     return cells
+
+
+def tree_labels(tree: FileTree) -> list[str]:
+    """The plain labels of the tree's loaded nodes, depth first."""
+    labels = []
+    stack = [tree.root]
+    while stack:
+        node = stack.pop()
+        labels.append(node.label.plain if isinstance(node.label, Text) else str(node.label))
+        stack.extend(reversed(node.children))
+    return labels
 
 
 def test_overview_shows_the_truck_factor(small_repo: Path) -> None:
@@ -103,17 +118,20 @@ def test_marking_a_person_as_leaving_updates_the_overview(small_repo: Path) -> N
         table.focus()
         table.move_cursor(row=table.get_row_index("ada@example.test"))
         await pilot.press("space")
+        assert "LEAVING" in plain_cells(table, 0)  # marked at once, recomputed in a thread
+        await app.workers.wait_for_complete()
         await pilot.pause()
         assert app.leaving == ["ada@example.test"]
         assert app.query_one("#truck-digits", Digits).value == str(expected["after"])
         change = str(app.query_one("#truck-change", Static).render())
         assert f"today {expected['before']} → after leaving {expected['after']}" in change
-        assert "LEAVING" in plain_cells(table, 0)
-        changed = plain_cells(app.query_one("#components-table", DataTable), 9)
-        assert any(cell.startswith("CHANGED") for cell in changed)
+        changed = plain_cells(app.query_one("#components-table", DataTable), 5)
+        assert any("→" in cell for cell in changed)
         await pilot.press("space")
+        await app.workers.wait_for_complete()
         await pilot.pause()
         assert app.leaving == []
+        assert app.query_one("#truck-digits", Digits).value == str(expected["before"])
 
     run(app, scenario)
 
@@ -131,9 +149,10 @@ def test_enter_on_a_component_opens_its_detail(small_repo: Path) -> None:
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, ComponentScreen)
-        files = str(app.screen.query_one("#component-files", Static).render())
-        assert "pay/a.py" in files
-        assert "█" in files
+        labels = tree_labels(app.screen.query_one(FileTree))
+        assert labels[0].startswith("pay/")
+        assert "a.py  Ada" in labels
+        assert any("█" in label and "Ada" in label for label in labels)
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, ComponentScreen)
@@ -232,3 +251,39 @@ def test_letter_keys_switch_tabs(small_repo: Path) -> None:
         assert app.query_one("#tabs").active == "tab-people"  # type: ignore[attr-defined]
 
     run(app, scenario)
+
+
+def test_question_mark_opens_the_help_and_escape_closes_it(small_repo: Path) -> None:
+    """`?` shows the screens, keys and figures; escape goes back; F1 opens it too."""
+    app = make_app(small_repo, report=scan(small_repo))
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        shown = app.export_screenshot().replace("&#160;", " ")
+        for words in ("Truck factor", "Bus factor", "DOA", "Files lost", "ctrl+p"):
+            assert words in help_text()
+            assert words in shown
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, HelpScreen)
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("f1")
+        await pilot.pause()
+        assert not isinstance(app.screen, HelpScreen)
+
+    run(app, scenario)
+
+
+def test_a_long_author_list_is_cut_in_the_detail_summary(
+    small_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Hundreds of authors must not push the file tree off the screen: the rest are counted."""
+    monkeypatch.setattr(detail, "MAX_AUTHORS", 1)
+    report = scan(small_repo)
+    component = dict(report.graph.nodes["component:core"])
+    summary = detail.component_summary(report, component, PLAIN).plain
+    assert f"and {len(component['authors']) - 1} more" in summary

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from busfactor.ui.documents import read_record
-from busfactor.ui.screenshots import main
+from busfactor.ui.documents import read_record, without_front_matter
+from busfactor.ui.screenshots import TABS, main
 
 
 def test_a_record_inside_the_repository_is_read(tmp_path: Path) -> None:
@@ -25,6 +25,16 @@ def test_a_path_escaping_the_repository_is_refused(tmp_path: Path) -> None:
 
 
 def test_screenshots_are_saved_for_every_tab(tmp_path: Path, small_repo: Path) -> None:
-    """The screenshot script writes one SVG per tab."""
+    """The screenshot script writes one SVG per tab, a component's detail and the help."""
     assert main([str(small_repo), str(tmp_path / "shots")]) == 0
-    assert len(list((tmp_path / "shots").glob("*.svg"))) == 6
+    names = sorted(path.stem for path in (tmp_path / "shots").glob("*.svg"))
+    assert names == sorted([*TABS, "component", "help"])
+    assert "Cross-training" in (tmp_path / "shots" / "plan.svg").read_text(encoding="utf-8")
+
+
+def test_front_matter_is_left_out_of_the_rendered_record() -> None:
+    """MADR's YAML header is shown in the pane's own header, not as a stray paragraph."""
+    record = "---\nstatus: accepted\ndate: 2025-01-14\n---\n\n# Use X\n\nBody\n"
+    assert without_front_matter(record) == "# Use X\n\nBody\n"
+    assert without_front_matter("# Use X\n---\n") == "# Use X\n---\n"
+    assert without_front_matter("---\nno end\n") == "---\nno end\n"

@@ -17,7 +17,16 @@ from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.widgets import Footer, Header, LoadingIndicator, Static, TabbedContent, TabPane
+from textual.widget import Widget
+from textual.widgets import (
+    Footer,
+    Header,
+    Input,
+    LoadingIndicator,
+    Static,
+    TabbedContent,
+    TabPane,
+)
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from busfactor.adapters.git import GitRepository
@@ -25,11 +34,12 @@ from busfactor.core.model import Progress
 from busfactor.core.whatif import simulate
 from busfactor.errors import BusfactorError, Cancelled
 from busfactor.pipeline import scan, settings_for
-from busfactor.ui.commands import BusfactorCommands
+from busfactor.ui.commands import BusfactorCommands, PaletteIndex, build_index
 from busfactor.ui.detail import ComponentScreen, ErrorScreen
 from busfactor.ui.dialogs import ConfirmScreen, NewAdrScreen
 from busfactor.ui.documents import DecisionsPane, PlanPane
 from busfactor.ui.export import export_markdown
+from busfactor.ui.help import HelpScreen
 from busfactor.ui.messages import (
     ComponentChosen,
     DecisionChosen,
@@ -39,9 +49,10 @@ from busfactor.ui.messages import (
     ScanFailed,
     ScanFinished,
     ScanProgressed,
+    WhatIfComputed,
 )
 from busfactor.ui.overview import Overview
-from busfactor.ui.tables import ComponentsPane, FindingsPane, PeoplePane
+from busfactor.ui.tables import ComponentsPane, FindingsPane, PeoplePane, SortedTable
 from busfactor.ui.view import safe
 
 if TYPE_CHECKING:
@@ -61,10 +72,17 @@ class BusfactorApp(App[int]):
 
     CSS_PATH = "app.tcss"
     TITLE = "busfactor"
+    HORIZONTAL_BREAKPOINTS = [  # noqa: RUF012 (declared by App as a ClassVar already)
+        (0, "-narrow"),
+        (110, "-wide"),
+    ]
     COMMANDS = App.COMMANDS | {BusfactorCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit"),
+        Binding("question_mark,f1", "help", "Help", key_display="?"),
         Binding("r", "rescan", "Rescan"),
+        Binding("t", "change_theme", "Theme", show=False),
+        Binding("slash", "filter_components", "Filter", show=False),
         Binding("escape", "cancel_scan", "Cancel scan", show=False),
         Binding("ctrl+c", "cancel_scan", "Cancel scan", show=False, priority=True),
         *(
@@ -91,6 +109,7 @@ class BusfactorApp(App[int]):
         self.whatif: dict[str, Any] | None = None
         self.initial_report = report
         self.scanning = False
+        self.index: tuple[ScanReport, PaletteIndex] | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -114,6 +133,7 @@ class BusfactorApp(App[int]):
 
     def on_mount(self) -> None:
         self.sub_title = self.repo.name or str(self.repo)  # never the absolute path
+        self.theme_changed_signal.subscribe(self, lambda _theme: self.restyle())
         if self.initial_report is not None:
             self.show_report(ScanFinished(self.initial_report))
         else:
@@ -175,6 +195,17 @@ class BusfactorApp(App[int]):
         self.query_one(DecisionsPane).show(report)
         self.query_one(PlanPane).show(report)
 
+    def restyle(self) -> None:
+        """The theme changed: draw the cells and text blocks again in its colours."""
+        if self.report is None:
+            return
+        self.query_one(Overview).show(self.report, self.whatif)
+        for table in self.query(SortedTable):
+            table.redraw()
+        for screen in self.screen_stack:
+            if isinstance(screen, ComponentScreen):
+                screen.restyle()
+
     @on(ScanFailed)
     def show_failure(self, message: ScanFailed) -> None:
         self.scan_stopped("Scan failed. Press r to try again, q to quit.")
@@ -196,6 +227,13 @@ class BusfactorApp(App[int]):
         elif event.worker.group == "scan":
             self.scan_stopped("Scan failed. Press r to try again, q to quit.")
             self.push_screen(ErrorScreen(f"unexpected error: {type(error).__name__}: {line}"))
+        else:  # the what-if and the plan
+            self.notify(
+                safe(f"{event.worker.description} failed: {type(error).__name__}: {line}"),
+                title="busfactor: error",
+                severity="error",
+                markup=False,
+            )
 
     def scan_stopped(self, status: str) -> None:
         """Leave the progress area showing why nothing is displayed."""
@@ -215,9 +253,43 @@ class BusfactorApp(App[int]):
         self.workers.cancel_group(self, "scan")
         self.scan_stopped("Scan cancelled. Press r to scan again, q to quit.")
 
+    @on(TabbedContent.TabActivated, "#tabs")
+    def tab_shown(self, event: TabbedContent.TabActivated) -> None:
+        """The plan is computed the first time its tab is shown."""
+        if event.pane.id == "tab-plan":
+            self.query_one(PlanPane).compute()
+
     def action_show_tab(self, tab: str) -> None:
-        """Switch tabs from anywhere (o c p f d l), since arrows move inside tables."""
+        """Switch tabs from anywhere (o c p f d l), closing a detail screen, and focus the
+        tab's table so arrows, Enter and the tab's keys work at once."""
+        self.return_to_tabs()
         self.query_one(TabbedContent).active = tab
+        target: Widget | None = None
+        pane = self.query_one(f"#{tab}", TabPane)
+        tables = pane.query(SortedTable)
+        if tables:
+            target = tables.first()
+        elif tab == "tab-overview":
+            target = self.query_one(Overview)
+        elif tab == "tab-plan":
+            target = self.query_one(PlanPane)
+        if target is not None:
+            # At once, not with `focus()` (deferred): keys typed right after the tab's letter
+            # must reach its table, not the widget that had the focus.
+            target.screen.set_focus(target)
+
+    def action_filter_components(self) -> None:
+        """`/`: the Components tab with the cursor in its filter."""
+        self.action_show_tab("tab-components")
+        field = self.query_one("#component-filter", Input)
+        field.screen.set_focus(field)
+
+    def action_help(self) -> None:
+        """The help screen (again: closes it)."""
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss(None)
+        else:
+            self.push_screen(HelpScreen())
 
     def action_rescan(self) -> None:
         self.start_scan()
@@ -226,32 +298,62 @@ class BusfactorApp(App[int]):
 
     @on(LeavingToggled)
     def toggle_leaving(self, message: LeavingToggled) -> None:
-        """Recompute the what-if for everyone marked as leaving and refresh the tabs."""
+        """Mark the person at once; recompute the what-if in a thread, then refresh the tabs."""
         if self.report is None:
             return
         if message.person_id in self.leaving:
             self.leaving.remove(message.person_id)
         else:
             self.leaving.append(message.person_id)
-        self.whatif = simulate(self.report.graph, self.leaving) if self.leaving else None
+        self.query_one(PeoplePane).set_leaving(self.leaving)
+        self.query_one("#truck-change", Static).update(Text("recomputing…"))
+        self.recompute_whatif(self.report, list(self.leaving))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="whatif", description="What-if")
+    def recompute_whatif(self, report: ScanReport, leaving: list[str]) -> None:
+        """The what-if for these people; a newer toggle makes the result stale."""
+        whatif = simulate(report.graph, leaving) if leaving else None
+        if not get_current_worker().is_cancelled:
+            self.post_message(WhatIfComputed(leaving, whatif))
+
+    @on(WhatIfComputed)
+    def show_whatif(self, message: WhatIfComputed) -> None:
+        if self.report is None or message.leaving != self.leaving:
+            return
+        self.whatif = message.whatif
         self.query_one(Overview).show(self.report, self.whatif)
         self.query_one(ComponentsPane).set_whatif(self.whatif)
-        self.query_one(PeoplePane).set_leaving(self.leaving)
 
     @on(ComponentChosen)
     def open_component(self, message: ComponentChosen) -> None:
         self.show_component(message.name)
 
-    def show_component(self, name: str) -> None:
-        """Open a component's detail screen (over the tabs)."""
+    def show_component(self, name: str, path: str | None = None) -> None:
+        """Open a component's detail screen (over the tabs), with the cursor on `path`."""
         if self.report is None:
             return
         if f"component:{name}" not in self.report.graph:
-            self.notify(f"No component {name}.", severity="warning", markup=False)
+            self.notify(f"No component {safe(name)}.", severity="warning", markup=False)
             return
-        while isinstance(self.screen, ComponentScreen):
-            self.pop_screen()
-        self.push_screen(ComponentScreen(self.report, name))
+        self.return_to_tabs()
+        self.push_screen(ComponentScreen(self.report, name, path))
+
+    def show_file(self, path: str) -> None:
+        """Open the detail of the file's component with the file selected."""
+        index = self.palette_index()
+        component = index.component_of.get(path) if index else None
+        if component is None:
+            self.notify(f"{safe(path)} is in no component.", severity="warning", markup=False)
+            return
+        self.show_component(component, path)
+
+    def palette_index(self) -> PaletteIndex | None:
+        """What the command palette searches, built once per report."""
+        if self.report is None:
+            return None
+        if self.index is None or self.index[0] is not self.report:
+            self.index = (self.report, build_index(self.report))
+        return self.index[1]
 
     def show_person(self, person_id: str) -> None:
         """Switch to People with the cursor on the person."""
@@ -263,16 +365,20 @@ class BusfactorApp(App[int]):
     @on(DecisionChosen)
     def open_decision(self, message: DecisionChosen) -> None:
         """A finding about a decision record: show it on the Decisions tab."""
+        self.show_decision(message.path)
+
+    def show_decision(self, path: str) -> None:
+        """The Decisions tab with the record at `path` selected and rendered."""
         decisions = self.query_one(DecisionsPane)
-        if message.path not in decisions.by_key:
-            self.notify(f"{message.path} is not a decision record.", markup=False)
+        if path not in decisions.by_key:
+            self.notify(f"{safe(path)} is not a decision record.", markup=False)
             return
         self.action_show_tab("tab-decisions")
-        self.call_after_refresh(decisions.select, message.path)
+        self.call_after_refresh(decisions.select, path)
 
     def return_to_tabs(self) -> None:
-        """Close detail screens so the tabs are visible."""
-        while isinstance(self.screen, ComponentScreen):
+        """Close detail screens and the help so the tabs are visible."""
+        while isinstance(self.screen, ComponentScreen | HelpScreen):
             self.pop_screen()
 
     # -- actions ----------------------------------------------------------------------

@@ -1,91 +1,318 @@
-"""Screens pushed over the tabs: a component's detail, and the error dialog."""
+"""Screens pushed over the tabs: a component's detail, and the error dialog.
+
+The detail's file tree is lazy: a folder's children and a file's contributors become nodes
+only when they are opened, so a component with 10,000 files opens as fast as a small one.
+"""
 
 from __future__ import annotations
 
+from collections import deque
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Footer, Header, Static
+from textual.widgets import Button, Footer, Header, Static, Tree
+from textual.widgets.tree import TreeNode
 
+from busfactor.ui.messages import NewDocumentRequested
+from busfactor.ui.theme import Tones, tones_of
 from busfactor.ui.view import bar, names_of, risk_of, safe
 
 if TYPE_CHECKING:
     from busfactor.core.report import ScanReport
 
-MAX_FILES = 300
-RISK_STYLE = {"HIGH": "bold red", "MED": "yellow", "OK": "green"}
+EXPAND_LINES = 40
+"""Folders (then files) open breadth-first on arrival while the tree shows at most this."""
+MAX_CONTRIBUTORS = 8
+MAX_AUTHORS = 6
+"""Authors named in the summary (most files first); the rest are counted."""
 
 
-def component_summary(report: ScanReport, component: dict[str, Any]) -> Text:
-    """Bus factor, experts, authors, runbook status, decisions and findings."""
+def component_summary(report: ScanReport, component: dict[str, Any], tones: Tones) -> Text:
+    """Risk and bus factor, experts, authors, runbook status, decisions and findings."""
     risk = risk_of(component)
     summary = Text()
-    summary.append(f"{risk} ", style=RISK_STYLE[risk])
-    summary.append(f"{safe(component['name'])}\n", style="bold")
-    summary.append(f"Bus factor {component['bus_factor']} · {component['files']} files · ")
-    summary.append(f"{component['files_lost']} files lost if the experts leave\n")
+    summary.append(f"{risk} ", style=tones.risk(risk))
+    summary.append(safe(component["name"]), style="bold")
+    summary.append(
+        f"  bus factor {component['bus_factor']} · {component['files']} files · "
+        f"{component['files_lost']} already lost (every author inactive)\n"
+    )
     experts = ", ".join(names_of(report, component["bus_factor_authors"])) or "nobody"
-    summary.append(f"Experts: {experts}\n")
-    summary.append(f"Authors: {', '.join(names_of(report, component['authors'])) or 'none'}\n")
+    summary.append("Experts    ", style=tones.muted)
+    summary.append(f"{experts}\n")
+    authors = component["authors"]
+    summary.append("Authors    ", style=tones.muted)
+    summary.append(", ".join(names_of(report, authors[:MAX_AUTHORS])) or "none")
+    if len(authors) > MAX_AUTHORS:
+        summary.append(f" and {len(authors) - MAX_AUTHORS} more", style=tones.muted)
+    summary.append("\n")
     runbook = component.get("runbook")
-    status = component.get("runbook_status", "missing")
-    summary.append(f"Runbook: {safe(status)}" + (f" ({safe(runbook)})" if runbook else "") + "\n")
+    status = str(component.get("runbook_status", "missing"))
+    summary.append("Runbook    ", style=tones.muted)
+    summary.append(safe(status), style=tones.success if status == "ok" else tones.warning)
+    summary.append((f" ({safe(runbook)})" if runbook else "") + "\n")
     decisions = {d["id"]: d for d in report.decisions()}
-    summary.append("Decisions:\n", style="bold")
-    for decision in component.get("decisions", []) or []:
-        title = decisions.get(decision, {}).get("title", "")
-        summary.append(f"  ADR {safe(decision)} {safe(title)}\n")
-    if not component.get("decisions"):
-        summary.append("  none\n", style="dim")
-    summary.append("Findings:\n", style="bold")
+    summary.append("Decisions  ", style=tones.muted)
+    shown = [
+        f"ADR {safe(d)} {safe(decisions.get(d, {}).get('title', ''))}".rstrip()
+        for d in component.get("decisions", []) or []
+    ]
+    for index, line in enumerate(shown or ["none"]):
+        summary.append(("           " if index else "") + line + "\n")
     findings = [f for f in report.findings() if f.get("component") == component["name"]]
-    for finding in findings:
-        summary.append(f"  {str(finding['severity']).upper():<8}", style="yellow")
-        summary.append(f"{safe(finding['message'])}\n")
+    summary.append("Findings   ", style=tones.muted)
     if not findings:
-        summary.append("  none\n", style="dim")
+        summary.append("none\n")
+    for index, finding in enumerate(findings):
+        severity = str(finding["severity"])
+        if index:
+            summary.append("           ")
+        summary.append(f"{severity.upper():<8}", style=tones.severity(severity))
+        summary.append(f"{safe(finding['message'])}\n")
+    summary.rstrip()
     return summary
 
 
-def component_files(report: ScanReport, name: str) -> Text:
-    """Each file with its contributors' DOA (relative to the file's best) as bars."""
-    node = f"component:{name}"
-    paths = sorted(report.graph.nodes[f]["path"] for _, f in report.graph.out_edges(node))
-    block = Text(f"Files ({len(paths)})\n", style="bold")
-    for path in paths[:MAX_FILES]:
-        block.append(f"{safe(path)}\n")
-        doa = report.doa_of(path)
+@dataclass
+class Folder:
+    """A folder of the component's files: its sub-folders and files, each sorted."""
+
+    key: str
+    """The folder's path with a trailing slash ("" for the component's top)."""
+    name: str
+    folders: dict[str, Folder] = field(default_factory=dict)
+    files: list[str] = field(default_factory=list)
+    count: int = 0
+
+
+def folder_tree(paths: list[str]) -> Folder:
+    """The folders of `paths`; chains of single sub-folders are merged (`a/b/c/`)."""
+    top = Folder("", "")
+    for path in sorted(paths):
+        folder = top
+        folder.count += 1
+        parts = path.split("/")
+        for part in parts[:-1]:
+            key = f"{folder.key}{part}/"
+            child = folder.folders.get(part)
+            if child is None:
+                child = folder.folders[part] = Folder(key, part)
+            folder = child
+            folder.count += 1
+        folder.files.append(path)
+
+    def merge(folder: Folder) -> Folder:
+        while len(folder.folders) == 1 and not folder.files and folder.key:
+            (only,) = folder.folders.values()
+            folder = Folder(only.key, f"{folder.name}/{only.name}", only.folders, only.files)
+            folder.count = only.count
+        folder.folders = {name: merge(child) for name, child in folder.folders.items()}
+        return folder
+
+    merged = merge(top)
+    while len(merged.folders) == 1 and not merged.files:  # the component's own folder
+        (merged,) = merged.folders.values()
+    return merged
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """What a tree node shows: a folder, a file, or one contributor to a file."""
+
+    kind: str
+    """"folder", "file" or "person"."""
+    key: str
+    """The folder's key, the file's path, or the person's id."""
+    file: str = ""
+    """For a person: the file they contributed to."""
+
+
+class FileTree(Tree[Entry]):
+    """The component's files by folder; a file opens to its contributors' DOA as bars."""
+
+    def __init__(self, report: ScanReport, paths: list[str], *, id: str) -> None:
+        self.report = report
+        self.top_folder = folder_tree(paths)
+        self.folder_of: dict[str, Folder] = {self.top_folder.key: self.top_folder}
+        self.node_of: dict[str, TreeNode[Entry]] = {}
+        self.loaded_keys: set[str] = set()
+        super().__init__(Text("files"), Entry("folder", self.top_folder.key), id=id)
+        self.node_of[self.top_folder.key] = self.root
+
+    def on_mount(self) -> None:
+        self.root.set_label(self.label_for(self.root.data or Entry("", ""), tones_of(self.app)))
+        self.open_start()
+
+    # -- labels -------------------------------------------------------------------------
+
+    def label_for(self, entry: Entry, tones: Tones) -> Text:
+        """A node's label in the current theme (every repository string made safe)."""
+        if entry.kind == "folder":
+            folder = self.folder_of[entry.key]
+            top = folder is self.top_folder
+            label = Text(safe(folder.key or "./") if top else safe(folder.name) + "/")
+            label.append(f"  {folder.count} file{'s' * (folder.count != 1)}", style=tones.muted)
+            return label
+        if entry.kind == "file":
+            authors = self.report.graph.nodes[f"file:{entry.key}"]["authors"]
+            label = Text(safe(PurePosixPath(entry.key).name))
+            names = names_of(self.report, authors[:2]) + (["…"] if len(authors) > 2 else [])
+            if not authors:
+                label.append("  no author left", style=tones.error)
+            else:
+                style = tones.warning if len(authors) == 1 else tones.muted
+                label.append(f"  {', '.join(names)}", style=style)
+            return label
+        doa = self.report.doa_of(entry.file)
         best = max(doa.values(), default=0.0) or 1.0
-        for person, value in sorted(doa.items(), key=lambda item: -item[1])[:5]:
-            name_shown = names_of(report, [person])[0]
-            block.append(f"    {bar(value / best, 16)} ", style="cyan")
-            block.append(f"{value:5.2f}  {name_shown}\n")
-    if len(paths) > MAX_FILES:
-        block.append(f"… {len(paths) - MAX_FILES} more files\n", style="dim")
-    return block
+        value = doa.get(entry.key, 0.0)
+        label = Text()
+        label.append(bar(value / best, 12), style=tones.info)
+        label.append(f" {value:5.2f}  ")
+        label.append(names_of(self.report, [entry.key])[0])
+        return label
+
+    def relabel(self) -> None:
+        """Rebuild every loaded node's label (on arrival and when the theme changes)."""
+        tones = tones_of(self.app)
+        stack = [self.root]
+        while stack:
+            node = stack.pop()
+            if node.data is not None:
+                node.set_label(self.label_for(node.data, tones))
+            stack.extend(node.children)
+
+    # -- lazy children ------------------------------------------------------------------
+
+    def load(self, node: TreeNode[Entry]) -> None:
+        """Add a folder's or file's children the first time it is opened."""
+        entry = node.data
+        if entry is None or entry.kind == "person" or entry.key in self.loaded_keys:
+            return
+        self.loaded_keys.add(entry.key)
+        tones = tones_of(self.app)
+        if entry.kind == "folder":
+            folder = self.folder_of[entry.key]
+            for child in folder.folders.values():
+                self.folder_of[child.key] = child
+                data = Entry("folder", child.key)
+                self.node_of[child.key] = node.add(self.label_for(data, tones), data)
+            for path in folder.files:
+                data = Entry("file", path)
+                self.node_of[path] = node.add(self.label_for(data, tones), data)
+            return
+        doa = self.report.doa_of(entry.key)
+        ranked = sorted(doa.items(), key=lambda item: (-item[1], item[0]))
+        for person, _ in ranked[:MAX_CONTRIBUTORS]:
+            data = Entry("person", person, entry.key)
+            node.add_leaf(self.label_for(data, tones), data)
+        if len(ranked) > MAX_CONTRIBUTORS:
+            more = Text(f"… {len(ranked) - MAX_CONTRIBUTORS} more", style=tones.muted)
+            node.add_leaf(more)
+        if not ranked:
+            node.add_leaf(Text("no contributors", style=tones.muted))
+
+    def open(self, node: TreeNode[Entry]) -> None:
+        """Load and expand a node."""
+        self.load(node)
+        node.expand()
+
+    @on(Tree.NodeExpanded)
+    def load_on_expand(self, event: Tree.NodeExpanded[Entry]) -> None:
+        self.load(event.node)
+
+    def open_start(self) -> None:
+        """Open folders, then files, breadth-first while the tree stays short."""
+        self.open(self.root)
+        shown = len(self.root.children) + 1
+        queue: deque[TreeNode[Entry]] = deque(self.root.children)
+        while queue:
+            node = queue.popleft()
+            entry = node.data
+            if entry is None or entry.kind == "person":
+                continue
+            if entry.kind == "folder":
+                folder = self.folder_of[entry.key]
+                adds = len(folder.folders) + len(folder.files)
+            else:
+                adds = min(len(self.report.doa_of(entry.key)), MAX_CONTRIBUTORS + 1)
+            if shown + adds > EXPAND_LINES:
+                continue
+            self.open(node)
+            shown += adds
+            queue.extend(node.children)
+
+    def reveal(self, path: str) -> bool:
+        """Open the folders down to `path`, open the file and put the cursor on it."""
+        folder, node = self.top_folder, self.root
+        self.open(node)
+        while path not in self.node_of:
+            child = next((f for f in folder.folders.values() if path.startswith(f.key)), None)
+            if child is None:
+                return False
+            folder, node = child, self.node_of[child.key]
+            self.open(node)
+        target = self.node_of[path]
+        self.open(target)
+        self.move_cursor(target)
+        self.call_after_refresh(self.scroll_to_node, target, False)
+        return True
 
 
 class ComponentScreen(Screen[None]):
     """One component in depth; escape goes back."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "app.pop_screen", "Back")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "app.pop_screen", "Back"),
+        Binding("a", "new_document('adr')", "New ADR"),
+        Binding("n", "new_document('runbook')", "New runbook"),
+    ]
 
-    def __init__(self, report: ScanReport, name: str) -> None:
+    def __init__(self, report: ScanReport, name: str, path: str | None = None) -> None:
         super().__init__()
         self.report = report
         self.component_name = name
+        self.path = path
+        """A file to show with the cursor on it."""
 
     def compose(self) -> ComposeResult:
-        component = dict(self.report.graph.nodes[f"component:{self.component_name}"])
+        node = f"component:{self.component_name}"
+        graph = self.report.graph
+        paths = [graph.nodes[f]["path"] for _, f in graph.out_edges(node)]
         yield Header()
-        with VerticalScroll(id="component-detail"):
-            yield Static(component_summary(self.report, component), id="component-summary")
-            yield Static(component_files(self.report, self.component_name), id="component-files")
+        with VerticalScroll(id="component-head"):
+            yield Static(id="component-summary")
+        yield FileTree(self.report, paths, id="component-files")
         yield Footer()
+
+    def on_mount(self) -> None:
+        self.show_summary()
+        tree = self.query_one(FileTree)
+        tree.focus()
+        if self.path is not None:
+            tree.reveal(self.path)
+
+    def show_summary(self) -> None:
+        """Render the summary in the current theme."""
+        component = dict(self.report.graph.nodes[f"component:{self.component_name}"])
+        summary = component_summary(self.report, component, tones_of(self.app))
+        self.query_one("#component-summary", Static).update(summary)
+
+    def restyle(self) -> None:
+        """The theme changed: render the summary and the tree's labels again."""
+        self.show_summary()
+        self.query_one(FileTree).relabel()
+
+    def action_new_document(self, kind: str) -> None:
+        """A new ADR or runbook about this component."""
+        self.post_message(NewDocumentRequested(kind, self.component_name))
 
 
 class ErrorScreen(ModalScreen[None]):
@@ -106,7 +333,7 @@ class ErrorScreen(ModalScreen[None]):
             yield Static("busfactor: error", classes="title")
             yield Static(Text(safe(self.message)), id="error-message")
             if self.hint:
-                yield Static(Text(safe(self.hint), style="dim"), id="error-hint")
+                yield Static(Text(safe(self.hint)), id="error-hint", classes="hint")
             yield Button("OK", variant="error", id="error-ok")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:

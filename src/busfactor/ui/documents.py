@@ -5,13 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import on
+from rich.text import Text
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import DataTable, Markdown
+from textual.message import Message
+from textual.widgets import DataTable, Markdown, Static, TabbedContent, TabPane
+from textual.worker import get_current_worker
 
-from busfactor.core.plan import make_plan, render_plan_markdown
+from busfactor.core.plan import make_plan, render_plan_markdown, render_plan_text
 from busfactor.ui.tables import SortedTable, select_row
 from busfactor.ui.view import names_of, safe, text
 
@@ -35,6 +38,16 @@ def read_record(repository: str, relative: str) -> str:
     return data.decode("utf-8", "replace")
 
 
+def without_front_matter(text: str) -> str:
+    """A record's Markdown without its YAML front matter (shown in the header instead)."""
+    lines = text.splitlines(keepends=True)
+    if lines and lines[0].strip() == "---":
+        for index, line in enumerate(lines[1:], start=1):
+            if line.strip() in ("---", "..."):
+                return "".join(lines[index + 1 :]).lstrip("\n")
+    return text
+
+
 class DecisionsPane(Horizontal):
     """The decision log; the highlighted record is rendered as Markdown beside it.
 
@@ -48,9 +61,9 @@ class DecisionsPane(Horizontal):
 
     COLUMNS: ClassVar[dict[str, str]] = {
         "id": "ADR",
+        "title": "Title",
         "status": "Status",
         "date": "Date",
-        "title": "Title",
     }
 
     def __init__(self) -> None:
@@ -70,9 +83,9 @@ class DecisionsPane(Horizontal):
         }
         table.render_row = lambda r: [
             text(r["id"]),
+            text(r["title"]),
             text(r["status"]),
             text(r["date"] or ""),
-            text(r["title"]),
         ]
         table.row_key = lambda r: str(r["path"])
         yield table
@@ -104,15 +117,22 @@ class DecisionsPane(Horizontal):
         if decision is None:
             return
         self.shown_path = path
-        links = ", ".join(decision["supersedes"]) or "none"
-        later = ", ".join(decision["superseded_by"]) or "none"
-        header = (
-            f"`{safe(path)}` · authors: {', '.join(decision['author_names']) or 'unknown'}"
-            f" · components: {', '.join(decision['components']) or 'none'}"
-            f" · supersedes: {links} (S) · superseded by: {later} (s)\n\n---\n\n"
-        )
-        body = read_record(self.repository, path)
-        self.query_one("#decision-markdown", Markdown).update(header + body)
+        links = ", ".join(safe(d) for d in decision["supersedes"]) or "none"
+        later = ", ".join(safe(d) for d in decision["superseded_by"]) or "none"
+        deciders = ", ".join(safe(d) for d in decision.get("deciders", []))
+        header = [
+            f"`{safe(path)}`",
+            "",
+            f"* **Authors** {', '.join(decision['author_names']) or 'unknown'}",
+            *([f"* **Deciders** {deciders}"] if deciders else []),
+            f"* **Components** {', '.join(safe(c) for c in decision['components']) or 'none'}",
+            f"* **Supersedes** {links} (`S`) · **superseded by** {later} (`s`)",
+            "",
+            "---",
+            "",
+        ]
+        body = without_front_matter(read_record(self.repository, path))
+        self.query_one("#decision-markdown", Markdown).update("\n".join(header) + body)
 
     def select(self, path: str) -> bool:
         """Put the cursor on (and render) the record at `path`; False when there is none."""
@@ -136,13 +156,64 @@ class DecisionsPane(Horizontal):
         self.select(targets[0])
 
 
+class PlanReady(Message):
+    """The plan worker rendered the plan for a report."""
+
+    def __init__(self, report: ScanReport, markdown: str, text: str) -> None:
+        super().__init__()
+        self.report = report
+        self.markdown = markdown
+        self.text = text
+
+
 class PlanPane(VerticalScroll):
-    """The cross-training plan, as `busfactor plan --format markdown` renders it."""
+    """The cross-training plan, as `busfactor plan --format markdown` renders it.
+
+    The plan takes a while on a big repository, so it is computed in a thread the first
+    time the tab is shown, not when the scan finishes. Narrow terminals get the plain-text
+    rendering (one block per suggestion) instead of the Markdown tables.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.report: ScanReport | None = None
+        self.shown_for: ScanReport | None = None
 
     def compose(self) -> ComposeResult:
-        yield Markdown("", id="plan-markdown")
+        yield Markdown("*The plan is computed when this tab is first shown.*", id="plan-markdown")
+        yield Static("The plan is computed when this tab is first shown.", id="plan-text")
 
     def show(self, report: ScanReport) -> None:
-        """Compute and render the plan."""
+        """Take a new report; the plan is computed when the tab is (or becomes) visible."""
+        self.report = report
+        if self.shown_for is not None or self.tab_active():
+            self.compute()
+
+    def tab_active(self) -> bool:
+        """Whether the Plan tab is the one shown."""
+        pane = self.parent
+        tabs = self.app.query(TabbedContent)
+        return isinstance(pane, TabPane) and any(t.active == pane.id for t in tabs)
+
+    def compute(self) -> None:
+        """Start the plan worker unless the shown plan is already this report's."""
+        if self.report is None or self.shown_for is self.report:
+            return
+        self.shown_for = self.report
+        self.query_one("#plan-markdown", Markdown).update("*Computing the cross-training plan…*")
+        self.query_one("#plan-text", Static).update("Computing the cross-training plan…")
+        self.plan_in_thread(self.report)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="plan", description="Plan")
+    def plan_in_thread(self, report: ScanReport) -> None:
         plan = make_plan(report.graph)
-        self.query_one("#plan-markdown", Markdown).update(render_plan_markdown(plan, report.graph))
+        markdown = render_plan_markdown(plan, report.graph)
+        text = render_plan_text(plan, report.graph)
+        if not get_current_worker().is_cancelled:
+            self.post_message(PlanReady(report, markdown, text))
+
+    @on(PlanReady)
+    def show_plan(self, message: PlanReady) -> None:
+        if message.report is self.report:
+            self.query_one("#plan-markdown", Markdown).update(message.markdown)
+            self.query_one("#plan-text", Static).update(Text(message.text))

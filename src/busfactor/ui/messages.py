@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual.message import Message
 
@@ -79,3 +79,12 @@ class ScaffoldFinished(Message):
         super().__init__()
         self.path = path
         self.error = error
+
+
+class WhatIfComputed(Message):
+    """The what-if worker finished for the people marked as leaving (None: nobody)."""
+
+    def __init__(self, leaving: list[str], whatif: dict[str, Any] | None) -> None:
+        super().__init__()
+        self.leaving = leaving
+        self.whatif = whatif

@@ -11,12 +11,18 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Digits, Static
 
+from busfactor.ui.theme import Tones, tones_of
 from busfactor.ui.view import names_of, risk_of, safe, severity_counts
 
 if TYPE_CHECKING:
     from busfactor.core.report import ScanReport
 
 WORST = 5
+
+
+def count(number: int, noun: str) -> str:
+    """`1 file`, `2 files`."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 class Overview(VerticalScroll):
@@ -44,16 +50,18 @@ class Overview(VerticalScroll):
         else:
             before, after = whatif["truck_factor"]["before"], whatif["truck_factor"]["after"]
             change.update(Text(f"today {before} → after leaving {after}", style="bold"))
-        people = Text("Named by the truck factor:\n", style="bold")
+        people = Text()
+        people.append("Named by the truck factor:", style="bold")
         for name in names_of(report, truck["authors"]):
-            people.append(f"  • {name}\n", style="")
+            people.append(f"\n  • {name}", style="")
         self.query_one("#truck-people", Static).update(people)
-        self.query_one("#overview-facts", Static).update(self._facts(report))
-        self.query_one("#overview-worst", Static).update(self._worst(report))
-        self.query_one("#overview-whatif", Static).update(self._whatif(report, whatif))
+        tones = tones_of(self.app)
+        self.query_one("#overview-facts", Static).update(self._facts(report, tones))
+        self.query_one("#overview-worst", Static).update(self._worst(report, tones))
+        self.query_one("#overview-whatif", Static).update(self._whatif(report, whatif, tones))
 
     @staticmethod
-    def _facts(report: ScanReport) -> Text:
+    def _facts(report: ScanReport, tones: Tones) -> Text:
         meta, people = report.meta, report.people()
         active = sum(1 for p in people if p["active"])
         coverage = meta["truck_factor"]["coverage"]
@@ -62,36 +70,40 @@ class Overview(VerticalScroll):
         facts.append(f"Repository  {safe(PurePath(meta['repository']).name)}\n")
         facts.append(f"Commits     {meta['commits']}   Files {meta['files']}\n")
         facts.append(f"People      {active} active, {len(people) - active} inactive\n")
-        facts.append(f"Coverage    {coverage:.0%} of files still have an author after them\n")
+        facts.append(f"Coverage    {coverage:.0%} of files keep an author if those people leave\n")
         facts.append("Findings    ")
-        facts.append(f"{counts.get('error', 0)} error", style="bold red")
-        facts.append(f", {counts.get('warning', 0)} warning", style="yellow")
+        facts.append(f"{counts.get('error', 0)} error", style=tones.error)
+        facts.append(", ")
+        facts.append(f"{counts.get('warning', 0)} warning", style=tones.warning)
         facts.append(f", {counts.get('info', 0)} info\n")
         return facts
 
     @staticmethod
-    def _worst(report: ScanReport) -> Text:
-        worst = Text("Worst components\n", style="bold")
+    def _worst(report: ScanReport, tones: Tones) -> Text:
+        worst = Text()
+        worst.append("Worst components\n", style="bold")
         for component in report.components()[:WORST]:
             risk = risk_of(component)
-            style = {"HIGH": "bold red", "MED": "yellow"}.get(risk, "green")
-            worst.append(f"  {risk:<4} ", style=style)
+            worst.append(f"  {risk:<4} ", style=tones.risk(risk))
             worst.append(f"{safe(component['name'])}  bus factor {component['bus_factor']}")
             worst.append(f", {component['files_lost']} of {component['files']} files lost\n")
         return worst
 
     @staticmethod
-    def _whatif(report: ScanReport, whatif: Mapping[str, Any] | None) -> Text:
+    def _whatif(report: ScanReport, whatif: Mapping[str, Any] | None, tones: Tones) -> Text:
         if whatif is None:
-            return Text("Nobody is marked as leaving (People tab: space toggles).", style="dim")
+            return Text(
+                "Nobody is marked as leaving (People tab: space toggles).", style=tones.muted
+            )
         leavers = names_of(report, whatif["without"])
         verb = "leaves" if len(leavers) == 1 else "leave"
-        block = Text(f"If {', '.join(leavers)} {verb}:\n", style="bold")
-        block.append(f"  {len(whatif['orphaned_files'])} files lose every author\n")
+        block = Text()
+        block.append(f"If {', '.join(leavers)} {verb}:\n", style="bold")
+        block.append(f"  {count(len(whatif['orphaned_files']), 'file')} lose every author\n")
         dropped = [
             c for c in whatif["components"] if c["bus_factor_after"] < c["bus_factor_before"]
         ]
-        block.append(f"  {len(dropped)} components lose bus factor\n")
-        block.append(f"  {len(whatif['decisions_orphaned'])} decisions and ")
-        block.append(f"{len(whatif['runbooks_orphaned'])} runbooks lose all their authors\n")
+        block.append(f"  {count(len(dropped), 'component')} lose bus factor\n")
+        block.append(f"  {count(len(whatif['decisions_orphaned']), 'decision')} and ")
+        block.append(f"{count(len(whatif['runbooks_orphaned']), 'runbook')} lose all authors\n")
         return block

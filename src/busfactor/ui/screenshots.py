@@ -1,4 +1,4 @@
-"""Save an SVG screenshot of every tab: `python -m busfactor.ui.screenshots REPO OUTDIR`."""
+"""Save SVG screenshots of the app: `python -m busfactor.ui.screenshots REPO OUTDIR`."""
 
 from __future__ import annotations
 
@@ -10,19 +10,37 @@ from busfactor.pipeline import scan
 from busfactor.ui.app import make_app
 
 TABS = ("overview", "components", "people", "findings", "decisions", "plan")
+"""One screenshot per tab, then `component.svg` (the riskiest component) and `help.svg`."""
 
 
 async def save_all(repo: Path, directory: Path, size: tuple[int, int] = (120, 40)) -> list[Path]:
-    """One `<tab>.svg` per tab, on a report scanned before the app starts."""
-    app = make_app(repo, report=scan(repo))
+    """One `<tab>.svg` per tab, the riskiest component's detail and the help, on a report
+    scanned before the app starts."""
+    report = scan(repo)
+    app = make_app(repo, report=report)
     directory.mkdir(parents=True, exist_ok=True)
     saved = []
+
+    async def settle() -> None:
+        await app.workers.wait_for_complete()  # the plan is computed in a thread
+        await pilot.pause()
+        await pilot.pause()
+
     async with app.run_test(size=size) as pilot:
         await pilot.pause()
         for tab in TABS:
-            app.query_one("#tabs").active = f"tab-{tab}"  # type: ignore[attr-defined]
-            await pilot.pause()
+            app.action_show_tab(f"tab-{tab}")
+            await settle()
             saved.append(Path(app.save_screenshot(f"{tab}.svg", str(directory))))
+        components = report.components()
+        if components:
+            app.show_component(str(components[0]["name"]))
+            await settle()
+            saved.append(Path(app.save_screenshot("component.svg", str(directory))))
+            app.return_to_tabs()
+        app.action_help()
+        await settle()
+        saved.append(Path(app.save_screenshot("help.svg", str(directory))))
     return saved
 
 

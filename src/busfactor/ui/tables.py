@@ -19,6 +19,7 @@ from busfactor.ui.messages import (
     LeavingToggled,
     NewDocumentRequested,
 )
+from busfactor.ui.theme import Tones, tones_of
 from busfactor.ui.view import (
     RISK_ORDER,
     SEVERITY_ORDER,
@@ -35,8 +36,6 @@ if TYPE_CHECKING:
     from busfactor.core.report import ScanReport
 
 Row = dict[str, Any]
-RISK_STYLE = {"HIGH": "bold red", "MED": "yellow", "OK": "green"}
-SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
 
 class SortedTable(DataTable[Any]):
@@ -52,10 +51,13 @@ class SortedTable(DataTable[Any]):
         self.render_row: Callable[[Row], list[Text]] = lambda row: []
         self.row_key: Callable[[Row], str] = lambda row: str(row.get("name"))
         self.keep: Callable[[Row], bool] = lambda row: True
+        self.right_aligned: set[str] = set()
+        """Columns of figures: their headers are right-aligned like their cells."""
 
     def on_mount(self) -> None:
         for key, label in self.column_labels.items():
-            self.add_column(label, key=key)
+            header = Text(label, justify="right" if key in self.right_aligned else "left")
+            self.add_column(header, key=key)
 
     def load(self, rows: Iterable[Row]) -> None:
         """Replace the rows (kept in the given order until a header is pressed)."""
@@ -117,24 +119,26 @@ class ComponentsPane(Vertical):
     COLUMNS: ClassVar[dict[str, str]] = {
         "risk": "Risk",
         "name": "Component",
-        "files": "Files",
         "bus_factor": "Bus factor",
-        "authors": "Top authors",
-        "files_lost": "Files lost",
-        "runbook": "Runbook",
-        "decisions": "Decisions",
-        "findings": "Findings",
+        "files": "Files",
+        "files_lost": "Lost",
         "whatif": "If they leave",
+        "authors": "Top authors",
+        "runbook": "Runbook",
+        "decisions": "ADRs",
+        "findings": "Findings",
     }
 
     def __init__(self) -> None:
         super().__init__()
         self.report: ScanReport | None = None
-        self.changed: dict[str, tuple[int, int]] = {}
+        self.changed: dict[str, tuple[int, int, int]] = {}
         self.filter_text = ""
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="Filter components or authors…", id="component-filter")
+        yield Input(
+            placeholder="Filter components or authors (/)…", id="component-filter", compact=True
+        )
         table = SortedTable(self.COLUMNS, id="components-table")
         table.sort_keys = {
             "risk": lambda r: (RISK_ORDER[risk_of(r)], r["bus_factor"], -r["files"]),
@@ -147,6 +151,7 @@ class ComponentsPane(Vertical):
             "findings": lambda r: r["finding_count"],
         }
         table.render_row = self._cells
+        table.right_aligned = {"bus_factor", "files", "files_lost", "decisions", "findings"}
         table.row_key = lambda r: str(r["name"])
         table.keep = self._matches
         table.sort_column = "risk"
@@ -171,20 +176,33 @@ class ComponentsPane(Vertical):
         self.query_one(SortedTable).redraw()
 
     def _cells(self, row: Row) -> list[Text]:
+        tones = tones_of(self.app)
         risk = risk_of(row)
         change = self.changed.get(row["name"])
         return [
-            Text(risk, style=RISK_STYLE[risk]),
+            Text(risk, style=tones.risk(risk)),
             text(row["name"]),
-            Text(str(row["files"]), justify="right"),
             Text(str(row["bus_factor"]), justify="right"),
-            text(", ".join(row["author_names"])),
+            Text(str(row["files"]), justify="right"),
             Text(str(row["files_lost"]), justify="right"),
+            self._change(change, tones),
+            text(", ".join(row["author_names"])),
             text(row.get("runbook_status", "missing")),
             Text(str(len(row.get("decisions", []))), justify="right"),
             Text(str(row["finding_count"]), justify="right"),
-            Text(f"CHANGED {change[0]}→{change[1]}", style="bold red") if change else Text(""),
         ]
+
+    @staticmethod
+    def _change(change: tuple[int, int, int] | None, tones: Tones) -> Text:
+        """`1→0, 3 orphaned`: the bus factor after the what-if and files left authorless."""
+        if change is None:
+            return Text("")
+        before, after, orphaned = change
+        cell = Text()
+        cell.append(f"{before}→{after}", style=tones.error if after < before else tones.warning)
+        if orphaned:
+            cell.append(f", {orphaned} orphaned", style=tones.warning)
+        return cell
 
     def _matches(self, row: Row) -> bool:
         wanted = self.filter_text.strip().lower()
@@ -195,6 +213,11 @@ class ComponentsPane(Vertical):
     def filter_rows(self, event: Input.Changed) -> None:
         self.filter_text = event.value
         self.query_one(SortedTable).redraw()
+
+    @on(Input.Submitted, "#component-filter")
+    def to_table(self) -> None:
+        """Enter in the filter: on to the table, where Enter opens a component."""
+        self.query_one(SortedTable).focus()
 
     @on(DataTable.RowSelected, "#components-table")
     def open_component(self, event: DataTable.RowSelected) -> None:
@@ -220,8 +243,8 @@ class PeoplePane(Vertical):
         "commits": "Commits",
         "active": "Active",
         "files_authored": "Files authored",
-        "unique_components": "Only author of (components)",
-        "unique_files": "Only author of (files)",
+        "unique_files": "Sole author of files",
+        "unique_components": "Sole author of components",
     }
 
     def __init__(self) -> None:
@@ -230,8 +253,7 @@ class PeoplePane(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static(
-            "space: mark the selected person as leaving (what-if, shown on Overview and "
-            "Components)",
+            "space: mark the selected person as leaving (what-if on Overview, Components)",
             classes="hint",
         )
         table = SortedTable(self.COLUMNS, id="people-table")
@@ -245,6 +267,7 @@ class PeoplePane(Vertical):
             "unique_files": lambda r: -r["unique"][1],
         }
         table.render_row = self._cells
+        table.right_aligned = {"commits", "files_authored", "unique_files"}
         table.row_key = lambda r: str(r["id"])
         yield table
 
@@ -261,16 +284,17 @@ class PeoplePane(Vertical):
         self.query_one(SortedTable).redraw()
 
     def _cells(self, row: Row) -> list[Text]:
+        tones = tones_of(self.app)
         components, files = row["unique"]
         shown = ", ".join(safe(c) for c in components[:3]) + (" …" if len(components) > 3 else "")
         return [
-            Text("LEAVING", style="bold red") if row["id"] in self.leaving else Text(""),
+            Text("LEAVING", style=tones.error) if row["id"] in self.leaving else Text(""),
             text(row["name"] or row["id"]),
             Text(str(row["commits"]), justify="right"),
-            Text("yes", style="green") if row["active"] else Text("no", style="dim"),
+            Text("yes", style=tones.success) if row["active"] else Text("no", style=tones.muted),
             Text(str(row["files_authored"]), justify="right"),
-            Text(f"{len(components)}  {shown}".rstrip()),
             Text(str(files), justify="right"),
+            Text(f"{len(components)}  {shown}".rstrip()),
         ]
 
     def select(self, person_id: str) -> bool:
@@ -295,8 +319,8 @@ class FindingsPane(Vertical):
     COLUMNS: ClassVar[dict[str, str]] = {
         "severity": "Severity",
         "rule": "Rule",
-        "where": "Component / path",
         "message": "Message",
+        "where": "Component / path",
     }
 
     def __init__(self) -> None:
@@ -338,10 +362,10 @@ class FindingsPane(Vertical):
     def _cells(self, row: Row) -> list[Text]:
         severity = str(row["severity"])
         return [
-            Text(severity.upper(), style=SEVERITY_STYLE.get(severity, "")),
+            Text(severity.upper(), style=tones_of(self.app).severity(severity)),
             text(row["rule"]),
-            text(row.get("component") or row.get("path") or ""),
             text(row["message"]),
+            text(row.get("component") or row.get("path") or ""),
         ]
 
     def action_severity(self, severity: str) -> None:

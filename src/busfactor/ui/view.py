@@ -80,12 +80,17 @@ def bar(share: float, width: int = 20) -> str:
     return "█" * filled + "░" * (width - filled)
 
 
-def changed_components(whatif: Mapping[str, Any] | None) -> dict[str, tuple[int, int]]:
-    """Component -> (bus factor today, after) for components the what-if changes."""
+def changed_components(whatif: Mapping[str, Any] | None) -> dict[str, tuple[int, int, int]]:
+    """Component -> (bus factor today, after, files left without an author) for the
+    components the what-if changes."""
     if not whatif:
         return {}
     return {
-        c["name"]: (int(c["bus_factor_before"]), int(c["bus_factor_after"]))
+        c["name"]: (
+            int(c["bus_factor_before"]),
+            int(c["bus_factor_after"]),
+            len(c["orphaned_files"]),
+        )
         for c in whatif["components"]
         if c["bus_factor_before"] != c["bus_factor_after"] or c["orphaned_files"]
     }

@@ -1,0 +1,114 @@
+"""The help screen (`?` or F1): the screens, the keys, and what the figures mean."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from busfactor.ui.theme import tones_of
+
+SECTIONS: list[tuple[str, list[tuple[str, str]]]] = [
+    (
+        "Screens (press the letter from anywhere)",
+        [
+            ("o  Overview", "the truck factor, the people it names, the worst components"),
+            ("c  Components", "risk, bus factor, top authors; Enter opens its files and DOA"),
+            ("p  People", "who alone knows what; space marks someone as leaving (what-if)"),
+            ("f  Findings", "what the scan found; 1 2 3 errors, warnings, info; 0 all"),
+            ("d  Decisions", "the decision records; s / S follow superseded by / supersedes"),
+            ("l  Plan", "who should learn which component from whom"),
+        ],
+    ),
+    (
+        "Keys",
+        [
+            ("enter / esc", "open the row under the cursor / go back"),
+            ("tab  shift+tab", "move between the tab bar, a filter and a table"),
+            ("/", "filter components by name or author (Enter goes to the table)"),
+            ("a / n", "write a new ADR / runbook skeleton for the selected component"),
+            ("ctrl+p", "jump to any component, person, file or decision; export"),
+            ("t", "change the colour theme"),
+            ("r / q", "scan again / quit"),
+        ],
+    ),
+    (
+        "Figures",
+        [
+            (
+                "DOA",
+                "degree of authorship: how well someone knows a file, from having created "
+                "it, their own changes and the changes others made since. A file's authors "
+                "have a DOA of at least 3.293 (or created it) and 75% of its best.",
+            ),
+            (
+                "Bus factor",
+                "of a component: how many of its authors must leave before fewer than half "
+                "of its files still have an author. 1 means one person holds most of it.",
+            ),
+            (
+                "Truck factor",
+                "the same for the whole repository; it names the people who would be "
+                "removed, most files first.",
+            ),
+            (
+                "Files lost",
+                "knowledge lost: files whose every author is no longer active (no commit "
+                "in the last 180 days).",
+            ),
+            ("Risk", "HIGH at bus factor 1 or when most files are lost, MED at 2, else OK."),
+            (
+                "What-if",
+                "people marked as leaving are removed and every figure is computed again; "
+                "Overview and Components show what changes.",
+            ),
+        ],
+    ),
+]
+
+
+KEY_WIDTH = max(len(key) for _, rows in SECTIONS for key, _ in rows)
+
+
+def help_text() -> str:
+    """The help as plain text (for tests and for searching)."""
+    lines = []
+    for title, rows in SECTIONS:
+        lines.append(title)
+        lines += [f"  {key}  {text}" for key, text in rows]
+    return "\n".join(lines)
+
+
+class HelpScreen(ModalScreen[None]):
+    """Screens, keys and figures; escape (or ? / F1 again) closes it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,question_mark,f1,q", "dismiss", "Close"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="help-dialog"):
+            yield Static("busfactor help  ·  esc closes", classes="title")
+            with VerticalScroll(id="help-body"):
+                yield Static(id="help-text")
+
+    def on_mount(self) -> None:
+        tones = tones_of(self.app)
+        parts: list[Table | Text] = []
+        for title, rows in SECTIONS:
+            parts.append(Text(title, style=tones.strong))
+            table = Table.grid(padding=(0, 2), expand=True)
+            table.add_column(no_wrap=True, style=tones.info, min_width=KEY_WIDTH)
+            table.add_column(ratio=1)
+            for key, text in rows:
+                table.add_row(key, text)
+            parts += [table, Text("")]
+        self.query_one("#help-text", Static).update(Group(*parts[:-1]))
+        self.query_one("#help-body").focus()

@@ -1,0 +1,183 @@
+"""Keyboard-only use at 80x24, the way a terminal user drives the app (no widget pokes)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from textual import events
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Input
+
+from busfactor.pipeline import scan
+from busfactor.ui.app import BusfactorApp, make_app
+from busfactor.ui.detail import ComponentScreen, FileTree
+from busfactor.ui.help import HelpScreen
+
+SMALL = (80, 24)
+
+
+def run_keys(app: BusfactorApp, scenario: Callable[[Pilot[int]], Awaitable[None]]) -> None:
+    """Drive the app headless at 80x24; without a report the scan worker runs first."""
+
+    async def drive() -> None:
+        async with app.run_test(size=SMALL) as pilot:
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            await pilot.pause()
+            await scenario(pilot)
+
+    asyncio.run(drive())
+
+
+def burst(app: BusfactorApp, *keys: str) -> None:
+    """Keys arriving together, as from a fast typist or `tmux send-keys`: no waiting between
+    them (the pilot's `press` waits for the app to be idle after every key)."""
+    assert app._driver is not None
+    for key in keys:
+        event = events.Key(key, key if len(key) == 1 else None)
+        event.set_sender(app)
+        app._driver.send_message(event)
+
+
+def active_tab(app: BusfactorApp) -> str:
+    return str(app.query_one("#tabs").active)  # type: ignore[attr-defined]
+
+
+def test_filter_then_tab_then_enter_opens_the_component(small_repo: Path) -> None:
+    """`/`, type, Tab to the table, Enter: the detail opens (the scan ran in the worker)."""
+    app = make_app(small_repo)
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        await pilot.press("c")
+        await pilot.pause()
+        assert isinstance(app.focused, DataTable)  # the tab key lands in the table
+        await pilot.press("slash")
+        await pilot.pause()
+        assert app.focused is app.query_one("#component-filter", Input)
+        await pilot.press(*"pay")
+        await pilot.pause()
+        assert active_tab(app) == "tab-components"  # letters typed into the filter stay there
+        await pilot.press("tab")
+        await pilot.pause()
+        assert app.focused is app.query_one("#components-table", DataTable)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ComponentScreen)
+        assert app.screen.component_name == "pay"
+        assert isinstance(app.focused, FileTree)
+
+    run_keys(app, scenario)
+
+
+def test_enter_in_the_filter_moves_to_the_table(small_repo: Path) -> None:
+    """Shift+Tab from the table reaches the filter; Enter there goes back to the table."""
+    app = make_app(small_repo, report=scan(small_repo))
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        await pilot.press("c")
+        await pilot.pause()
+        await pilot.press("shift+tab")
+        await pilot.pause()
+        assert app.focused is app.query_one("#component-filter", Input)
+        await pilot.press(*"core", "enter")
+        await pilot.pause()
+        assert app.focused is app.query_one("#components-table", DataTable)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ComponentScreen)
+        assert app.screen.component_name == "core"
+
+    run_keys(app, scenario)
+
+
+def test_tab_keys_and_focus_keys_work_while_a_table_has_focus(small_repo: Path) -> None:
+    """With a table focused: letters switch tabs, Tab / Shift+Tab move focus off and back."""
+    app = make_app(small_repo, report=scan(small_repo))
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        await pilot.press("f")
+        await pilot.pause()
+        findings = app.query_one("#findings-table", DataTable)
+        assert app.focused is findings
+        await pilot.press("tab")
+        await pilot.pause()
+        assert app.focused is not findings
+        await pilot.press("shift+tab")
+        await pilot.pause()
+        assert app.focused is findings
+        tabs = {"p": "people", "d": "decisions", "c": "components", "o": "overview"}
+        for key, tab in tabs.items():
+            await pilot.press(key)
+            await pilot.pause()
+            assert active_tab(app) == f"tab-{tab}"
+
+    run_keys(app, scenario)
+
+
+def test_tab_keys_close_a_detail_screen_and_the_help(small_repo: Path) -> None:
+    """`p` on a component's detail shows People (not a hidden tab under the detail)."""
+    app = make_app(small_repo, report=scan(small_repo))
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        await pilot.press("c", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ComponentScreen)
+        await pilot.press("p")
+        await pilot.pause()
+        assert not isinstance(app.screen, ComponentScreen)
+        assert active_tab(app) == "tab-people"
+        assert app.focused is app.query_one("#people-table", DataTable)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert active_tab(app) == "tab-people"
+
+    run_keys(app, scenario)
+
+
+def test_theme_key_opens_the_theme_picker_and_cells_follow_the_theme(small_repo: Path) -> None:
+    """`t` opens Textual's theme search; a new theme redraws the risk cells in its colours."""
+    app = make_app(small_repo, report=scan(small_repo))
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        await pilot.press("c")
+        await pilot.pause()
+        table = app.query_one("#components-table", DataTable)
+        dark = table.get_row_at(0)[0].style
+        await pilot.press("t")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "CommandPalette"
+        await pilot.press("escape")
+        await pilot.pause()
+        app.theme = "textual-light"
+        await pilot.pause()
+        await pilot.pause()
+        light = table.get_row_at(0)[0].style
+        assert str(light) != str(dark)
+        assert app.theme_variables["text-error"].lower() in str(light).lower()
+
+    run_keys(app, scenario)
+
+
+def test_keys_typed_right_after_a_tab_letter_reach_that_tab(small_repo: Path) -> None:
+    """`p`, Down, space in one burst marks the second person, not a row of the old tab."""
+    app = make_app(small_repo, report=scan(small_repo))
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        await pilot.press("c")
+        await pilot.pause()
+        burst(app, "p", "down", "space")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        people = app.query_one("#people-table", DataTable)
+        second = people.coordinate_to_cell_key(people.cursor_coordinate).row_key.value
+        assert people.cursor_row == 1
+        assert app.leaving == [second]
+        assert active_tab(app) == "tab-people"
+
+    run_keys(app, scenario)
