@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from itertools import combinations
+from itertools import chain, combinations
 
 import networkx as nx
 
@@ -26,15 +26,17 @@ def add_coupling(
 ) -> None:
     """Add `coupled` edges (both directions) with `degree` and `shared`."""
     analysed = {index for index, path in enumerate(paths) if node_id(FILE, path) in graph}
-    revs: Counter[int] = Counter()
-    shared: Counter[tuple[int, int]] = Counter()
+    kept_sets = []
     for who, files in changesets:
-        if person_of[who] is None:
-            continue
-        kept = sorted(fid for fid in files if fid in analysed)
-        revs.update(kept)
-        if len(kept) > 1:
-            shared.update(combinations(kept, 2))
+        if person_of[who] is not None:
+            kept = analysed.intersection(files)
+            if kept:
+                kept_sets.append(sorted(kept))
+    # One Counter pass over everything: its C loop, not a Python call per changeset.
+    revs: Counter[int] = Counter(chain.from_iterable(kept_sets))
+    shared: Counter[tuple[int, int]] = Counter(
+        chain.from_iterable(combinations(kept, 2) for kept in kept_sets if len(kept) > 1)
+    )
     for (left, right), together in shared.items():
         if together < MIN_SHARED or revs[left] < MIN_REVS or revs[right] < MIN_REVS:
             continue
