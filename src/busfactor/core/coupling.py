@@ -34,9 +34,14 @@ def add_coupling(
                 kept_sets.append(sorted(kept))
     # One Counter pass over everything: its C loop, not a Python call per changeset.
     revs: Counter[int] = Counter(chain.from_iterable(kept_sets))
-    shared: Counter[tuple[int, int]] = Counter(
-        chain.from_iterable(combinations(kept, 2) for kept in kept_sets if len(kept) > 1)
+    # A pair with a file of too few revisions is never coupled: count only the others.
+    eligible = {fid for fid, count in revs.items() if count >= MIN_REVS}
+    pairs = (
+        combinations([fid for fid in kept if fid in eligible], 2)
+        for kept in kept_sets
+        if len(kept) > 1
     )
+    shared: Counter[tuple[int, int]] = Counter(chain.from_iterable(pairs))
     for (left, right), together in shared.items():
         if together < MIN_SHARED or revs[left] < MIN_REVS or revs[right] < MIN_REVS:
             continue
