@@ -29,6 +29,13 @@ files and 500 people) is reported as PASS/MISS, never asserted; exit code 0.
 
 ``--profile N`` adds one run under ``cProfile`` and prints the N functions with the most own
 time and the N with the most cumulative time.
+
+``--scan REPO`` (repeatable) also measures the memory of a full ``busfactor scan REPO --format
+json --output TMP`` (the CLI itself, run through ``runpy`` in a child process, ``--runs`` times):
+the Python process' own peak RSS (``RUSAGE_SELF`` at exit), the largest git process it waited for
+(``RUSAGE_CHILDREN``, mostly git's mmap'ed pack) and the child tree's ``wait4`` figure, as
+``bench_scan.py`` reports it. The memory goal (400 MB for the synthetic repository) is reported
+as PASS/MISS on the largest of them.
 """
 
 from __future__ import annotations
@@ -44,7 +51,9 @@ import pstats
 import random
 import resource
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 import tracemalloc
 from collections.abc import Callable
@@ -55,7 +64,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_scan import machine_info
+from bench_scan import busfactor_env, machine_info
 
 from busfactor.core.analysis import build_ownership_graph
 from busfactor.core.history import ADD, DELETE, DELIVERY, HistoryCounter
@@ -64,6 +73,17 @@ from busfactor.core.plan import make_plan
 from busfactor.core.settings import Settings
 
 GOAL_SECONDS = 2.0
+GOAL_SCAN_MB = 400
+SCAN_PROBE = """
+import atexit, resource, runpy, sys
+def report():
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    sys.__stderr__.write(f"\\nBENCH_RSS {own} {kids}\\n")
+atexit.register(report)
+sys.argv = ["busfactor", *sys.argv[1:]]
+runpy.run_module("busfactor", run_name="__main__", alter_sys=True)
+"""
 PACKAGES = 96
 EPOCH0 = 1_546_300_800  # 2019-01-01T00:00:00Z
 SPAN = int(6 * 365.25 * 86400)
@@ -233,6 +253,41 @@ def _no_runbooks(
     return [], []
 
 
+def scan_memory(repo: str, runs: int, log: Callable[[str], None]) -> list[str]:
+    """Peak RSS of full scans of `repo`: Python's own, git's, and the tree's wait4 figure."""
+    rows: list[tuple[float, int, int, int]] = []
+    with tempfile.TemporaryDirectory(prefix="bench_analysis.") as tmp:
+        argv = [sys.executable, "-c", SCAN_PROBE, "scan", repo, "--format", "json"]
+        argv += ["--output", str(Path(tmp) / "scan.json")]
+        for run in range(runs):
+            start = time.perf_counter()
+            proc = subprocess.Popen(
+                argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=busfactor_env()
+            )
+            assert proc.stderr is not None
+            err = proc.stderr.read().decode("utf-8", "replace")
+            _, status, usage = os.wait4(proc.pid, 0)
+            wall = time.perf_counter() - start
+            marks = [line.split() for line in err.splitlines() if line.startswith("BENCH_RSS ")]
+            if os.waitstatus_to_exitcode(status) != 0 or not marks:
+                tail = err.strip().splitlines()[-1:] or ["(no stderr)"]
+                return [f"scan {repo}: failed: {tail[0]}"]
+            rows.append((wall, int(marks[-1][1]), int(marks[-1][2]), usage.ru_maxrss))
+            log(f"  scan {run + 1}/{runs}: {wall:.2f} s, python {rows[-1][1] / 1024:.0f} MiB")
+    mib = 1024.0
+    python = max(r[1] for r in rows) / mib
+    git = max(r[2] for r in rows) / mib
+    tree = max(r[3] for r in rows) / mib
+    worst = max(python, git, tree) * 2**20 / 1e6
+    verdict = "PASS" if worst < GOAL_SCAN_MB else "MISS"
+    return [
+        f"full scan of {repo} (`busfactor scan --format json`, n={len(rows)}): "
+        f"wall median {statistics.median(r[0] for r in rows):.2f} s; peak RSS: python process "
+        f"{python:.0f} MiB, largest git child {git:.0f} MiB, wait4 (largest of the tree) "
+        f"{tree:.0f} MiB -> {worst:.0f} MB against the {GOAL_SCAN_MB} MB goal: {verdict}"
+    ]
+
+
 def describe(mining: MiningResult) -> list[str]:
     pairs = sum(len(h.touches) for h in mining.files)
     commits = sum(a.commits for a in mining.activity)
@@ -251,6 +306,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=42)
     ap.add_argument("--runs", type=int, default=5, help="timed runs (default 5)")
     ap.add_argument("--profile", type=int, default=0, metavar="N", help="cProfile top N")
+    ap.add_argument(
+        "--scan",
+        action="append",
+        default=[],
+        metavar="REPO",
+        help="also measure the peak RSS of full scans of REPO (repeatable)",
+    )
     args = ap.parse_args(argv)
     if args.runs < 1 or args.files < 100 or args.people < 2:
         ap.error("--runs >= 1, --files >= 100, --people >= 2")
@@ -317,6 +379,8 @@ def main(argv: list[str] | None = None) -> int:
         f"memory: analysis peak allocation (tracemalloc) {traced_peak / 2**20:.0f} MiB; "
         f"process ru_maxrss (input + analysis) {maxrss_mib:.0f} MiB",
     ]
+    for repo in args.scan:
+        lines += ["", *scan_memory(repo, args.runs, log)]
     print("\n".join(lines))
     if args.profile:
         profiler = cProfile.Profile()
