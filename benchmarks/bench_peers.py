@@ -30,8 +30,9 @@ process group and the tool is reported as ``timeout >N s`` and not run again on 
 repository. A tool whose warm-up took more than ``--single-above`` seconds is not repeated: its
 warm-up is its one sample (``n=1`` in the table). Figures are medians; ``x busfactor`` is the
 median of the per-round ratios to busfactor's run of the same round (for single-sample tools:
-their one run over busfactor's median). Nothing is asserted; the exit code is 0 when every tool
-ran (timeouts included), 1 when one failed, 2 for bad arguments.
+their one run over busfactor's median); ``cpu x busfactor`` is the ratio of the CPU medians.
+Nothing is asserted; the exit code is 0 when every tool ran (timeouts included), 1 when one
+failed, 2 for bad arguments.
 """
 
 from __future__ import annotations
@@ -330,7 +331,9 @@ def report(results: list[RepoResult], args: argparse.Namespace) -> list[str]:
         "",
         f"Medians of up to {args.runs} alternating runs after 1 warm-up (tools slower than "
         f"{args.single_above:g} s: the warm-up is the one sample); timeout {args.timeout:g} s per "
-        "run; x busfactor = median of per-round wall ratios; peak = largest single-process RSS.",
+        "run; x busfactor = median of per-round wall ratios; cpu x busfactor = ratio of the CPU "
+        "medians (user + sys of the tree; steadier than wall time on a shared machine); peak = "
+        "largest single-process RSS.",
     ]
     for res in results:
         out += ["", f"### {res.name}", ""]
@@ -340,10 +343,12 @@ def report(results: list[RepoResult], args: argparse.Namespace) -> list[str]:
         out += [
             f"{res.stats}; read from `{res.path}` (source `{res.source}`)",
             "",
-            "| tool | wall s (median) | x busfactor | cpu s | peak RSS MiB | n | status |",
-            "|---|---|---|---|---|---|---|",
+            "| tool | wall s (median) | x busfactor | cpu s | cpu x busfactor | peak RSS MiB "
+            "| n | status |",
+            "|---|---|---|---|---|---|---|---|",
         ]
         base = res.tools.get("busfactor")
+        base_cpu = median([s.cpu for s in base.samples]) if base is not None else None
         for tool in res.tools.values():
             walls = [s.wall for s in tool.samples]
             cpu = median([s.cpu for s in tool.samples])
@@ -354,6 +359,7 @@ def report(results: list[RepoResult], args: argparse.Namespace) -> list[str]:
                 "n/a" if not walls else f"{statistics.median(walls):.2f}",
                 "n/a" if rel is None else f"{rel:.1f}x",
                 "n/a" if cpu is None else f"{cpu:.2f}",
+                "n/a" if cpu is None or not base_cpu else f"{cpu / base_cpu:.1f}x",
                 "n/a" if peak is None else f"{peak / 1024:.0f}",
                 str(len(walls)),
                 tool.status,
