@@ -15,43 +15,51 @@ from busfactor.adapters.cache import CacheCorrupt
 from busfactor.core.history import Counts
 from busfactor.core.model import FileHistory, IdentityActivity, RawIdentity
 
-FORMAT = 3
+FORMAT = 4
+_COLUMNS = ("sizes", "who", "values", "touched", "recent_times")
 
 
 def encode(mining: Counts) -> bytes:
-    """A small JSON header (identities, counts) and every number in one flat int64 array.
+    """A small JSON header (identities, activity) and five int64 columns.
 
-    Per file: n, n (identity, count) pairs of touches; the same for deliveries; n adders; n
-    (identity, time) pairs of first times; the last time. Then per recent commit and per
-    changeset: identity, n, n file indices.
+    `sizes`: per file, the lengths of touches, deliveries, adders and first times, then its
+    last time; per recent commit and changeset, the number of files. `who`: the identity of
+    every count, adder, recent commit and changeset, in that order. `values`: the count or
+    time beside each identity of a dict. `touched`: the files of recent commits and
+    changesets. Columns let the reader check every identity with one min/max.
     """
-    numbers = array("q")
+    sizes, who, values, touched = array("q"), array("q"), array("q"), array("q")
     for stats in mining.files:
+        sizes.extend(
+            (len(stats.touches), len(stats.deliveries), len(stats.adders), len(stats.first_time))
+        )
+        sizes.append(stats.last_time)
         for counts in (stats.touches, stats.deliveries):
-            numbers.append(len(counts))
-            numbers.extend(value for item in counts.items() for value in item)
-        numbers.append(len(stats.adders))
-        numbers.extend(sorted(stats.adders))
-        numbers.append(len(stats.first_time))
-        numbers.extend(value for item in stats.first_time.items() for value in item)
-        numbers.append(stats.last_time)
+            who.extend(counts.keys())
+            values.extend(counts.values())
+        who.extend(sorted(stats.adders))
+        who.extend(stats.first_time.keys())
+        values.extend(stats.first_time.values())
     for entries in (mining.recent, mining.changesets):
-        numbers.append(len(entries))
-        for who, touched in entries:
-            numbers.append(who)
-            numbers.append(len(touched))
-            numbers.extend(touched)
-    numbers.extend(mining.recent_times)
+        for person, files in entries:
+            who.append(person)
+            sizes.append(len(files))
+            touched.extend(files)
+    columns = (sizes, who, values, touched, array("q", mining.recent_times))
     header = {
         "format": FORMAT,
         "commits_read": mining.commits_read,
         "file_count": len(mining.files),
+        "recent": len(mining.recent),
+        "changesets": len(mining.changesets),
+        "columns": [len(column) for column in columns],
         "identities": [[i.email, i.name] for i in mining.identities],
         "keys": [[email.hex(), name.hex()] for email, name in mining.keys],
         "activity": [[a.commits, a.first, a.last] for a in mining.activity],
     }
     text = json.dumps(header, separators=(",", ":"), ensure_ascii=True).encode("ascii")
-    return zlib.compress(len(text).to_bytes(8, "little") + text + numbers.tobytes(), 1)
+    body = b"".join(column.tobytes() for column in columns)
+    return zlib.compress(len(text).to_bytes(8, "little") + text + body, 1)
 
 
 def decode(blob: bytes, file_count: int) -> Counts:
@@ -60,14 +68,28 @@ def decode(blob: bytes, file_count: int) -> Counts:
         raw = zlib.decompress(blob)
         size = int.from_bytes(raw[:8], "little")
         header = json.loads(raw[8 : 8 + size])
-        numbers = array("q")
-        numbers.frombytes(raw[8 + size :])
-        return _build(header, numbers.tolist(), file_count)
+        return _build(header, raw[8 + size :], file_count)
     except (ValueError, TypeError, KeyError, IndexError, zlib.error) as error:
         raise CacheCorrupt(f"a snapshot does not decode ({type(error).__name__})") from None
 
 
-def _build(header: Any, numbers: list[int], file_count: int) -> Counts:
+def _columns(header: Any, body: bytes) -> list[list[int]]:
+    lengths = header["columns"]
+    if len(lengths) != len(_COLUMNS) or any(type(n) is not int or n < 0 for n in lengths):
+        raise ValueError("bad column lengths")
+    if sum(lengths) * 8 != len(body):
+        raise ValueError("columns and body differ in size")
+    numbers = array("q")
+    numbers.frombytes(body)
+    flat = numbers.tolist()
+    columns, at = [], 0
+    for length in lengths:
+        columns.append(flat[at : at + length])
+        at += length
+    return columns
+
+
+def _build(header: Any, body: bytes, file_count: int) -> Counts:
     if header["format"] != FORMAT or header["file_count"] != file_count:
         raise ValueError("snapshot of another format or tree")
     identities = [RawIdentity(str(email), str(name)) for email, name in header["identities"]]
@@ -82,74 +104,45 @@ def _build(header: Any, numbers: list[int], file_count: int) -> Counts:
         activity.append(IdentityActivity(*row))
     if len(activity) != people:
         raise ValueError("activity and identities differ in length")
-    cursor = _Cursor(numbers, people)
+    sizes, who, values, touched, recent_times = _columns(header, body)
+    recent_count, changeset_count = header["recent"], header["changesets"]
+    if len(sizes) != 5 * file_count + recent_count + changeset_count:
+        raise ValueError("sizes do not match the counts")
+    if len(recent_times) != recent_count or any(n < 0 for n in sizes[5 * file_count :]):
+        raise ValueError("recent commits do not match")
+    if who and not 0 <= min(who) <= max(who) < people:
+        raise IndexError("identity out of range")
+    if touched and not 0 <= min(touched) <= max(touched) < file_count:
+        raise IndexError("file out of range")
     files = []
-    for _ in range(file_count):
-        touches = cursor.pairs()
-        deliveries = cursor.pairs()
-        adders = set(cursor.identities(cursor.take()))
-        first_time = cursor.pairs()
-        files.append(FileHistory(touches, deliveries, adders, first_time, cursor.take()))
-    recent = cursor.touched(len(files))
-    changesets = cursor.touched(len(files))
-    recent_times = numbers[cursor.at : cursor.at + len(recent)]
-    if cursor.at + len(recent) != len(numbers):
-        raise ValueError("trailing data")
+    w = v = 0
+    for index in range(file_count):
+        n_touches, n_deliveries, n_adders, n_first, last_time = sizes[5 * index : 5 * index + 5]
+        if min(n_touches, n_deliveries, n_adders, n_first) < 0:
+            raise ValueError("negative count")
+        touches = dict(zip(who[w : w + n_touches], values[v : v + n_touches], strict=True))
+        w, v = w + n_touches, v + n_touches
+        deliveries = dict(zip(who[w : w + n_deliveries], values[v : v + n_deliveries], strict=True))
+        w, v = w + n_deliveries, v + n_deliveries
+        adders = set(who[w : w + n_adders])
+        w += n_adders
+        first_time = dict(zip(who[w : w + n_first], values[v : v + n_first], strict=True))
+        w, v = w + n_first, v + n_first
+        files.append(FileHistory(touches, deliveries, adders, first_time, last_time))
+    entries: list[tuple[int, tuple[int, ...]]] = []
+    t = 0
+    for size in sizes[5 * file_count :]:
+        entries.append((who[w], tuple(touched[t : t + size])))
+        w, t = w + 1, t + size
+    if w != len(who) or v != len(values) or t != len(touched):
+        raise ValueError("columns not used up")
     return Counts(
         files=files,
         identities=identities,
         activity=activity,
-        recent=recent,
+        recent=entries[:recent_count],
         recent_times=recent_times,
-        changesets=changesets,
+        changesets=entries[recent_count:],
         keys=keys,
         commits_read=int(header["commits_read"]),
     )
-
-
-class _Cursor:
-    """Reads the flat array, checking every count and index against its bounds."""
-
-    def __init__(self, numbers: list[int], people: int) -> None:
-        self.numbers, self.people, self.at = numbers, people, 0
-
-    def take(self) -> int:
-        value = self.numbers[self.at]
-        self.at += 1
-        return value
-
-    def identities(self, count: int) -> list[int]:
-        if count < 0:
-            raise ValueError("negative count")
-        values = self.numbers[self.at : self.at + count]
-        if len(values) != count or (values and not 0 <= min(values) <= max(values) < self.people):
-            raise IndexError("identity out of range")
-        self.at += count
-        return values
-
-    def pairs(self) -> dict[int, int]:
-        count = self.take()
-        if count < 0:
-            raise ValueError("negative count")
-        flat = self.numbers[self.at : self.at + 2 * count]
-        keys = flat[0::2]
-        if len(flat) != 2 * count or (keys and not 0 <= min(keys) <= max(keys) < self.people):
-            raise IndexError("identity out of range")
-        self.at += 2 * count
-        return dict(zip(keys, flat[1::2], strict=True))
-
-    def touched(self, files: int) -> list[tuple[int, tuple[int, ...]]]:
-        entries = []
-        for _ in range(self.take()):
-            who = self.identities(1)[0]
-            count = self.take()
-            fids = self.numbers[self.at : self.at + count]
-            if (
-                count < 0
-                or len(fids) != count
-                or (fids and not 0 <= min(fids) <= max(fids) < files)
-            ):
-                raise IndexError("file out of range")
-            self.at += count
-            entries.append((who, tuple(fids)))
-        return entries

@@ -287,11 +287,18 @@ def extend(
         _add_activity(activity[from_old[index]], item)
     for index, item in enumerate(new.activity):
         _add_activity(activity[from_new[index]], item)
-    files = [_renumbered(stats, from_new) for stats in new.files]
+    # Most files saw no new commit, and usually nobody new came: reuse the cached counts.
+    unchanged = from_old == list(range(len(from_old)))
+    files = [
+        _renumbered(stats, from_new) if stats.touches else FileHistory() for stats in new.files
+    ]
     for q, targets in sources.items():
-        cached = _renumbered(old.files[q], from_old)
-        for p in targets:
-            files[p] = _combined(files[p], cached)
+        cached = old.files[q] if unchanged else _renumbered(old.files[q], from_old)
+        for n, p in enumerate(targets):
+            if files[p].touches:
+                files[p] = _combined(files[p], cached)
+            else:
+                files[p] = cached if n == 0 else _combined(FileHistory(), cached)
     since = new.recent_since if new.recent_since is not None else -(1 << 62)
     recent = [
         (from_new[who], touched, when)
