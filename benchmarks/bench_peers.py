@@ -244,7 +244,7 @@ def make_tools(repo: Path, venv: Path, tmp: Path, wanted: list[str]) -> dict[str
     for name in wanted:
         if name == "busfactor":
             argv = [sys.executable, "-m", "busfactor", "scan", str(repo), "--format", "json"]
-            argv += ["--output", str(tmp / "busfactor.json")]
+            argv += ["--output", str(tmp / "busfactor.json"), "--no-cache"]  # cold, as peers
             tools[name] = Tool(name, argv, env=busfactor_env())
         elif name == "truckfactor":
             # It writes its CSVs into tempfile.gettempdir() and refuses to run inside a git

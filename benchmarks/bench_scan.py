@@ -29,6 +29,7 @@ import argparse
 import json
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
@@ -74,6 +75,9 @@ class Case:
     env: dict[str, str] | None
     drain: bool
     output: Path | None = None
+    fresh: Path | None = None
+    """A directory emptied before every run (the cache dir: every run is a cold scan that
+    fills the cache, as a first scan of a repository does)."""
     samples: list[Sample] = field(default_factory=list)
     error: str | None = None
     note: str | None = None
@@ -91,6 +95,8 @@ def run_once(case: Case, timeout: float) -> Sample:
     """Run one case as a child process; wall clock around spawn..reap, rusage via wait4."""
     if case.output is not None:
         case.output.unlink(missing_ok=True)
+    if case.fresh is not None:
+        shutil.rmtree(case.fresh, ignore_errors=True)
     with tempfile.TemporaryFile() as err:
         start = time.perf_counter()
         proc = subprocess.Popen(
@@ -156,8 +162,9 @@ def make_cases(repo: str, tmp: Path, wanted: list[str]) -> dict[str, Case]:
         else:
             out = tmp / f"{name}.json"
             argv = [sys.executable, "-m", "busfactor", "scan", repo, "--format", "json"]
-            argv += ["--output", str(out), "--history", name]
-            cases[name] = Case(name, argv, env, drain=False, output=out)
+            cache = tmp / f"cache-{name}"
+            argv += ["--output", str(out), "--history", name, "--cache-dir", str(cache)]
+            cases[name] = Case(name, argv, env, drain=False, output=out, fresh=cache)
     return cases
 
 
