@@ -36,6 +36,20 @@ def repo(builder: RepoBuilder) -> RepoBuilder:
     return builder
 
 
+@pytest.fixture
+def extended(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """Every call of the cache's fast path (extending a snapshot) during the test."""
+    calls: list[object] = []
+    original = mining.extend
+
+    def spy(*args: Any) -> Any:
+        calls.append(args)
+        return original(*args)
+
+    monkeypatch.setattr(mining, "extend", spy)
+    return calls
+
+
 def table(path: Path, sql: str) -> list[tuple[Any, ...]]:
     with sqlite3.connect(cache_file(path)) as db:
         return db.execute(sql).fetchall()
@@ -55,26 +69,18 @@ class TestRescan:
         assert segments == [(0, 11, 1), (1, 5, 0)]
 
     def test_commits_on_top_extend_the_snapshot_instead_of_replaying(
-        self, repo: RepoBuilder, monkeypatch: pytest.MonkeyPatch
+        self, repo: RepoBuilder, extended: list[object]
     ) -> None:
         mine(repo.path)
         repo.commit("cy", move={"src/a.py": "lib/a.py"}, write={"new.txt": "n\n"})
         repo.commit("dan", write={"src/b.py": "b2\n"}, delete=["README.md"])
         cold = plain(mine(repo.path, cached=False))
-        extended = []
-        original = mining.extend
-
-        def spy(*args: Any) -> Any:
-            extended.append(args)
-            return original(*args)
-
-        monkeypatch.setattr(mining, "extend", spy)
         assert plain(mine(repo.path)) == cold
         assert len(extended) == 1
 
     @pytest.mark.parametrize("mainline_touches_it", [False, True])
     def test_pull_request_forked_below_the_tip_is_extended_when_provably_exact(
-        self, repo: RepoBuilder, monkeypatch: pytest.MonkeyPatch, mainline_touches_it: bool
+        self, repo: RepoBuilder, extended: list[object], mainline_touches_it: bool
     ) -> None:
         repo.branch("topic", "HEAD~3")
         if mainline_touches_it:
@@ -89,14 +95,6 @@ class TestRescan:
             repo.merge("eve", "topic", write={"src/b.py": "topic edit\n"})
         else:
             repo.merge("eve", "topic")
-        extended = []
-        original = mining.extend
-
-        def spy(*args: Any) -> Any:
-            extended.append(args)
-            return original(*args)
-
-        monkeypatch.setattr(mining, "extend", spy)
         assert plain(mine(repo.path)) == plain(mine(repo.path, cached=False))
         assert len(extended) == (0 if mainline_touches_it else 1)
 

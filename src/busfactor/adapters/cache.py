@@ -161,8 +161,7 @@ class HistoryCache:
 
     @staticmethod
     def _create(db: sqlite3.Connection) -> None:
-        db.execute("BEGIN IMMEDIATE")
-        try:
+        with _immediate(db):
             if db.execute(_COUNT_TABLES).fetchone()[0] == 0:
                 # One statement at a time: executescript would commit the open transaction.
                 for statement in _SCHEMA.split(";"):
@@ -170,26 +169,15 @@ class HistoryCache:
                         db.execute(statement)
                 db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
                 db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-            db.execute("COMMIT")
-        except BaseException:
-            if db.in_transaction:
-                db.execute("ROLLBACK")
-            raise
 
     @staticmethod
     def _recreate(db: sqlite3.Connection) -> None:
         """An older or newer busfactor's cache: its data is worthless to us, start over."""
-        db.execute("BEGIN IMMEDIATE")
-        try:
+        with _immediate(db):
             for (name,) in db.execute(
                 "SELECT name FROM sqlite_master WHERE type = 'table' AND " + _OURS
             ).fetchall():
                 db.execute(f'DROP TABLE IF EXISTS "{name}"')
-            db.execute("COMMIT")
-        except BaseException:
-            if db.in_transaction:
-                db.execute("ROLLBACK")
-            raise
         db.execute("PRAGMA application_id = 0")
         HistoryCache._create(db)
 
@@ -298,14 +286,8 @@ class HistoryCache:
         first with a different tip (its data stays, ours is dropped: both are correct)."""
         db = self._db
         try:
-            db.execute("BEGIN IMMEDIATE")
-            try:
+            with _immediate(db):
                 stored = self._store(db, fingerprint, tip, segment, snapshot)
-                db.execute("COMMIT")
-            except BaseException:
-                if db.in_transaction:
-                    db.execute("ROLLBACK")
-                raise
         except sqlite3.Error as error:
             self.warnings.append(f"cache {self.path}: not updated ({error})")
             return False
@@ -364,6 +346,19 @@ class HistoryCache:
                 (stream, stream, MAX_SNAPSHOTS),
             )
         return True
+
+
+@contextmanager
+def _immediate(db: sqlite3.Connection) -> Iterator[None]:
+    """One write transaction: committed when the block ends, rolled back on any exception."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+        db.execute("COMMIT")
+    except BaseException:
+        if db.in_transaction:
+            db.execute("ROLLBACK")
+        raise
 
 
 def _insert_segment(
