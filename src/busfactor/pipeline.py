@@ -13,7 +13,12 @@ from typing import Any
 
 from busfactor.adapters.adr import find_adr_dirs, read_decisions
 from busfactor.adapters.blobs import BlobReader
-from busfactor.adapters.cache import HistoryCache, default_cache_file
+from busfactor.adapters.cache import (
+    CacheCorrupt,
+    CacheUnavailable,
+    HistoryCache,
+    default_cache_file,
+)
 from busfactor.adapters.config import load_settings
 from busfactor.adapters.files import excluded_files
 from busfactor.adapters.git import GitRepository
@@ -166,7 +171,7 @@ def open_cache(repo: GitRepository, settings: Settings) -> tuple[HistoryCache | 
     try:
         path = default_cache_file(repo.common_dir(), cache_dir)
         return HistoryCache(path), []
-    except (OSError, sqlite3.Error) as error:
+    except (OSError, sqlite3.Error, CacheCorrupt, CacheUnavailable) as error:
         reason = error.strerror if isinstance(error, OSError) and error.strerror else error
         return None, [f"cache disabled: {reason}"]
 

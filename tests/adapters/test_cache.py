@@ -15,8 +15,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from builders import RepoBuilder
+from busfactor.adapters import cache as cache_module
 from busfactor.adapters import cache_codec, mining
-from busfactor.adapters.cache import APPLICATION_ID, CacheCorrupt, HistoryCache
+from busfactor.adapters.cache import APPLICATION_ID, CacheCorrupt, CacheUnavailable, HistoryCache
 from busfactor.core.history import HistoryCounter
 from busfactor.formats.json import render_json
 from busfactor.pipeline import scan
@@ -234,6 +235,37 @@ class TestDamage:
         report = scan(repo.path, overrides={"cache_dir": str(blocker / "sub")})
         assert any(w.startswith("cache disabled:") for w in report.graph.graph["warnings"])
         assert blocker.read_text() == "a file where the cache directory should be\n"
+
+    def test_read_only_cache_warns_and_scans(
+        self, repo: RepoBuilder, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """A cache SQLite cannot write (a read-only mount; root ignores chmod, so simulated)."""
+        cold = report_json(repo.path, cache=False)
+
+        def read_only(self: HistoryCache) -> None:
+            raise CacheUnavailable("attempt to write a readonly database")
+
+        monkeypatch.setattr(HistoryCache, "_open", read_only)
+        report = scan(repo.path)
+        assert report.graph.graph["warnings"] == [
+            "cache disabled: attempt to write a readonly database"
+        ]
+        assert report_json(repo.path) == cold.replace(
+            '"warnings": []',
+            '"warnings": [\n    "cache disabled: attempt to write a readonly database"\n  ]',
+        )
+
+    def test_store_failure_keeps_the_result(
+        self, repo: RepoBuilder, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        cold = plain(mine(repo.path, cached=False))
+
+        def full_disk(*args: object) -> None:
+            raise sqlite3.OperationalError("database or disk is full")
+
+        monkeypatch.setattr(cache_module, "_insert_segment", full_disk)
+        assert plain(mine(repo.path)) == cold
+        assert table(repo.path, "SELECT count(*) FROM streams") == [(0,)]
 
 
 def fingerprint_rows(path: Path) -> str:

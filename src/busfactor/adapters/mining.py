@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import os
+import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator
 
@@ -73,7 +74,8 @@ def mine_history(
         except CacheCorrupt as problem:
             cache.recover(str(problem))
             return miner.cached(cache)
-    except CacheUnavailable as problem:
+    except (CacheCorrupt, CacheUnavailable, OSError, sqlite3.Error) as problem:
+        # Damaged again after a rebuild, locked, read-only, disk full: scan without it.
         cache.warnings.append(f"cache not used: {problem}")
         return miner.result(miner.walk(None).canonical(), shallow)
 
