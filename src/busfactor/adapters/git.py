@@ -96,6 +96,7 @@ class GitRepository:
         self._hooks = tempfile.TemporaryDirectory(prefix="busfactor-nohooks-")
         self._env = _environment(self._hooks.name)
         self._git = git.Git(str(path))
+        self._shallow: bool | None = None
         try:
             self.run("rev-parse", "--git-dir")
         except RepositoryError as error:
@@ -237,8 +238,11 @@ class GitRepository:
             return bool(refs.strip())
 
     def is_shallow(self) -> bool:
-        """True for a shallow clone, whose history is cut."""
-        return self.run("rev-parse", "--is-shallow-repository").strip() == "true"
+        """True for a shallow clone, whose history is cut (asked once per opened repository:
+        the pipeline, the cache and the miner all need it)."""
+        if self._shallow is None:
+            self._shallow = self.run("rev-parse", "--is-shallow-repository").strip() == "true"
+        return self._shallow
 
     def is_ancestor(self, ancestor: str, sha: str) -> bool:
         """Whether `ancestor` is in the history of `sha` (False when it no longer exists)."""

@@ -175,7 +175,7 @@ class _Miner:
             if stream is not None and stream.tip == sha:
                 blob = cache.snapshot(stream.id, sha, key)
                 if blob is not None:
-                    return self.result(cache_codec.decode(blob, len(self.entries)), False)
+                    return self.result(cache_codec.decode(blob, len(self.entries)), shallow=False)
             segment, counts = self.counts(cache, stream, key)
         cache.store(fingerprint, sha, segment, (key, cache_codec.encode(counts)))
         return self.result(counts, shallow=False)
@@ -224,9 +224,9 @@ class _Miner:
         walker: DagWalk,
     ) -> Counts | None:
         """The cached tip's snapshot plus the new walk, when every condition for an exact sum
-        holds: the walk reached old history only through the cached tip, each new file
-        continues at most one old file and no two share one, and the activity window did
-        not move back. None otherwise."""
+        holds: the walk reached old history only through the cached tip or fork points that
+        `at_tip` can hand to it, no new file continues two old files, and the activity window
+        did not move back. None otherwise."""
         if self.changesets:
             return None  # a changeset's size is counted in new files: replay instead
         blob = cache.snapshot(stream.id, stream.tip, key)
@@ -251,11 +251,11 @@ class _Miner:
         sources: dict[int, tuple[int, ...]] = {}
         claimed: set[int] = set()
         for path, target in handed.items():
-            if path not in index:
-                continue
             q = index.get(path)
+            if q is None:
+                continue  # checked above: no history below the tip
             targets = (target,) if isinstance(target, int) else target
-            if q is None or q in sources or claimed.intersection(targets):
+            if claimed.intersection(targets):
                 return None
             claimed.update(targets)
             sources[q] = targets

@@ -146,6 +146,11 @@ class HistoryCounter:
         return index
 
     @property
+    def raw_keys(self) -> Mapping[tuple[bytes, bytes], int]:
+        """(email, name) bytes as git printed them -> identity index."""
+        return self._index
+
+    @property
     def activity(self) -> list[IdentityActivity]:
         """Non-merge commits and first/last author time per raw identity."""
         return [
@@ -273,11 +278,11 @@ def extend(
     they were for `q`, so the counts add up; the caller also checked that `new`'s activity
     window starts no earlier than the cached one.
     """
-    keys = sorted(set(old.keys) | set(new._index))
+    keys = sorted(set(old.keys) | new.raw_keys.keys())
     number = {key: index for index, key in enumerate(keys)}
     from_old = [number[key] for key in old.keys]
     from_new = [0] * len(new.identities)
-    for key, raw in new._index.items():
+    for key, raw in new.raw_keys.items():
         from_new[raw] = number[key]
     identities = [
         RawIdentity(e.decode("utf-8", "replace"), n.decode("utf-8", "replace")) for e, n in keys
