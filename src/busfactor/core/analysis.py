@@ -70,7 +70,7 @@ def build_ownership_graph(
         if position is None:
             return []
         record = file_authorship(path, mining.files[position], person_of, settings.thresholds)
-        ranked = sorted(record.contributions.items(), key=lambda item: (-item[1].doa, item[0]))
+        ranked = sorted(record.contributions.items(), key=lambda item: (-item[1]["doa"], item[0]))
         return [person for person, _ in ranked]
 
     def last_commit(path: str) -> int | None:

@@ -8,7 +8,7 @@ touch at most 30 files; kept when both files have at least 5 revisions, they sha
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from itertools import chain, combinations
 
 import networkx as nx
@@ -26,25 +26,26 @@ def add_coupling(
 ) -> None:
     """Add `coupled` edges (both directions) with `degree` and `shared`."""
     analysed = {index for index, path in enumerate(paths) if node_id(FILE, path) in graph}
-    kept_sets = []
-    for who, files in changesets:
-        if person_of[who] is not None:
-            kept = analysed.intersection(files)
-            if kept:
-                kept_sets.append(sorted(kept))
-    # One Counter pass over everything: its C loop, not a Python call per changeset.
-    revs: Counter[int] = Counter(chain.from_iterable(kept_sets))
+    human = [files for who, files in changesets if person_of[who] is not None]
+    # One Counter pass over everything: its C loop, not a Python call per changeset. A file's
+    # path ids are unique within a changeset, so this is its number of human revisions.
+    revs: Counter[int] = Counter(chain.from_iterable(human))
     # A pair with a file of too few revisions is never coupled: count only the others.
-    eligible = {fid for fid, count in revs.items() if count >= MIN_REVS}
-    pairs = (
-        combinations([fid for fid in kept if fid in eligible], 2)
-        for kept in kept_sets
-        if len(kept) > 1
+    eligible = {fid for fid, count in revs.items() if count >= MIN_REVS and fid in analysed}
+
+    def candidates() -> Iterator[list[int]]:
+        for files in human:
+            if len(files) > 1:
+                kept = sorted([fid for fid in files if fid in eligible])
+                if len(kept) > 1:
+                    yield kept
+
+    shared: Counter[tuple[int, int]] = Counter(
+        chain.from_iterable(combinations(kept, 2) for kept in candidates())
     )
-    shared: Counter[tuple[int, int]] = Counter(chain.from_iterable(pairs))
-    for (left, right), together in shared.items():
-        if together < MIN_SHARED or revs[left] < MIN_REVS or revs[right] < MIN_REVS:
-            continue
+    # Most pairs met once or twice: drop them in one comprehension before any arithmetic.
+    frequent = [(pair, together) for pair, together in shared.items() if together >= MIN_SHARED]
+    for (left, right), together in frequent:
         degree = together / ((revs[left] + revs[right]) / 2) * 100
         if degree < MIN_DEGREE:
             continue

@@ -8,8 +8,9 @@ first_author, ...) and component -> file (`contains`). Repository-wide figures l
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 import networkx as nx
 
@@ -53,9 +54,10 @@ def add_people(
 
 def add_files(graph: nx.DiGraph[str], files: list[FileAuthorship]) -> None:
     """File nodes and authorship edges (every contributor, `author` marks DOA authors)."""
+    file_ids = [node_id(FILE, record.path) for record in files]
     graph.add_nodes_from(
         (
-            node_id(FILE, record.path),
+            file,
             {
                 "kind": FILE,
                 "path": record.path,
@@ -63,28 +65,27 @@ def add_files(graph: nx.DiGraph[str], files: list[FileAuthorship]) -> None:
                 "authors": list(record.authors),
             },
         )
-        for record in files
+        for file, record in zip(file_ids, files, strict=True)
     )
+    # One name per person, not one f-string per edge: a big repository has 100,000 edges.
+    person_ids: dict[str, str] = {}
+    for record in files:
+        for person in record.contributions:
+            if person not in person_ids:
+                person_ids[person] = node_id(PERSON, person)
+    # networkx copies each attribute dict: the contributions are already shaped as edges.
     graph.add_edges_from(
         (
-            node_id(PERSON, person),
-            node_id(FILE, record.path),
-            {
-                "kind": "authorship",
-                "doa": share.doa,
-                "doa_normalized": share.doa_normalized,
-                "deliveries": share.deliveries,
-                "acceptances": share.acceptances,
-                "first_author": bool(share.first_author),
-                "author": share.author,
-            },
-        )
-        for record in files
-        for person, share in record.contributions.items()
+            (person_ids[person], file, cast(dict[str, Any], share))
+            for file, record in zip(file_ids, files, strict=True)
+            for person, share in record.contributions.items()
+        ),
+        kind="authorship",
     )
-    for record in files:
-        for person in record.authors:
-            graph.nodes[node_id(PERSON, person)]["files_authored"] += 1
+    authored = Counter(person for record in files for person in record.authors)
+    nodes = graph.nodes
+    for person, count in authored.items():
+        nodes[person_ids[person]]["files_authored"] += count
 
 
 def tf_attributes(result: TruckFactor) -> dict[str, Any]:
