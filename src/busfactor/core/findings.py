@@ -187,10 +187,10 @@ def component_findings(
     runbooks = {
         data["path"]: data for _, data in graph.nodes(data=True) if data.get("kind") == "runbook"
     }
-    for node in sorted(graph.nodes):
-        data = graph.nodes[node]
-        if data.get("kind") != COMPONENT:
-            continue
+    components = sorted(
+        (node, data) for node, data in graph.nodes(data=True) if data.get("kind") == COMPONENT
+    )
+    for _, data in components:
         name, bus_factor = data["name"], data["bus_factor"]
         critical = "error" if bus_factor <= 1 else "warning"
         if bus_factor == 1:
@@ -252,9 +252,11 @@ def component_findings(
 def decision_findings(graph: nx.DiGraph[str]) -> list[Finding]:
     """Accepted decisions nobody active wrote or decided."""
     findings: list[Finding] = []
-    for node in sorted(graph.nodes):
-        data = graph.nodes[node]
-        if data.get("kind") != DECISION or data["status"] != "accepted":
+    decisions = sorted(
+        (node, data) for node, data in graph.nodes(data=True) if data.get("kind") == DECISION
+    )
+    for _, data in decisions:
+        if data["status"] != "accepted":
             continue
         people = set(data["authors"]) | set(data["decider_ids"])
         if any(_active(graph, person) for person in people):

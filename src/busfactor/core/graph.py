@@ -101,21 +101,24 @@ def add_components(
     coverage: float,
 ) -> None:
     """Component nodes with their own bus factor, authors and knowledge already lost."""
+    active = {
+        data["id"]
+        for _, data in graph.nodes(data=True)
+        if data["kind"] == PERSON and data["active"]
+    }
     for name, paths in members.items():
         if not paths:
             continue
         component = node_id(COMPONENT, name)
         result = truck_factor(paths, authors_of, commits_of, coverage)
+        graph.add_edges_from(((component, node_id(FILE, path)) for path in paths), kind="contains")
         counts: dict[str, int] = {}
         lost = 0
         for path in paths:
-            graph.add_edge(component, node_id(FILE, path), kind="contains")
             file_authors = authors_of.get(path, ())
             for person in file_authors:
                 counts[person] = counts.get(person, 0) + 1
-            if file_authors and not any(
-                graph.nodes[node_id(PERSON, p)]["active"] for p in file_authors
-            ):
+            if file_authors and not any(p in active for p in file_authors):
                 lost += 1
         graph.add_node(
             component,

@@ -134,9 +134,11 @@ def _files_of(graph: nx.DiGraph[str], component: str) -> list[str]:
 
 def _shares(graph: nx.DiGraph[str], path: str) -> dict[str, dict[str, Any]]:
     """Person id -> authorship edge data on one file."""
+    nodes = graph.nodes
+    # The adjacency itself, not in_edges(): the plan asks this for every file of a component.
     return {
-        graph.nodes[p]["id"]: data
-        for p, _, data in graph.in_edges(node_id(FILE, path), data=True)
+        nodes[p]["id"]: data
+        for p, data in graph.pred[node_id(FILE, path)].items()
         if data.get("kind") == "authorship"
     }
 
@@ -145,8 +147,7 @@ def _coupled(graph: nx.DiGraph[str], path: str) -> dict[str, float]:
     """Paths changing together with `path` (edges in either direction) -> highest degree."""
     node = node_id(FILE, path)
     found: dict[str, float] = {}
-    edges = [(v, d) for _, v, d in graph.out_edges(node, data=True)]
-    edges += [(u, d) for u, _, d in graph.in_edges(node, data=True)]
+    edges = [*graph.succ[node].items(), *graph.pred[node].items()]
     for other, data in edges:
         if data.get("kind") == "coupled" and other != node:
             other_path = graph.nodes[other]["path"]
