@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import sqlite3
 import subprocess
 import sys
@@ -340,40 +341,45 @@ class TestCommandLine:
         assert not cache_file(repo.path).exists()
 
 
-def stored_snapshot(path: Path) -> tuple[bytes, int]:
+def stored_snapshot(path: Path) -> tuple[bytes, list[bytes]]:
+    """The stored snapshot and the paths of the tree it counted."""
     mine(path)
     ((blob,),) = table(path, "SELECT data FROM snapshots")
-    return blob, len(mine(path, cached=False).files)
+    return blob, [os.fsencode(p) for p in mine(path, cached=False).paths]
 
 
 class TestSnapshotCodec:
     def test_round_trip_is_exact(self, repo: RepoBuilder) -> None:
-        blob, files = stored_snapshot(repo.path)
-        assert cache_codec.encode(cache_codec.decode(blob, files)) == blob
+        blob, paths = stored_snapshot(repo.path)
+        snapshot = cache_codec.decode(blob, paths)
+        assert snapshot.paths == paths
+        assert cache_codec.encode(snapshot.counts, snapshot.paths) == blob
 
     def test_snapshot_of_another_tree_is_refused(self, repo: RepoBuilder) -> None:
-        blob, files = stored_snapshot(repo.path)
+        blob, paths = stored_snapshot(repo.path)
         with pytest.raises(CacheCorrupt):
-            cache_codec.decode(blob, files + 1)
+            cache_codec.decode(blob, [*paths, b"new.txt"])
+        with pytest.raises(CacheCorrupt):
+            cache_codec.decode(blob, paths[::-1])
 
     @given(data=st.binary(max_size=300))
     def test_arbitrary_bytes_never_escape_as_anything_but_corruption(self, data: bytes) -> None:
         with pytest.raises(CacheCorrupt):
-            cache_codec.decode(data, 2)
+            cache_codec.decode(data, [b"a", b"b"])
 
     @settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=60)
     @given(cut=st.integers(0, 10_000), flip=st.integers(1, 255))
     def test_damaged_snapshot_decodes_to_the_same_shape_or_is_corruption(
         self, repo: RepoBuilder, cut: int, flip: int
     ) -> None:
-        blob, files = stored_snapshot(repo.path)
+        blob, paths = stored_snapshot(repo.path)
         raw = bytearray(zlib.decompress(blob))
         raw[cut % len(raw)] ^= flip
         try:
-            decoded = cache_codec.decode(zlib.compress(bytes(raw)), files)
+            decoded = cache_codec.decode(zlib.compress(bytes(raw)), paths)
         except CacheCorrupt:
             return
-        assert len(decoded.files) == files  # a value changed, the shape holds
+        assert len(decoded.counts.files) == len(paths)  # a value changed, the shape holds
 
 
 @settings(

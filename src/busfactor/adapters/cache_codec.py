@@ -9,43 +9,61 @@ from __future__ import annotations
 import json
 import zlib
 from array import array
-from typing import Any
+from collections.abc import Sequence
+from itertools import islice
+from typing import Any, NamedTuple
 
 from busfactor.adapters.cache import CacheCorrupt
 from busfactor.core.history import Counts
 from busfactor.core.model import FileHistory, IdentityActivity, RawIdentity
 
-FORMAT = 4
+FORMAT = 5
 _COLUMNS = ("sizes", "who", "values", "touched", "recent_times")
 
 
-def encode(mining: Counts) -> bytes:
-    """A small JSON header (identities, activity) and five int64 columns.
+class Snapshot(NamedTuple):
+    """A stored walk and the tree it counted: `counts.files[i]` is the file `paths[i]`."""
+
+    counts: Counts
+    paths: list[bytes]
+
+
+def encode(mining: Counts, paths: Sequence[bytes]) -> bytes:
+    """A small JSON header (identities, activity), five int64 columns, then the paths.
 
     `sizes`: per file, the lengths of touches, deliveries, adders and first times, then its
     last time; per recent commit and changeset, the number of files. `who`: the identity of
     every count, adder, recent commit and changeset, in that order. `values`: the count or
     time beside each identity of a dict. `touched`: the files of recent commits and
-    changesets. Columns let the reader check every identity with one min/max.
+    changesets. Columns let the reader check every identity with one min/max. The tree's
+    paths, NUL-separated (git never puts a NUL in a path), spare a rescan one `git ls-tree`.
     """
-    sizes, who, values, touched = array("q"), array("q"), array("q"), array("q")
+    if len(paths) != len(mining.files):
+        raise ValueError("one path per file")
+    # Lists first, arrays once at the end: array.extend from a dict view goes item by item.
+    sizes: list[int] = []
+    who: list[int] = []
+    values: list[int] = []
+    touched: list[int] = []
     for stats in mining.files:
-        sizes.extend(
-            (len(stats.touches), len(stats.deliveries), len(stats.adders), len(stats.first_time))
-        )
+        touches, deliveries, first_time = stats.touches, stats.deliveries, stats.first_time
+        sizes += (len(touches), len(deliveries), len(stats.adders), len(first_time))
         sizes.append(stats.last_time)
-        for counts in (stats.touches, stats.deliveries):
-            who.extend(counts.keys())
-            values.extend(counts.values())
-        who.extend(sorted(stats.adders))
-        who.extend(stats.first_time.keys())
-        values.extend(stats.first_time.values())
+        who += touches
+        values += touches.values()
+        who += deliveries
+        values += deliveries.values()
+        who += sorted(stats.adders)
+        who += first_time
+        values += first_time.values()
     for entries in (mining.recent, mining.changesets):
         for person, files in entries:
             who.append(person)
             sizes.append(len(files))
-            touched.extend(files)
-    columns = (sizes, who, values, touched, array("q", mining.recent_times))
+            touched += files
+    columns = [array("q", column) for column in (sizes, who, values, touched)]
+    columns.append(array("q", mining.recent_times))
+    names = b"\0".join(paths)
     header = {
         "format": FORMAT,
         "commits_read": mining.commits_read,
@@ -53,22 +71,30 @@ def encode(mining: Counts) -> bytes:
         "recent": len(mining.recent),
         "changesets": len(mining.changesets),
         "columns": [len(column) for column in columns],
+        "paths_size": len(names),
         "identities": [[i.email, i.name] for i in mining.identities],
         "keys": [[email.hex(), name.hex()] for email, name in mining.keys],
         "activity": [[a.commits, a.first, a.last] for a in mining.activity],
     }
     text = json.dumps(header, separators=(",", ":"), ensure_ascii=True).encode("ascii")
     body = b"".join(column.tobytes() for column in columns)
-    return zlib.compress(len(text).to_bytes(8, "little") + text + body, 1)
+    return zlib.compress(len(text).to_bytes(8, "little") + text + body + names, 1)
 
 
-def decode(blob: bytes, file_count: int) -> Counts:
-    """The counts `encode` stored, for a tree of `file_count` files."""
+def decode(blob: bytes, paths: Sequence[bytes] | None = None) -> Snapshot:
+    """What `encode` stored; with `paths`, only if it counted exactly that tree."""
     try:
         raw = zlib.decompress(blob)
         size = int.from_bytes(raw[:8], "little")
         header = json.loads(raw[8 : 8 + size])
-        return _build(header, raw[8 + size :], file_count)
+        names = header["paths_size"]
+        if type(names) is not int or not 0 <= names <= len(raw) - 8 - size:
+            raise ValueError("bad paths size")
+        body = raw[8 + size : len(raw) - names]
+        stored = raw[len(raw) - names :].split(b"\0") if names else []
+        if paths is not None and stored != list(paths):
+            raise ValueError("snapshot of another tree")
+        return Snapshot(_build(header, body, len(stored)), stored)
     except (ValueError, TypeError, KeyError, IndexError, zlib.error) as error:
         raise CacheCorrupt(f"a snapshot does not decode ({type(error).__name__})") from None
 
@@ -114,27 +140,33 @@ def _build(header: Any, body: bytes, file_count: int) -> Counts:
         raise IndexError("identity out of range")
     if touched and not 0 <= min(touched) <= max(touched) < file_count:
         raise IndexError("file out of range")
+    per_file = sizes[: 5 * file_count]
+    lengths = [per_file[column::5] for column in range(4)]  # touches, deliveries, adders, firsts
+    if file_count and min(min(column) for column in lengths) < 0:
+        raise ValueError("negative count")
+    counted = sum(sum(column) for column in lengths)
+    dicts = counted - sum(lengths[2])  # the adders have no values
+    if counted + recent_count + changeset_count != len(who) or dicts != len(values):
+        raise ValueError("columns and sizes differ")
+    # Iterators, not slices: every count is read exactly once, and the totals match above.
+    next_who, next_value = iter(who), iter(values)
     files = []
-    w = v = 0
-    for index in range(file_count):
-        n_touches, n_deliveries, n_adders, n_first, last_time = sizes[5 * index : 5 * index + 5]
-        if min(n_touches, n_deliveries, n_adders, n_first) < 0:
-            raise ValueError("negative count")
-        touches = dict(zip(who[w : w + n_touches], values[v : v + n_touches], strict=True))
-        w, v = w + n_touches, v + n_touches
-        deliveries = dict(zip(who[w : w + n_deliveries], values[v : v + n_deliveries], strict=True))
-        w, v = w + n_deliveries, v + n_deliveries
-        adders = set(who[w : w + n_adders])
-        w += n_adders
-        first_time = dict(zip(who[w : w + n_first], values[v : v + n_first], strict=True))
-        w, v = w + n_first, v + n_first
+    for index in range(0, 5 * file_count, 5):
+        n_touches, n_deliveries, n_adders, n_first, last_time = per_file[index : index + 5]
+        touches = dict(zip(islice(next_who, n_touches), islice(next_value, n_touches), strict=True))
+        deliveries = dict(
+            zip(islice(next_who, n_deliveries), islice(next_value, n_deliveries), strict=True)
+        )
+        adders = set(islice(next_who, n_adders))
+        first_time = dict(zip(islice(next_who, n_first), islice(next_value, n_first), strict=True))
         files.append(FileHistory(touches, deliveries, adders, first_time, last_time))
+    w = counted
     entries: list[tuple[int, tuple[int, ...]]] = []
     t = 0
     for size in sizes[5 * file_count :]:
         entries.append((who[w], tuple(touched[t : t + size])))
         w, t = w + 1, t + size
-    if w != len(who) or v != len(values) or t != len(touched):
+    if w != len(who) or t != len(touched):
         raise ValueError("columns not used up")
     return Counts(
         files=files,

@@ -175,9 +175,15 @@ class _Miner:
             if stream is not None and stream.tip == sha:
                 blob = cache.snapshot(stream.id, sha, key)
                 if blob is not None:
-                    return self.result(cache_codec.decode(blob, len(self.entries)), shallow=False)
+                    tree = [entry.path for entry in self.entries]
+                    return self.result(cache_codec.decode(blob, tree).counts, shallow=False)
             segment, counts = self.counts(cache, stream, key)
-        cache.store(fingerprint, sha, segment, (key, cache_codec.encode(counts)))
+        cache.store(
+            fingerprint,
+            sha,
+            segment,
+            (key, cache_codec.encode(counts, [entry.path for entry in self.entries])),
+        )
         return self.result(counts, shallow=False)
 
     def counts(
@@ -241,8 +247,8 @@ class _Miner:
         handed = self.at_tip(stream.tip, frontier)
         if handed is None:
             return None
-        old_entries = self.repo.tree(stream.tip)
-        index = {entry.path: q for q, entry in enumerate(old_entries)}
+        old = cache_codec.decode(blob)  # its paths spare a `git ls-tree` of the old tip
+        index = {path: q for q, path in enumerate(old.paths)}
         # Paths added above the tip stay mapped (a re-add continues the old path's history);
         # one git never printed below the tip has none, and adds nothing.
         outside = [path for path in handed if path not in index]
@@ -259,7 +265,7 @@ class _Miner:
                 return None
             claimed.update(targets)
             sources[q] = targets
-        return extend(cache_codec.decode(blob, len(old_entries)), counter, sources)
+        return extend(old.counts, counter, sources)
 
     def at_tip(self, tip: str, frontier: dict[bytes, PathMap]) -> PathMap | None:
         """Every map the new walk handed to old commits, as one map at the cached tip.

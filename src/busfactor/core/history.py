@@ -252,6 +252,20 @@ def _remap(counts: dict[int, int], renumber: Sequence[int]) -> dict[int, int]:
     return dict(items)
 
 
+def _shifted(stats: FileHistory, renumber: Sequence[int]) -> FileHistory:
+    """`_renumbered` for an increasing `renumber` (old identities among new ones): key order
+    is kept, so nothing is sorted (runs once per cached file when someone new came)."""
+    return FileHistory(
+        touches={renumber[who]: n for who, n in stats.touches.items()},
+        deliveries={renumber[who]: n for who, n in stats.deliveries.items()},
+        adders={renumber[who] for who in stats.adders}
+        if len(stats.adders) < 2
+        else set(sorted(renumber[who] for who in stats.adders)),
+        first_time={renumber[who]: n for who, n in stats.first_time.items()},
+        last_time=stats.last_time,
+    )
+
+
 def _renumbered(stats: FileHistory, renumber: Sequence[int]) -> FileHistory:
     adders = stats.adders
     return FileHistory(
@@ -298,7 +312,7 @@ def extend(
         _renumbered(stats, from_new) if stats.touches else FileHistory() for stats in new.files
     ]
     for q, targets in sources.items():
-        cached = old.files[q] if unchanged else _renumbered(old.files[q], from_old)
+        cached = old.files[q] if unchanged else _shifted(old.files[q], from_old)
         for n, p in enumerate(targets):
             if files[p].touches:
                 files[p] = _combined(files[p], cached)
