@@ -83,10 +83,11 @@ class ScanReport:
 
     def doa_of(self, path: str) -> dict[str, float]:
         """Every contributor's DOA on one file."""
-        file_node = node_id(FILE, path)
+        nodes = self.graph.nodes
+        # The adjacency itself, not in_edges(): the report asks this for every file.
         return {
-            self.graph.nodes[person]["id"]: data["doa"]
-            for person, _, data in self.graph.in_edges(file_node, data=True)
+            nodes[person]["id"]: data["doa"]
+            for person, data in self.graph.pred[node_id(FILE, path)].items()
             if data.get("kind") == "authorship"
         }
 

@@ -9,6 +9,7 @@ from typing import Any
 
 import networkx as nx
 
+from busfactor.formats.indented_json import dumps_indented
 from busfactor.formats.text_safety import json_safe, valid_text
 
 _NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -48,4 +49,4 @@ def render_graphml(graph: nx.DiGraph[str]) -> str:
 def render_node_link(graph: nx.DiGraph[str]) -> str:
     """networkx node-link data (edges under "edges")."""
     data = nx.node_link_data(graph, edges="edges")
-    return json.dumps(json_safe(data), indent=2, ensure_ascii=False) + "\n"
+    return dumps_indented(json_safe(data)) + "\n"

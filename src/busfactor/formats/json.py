@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import json
-
 from busfactor.core.report import ScanReport
+from busfactor.formats.indented_json import dumps_indented
 from busfactor.formats.text_safety import json_safe
 
 
@@ -15,9 +14,9 @@ def render_json(report: ScanReport) -> str:
     bytes runs only when the text says it must (it costs as much as the encoding itself).
     """
     data = report.to_dict()
-    text = json.dumps(data, indent=2, ensure_ascii=False)
+    text = dumps_indented(data)
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
-        text = json.dumps(json_safe(data), indent=2, ensure_ascii=False)
+        text = dumps_indented(json_safe(data))
     return text + "\n"
