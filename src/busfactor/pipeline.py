@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import os
 import sqlite3
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from busfactor.adapters.adr import find_adr_dirs, read_decisions
 from busfactor.adapters.blobs import BlobReader
 from busfactor.adapters.cache import (
     CacheCorrupt,
@@ -23,21 +23,32 @@ from busfactor.adapters.config import load_settings
 from busfactor.adapters.files import excluded_files
 from busfactor.adapters.git import GitRepository
 from busfactor.adapters.mining import mine_history
-from busfactor.adapters.runbooks import find_runbooks
-from busfactor.core.analysis import build_ownership_graph
-from busfactor.core.codeowners import (
-    CodeOwners,
-    detect_flavour,
-    find_codeowners,
-    parse_codeowners,
-)
 from busfactor.core.identity import is_bot
 from busfactor.core.model import MiningResult, Progress
 from busfactor.core.privacy import pseudonymize_identities, pseudonymize_name
-from busfactor.core.report import ScanReport
-from busfactor.core.runbooks import Runbook
 from busfactor.core.settings import Settings
 from busfactor.errors import RepositoryError
+
+if TYPE_CHECKING:
+    from busfactor.core.codeowners import CodeOwners
+    from busfactor.core.report import ScanReport
+    from busfactor.core.runbooks import Runbook
+
+AFTER_HISTORY = (
+    "busfactor.adapters.adr",
+    "busfactor.adapters.runbooks",
+    "busfactor.core.analysis",
+    "busfactor.core.codeowners",
+    "busfactor.core.report",
+)
+"""Modules needed only once history is read (networkx, markdown-it, YAML: about half of
+start-up). They are imported in a worker thread while git prints history, when Python mostly
+waits for git, instead of before git starts."""
+
+
+def _preload() -> None:
+    for name in AFTER_HISTORY:
+        importlib.import_module(name)
 
 
 def _ignore(progress: Progress) -> None:
@@ -81,8 +92,9 @@ def scan(
         # Which files count is decided from the tree alone, so it runs beside the history
         # walk: its `git cat-file` mostly waits on I/O while the walk keeps a core busy.
         cache, cache_warnings = open_cache(repo, settings)
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="classify") as pool:
+        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="beside-history") as pool:
             excluded_future = pool.submit(excluded_files, repo, entries, settings)
+            preloaded = pool.submit(_preload)
             try:
                 mining = mine_history(
                     repo,
@@ -97,12 +109,19 @@ def scan(
                 )
             finally:
                 excluded = excluded_future.result()
+                preloaded.result()
                 if cache is not None:
                     cache_warnings += cache.warnings
                     cache.close()
         mining.warnings[:0] = cache_warnings
         if settings.anonymize or settings.redact_emails:
             _pseudonymize(mining, settings)
+        from busfactor.adapters.adr import find_adr_dirs, read_decisions
+        from busfactor.adapters.runbooks import find_runbooks
+        from busfactor.core.analysis import build_ownership_graph
+        from busfactor.core.codeowners import detect_flavour, find_codeowners, parse_codeowners
+        from busfactor.core.report import ScanReport
+
         on_progress(Progress("reading decisions and runbooks"))
         reader = BlobReader(repo, entries)
         reader.prefetch_documents(link for _, link in settings.runbooks.links)

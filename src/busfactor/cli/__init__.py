@@ -221,15 +221,16 @@ def _report(  # type: ignore[no-untyped-def]
 
 
 def _run_scan(args: argparse.Namespace) -> int:
+    if org_scan_requested(args):
+        return run_org_scan(args)
+    args.path = Path(".") if args.path is None else args.path
+    report = _report(args)
+    # Imported after the scan, which loads their dependencies while git prints history.
     from busfactor.cli.output import write_report
     from busfactor.formats.json import render_json
     from busfactor.formats.markdown import render_markdown
     from busfactor.formats.text import render_text
 
-    if org_scan_requested(args):
-        return run_org_scan(args)
-    args.path = Path(".") if args.path is None else args.path
-    report = _report(args)
     renderers = {"json": render_json, "markdown": render_markdown, "text": render_text}
     write_report(renderers[args.format](report), args.output)
     return ExitCode.OK
