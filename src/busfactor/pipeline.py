@@ -23,6 +23,7 @@ from busfactor.adapters.config import load_settings
 from busfactor.adapters.files import excluded_files
 from busfactor.adapters.git import GitRepository
 from busfactor.adapters.mining import mine_history
+from busfactor.core.gc_pause import paused_gc
 from busfactor.core.identity import is_bot
 from busfactor.core.model import MiningResult, Progress
 from busfactor.core.privacy import pseudonymize_identities, pseudonymize_name
@@ -64,6 +65,7 @@ def settings_for(
     return dataclasses.replace(settings, **given) if given else settings
 
 
+@paused_gc()
 def scan(
     path: Path,
     *,

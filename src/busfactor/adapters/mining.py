@@ -25,6 +25,7 @@ from busfactor.adapters.cache import (
 )
 from busfactor.adapters.git import GitRepository, MergeDiffReader, PipeMux, TreeEntry
 from busfactor.adapters.gitlog import parse_commits
+from busfactor.core.gc_pause import paused_gc
 from busfactor.core.history import (
     Counts,
     DagWalk,
@@ -47,6 +48,7 @@ def decode_path(path: bytes) -> str:
     return os.fsdecode(path) if os.name != "nt" else path.decode("utf-8", "surrogateescape")
 
 
+@paused_gc()
 def mine_history(
     repo: GitRepository,
     sha: str,

@@ -12,6 +12,7 @@ from busfactor.core.components import assign_components
 from busfactor.core.coupling import add_coupling
 from busfactor.core.decisions import Decision
 from busfactor.core.findings import all_findings
+from busfactor.core.gc_pause import paused_gc
 from busfactor.core.graph import add_components, add_files, add_people, tf_attributes
 from busfactor.core.identity import Identities, merge_identities
 from busfactor.core.knowledge import (
@@ -34,6 +35,7 @@ RunbookFinder = Callable[
 SCHEMA = "busfactor.scan/1"
 
 
+@paused_gc()
 def build_ownership_graph(
     mining: MiningResult,
     excluded: Mapping[str, str],

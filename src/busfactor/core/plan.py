@@ -25,6 +25,7 @@ from typing import Any
 import networkx as nx
 
 from busfactor.core.authorship import doa
+from busfactor.core.gc_pause import paused_gc
 from busfactor.core.graph import COMPONENT, FILE, PERSON, node_id
 from busfactor.core.settings import Thresholds
 from busfactor.core.truckfactor import truck_factor
@@ -304,6 +305,7 @@ def _at_risk(component: Mapping[str, Any], target_bus_factor: int) -> bool:
     return int(component["bus_factor"]) <= target_bus_factor - 1 or lost
 
 
+@paused_gc()
 def make_plan(
     graph: nx.DiGraph[str],
     *,
