@@ -24,6 +24,7 @@ async def save_all(repo: Path, directory: Path, size: tuple[int, int] = (120, 40
     async def settle() -> None:
         await app.workers.wait_for_complete()  # the plan is computed in a thread
         await pilot.pause()
+        await pilot.wait_for_animation()  # the tab underline slides: wait till it stops
         await pilot.pause()
 
     async with app.run_test(size=size) as pilot:
