@@ -14,6 +14,7 @@ from builders import RepoBuilder
 from busfactor.core.org import RepoResult, merge_reports
 from busfactor.orgscan import scan_repositories
 from busfactor.ui.org import OrgApp
+from busfactor.ui.screenshots import main, save_org
 
 EVE = ("[bold]Eve[/bold]", "eve@example.test")
 MAL = ("Mal\x1b[31mlory", "mal@example.test")
@@ -100,3 +101,16 @@ def test_truck_factor_people_are_named(org_report: dict[str, Any]) -> None:
     """The repository table names its truck-factor people by their display name."""
     names, _, people, _, _ = shown(org_report)["repos"]
     assert people[names.index("api")] == "[bold]Eve[/bold]"
+
+
+def test_screenshot_script_saves_the_org_app(org_report: dict[str, Any], tmp_path: Path) -> None:
+    """`org.svg` pictures the organisation app; a report given with --org is checked first."""
+    saved = asyncio.run(save_org(org_report, tmp_path / "shots"))
+    assert saved == tmp_path / "shots" / "org.svg"
+    assert "FLAGGED" in saved.read_text(encoding="utf-8")
+    scan_report = tmp_path / "scan.json"
+    scan_report.write_text('{"schema": "busfactor.scan/1"}', encoding="utf-8")
+    with pytest.raises(SystemExit) as stopped:
+        main([str(tmp_path), str(tmp_path / "none"), "--org", str(scan_report)])
+    assert stopped.value.code == 2
+    assert not (tmp_path / "none").exists()

@@ -8,14 +8,18 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import DataTable
 
 from builders import RepoBuilder
+from busfactor.core.org import merge_reports
+from busfactor.orgscan import scan_repositories
 from busfactor.pipeline import scan
 from busfactor.ui.app import BusfactorApp, make_app
+from busfactor.ui.org import OrgApp
 
 SIZE = (120, 40)
 SMALL = (80, 24)
@@ -134,3 +138,25 @@ def test_screen(screen: str, snap_compare: SnapCompare, snapshot_repo: Path) -> 
     """Each screen looks as reviewed: legible at 120x40 and 80x24, dark and light."""
     steps, size = SCREENS[screen]
     assert snap_compare(app_on(snapshot_repo), terminal_size=size, run_before=steps)
+
+
+@pytest.fixture
+def snapshot_org(tmp_path: Path) -> dict[str, Any]:
+    """`api` and `web`: Ada alone holds `billing` in one and `checkout` in the other (flagged
+    across repositories); Bob shares `core` with Cy, who alone wrote `web`'s `docs`."""
+    with RepoBuilder(tmp_path / "api") as api, RepoBuilder(tmp_path / "web") as web:
+        api.commit("ada", write={"billing/invoice.py": "i\n" * 40})
+        for who in ("bob", "cy"):
+            api.commit(who, write={f"core/{who}.py": f"{who}\n" * 30})
+        web.commit("ada", write={"checkout/cart.ts": "c\n" * 40})
+        web.commit("cy", write={"docs/guide.md": "g\n" * 20})
+    results = scan_repositories([tmp_path / "api", tmp_path / "web"], jobs=1)
+    return merge_reports(results).report
+
+
+@pytest.mark.parametrize("size", [SIZE, SMALL], ids=["120x40", "80x24"])
+def test_org_screen(
+    size: tuple[int, int], snap_compare: SnapCompare, snapshot_org: dict[str, Any]
+) -> None:
+    """The organisation app: the summary, the repositories, the flagged person first."""
+    assert snap_compare(OrgApp(snapshot_org, title="org.json"), terminal_size=size)

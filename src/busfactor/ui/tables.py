@@ -25,9 +25,11 @@ from busfactor.ui.view import (
     SEVERITY_ORDER,
     changed_components,
     findings_by_component,
+    fit_names,
     names_of,
     risk_of,
     safe,
+    shorten_path,
     text,
     unique_knowledge,
 )
@@ -39,10 +41,12 @@ Row = dict[str, Any]
 
 
 class SortedTable(DataTable[Any]):
-    """A row-cursor table over dict rows; clicking a header sorts by that column."""
+    """A row-cursor table over dict rows; clicking a header sorts by that column. A label
+    may take two lines (`"Bus\\nfactor"`): the header is then two lines high."""
 
     def __init__(self, columns: Mapping[str, str], *, id: str) -> None:
-        super().__init__(id=id, cursor_type="row", zebra_stripes=True)
+        header_height = max(label.count("\n") + 1 for label in columns.values())
+        super().__init__(id=id, cursor_type="row", zebra_stripes=True, header_height=header_height)
         self.column_labels = dict(columns)
         self.rows_data: list[Row] = []
         self.sort_column: str | None = None
@@ -110,7 +114,11 @@ def select_row(table: DataTable[Any], key: str) -> bool:
 
 
 class ComponentsPane(Vertical):
-    """Every component with its risk; Enter opens its detail screen, a/n write an ADR/runbook."""
+    """Every component with its risk; Enter opens its detail screen, a/n write an ADR/runbook.
+
+    Narrow enough for 120 columns: two-line headers over short figures, long component names
+    shortened from the left and the top authors cut to a width (the detail shows both whole).
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "new_document('adr')", "New ADR"),
@@ -119,15 +127,19 @@ class ComponentsPane(Vertical):
     COLUMNS: ClassVar[dict[str, str]] = {
         "risk": "Risk",
         "name": "Component",
-        "bus_factor": "Bus factor",
+        "bus_factor": "Bus\nfactor",
         "files": "Files",
-        "files_lost": "Lost",
-        "whatif": "If they leave",
+        "files_lost": "Files\nlost",
+        "whatif": "If they\nleave",
         "authors": "Top authors",
         "runbook": "Runbook",
         "decisions": "ADRs",
         "findings": "Findings",
     }
+    NAME_WIDTH = 22
+    """Component names longer than this lose leading folders: `…/legacy-billing`."""
+    AUTHORS_WIDTH = 24
+    """Top authors: the names that fit, then `+N` for the other authors."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -181,12 +193,12 @@ class ComponentsPane(Vertical):
         change = self.changed.get(row["name"])
         return [
             Text(risk, style=tones.risk(risk)),
-            text(row["name"]),
+            text(shorten_path(safe(row["name"]), self.NAME_WIDTH)),
             Text(str(row["bus_factor"]), justify="right"),
             Text(str(row["files"]), justify="right"),
             Text(str(row["files_lost"]), justify="right"),
             self._change(change, tones),
-            text(", ".join(row["author_names"])),
+            Text(fit_names(row["author_names"], len(row["authors"]), self.AUTHORS_WIDTH)),
             text(row.get("runbook_status", "missing")),
             Text(str(len(row.get("decisions", []))), justify="right"),
             Text(str(row["finding_count"]), justify="right"),

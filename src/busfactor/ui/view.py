@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from rich.cells import cell_len
 from rich.text import Text
 
 from busfactor.formats.text_safety import printable
@@ -29,6 +30,38 @@ def safe(value: object) -> str:
 def text(value: object, style: str = "") -> Text:
     """A literal Text (never parsed as markup)."""
     return Text(safe(value), style=style)
+
+
+def shorten_path(name: str, width: int) -> str:
+    """`name` in at most `width` cells: leading folders dropped first (`…/legacy-billing`),
+    then the start of the last part (`…-billing`)."""
+    if cell_len(name) <= width:
+        return name
+    parts = name.split("/")
+    for start in range(1, len(parts)):
+        tail = "…/" + "/".join(parts[start:])
+        if cell_len(tail) <= width:
+            return tail
+    backwards = Text(parts[-1][::-1])
+    backwards.truncate(max(0, width - 1))
+    return "…" + backwards.plain[::-1]
+
+
+def fit_names(names: Sequence[str], total: int, width: int) -> str:
+    """As many of `names` as fit in `width` cells, then `+N` for the rest of `total` people:
+    `Mei Tanaka, Omar Haddad +1`. The first name is always shown, cut with `…` if need be."""
+    shown: list[str] = []
+    for index, name in enumerate(names):
+        rest = total - index - 1
+        candidate = ", ".join([*shown, name]) + (f" +{rest}" if rest else "")
+        if shown and cell_len(candidate) > width:
+            break
+        shown.append(name)
+    rest = total - len(shown)
+    more = f" +{rest}" if rest else ""
+    line = Text(", ".join(shown))
+    line.truncate(max(1, width - cell_len(more)), overflow="ellipsis")
+    return line.plain + more
 
 
 def risk_of(component: Mapping[str, Any]) -> str:

@@ -1,0 +1,69 @@
+"""The Components table fits 120 columns: names and authors shortened, the detail keeps them."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+from textual.widgets import DataTable, Static
+
+from busfactor.demo import make_demo
+from busfactor.pipeline import scan
+from busfactor.ui.app import make_app
+from busfactor.ui.detail import ComponentScreen
+from busfactor.ui.view import fit_names, shorten_path
+
+
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [
+        ("services/payments", "services/payments"),
+        ("services/legacy-billing", "…/legacy-billing"),
+        ("a/b/c/an-extremely-long-component", "…y-long-component"),
+        ("", ""),
+    ],
+)
+def test_shorten_path_drops_leading_folders_first(name: str, shown: str) -> None:
+    """Names that fit are kept; longer ones keep their last folders, then its end."""
+    assert shorten_path(name, 17) == shown
+
+
+@pytest.mark.parametrize(
+    ("names", "total", "shown"),
+    [
+        (["Priya Natarajan"], 1, "Priya Natarajan"),
+        (["Lars Eriksen", "Rosa Costa"], 2, "Lars Eriksen, Rosa Costa"),
+        (["Mei Tanaka", "Jamal Singh", "Omar Haddad"], 3, "Mei Tanaka +2"),
+        (["Mei Tanaka", "Omar Haddad"], 7, "Mei Tanaka +6"),
+        (["Maximilian Alexander Habsburg", "Bo"], 2, "Maximilian Alexander… +1"),
+        ([], 0, ""),
+    ],
+)
+def test_fit_names_counts_the_authors_left_out(names: list[str], total: int, shown: str) -> None:
+    """The first name always shows (cut if need be); `+N` counts every author not named."""
+    assert fit_names(names, total, 24) == shown
+
+
+def test_demo_components_fit_120_columns(tmp_path: Path) -> None:
+    """On the demo (an announced departure fills the what-if column) nothing scrolls sideways
+    at 120x40, and the detail of a shortened component names it in full."""
+    repo = make_demo(tmp_path / "repo")
+    app = make_app(repo, report=scan(repo))
+
+    async def drive() -> None:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("c")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            table = app.query_one("#components-table", DataTable)
+            assert table.virtual_size.width <= table.size.width - 2  # room for a scrollbar
+            assert not table.show_horizontal_scrollbar
+            table.move_cursor(row=table.get_row_index("services/legacy-billing"))
+            await pilot.press("enter")
+            await pilot.pause()
+            assert isinstance(app.screen, ComponentScreen)
+            summary = str(app.screen.query_one("#component-summary", Static).render())
+            assert "services/legacy-billing" in summary
+
+    asyncio.run(drive())
