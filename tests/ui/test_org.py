@@ -13,7 +13,7 @@ from textual.widgets import DataTable, Static
 from builders import RepoBuilder
 from busfactor.core.org import RepoResult, merge_reports
 from busfactor.orgscan import scan_repositories
-from busfactor.ui.org import OrgApp
+from busfactor.ui.org import PEOPLE_WIDTH, OrgApp, repository_row
 from busfactor.ui.screenshots import main, save_org
 
 EVE = ("[bold]Eve[/bold]", "eve@example.test")
@@ -114,3 +114,14 @@ def test_screenshot_script_saves_the_org_app(org_report: dict[str, Any], tmp_pat
         main([str(tmp_path), str(tmp_path / "none"), "--org", str(scan_report)])
     assert stopped.value.code == 2
     assert not (tmp_path / "none").exists()
+
+
+def test_many_truck_factor_people_fit_their_column_and_count_the_rest() -> None:
+    people = [f"p{n}@example.com" for n in range(6)]
+    names = {p: f"Person With A Long Name {n}" for n, p in enumerate(people)}
+    repo = {"name": "shop", "truck_factor": 6, "truck_factor_people": people, "components": 3}
+    cell = repository_row(repo, names)[2].plain
+    assert len(cell) <= PEOPLE_WIDTH
+    assert cell.startswith("Person With A Long Name 0")
+    shown = cell.count("Person With A Long Name")
+    assert cell.endswith(f" +{6 - shown}")

@@ -17,6 +17,7 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Footer, Header, Static
 
 from busfactor.formats.text_safety import printable
+from busfactor.ui.view import fit_names
 
 OrgReport = Mapping[str, Any]
 
@@ -42,6 +43,10 @@ def summary_text(report: OrgReport) -> Text:
     return line
 
 
+PEOPLE_WIDTH = 48
+"""Cells for a repository's truck-factor people (every name is in the JSON report)."""
+
+
 def repository_row(repo: Mapping[str, Any], names: Mapping[str, str]) -> list[Text]:
     """Name, truck factor, its people, components at bus factor 1, error."""
     if repo.get("error"):
@@ -53,7 +58,9 @@ def repository_row(repo: Mapping[str, Any], names: Mapping[str, str]) -> list[Te
             literal(repo["error"], "red"),
         ]
     truck = int(repo["truck_factor"])
-    people = ", ".join(names.get(p, p) for p in repo.get("truck_factor_people", []))
+    holders = [names.get(p, p) for p in repo.get("truck_factor_people", [])]
+    # The names that fit, then "+N": the Error column stays on screen at 120 columns.
+    people = fit_names(holders, len(holders), PEOPLE_WIDTH)
     at_one = len(repo.get("components_at_bus_factor_1", []))
     return [
         literal(repo["name"]),
