@@ -23,6 +23,7 @@ from busfactor.adapters.config import load_settings
 from busfactor.adapters.files import excluded_files
 from busfactor.adapters.git import GitRepository
 from busfactor.adapters.mining import mine_history
+from busfactor.core.filters import CONTENT_RULES
 from busfactor.core.gc_pause import paused_gc
 from busfactor.core.identity import is_bot
 from busfactor.core.model import MiningResult, Progress
@@ -95,7 +96,8 @@ def scan(
         # walk: its `git cat-file` mostly waits on I/O while the walk keeps a core busy.
         cache, cache_warnings = open_cache(repo, settings)
         with ThreadPoolExecutor(max_workers=2, thread_name_prefix="beside-history") as pool:
-            excluded_future = pool.submit(excluded_files, repo, entries, settings)
+            known = _known_verdicts(cache)
+            excluded_future = pool.submit(excluded_files, repo, entries, settings, known)
             preloaded = pool.submit(_preload)
             try:
                 mining = mine_history(
@@ -110,11 +112,15 @@ def scan(
                     cache=cache,
                 )
             finally:
-                excluded = excluded_future.result()
+                classification = excluded_future.result()
                 preloaded.result()
                 if cache is not None:
+                    if classification.learned:
+                        tree = [entry.sha for entry in entries]
+                        cache.store_verdicts(CONTENT_RULES, classification.learned, tree)
                     cache_warnings += cache.warnings
                     cache.close()
+        excluded = classification.excluded
         mining.warnings[:0] = cache_warnings
         if settings.anonymize or settings.redact_emails:
             _pseudonymize(mining, settings)
@@ -195,6 +201,17 @@ def open_cache(repo: GitRepository, settings: Settings) -> tuple[HistoryCache | 
     except (OSError, sqlite3.Error, CacheCorrupt, CacheUnavailable) as error:
         reason = error.strerror if isinstance(error, OSError) and error.strerror else error
         return None, [f"cache disabled: {reason}"]
+
+
+def _known_verdicts(cache: HistoryCache | None) -> dict[str, int]:
+    """Blob verdicts of earlier scans (read here: the cache stays in this thread)."""
+    if cache is None:
+        return {}
+    try:
+        return cache.verdicts(CONTENT_RULES)
+    except (CacheCorrupt, CacheUnavailable) as problem:
+        cache.warnings.append(f"cache not used for file contents: {problem}")
+        return {}
 
 
 def _pseudonymize(mining: MiningResult, settings: Settings) -> None:

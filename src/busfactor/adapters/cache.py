@@ -16,14 +16,14 @@ import os
 import sqlite3
 import time
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 APPLICATION_ID = 0x62667363
 """`PRAGMA application_id` of busfactor caches ("bfsc"): tells ours from any other SQLite file."""
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 MAIN, MERGES = 0, 1
 """Chunk kinds: the main `git log` stream and the merges' per-parent diffs."""
 MAX_SNAPSHOTS = 4
@@ -32,6 +32,8 @@ _BUSY_MS = 10_000
 _OURS = "substr(name, 1, 7) != 'sqlite_'"
 """SQLite's own tables (sqlite_sequence) are neither counted nor dropped."""
 _COUNT_TABLES = "SELECT count(*) FROM sqlite_master WHERE " + _OURS
+_SPARE_VERDICTS = 10_000
+"""Verdicts kept beyond twice the tree's blobs before the table is pruned to the tree."""
 
 _SCHEMA = """
 CREATE TABLE streams (
@@ -66,6 +68,12 @@ CREATE TABLE snapshots (
     used REAL NOT NULL,
     PRIMARY KEY (stream, tip, key)
 );
+CREATE TABLE verdicts (
+    sha TEXT NOT NULL,
+    rules INTEGER NOT NULL,
+    verdict INTEGER NOT NULL,
+    PRIMARY KEY (sha, rules)
+) WITHOUT ROWID;
 """
 
 
@@ -273,7 +281,42 @@ class HistoryCache:
             raise CacheCorrupt("a stored snapshot fails its checksum")
         return data
 
+    def verdicts(self, rules: int) -> dict[str, int]:
+        """Content verdicts of blobs (adapters/files.py) made under these content rules."""
+        try:
+            rows = self._db.execute(
+                "SELECT sha, verdict FROM verdicts WHERE rules = ?", (rules,)
+            ).fetchall()
+        except sqlite3.Error as error:
+            raise _problem(error) from None
+        return {str(sha): verdict for sha, verdict in rows}
+
     # -- writing ------------------------------------------------------------------------
+
+    def store_verdicts(self, rules: int, learned: Mapping[str, int], tree: Collection[str]) -> None:
+        """Add new verdicts; once the table holds far more blobs than the tree, keep only the
+        tree's (old versions of files are rarely scanned again). Failures only warn."""
+        db = self._db
+        try:
+            with _immediate(db):
+                db.executemany(
+                    "INSERT OR REPLACE INTO verdicts (sha, rules, verdict) VALUES (?, ?, ?)",
+                    ((sha, rules, verdict) for sha, verdict in learned.items()),
+                )
+                (count,) = db.execute("SELECT count(*) FROM verdicts").fetchone()
+                if count > 2 * len(tree) + _SPARE_VERDICTS:
+                    db.execute("CREATE TEMP TABLE IF NOT EXISTS keep (sha TEXT PRIMARY KEY)")
+                    db.execute("DELETE FROM keep")
+                    db.executemany(
+                        "INSERT OR IGNORE INTO keep (sha) VALUES (?)", ((s,) for s in tree)
+                    )
+                    db.execute(
+                        "DELETE FROM verdicts "
+                        "WHERE rules != ? OR sha NOT IN (SELECT sha FROM keep)",
+                        (rules,),
+                    )
+        except sqlite3.Error as error:
+            self.warnings.append(f"cache {self.path}: verdicts not updated ({error})")
 
     def store(
         self,

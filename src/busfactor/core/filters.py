@@ -113,6 +113,35 @@ class FileFacts:
     path: str
     head: bytes | None
     """First bytes of the blob; None when not read (content rules then keep the file)."""
+    content: ContentFacts | None = None
+    """The content tests' verdicts, when known without the head (a cache); else from `head`."""
+
+
+CONTENT_RULES = 1
+"""Version of the content tests (`content_facts`) and of the head size they see: bump it when
+either changes, so verdicts cached under the old tests are not reused."""
+
+
+@dataclass(frozen=True, slots=True)
+class ContentFacts:
+    """What a blob's head says: each verdict depends on the bytes only, so it can be cached
+    by blob id. `minified` is judged only for names that can be minified (None otherwise)."""
+
+    binary: bool
+    generated: bool
+    minified: bool | None
+
+
+def content_facts(path: str, head: bytes) -> ContentFacts:
+    """The content tests on one head; the minified test (a decode) only where it applies."""
+    minified = minified_content(path, head) if _extension(path) in _MINIFIABLE else None
+    return ContentFacts(binary_content(head), generated_content(head), minified)
+
+
+def content_judged(path: str, content: ContentFacts) -> bool:
+    """Whether verdicts made for one path cover `path` (the same blob can sit at a .txt path
+    and at a .js one: only the second needs the minified test)."""
+    return content.minified is not None or _extension(path) not in _MINIFIABLE
 
 
 def parse_gitattributes(text: str, base: str) -> list[AttributeRule]:
@@ -374,6 +403,9 @@ def classify(
 def _default_reason(facts: FileFacts, by_name: dict[str, list[AttributeRule]]) -> str | None:
     """The default exclusion of one file; explicit attributes beat the heuristics they cover."""
     path, head = facts.path, facts.head
+    content = facts.content
+    if content is None and head is not None:
+        content = content_facts(path, head)
     vendored = attribute_value(path, by_name[VENDORED], VENDORED)
     generated = attribute_value(path, by_name[GENERATED], GENERATED)
     if vendored is True:
@@ -385,13 +417,16 @@ def _default_reason(facts: FileFacts, by_name: dict[str, list[AttributeRule]]) -
     if generated is None:
         if lock_file(path):
             return "lock file"
-        if minified_name(path) or (head is not None and minified_content(path, head)):
+        if minified_name(path) or (
+            # A verdict made for the same blob at a .js path says nothing about a .txt one.
+            content is not None and content.minified is True and _extension(path) in _MINIFIABLE
+        ):
             return "minified"
-        if head is not None and _header_checked(path) and generated_content(head):
+        if content is not None and _header_checked(path) and content.generated:
             return "generated"
     binary = attribute_value(path, by_name[BINARY], BINARY)
     if binary is None:
         binary = binary_extension(path)
     if binary is None:
-        binary = head is not None and binary_content(head)
+        binary = content is not None and content.binary
     return "binary" if binary else None
