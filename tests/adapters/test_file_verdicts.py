@@ -11,6 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from builders import RepoBuilder
+from busfactor.adapters import cache as cache_module
+from busfactor.adapters.cache import HistoryCache
 from busfactor.adapters.files import HEAD_BYTES, pack, unpack
 from busfactor.adapters.git import GitRepository
 from busfactor.core.filters import (
@@ -171,3 +173,47 @@ def test_every_pair_of_paths_with_the_telling_heads(
     """Every pair of names with each head that trips a content test, which random draws
     may miss."""
     check_reuse(made_at, used_at, head)
+
+
+def test_old_blobs_verdicts_are_pruned_once_they_outnumber_the_tree(
+    builder: RepoBuilder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cache_module, "_SPARE_VERDICTS", 0)
+    builder.commit("ada", write={f"m{n}.py": f"v0 {n}\n" for n in range(4)})
+    report(builder.path)
+    for version in range(1, 4):
+        builder.commit("ada", write={f"m{n}.py": f"v{version} {n}\n" for n in range(4)})
+        report(builder.path)
+        tree = set(builder.repo.git.ls_tree("-r", "--format=%(objectname)", "HEAD").split())
+        kept = set(verdicts(builder.path))
+        assert tree <= kept
+        assert len(kept) <= 2 * len(tree)  # older versions go once they outnumber the tree
+
+
+def test_a_failed_verdict_store_only_warns(
+    builder: RepoBuilder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A full disk while the verdicts are written (simulated: root ignores permissions)."""
+    builder.commit("ada", write=TREE)
+    expected = cold(builder.path)
+    original_store, original_immediate = HistoryCache.store_verdicts, cache_module._immediate
+    storing: list[bool] = []
+
+    def store(self: HistoryCache, *args: Any) -> None:
+        storing.append(True)
+        original_store(self, *args)
+
+    def immediate(db: sqlite3.Connection) -> Any:
+        if storing:
+            raise sqlite3.OperationalError("database or disk is full")
+        return original_immediate(db)
+
+    monkeypatch.setattr(HistoryCache, "store_verdicts", store)
+    monkeypatch.setattr(cache_module, "_immediate", immediate)
+    warm = scan(builder.path)
+    (warning,) = warm.meta["warnings"]
+    assert warning.endswith("verdicts not updated (database or disk is full)")
+    assert storing
+    monkeypatch.undo()
+    assert verdicts(builder.path) == {}  # nothing half written
+    assert render_json(scan(builder.path, overrides={"cache": False})) == expected
