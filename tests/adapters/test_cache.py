@@ -155,6 +155,27 @@ class TestRescan:
         assert {i.name for i in after.identities} != {i.name for i in before.identities}
         assert table(repo.path, "SELECT count(*) FROM streams") == [(2,)]
 
+    def test_configured_mailmap_file_and_blob_invalidate_too(
+        self, repo: RepoBuilder, tmp_path: Path
+    ) -> None:
+        """`mailmap.file` and `mailmap.blob` (read with one `git config`) key the stream."""
+        mine(repo.path)
+        outside = tmp_path / "people.mailmap"
+        outside.write_text("Ada L. <ada@example.test>\n")
+        repo.repo.git.config("mailmap.file", str(outside))
+        renamed = mine(repo.path)
+        assert plain(renamed) == plain(mine(repo.path, cached=False))
+        assert "Ada L." in {i.name for i in renamed.identities}
+        outside.write_text("Ada Byron <ada@example.test>\n")
+        assert "Ada Byron" in {i.name for i in mine(repo.path).identities}
+        repo.commit("ada", write={"team.mailmap": "Countess <ada@example.test>\n"})
+        repo.repo.git.config("--unset", "mailmap.file")
+        repo.repo.git.config("mailmap.blob", "HEAD:team.mailmap")
+        blob = mine(repo.path)
+        assert plain(blob) == plain(mine(repo.path, cached=False))
+        assert "Countess" in {i.name for i in blob.identities}
+        assert table(repo.path, "SELECT count(*) FROM streams") == [(4,)]
+
     def test_history_model_and_merge_renames_get_their_own_streams(self, repo: RepoBuilder) -> None:
         for options in ({}, {"merge_renames": "inexact"}, {"history": "linear"}):
             assert plain(mine(repo.path, **options)) == plain(

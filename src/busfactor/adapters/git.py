@@ -294,10 +294,11 @@ class GitRepository:
         sources: list[bytes] = []
         if not self.bare:
             sources.append(_read_small(self.root / ".mailmap"))
-        configured = self.run_config("mailmap.file")
+        settings = self.run_configs(r"^mailmap\.(file|blob)$")  # one git process for both
+        configured = settings.get("mailmap.file", "")
         if configured:
             sources.append(_read_small(Path(os.path.expanduser(configured))))
-        blob = self.run_config("mailmap.blob") or ("HEAD:.mailmap" if self.bare else "")
+        blob = settings.get("mailmap.blob") or ("HEAD:.mailmap" if self.bare else "")
         if blob:
             try:
                 sources.append(self.run_bytes("rev-parse", "--verify", "--quiet", blob))
@@ -307,12 +308,19 @@ class GitRepository:
             digest.update(len(source).to_bytes(8, "big") + source)
         return digest.hexdigest()
 
-    def run_config(self, key: str) -> str:
-        """A configuration value as git resolves it, or '' when unset."""
+    def run_configs(self, pattern: str) -> dict[str, str]:
+        """Every key matching `pattern` with the value git resolves for it (the last one set,
+        as `git config --get` gives), in one `git config --get-regexp -z`."""
         try:
-            return self.run("config", "--get", key).strip()
+            out = self.run_bytes("config", "-z", "--get-regexp", pattern)
         except RepositoryError:
-            return ""
+            return {}  # exit 1: nothing set
+        found: dict[str, str] = {}
+        for item in out.split(b"\0"):
+            if item:
+                key, _, value = item.partition(b"\n")
+                found[key.decode("utf-8", "replace")] = os.fsdecode(value)
+        return found
 
     def tree(self, sha: str) -> list[TreeEntry]:
         """Every blob at the revision (submodules and other non-blobs left out)."""
