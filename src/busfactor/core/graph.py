@@ -26,6 +26,12 @@ def node_id(kind: str, key: str) -> str:
     return f"{kind}:{key}"
 
 
+def node_key(node: str) -> str:
+    """The key a node's name was made from (`node_id`'s inverse): no attribute lookup, for
+    loops over 100,000 edges."""
+    return node.partition(":")[2]
+
+
 def iso(timestamp: int) -> str:
     """Seconds since the epoch as ISO 8601 in UTC."""
     return datetime.fromtimestamp(timestamp, UTC).isoformat().replace("+00:00", "Z")

@@ -26,7 +26,7 @@ import networkx as nx
 
 from busfactor.core.authorship import doa
 from busfactor.core.gc_pause import paused_gc
-from busfactor.core.graph import COMPONENT, FILE, PERSON, node_id
+from busfactor.core.graph import COMPONENT, FILE, PERSON, node_id, node_key
 from busfactor.core.settings import Thresholds
 from busfactor.core.truckfactor import truck_factor
 
@@ -135,10 +135,9 @@ def _files_of(graph: nx.DiGraph[str], component: str) -> list[str]:
 
 def _shares(graph: nx.DiGraph[str], path: str) -> dict[str, dict[str, Any]]:
     """Person id -> authorship edge data on one file."""
-    nodes = graph.nodes
     # The adjacency itself, not in_edges(): the plan asks this for every file of a component.
     return {
-        nodes[p]["id"]: data
+        node_key(p): data
         for p, data in graph.pred[node_id(FILE, path)].items()
         if data.get("kind") == "authorship"
     }

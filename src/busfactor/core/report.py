@@ -11,7 +11,7 @@ from typing import Any
 
 import networkx as nx
 
-from busfactor.core.graph import COMPONENT, FILE, PERSON, iso, node_id
+from busfactor.core.graph import COMPONENT, FILE, PERSON, iso, node_id, node_key
 from busfactor.core.settings import Settings
 
 
@@ -83,10 +83,9 @@ class ScanReport:
 
     def doa_of(self, path: str) -> dict[str, float]:
         """Every contributor's DOA on one file."""
-        nodes = self.graph.nodes
         # The adjacency itself, not in_edges(): the report asks this for every file.
         return {
-            nodes[person]["id"]: data["doa"]
+            node_key(person): data["doa"]
             for person, data in self.graph.pred[node_id(FILE, path)].items()
             if data.get("kind") == "authorship"
         }
