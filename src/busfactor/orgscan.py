@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from busfactor.core.org import RepoResult
-from busfactor.core.org_input import check_scan_report
+from busfactor.core.org_input import check_org_report, check_scan_report
 from busfactor.errors import BusfactorError, UsageError
 
 Outcome = tuple[str | None, str | None]
@@ -152,3 +152,14 @@ def read_reports(files: Sequence[Path]) -> list[RepoResult]:
             ) from None
         results.append(RepoResult.scanned(check_scan_report(data, str(file))))
     return results
+
+
+def read_org_report(path: Path) -> dict[str, Any]:
+    """A `busfactor.org/1` report from a file, checked (`busfactor tui ORG.json`)."""
+    try:
+        data = json.loads(path.read_bytes().decode("utf-8"))
+    except OSError as error:
+        raise UsageError(f"{path}: cannot read ({error.strerror})") from None
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise UsageError(f"{path}: not a busfactor report (not valid JSON)") from None
+    return check_org_report(data, str(path))

@@ -9,7 +9,6 @@ stderr), or the run itself failed (bad usage, a report `merge` cannot read: noth
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 from typing import Any
 
@@ -157,15 +156,9 @@ def open_report_tui(path: Path) -> int:
     """`busfactor tui ORG.json`: the organisation report in its own small app."""
     import importlib
 
-    from busfactor.core.org_input import check_org_report
+    from busfactor.orgscan import read_org_report
 
-    try:
-        data = json.loads(path.read_bytes().decode("utf-8"))
-    except OSError as error:
-        raise UsageError(f"{path}: cannot read ({error.strerror})") from None
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        raise UsageError(f"{path}: not a busfactor report (not valid JSON)") from None
-    report = check_org_report(data, str(path))
+    report = read_org_report(path)
     try:  # deferred: headless commands never load Textual
         ui = importlib.import_module("busfactor.ui.org")
     except ImportError:

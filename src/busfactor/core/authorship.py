@@ -71,7 +71,7 @@ def file_authorship(
     """Apply the DOA model to one file's counted history.
 
     Runs once per file (20,000 times on a big repository), so raw identities are folded into
-    people and the DOA formula applied inline, in as few passes as the model allows.
+    people and every DOA computed in as few passes as the model allows.
     """
     commits = 0
     for raw, count in history.touches.items():
@@ -86,14 +86,13 @@ def file_authorship(
     if not adders:
         adders = _oldest_contributors(history, person_of)
     total = sum(deliveries.values())
-    # (person, first authorship, deliveries, acceptances, DOA): `doa` spelled out, same order.
+    # (person, first authorship, deliveries, acceptances, DOA), best DOA found on the way.
     rows: list[tuple[str, int, int, int, float]] = []
     best = 0.0
-    log1p = math.log1p
     for person in sorted(adders | deliveries.keys()):
         fa = 1 if person in adders else 0
         dl = deliveries.get(person, 0)
-        score = BASE + FA_WEIGHT * fa + DL_WEIGHT * dl - AC_WEIGHT * log1p(total - dl)
+        score = doa(fa, dl, total - dl)
         if score > best or not rows:
             best = score
         rows.append((person, fa, dl, total - dl, score))

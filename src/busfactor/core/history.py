@@ -242,39 +242,30 @@ class Counts:
     commits_read: int
 
 
-def _remap(counts: dict[int, int], renumber: Sequence[int]) -> dict[int, int]:
-    """Keys renumbered, in key order (runs once per file and field: kept cheap)."""
-    if len(counts) == 1:
-        for who, n in counts.items():
-            return {renumber[who]: n}
+def _remap(counts: dict[int, int], renumber: Sequence[int], increasing: bool) -> dict[int, int]:
+    """Keys renumbered, in key order (runs once per file and field: kept cheap). An
+    `increasing` renumbering keeps the order the keys had, so nothing is sorted."""
+    if increasing or len(counts) == 1:
+        return {renumber[who]: n for who, n in counts.items()}
     items = [(renumber[who], n) for who, n in counts.items()]
     items.sort()
     return dict(items)
 
 
-def _shifted(stats: FileHistory, renumber: Sequence[int]) -> FileHistory:
-    """`_renumbered` for an increasing `renumber` (old identities among new ones): key order
-    is kept, so nothing is sorted (runs once per cached file when someone new came)."""
-    return FileHistory(
-        touches={renumber[who]: n for who, n in stats.touches.items()},
-        deliveries={renumber[who]: n for who, n in stats.deliveries.items()},
-        adders={renumber[who] for who in stats.adders}
-        if len(stats.adders) < 2
-        else set(sorted(renumber[who] for who in stats.adders)),
-        first_time={renumber[who]: n for who, n in stats.first_time.items()},
-        last_time=stats.last_time,
-    )
-
-
-def _renumbered(stats: FileHistory, renumber: Sequence[int]) -> FileHistory:
+def _renumbered(
+    stats: FileHistory, renumber: Sequence[int], *, increasing: bool = False
+) -> FileHistory:
+    """One file's counts under new identity numbers, keys in order. `increasing`: the
+    renumbering keeps their order (old identities among new ones), as a cached walk's counts
+    have when someone new arrived."""
     adders = stats.adders
     return FileHistory(
-        touches=_remap(stats.touches, renumber),
-        deliveries=_remap(stats.deliveries, renumber),
+        touches=_remap(stats.touches, renumber, increasing),
+        deliveries=_remap(stats.deliveries, renumber, increasing),
         adders={renumber[who] for who in adders}
         if len(adders) < 2
         else set(sorted(renumber[who] for who in adders)),
-        first_time=_remap(stats.first_time, renumber),
+        first_time=_remap(stats.first_time, renumber, increasing),
         last_time=stats.last_time,
     )
 
@@ -312,7 +303,7 @@ def extend(
         _renumbered(stats, from_new) if stats.touches else FileHistory() for stats in new.files
     ]
     for q, targets in sources.items():
-        cached = old.files[q] if unchanged else _shifted(old.files[q], from_old)
+        cached = old.files[q] if unchanged else _renumbered(old.files[q], from_old, increasing=True)
         for n, p in enumerate(targets):
             if files[p].touches:
                 files[p] = _combined(files[p], cached)

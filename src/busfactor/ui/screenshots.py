@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -20,10 +19,9 @@ from textual.app import App
 from textual.pilot import Pilot
 
 from busfactor.core.org import merge_reports
-from busfactor.core.org_input import check_org_report
 from busfactor.demo import make_demo
 from busfactor.errors import UsageError
-from busfactor.orgscan import scan_repositories
+from busfactor.orgscan import read_org_report, scan_repositories
 from busfactor.pipeline import scan
 from busfactor.ui.app import make_app
 from busfactor.ui.org import OrgApp
@@ -76,17 +74,6 @@ def demo_org_report(workdir: Path) -> dict[str, Any]:
     (scanned one after the other, as `busfactor scan A B` would in parallel)."""
     paths = [make_demo(workdir / name, seed=seed) for name, seed in ORG_DEMOS]
     return merge_reports(scan_repositories(paths, jobs=1)).report
-
-
-def read_org_report(path: Path) -> dict[str, Any]:
-    """A `busfactor.org/1` report from a file (`busfactor scan A B --format json`)."""
-    try:
-        data = json.loads(path.read_bytes().decode("utf-8"))
-    except OSError as error:
-        raise UsageError(f"{path}: cannot read ({error.strerror})") from None
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        raise UsageError(f"{path}: not a busfactor report (not valid JSON)") from None
-    return check_org_report(data, str(path))
 
 
 async def save_org(
