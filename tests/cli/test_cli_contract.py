@@ -13,6 +13,7 @@ import re
 import stat
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import networkx as nx
@@ -552,6 +553,25 @@ def test_output_replaces_an_existing_file_keeping_its_mode(
     assert json.loads(target.read_text(encoding="utf-8"))["schema"] == "busfactor.scan/1"
     assert stat.S_IMODE(target.stat().st_mode) == 0o640
     assert not [name for name in os.listdir(tmp_path) if name.startswith(".report.json")]
+
+
+def test_output_into_a_fifo_writes_through_it_and_keeps_it(
+    tiny: Repo, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A FIFO (like /dev/null or a shell's process substitution) receives the report and stays
+    a FIFO: renaming a temporary file over it would have replaced it with a regular file."""
+    (tmp_path / "out").mkdir()
+    fifo = tmp_path / "out" / "pipe"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    code, _, _ = run_main(["scan", str(tiny.path), "--format", "json", "-o", str(fifo)], capsys)
+    reader.join(timeout=60)
+    assert code == 0
+    assert json.loads(received[0].decode("utf-8"))["schema"] == "busfactor.scan/1"
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+    assert os.listdir(fifo.parent) == ["pipe"]
 
 
 # -- misc -------------------------------------------------------------------------------

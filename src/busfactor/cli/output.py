@@ -25,10 +25,21 @@ def write_report(text: str, output: Path | None) -> None:
 
 
 def write_atomically(target: Path, data: bytes) -> None:
-    """Write to a temporary file beside `target`, then rename it into place."""
+    """Write to a temporary file beside `target`, then rename it into place.
+
+    A target that exists and is not a regular file (`/dev/null`, a FIFO, `/dev/stdout`) is
+    written into instead: renaming over it would replace the device or pipe with a file.
+    """
     directory = target.parent if str(target.parent) else Path(".")
     if target.is_dir():
         raise UsageError(f"{target}: is a directory")
+    if target.exists() and not target.is_file():
+        try:
+            with open(target, "wb") as stream:
+                stream.write(data)
+        except OSError as error:
+            raise UsageError(f"{target}: cannot write ({error.strerror})") from None
+        return
     try:
         handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=directory)
     except OSError as error:
