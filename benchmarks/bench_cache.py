@@ -29,6 +29,8 @@ import sys
 import time
 from pathlib import Path
 
+from bench_scan import busfactor_env
+
 HERE = Path(__file__).resolve().parent
 WORK = HERE / "work"
 
@@ -36,7 +38,9 @@ WORK = HERE / "work"
 def run(command: list[str], cwd: Path | None = None, stdin: bytes | None = None) -> float:
     """Wall seconds of one child process; exits on failure."""
     start = time.perf_counter()
-    done = subprocess.run(command, cwd=cwd, input=stdin, capture_output=True, check=False)
+    done = subprocess.run(
+        command, cwd=cwd, input=stdin, capture_output=True, check=False, env=busfactor_env()
+    )
     elapsed = time.perf_counter() - start
     if done.returncode != 0:
         sys.exit(f"failed: {' '.join(command)}\n{done.stderr.decode(errors='replace')[-2000:]}")
@@ -115,6 +119,7 @@ def mining_only(repo: Path, rev: str, cached: bool) -> float:
     )
     done = subprocess.run(
         [sys.executable, "-c", code, str(repo), rev, "1" if cached else "0"],
+        env=busfactor_env(),
         capture_output=True,
         text=True,
         check=True,

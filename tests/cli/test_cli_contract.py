@@ -366,6 +366,15 @@ def test_graph_graphml_loads_with_networkx(
 # -- errors -----------------------------------------------------------------------------
 
 
+def test_git_missing_from_path_is_one_line_error(shop: Path, tmp_path: Path) -> None:
+    """Without git on PATH a scan says so in one line and exits 2 (no traceback)."""
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    result = run_module(["scan", str(shop)], PATH=str(empty))
+    line = assert_one_line_error(result.returncode, result.stdout.decode(), result.stderr.decode())
+    assert line == "busfactor: error: git is not installed or not on PATH"
+
+
 def test_a_directory_that_is_not_a_repository(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

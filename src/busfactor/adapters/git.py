@@ -11,6 +11,7 @@ import hashlib
 import itertools
 import os
 import select
+import subprocess
 import tempfile
 import threading
 from collections import deque
@@ -18,10 +19,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import git
-from git.exc import GitCommandError, GitCommandNotFound
+from typing import IO, Any
 
 from busfactor.adapters.gitlog import (
     MAIN_FORMAT,
@@ -34,6 +32,7 @@ from busfactor.core.model import CommitRecord
 from busfactor.errors import RepositoryError
 
 _CHUNK = 1 << 20
+GIT_MISSING = "git is not installed or not on PATH"
 _READ_AHEAD = 256 << 20
 RENAME_LIMIT = "1000"
 
@@ -72,6 +71,7 @@ def _environment(hooks_dir: str) -> dict[str, str]:
         GIT_CONFIG_KEY_0="core.hooksPath",
         GIT_CONFIG_VALUE_0=hooks_dir,
         LC_ALL="C",
+        LANGUAGE="C",
     )
     return env
 
@@ -95,12 +95,14 @@ class GitRepository:
             raise RepositoryError(f"{path}: not a directory (give the repository's directory)")
         self._hooks = tempfile.TemporaryDirectory(prefix="busfactor-nohooks-")
         self._env = _environment(self._hooks.name)
-        self._git = git.Git(str(path))
+        self._cwd = str(path)
         self._shallow: bool | None = None
         try:
             self.run("rev-parse", "--git-dir")
         except RepositoryError as error:
             self.close()
+            if error.message == GIT_MISSING:
+                raise
             if "dubious ownership" in error.message:
                 raise RepositoryError(
                     f"{path}: git refuses this repository (owned by another user)",
@@ -130,48 +132,42 @@ class GitRepository:
         return [*command, *args]
 
     def run(self, *args: str) -> str:
-        """Run a short git command and return its stdout as text."""
-        try:
-            output = self._git.execute(self._command(args), env=self._env, stdout_as_string=False)
-        except GitCommandNotFound:
-            raise RepositoryError("git is not installed or not on PATH") from None
-        except GitCommandError as error:
-            raise RepositoryError(_first_line(error.stderr), hint=None) from None
-        assert isinstance(output, bytes)
-        return output.decode("utf-8", "replace")
+        """Run a short git command and return its stdout as text (one final newline off)."""
+        output = self.run_bytes(*args)
+        return output.removesuffix(b"\n").decode("utf-8", "replace")
 
     def run_bytes(self, *args: str) -> bytes:
         """Run a short git command and return its raw stdout."""
         try:
-            output = self._git.execute(
+            done = subprocess.run(
                 self._command(args),
+                cwd=self._cwd,
                 env=self._env,
-                stdout_as_string=False,
-                strip_newline_in_stdout=False,
+                stdin=subprocess.DEVNULL,
+                capture_output=True,
+                check=False,
             )
-        except GitCommandError as error:
-            raise RepositoryError(_first_line(error.stderr)) from None
-        assert isinstance(output, bytes)
-        return output
+        except FileNotFoundError:
+            raise RepositoryError(GIT_MISSING) from None
+        if done.returncode != 0:
+            raise RepositoryError(
+                _first_line(done.stderr) or f"git {args[0]} failed ({done.returncode})"
+            )
+        return done.stdout
 
-    def _start(self, args: list[str]) -> tuple[Any, list[bytes], threading.Thread]:
-        """A long-running git process with an enlarged stdout pipe and stderr collected.
-
-        Returns GitPython's process handle: it must stay referenced while the process runs,
-        because GitPython kills the process when the handle is garbage-collected.
-        """
+    def _popen(self, args: Sequence[str], stdin: int | IO[bytes] = subprocess.DEVNULL) -> _Process:
         try:
-            process: Any = self._git.execute(
-                self._command(args), env=self._env, as_process=True, stdout_as_string=False
+            proc = subprocess.Popen(
+                self._command(args),
+                cwd=self._cwd,
+                env=self._env,
+                stdin=stdin,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
             )
-        except GitCommandNotFound:
-            raise RepositoryError("git is not installed or not on PATH") from None
-        proc = process.proc
-        _grow_pipe(proc.stdout)
-        stderr_lines: list[bytes] = []
-        drain = threading.Thread(target=lambda: stderr_lines.extend(proc.stderr), daemon=True)
-        drain.start()
-        return process, stderr_lines, drain
+        except FileNotFoundError:
+            raise RepositoryError(GIT_MISSING) from None
+        return _Process(proc, args[0])
 
     @contextmanager
     def stream(self, *args: str, mux: PipeMux | None = None) -> Iterator[Iterator[bytes]]:
@@ -181,10 +177,10 @@ class GitRepository:
         thread fights the parser for the GIL. With a `mux`, the other streams it holds are
         drained whenever this one is read or waited for, so no git process waits on us.
         """
-        process, stderr_lines, drain = self._start(list(args))
-        proc = process.proc
+        process = self._popen(args)
+        process.collect_stderr()
         finished = False
-        fd = proc.stdout.fileno()
+        fd = process.stdout.fileno()
         buffered = mux.add(fd) if mux is not None else None
 
         def chunks() -> Iterator[bytes]:
@@ -201,15 +197,7 @@ class GitRepository:
         finally:
             if buffered is not None and mux is not None:
                 mux.remove(buffered)
-            if not finished:
-                proc.kill()
-            code = proc.wait()
-            proc.stdout.close()
-            drain.join(timeout=5)
-            proc.stderr.close()
-            if finished and code != 0:
-                message = b"".join(stderr_lines).decode("utf-8", "replace")
-                raise RepositoryError(_first_line(message) or f"git {args[0]} failed ({code})")
+            process.finish(complete=finished)
 
     # -- questions about the repository -------------------------------------------------
 
@@ -344,14 +332,9 @@ class GitRepository:
         with tempfile.TemporaryFile() as request:
             request.write(("\n".join(unique) + "\n").encode())
             request.seek(0)
-            process: Any = self._git.execute(
-                self._command(["cat-file", "--batch"]),
-                istream=request,
-                env=self._env,
-                as_process=True,
-                stdout_as_string=False,
-            )
-            stdout = process.proc.stdout
+            process = self._popen(["cat-file", "--batch"], stdin=request)
+            process.stderr.close()  # nothing to report: a missing blob is a `missing` line
+            stdout = process.stdout
             try:
                 for sha in unique:
                     header = stdout.readline().split(b" ")
@@ -433,10 +416,10 @@ class GitRepository:
         ]
         if since:
             args.append(f"--since={since}")
-        process, stderr_lines, drain = self._start([*args, *_range(sha, exclude), "--"])
-        proc = process.proc
+        process = self._popen([*args, *_range(sha, exclude), "--"])
+        process.collect_stderr()
         mux = PipeMux()
-        buffered = mux.add(proc.stdout.fileno())
+        buffered = mux.add(process.stdout.fileno())
         live = buffered.chunks()
         streams = [_tee(live, raw) if raw is not None else live]
         reader = MergeDiffReader(streams, mux, exact_renames=not inexact_renames)
@@ -444,15 +427,42 @@ class GitRepository:
             yield reader
         finally:
             mux.remove(buffered)
-            if not buffered.eof:
-                proc.kill()
-            code = proc.wait()
-            proc.stdout.close()
-            drain.join(timeout=5)
-            proc.stderr.close()
-            if buffered.eof and code != 0:
-                message = b"".join(stderr_lines).decode("utf-8", "replace")
-                raise RepositoryError(_first_line(message) or f"git log failed ({code})")
+            process.finish(complete=buffered.eof)
+
+
+class _Process:
+    """A git process with both output pipes (pipes a short command never fills)."""
+
+    def __init__(self, proc: subprocess.Popen[bytes], name: str) -> None:
+        if proc.stdout is None or proc.stderr is None:  # pragma: no cover - PIPE gives both
+            raise RepositoryError(f"git {name}: no output pipes")
+        self.proc, self.name = proc, name
+        self.stdout: IO[bytes] = proc.stdout
+        self.stderr: IO[bytes] = proc.stderr
+        self._stderr_lines: list[bytes] = []
+        self._drain: threading.Thread | None = None
+
+    def collect_stderr(self) -> None:
+        """Grow the stdout pipe (git runs further ahead) and read stderr in a thread, so a
+        chatty git never blocks on it while we read stdout."""
+        _grow_pipe(self.stdout)
+        stderr, lines = self.stderr, self._stderr_lines
+        self._drain = threading.Thread(target=lambda: lines.extend(stderr), daemon=True)
+        self._drain.start()
+
+    def finish(self, *, complete: bool) -> None:
+        """Reap the process (killed first when its output was not read to the end); when it
+        was, a failure is a RepositoryError with git's own first line."""
+        if not complete:
+            self.proc.kill()
+        code = self.proc.wait()
+        self.stdout.close()
+        if self._drain is not None:
+            self._drain.join(timeout=5)
+        self.stderr.close()
+        if complete and code != 0:
+            message = b"".join(self._stderr_lines).decode("utf-8", "replace")
+            raise RepositoryError(_first_line(message) or f"git {self.name} failed ({code})")
 
 
 def _read_small(path: Path) -> bytes:
