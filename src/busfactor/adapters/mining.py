@@ -11,7 +11,7 @@ import itertools
 import os
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 
 from busfactor.adapters import cache_codec
 from busfactor.adapters.cache import (
@@ -25,6 +25,7 @@ from busfactor.adapters.cache import (
 )
 from busfactor.adapters.git import GitRepository, MergeDiffReader, PipeMux, TreeEntry
 from busfactor.adapters.gitlog import parse_commits
+from busfactor.core.catch_up import catch_up, corrected
 from busfactor.core.gc_pause import paused_gc
 from busfactor.core.history import (
     Counts,
@@ -149,6 +150,15 @@ class _Miner:
         segments, newest first. No git process runs."""
         counter = self.counter()
         walker = DagWalk(counter, self.sha.encode(), self.head_map())
+        reader, records = self.cached_records(cache, stream, newer)
+        walk(records, walker, reader, on_progress=self.on_progress, cancel=self.cancel)
+        return counter
+
+    def cached_records(
+        self, cache: HistoryCache, stream: CachedStream, newer: NewSegment | None
+    ) -> tuple[MergeDiffReader, Iterator[CommitRecord]]:
+        """The stored output as both streams: `newer` (just read) first, then the cached
+        segments, newest first."""
         mains: list[Iterable[CommitRecord]] = []
         merges: list[Iterable[bytes]] = []
         if newer is not None:
@@ -160,9 +170,7 @@ class _Miner:
         reader = MergeDiffReader(
             merges, PipeMux(), exact_renames=self.settings.merge_renames != "inexact"
         )
-        records = itertools.chain.from_iterable(mains)
-        walk(records, walker, reader, on_progress=self.on_progress, cancel=self.cancel)
-        return counter
+        return reader, itertools.chain.from_iterable(mains)
 
     def cached(self, cache: HistoryCache) -> MiningResult:
         """Answer from a snapshot, else walk only the new commits and store what was read."""
@@ -231,10 +239,11 @@ class _Miner:
         counter: HistoryCounter,
         walker: DagWalk,
     ) -> Counts | None:
-        """The cached tip's snapshot plus the new walk, when every condition for an exact sum
-        holds: the walk reached old history only through the cached tip or fork points that
-        `at_tip` can hand to it, no new file continues two old files, and the activity window
-        did not move back. None otherwise."""
+        """The cached tip's snapshot plus the new walk, when the sum can be made exact: no new
+        file continues two old files, the activity window did not move back, and either the
+        walk reached old history only through the cached tip (or fork points `at_tip` can
+        hand to it), or a short lockstep walk of the cached stream (`catch_up`) finds what
+        else the new maps count. None otherwise: the caller replays."""
         if self.changesets:
             return None  # a changeset's size is counted in new files: replay instead
         blob = cache.snapshot(stream.id, stream.tip, key)
@@ -246,28 +255,54 @@ class _Miner:
         _, tip_time = self.repo.resolve(stream.tip)
         if tip_time > self.revision_time:
             return None
-        handed = self.at_tip(stream.tip, frontier)
-        if handed is None:
-            return None
         old = cache_codec.decode(blob)  # its paths spare a `git ls-tree` of the old tip
         index = {path: q for q, path in enumerate(old.paths)}
-        # Paths added above the tip stay mapped (a re-add continues the old path's history);
-        # one git never printed below the tip has none, and adds nothing.
-        outside = [path for path in handed if path not in index]
-        if len(outside) > _MAX_OUTSIDE or _printed(cache, stream, outside):
+        handed = self.at_tip(stream.tip, dict(frontier))
+        if handed is not None:
+            handed = _without_unprinted(handed, index, cache, stream)
+            sources = _sources(handed, index) if handed is not None else None
+            if sources is not None and all(path in index for path in handed or ()):
+                return extend(old.counts, counter, sources)
+        return self.caught_up(cache, stream, old, index, frontier, counter)
+
+    def caught_up(
+        self,
+        cache: HistoryCache,
+        stream: CachedStream,
+        old: cache_codec.Snapshot,
+        index: dict[bytes, int],
+        frontier: dict[bytes, PathMap],
+        counter: HistoryCounter,
+    ) -> Counts | None:
+        """`extend` for a walk that handed maps below the cached tip (see core/catch_up.py).
+
+        Every old file a handed path names continues as the new files it is handed to;
+        where the whole walk counts an old commit differently, a correction says so.
+        """
+        outside = sorted({path for m in frontier.values() for path in m if path not in index})
+        if len(outside) > _MAX_OUTSIDE:
             return None
-        sources: dict[int, tuple[int, ...]] = {}
-        claimed: set[int] = set()
-        for path, target in handed.items():
-            q = index.get(path)
-            if q is None:
-                continue  # checked above: no history below the tip
-            targets = (target,) if isinstance(target, int) else target
-            if claimed.intersection(targets):
-                return None
-            claimed.update(targets)
-            sources[q] = targets
-        return extend(old.counts, counter, sources)
+        printed = _printed(cache, stream, outside)
+        pending = {
+            sha: {p: t for p, t in path_map.items() if p in index or p in printed}
+            for sha, path_map in frontier.items()
+        }
+        sources = _sources(joined(pending.values()), index)
+        if sources is None:
+            return None
+        reader, records = self.cached_records(cache, stream, None)
+        corrections = catch_up(
+            records,
+            reader,
+            tip=stream.tip.encode(),
+            old_head=index,
+            frontier=pending,
+            sources=sources,
+            budget=max(_CATCH_UP_MIN, old.counts.commits_read // _CATCH_UP_SHARE),
+        )
+        if corrections is None:
+            return None
+        return corrected(extend(old.counts, counter, sources), corrections, counter.recent_since)
 
     def at_tip(self, tip: str, frontier: dict[bytes, PathMap]) -> PathMap | None:
         """Every map the new walk handed to old commits, as one map at the cached tip.
@@ -321,19 +356,54 @@ class _Miner:
 _MAX_OUTSIDE = 256
 """More paths new above the tip than this: replay rather than search the cached bytes."""
 
+_CATCH_UP_MIN = 4096
+_CATCH_UP_SHARE = 8
+"""A lockstep catch-up gives up (and the cached history is replayed) after walking this many
+cached commits, or this share of them if more: real fork points sit a few hundred deep."""
 
-def _printed(cache: HistoryCache, stream: CachedStream, paths: list[bytes]) -> bool:
-    """Whether git printed any of `paths` in the cached history (every path it prints, in
-    either stream, sits between NULs). A false alarm only costs a replay."""
+
+def _without_unprinted(
+    path_map: PathMap, index: Mapping[bytes, int], cache: HistoryCache, stream: CachedStream
+) -> PathMap | None:
+    """The map without the paths new above the tip that git never printed below it (they
+    have no older history, so they count nothing). None when too many are new to search."""
+    outside = [path for path in path_map if path not in index]
+    if not outside:
+        return path_map
+    if len(outside) > _MAX_OUTSIDE:
+        return None
+    printed = _printed(cache, stream, outside)
+    return {path: target for path, target in path_map.items() if path in index or path in printed}
+
+
+def _sources(path_map: PathMap, index: Mapping[bytes, int]) -> dict[int, tuple[int, ...]] | None:
+    """Old file -> the new files continuing it, from the map handed to the cached tip; None
+    when a new file would continue two old files (their counts cannot simply be added)."""
+    sources: dict[int, tuple[int, ...]] = {}
+    claimed: set[int] = set()
+    for path, target in path_map.items():
+        q = index.get(path)
+        if q is None:
+            continue
+        targets = (target,) if isinstance(target, int) else target
+        if claimed.intersection(targets):
+            return None
+        claimed.update(targets)
+        sources[q] = targets
+    return sources
+
+
+def _printed(cache: HistoryCache, stream: CachedStream, paths: list[bytes]) -> set[bytes]:
+    """Those of `paths` git printed in the cached history (every path it prints, in either
+    stream, sits between NULs). A false alarm only costs a longer catch-up."""
+    found: set[bytes] = set()
     if not paths:
-        return False
-    needles = [b"\0" + path + b"\0" for path in paths]
+        return found
     for seg in stream.segments:
         for kind in (MAIN, MERGES):
             data = b"".join(cache.chunks(stream.id, seg, kind))
-            if any(needle in data for needle in needles):
-                return True
-    return False
+            found.update(path for path in paths if b"\0" + path + b"\0" in data)
+    return found
 
 
 def _counted(records: Iterable[CommitRecord], segment: NewSegment | None) -> Iterator[CommitRecord]:

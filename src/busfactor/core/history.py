@@ -10,6 +10,7 @@ import re
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass
+from typing import Protocol
 
 from busfactor.core.model import (
     Change,
@@ -109,6 +110,14 @@ class MergeDiff:
         """Those of `paths` whose version differs (`paths` is typically a map's keys)."""
         keys = paths if isinstance(paths, Set) else set(paths)
         return [path for path in keys & self.token_set if self.differs(path)]
+
+
+class Counter(Protocol):
+    """What a walk feeds: a `HistoryCounter`, or a recorder of one commit's hits."""
+
+    commits_read: int
+
+    def commit(self, record: CommitRecord, hits: Mapping[int, int]) -> None: ...
 
 
 class HistoryCounter:
@@ -451,13 +460,25 @@ class DagWalk:
     paths blocked, instead of a copy. Copies happen only at renames and at joins that need them.
     """
 
-    def __init__(self, counter: HistoryCounter, start: bytes, head_map: PathMap) -> None:
+    def __init__(self, counter: Counter, start: bytes, head_map: PathMap) -> None:
         self.counter = counter
         self._pending: dict[bytes, tuple[PathMap, frozenset[bytes]]] = (
             {start: (head_map, _NOTHING)} if head_map else {}
         )
         self._owned: set[bytes] = set()
         self._undecided: dict[bytes, list[_UndecidedMerge]] = {}
+
+    @classmethod
+    def resumed(cls, counter: Counter, pending: Mapping[bytes, PathMap]) -> DagWalk:
+        """A walk that continues from maps already handed to commits not yet visited (another
+        walk's frontier). The maps are shared, never changed: joins copy them."""
+        walk = cls(counter, b"", {})
+        walk._pending = {sha: (path_map, _NOTHING) for sha, path_map in pending.items() if path_map}
+        return walk
+
+    def pending_commits(self) -> Set[bytes]:
+        """The commits holding a map (cheap: no map is looked at)."""
+        return self._pending.keys()
 
     def _hand(self, parent: bytes, path_map: PathMap, blocked: frozenset[bytes] = _NOTHING) -> None:
         """Give a parent this child's map, joining it with what other children gave.
@@ -656,7 +677,7 @@ class _UndecidedMerge:
 class LinearWalk:
     """The published walk (algorithms.md §3): one alias map, newest to oldest, merges skipped."""
 
-    def __init__(self, counter: HistoryCounter, head_map: PathMap) -> None:
+    def __init__(self, counter: Counter, head_map: PathMap) -> None:
         self.counter = counter
         self.alias: PathMap = dict(head_map)
 

@@ -1,0 +1,290 @@
+"""Extend a cached walk when the new history reached old commits below the cached tip.
+
+A rescan walks only the new commits. They hand maps to old commits: to the cached tip (its
+map says which old file each new file continues) and, when a branch merged above the tip
+forked below it, to the fork points. Adding the cached counts to the new ones
+(`history.extend`) is exact only when everything reached the old history through the tip;
+otherwise the whole cached history was replayed, which on sympy costs 60 % of a cold scan.
+
+Here the cached stream is walked from its start twice, in lockstep: as the cached walk did
+(from the old tip, with the old tree) and as the whole walk does (resumed from the new walk's
+frontier). Maps only join, move and split path by path, so the whole walk's map at any commit
+is the cached walk's map, in new file numbers, plus the paths the new history brought. Once
+the two agree at every commit still waiting for a map, the rest of both walks counts the same
+commits for the same files: the cached counts stand for it. What the walked prefix counted
+differently is kept as corrections of single commits, applied to the extended counts. Real
+branches fork a few hundred commits below the tip, so the prefix is short (adr/0009).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+
+from busfactor.core.history import (
+    ADD,
+    DELETE,
+    DELIVERY,
+    Counts,
+    DagWalk,
+    MergeDiff,
+    MergeDiffs,
+    PathMap,
+    Target,
+)
+from busfactor.core.model import CommitRecord, FileHistory
+
+Sources = Mapping[int, tuple[int, ...]]
+"""Old file -> the new files that continue it (from the map handed to the cached tip)."""
+
+_CHECK_EVERY = 16
+
+
+@dataclass(slots=True)
+class Correction:
+    """One old commit the whole walk counts for more files, or more strongly, than the cached
+    walk did (file ids are new ones; kinds are ADD, DELIVERY, DELETE)."""
+
+    email: bytes
+    name: bytes
+    when: int
+    cached: tuple[int, ...]
+    """The files the cached counts hold for it, in the order `history.extend` moved them."""
+    before: dict[int, int]
+    after: dict[int, int]
+
+
+class _LastHits:
+    """A walk's counter that only keeps the hits of the commit just visited."""
+
+    def __init__(self) -> None:
+        self.commits_read = 0
+        self.hits: Mapping[int, int] = {}
+
+    def commit(self, record: CommitRecord, hits: Mapping[int, int]) -> None:
+        self.hits = hits
+
+
+class _Once:
+    """Merge diffs read once per merge, for two walks asking in turn."""
+
+    def __init__(self, merge_diffs: MergeDiffs) -> None:
+        self._merge_diffs = merge_diffs
+        self._sha: bytes | None = None
+        self._found: list[MergeDiff] = []
+
+    def __call__(self, sha: bytes) -> list[MergeDiff]:
+        if sha != self._sha:
+            self._sha, self._found = sha, self._merge_diffs(sha)
+        return self._found
+
+
+def catch_up(
+    records: Iterable[CommitRecord],
+    merge_diffs: MergeDiffs,
+    *,
+    tip: bytes,
+    old_head: Mapping[bytes, int],
+    frontier: Mapping[bytes, PathMap],
+    sources: Sources,
+    budget: int,
+) -> list[Correction] | None:
+    """The corrections, or None when the walks do not agree within `budget` commits.
+
+    `records`: the cached stream, from the old tip down; `old_head`: the old tree's paths
+    (path -> old file); `frontier`: every map the new walk handed to old commits.
+    """
+    cached_hits, whole_hits = _LastHits(), _LastHits()
+    cached = DagWalk(cached_hits, tip, dict(old_head))
+    whole = DagWalk.resumed(whole_hits, frontier)
+    diffs = _Once(merge_diffs)
+    corrections: list[Correction] = []
+    nothing: Mapping[int, int] = {}
+    for seen, record in enumerate(records, 1):
+        cached_hits.hits = whole_hits.hits = nothing
+        cached.visit(record, diffs)
+        whole.visit(record, diffs)
+        if len(record.parents) <= 1 and (cached_hits.hits or whole_hits.hits):
+            before, order = _moved_hits(cached_hits.hits, sources)
+            after = whole_hits.hits
+            if before != after:
+                corrections.append(
+                    Correction(record.email, record.name, record.time, order, before, dict(after))
+                )
+        if seen % _CHECK_EVERY == 0 and _agree(cached, whole, sources):
+            return corrections
+        if seen >= budget:
+            return None
+    return corrections  # the whole cached history was walked
+
+
+def _moved_hits(
+    hits: Mapping[int, int], sources: Sources
+) -> tuple[dict[int, int], tuple[int, ...]]:
+    """The cached walk's hits in new file ids, and the order `history.extend` gives them."""
+    moved: dict[int, int] = {}
+    order: list[int] = []
+    for q, kind in hits.items():
+        for p in sources.get(q, ()):
+            order.append(p)
+            if moved.get(p, 0) < kind:
+                moved[p] = kind
+    return moved, tuple(order)
+
+
+def _moved_target(target: Target, sources: Sources) -> Target | None:
+    """An old map's target in new file ids, written as the walk writes targets."""
+    if isinstance(target, int):
+        found = sources.get(target, ())
+        if len(found) < 2:
+            return found[0] if found else None
+        return tuple(sorted(found))
+    files = sorted({p for q in target for p in sources.get(q, ())})
+    if not files:
+        return None
+    return files[0] if len(files) == 1 else tuple(files)
+
+
+def _agree(cached: DagWalk, whole: DagWalk, sources: Sources) -> bool:
+    """Whether every waiting map of the whole walk is the cached walk's, moved to new files
+    (a cheap test of which commits wait comes first; a differing set only delays)."""
+    if cached.pending_commits() != whole.pending_commits():
+        return False
+    cached_maps, cached_waiting = cached.frontier()
+    whole_maps, whole_waiting = whole.frontier()
+    if cached_waiting or whole_waiting:
+        return False
+    for sha, whole_map in whole_maps.items():
+        agreed = 0
+        for path, target in cached_maps[sha].items():
+            moved = _moved_target(target, sources)
+            if moved is None:
+                continue
+            if whole_map.get(path) != moved:
+                return False
+            agreed += 1
+        if agreed != len(whole_map):
+            return False
+    return True
+
+
+def corrected(counts: Counts, corrections: list[Correction], since: int | None) -> Counts | None:
+    """The extended counts with each correction applied (None if one does not fit them).
+
+    `since`: the start of the activity window (None: no recent commits are kept); the
+    recent-commit list of a corrected commit inside it names the files the whole walk counts
+    it for.
+    """
+    number = {key: index for index, key in enumerate(counts.keys)}
+    files = list(counts.files)
+    copied: set[int] = set()
+    recent = [
+        (who, touched, when)
+        for (who, touched), when in zip(counts.recent, counts.recent_times, strict=True)
+    ]
+    for correction in corrections:
+        who = number.get((correction.email, correction.name))
+        if who is None:
+            return None
+        for p in correction.before.keys() | correction.after.keys():
+            was, kind = correction.before.get(p, 0), correction.after.get(p, 0)
+            if kind == was:
+                continue
+            if p not in copied:
+                files[p] = _copy(files[p])
+                copied.add(p)
+            counted = _count if kind > was else _uncount
+            if not counted(files[p], who, correction.when, was, kind):
+                return None
+        if since is not None and correction.when >= since:
+            if correction.cached:
+                try:
+                    recent.remove((who, correction.cached, correction.when))
+                except ValueError:
+                    return None
+            if correction.after:
+                recent.append((who, tuple(correction.after), correction.when))
+    for p in copied:
+        files[p] = _sorted(files[p])
+    recent.sort()
+    return replace(
+        counts,
+        files=files,
+        recent=[(who, touched) for who, touched, _ in recent],
+        recent_times=[when for _, _, when in recent],
+    )
+
+
+def _count(stats: FileHistory, who: int, when: int, was: int, kind: int) -> bool:
+    """Count one commit as `kind` where the cached walk counted it as `was` (0: not at all),
+    as `HistoryCounter.commit` would have; False if the counts cannot have held it."""
+    if was == 0:
+        stats.touches[who] = stats.touches.get(who, 0) + 1
+        stats.last_time = max(stats.last_time, when)
+    if kind == DELETE:
+        return True
+    if kind == ADD:
+        stats.adders.add(who)
+        if was == DELIVERY:
+            left = stats.deliveries.get(who, 0) - 1
+            if left < 0:
+                return False
+            if left:
+                stats.deliveries[who] = left
+            else:
+                del stats.deliveries[who]
+    else:
+        stats.deliveries[who] = stats.deliveries.get(who, 0) + 1
+    if was in (0, DELETE):
+        seen = stats.first_time.get(who)
+        if seen is None or when < seen:
+            stats.first_time[who] = when
+    return True
+
+
+def _uncount(stats: FileHistory, who: int, when: int, was: int, kind: int) -> bool:
+    """Count one commit as `kind` (0: not at all) where the cached walk counted it as the
+    stronger `was`. A lost add, or a lost commit that may have set the person's first time or
+    the file's last time, cannot be taken back from the counts alone: False."""
+    if was == ADD or (kind == 0 and when >= stats.last_time):
+        return False
+    if was == DELIVERY:
+        if stats.first_time.get(who, when) >= when:
+            return False  # maybe the oldest: the next oldest is not known
+        if not _decrement(stats.deliveries, who):
+            return False
+    if kind == 0:
+        return _decrement(stats.touches, who)
+    return True
+
+
+def _decrement(counts: dict[int, int], who: int) -> bool:
+    left = counts.get(who, 0) - 1
+    if left < 0:
+        return False
+    if left:
+        counts[who] = left
+    else:
+        del counts[who]
+    return True
+
+
+def _copy(stats: FileHistory) -> FileHistory:
+    return FileHistory(
+        dict(stats.touches),
+        dict(stats.deliveries),
+        set(stats.adders),
+        dict(stats.first_time),
+        stats.last_time,
+    )
+
+
+def _sorted(stats: FileHistory) -> FileHistory:
+    """Canonical order (identities ascending), as every cached or extended count has."""
+    return FileHistory(
+        dict(sorted(stats.touches.items())),
+        dict(sorted(stats.deliveries.items())),
+        set(sorted(stats.adders)),
+        dict(sorted(stats.first_time.items())),
+        stats.last_time,
+    )
