@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import os
+import re
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -282,7 +283,9 @@ class _Miner:
         outside = sorted({path for m in frontier.values() for path in m if path not in index})
         if len(outside) > _MAX_OUTSIDE:
             return None
-        printed = _printed(cache, stream, outside)
+        printed, depth = _last_mentions(cache, stream, outside)
+        if depth * _CATCH_UP_SHARE > 1:
+            return None  # a re-added path's old history lies deep: only a replay reaches it
         pending = {
             sha: {p: t for p, t in path_map.items() if p in index or p in printed}
             for sha, path_map in frontier.items()
@@ -299,6 +302,7 @@ class _Miner:
             frontier=pending,
             sources=sources,
             budget=max(_CATCH_UP_MIN, old.counts.commits_read // _CATCH_UP_SHARE),
+            last_mentions=printed,
         )
         if corrections is None:
             return None
@@ -394,16 +398,48 @@ def _sources(path_map: PathMap, index: Mapping[bytes, int]) -> dict[int, tuple[i
 
 
 def _printed(cache: HistoryCache, stream: CachedStream, paths: list[bytes]) -> set[bytes]:
-    """Those of `paths` git printed in the cached history (every path it prints, in either
-    stream, sits between NULs). A false alarm only costs a longer catch-up."""
-    found: set[bytes] = set()
+    """Those of `paths` git printed in the cached history."""
+    return set(_last_mentions(cache, stream, paths)[0])
+
+
+def _last_mentions(
+    cache: HistoryCache, stream: CachedStream, paths: list[bytes]
+) -> tuple[dict[bytes, frozenset[bytes]], float]:
+    """For each of `paths` git printed in the cached history, the last commit of each stream
+    that names it (every path git prints sits between NULs; a commit's record starts with
+    \x01 and its sha), and how deep the deepest of them lies (0 to 1, by bytes of the main
+    stream). A false match only makes a catch-up wait longer: a sha that is not a commit is
+    never walked, so the path never counts as done."""
+    found: dict[bytes, dict[int, bytes]] = {}
     if not paths:
-        return found
-    for seg in stream.segments:
+        return {}, 0.0
+    read = deepest = 0
+    for seg in stream.segments:  # newest first: a later segment's mention is the later one
         for kind in (MAIN, MERGES):
             data = b"".join(cache.chunks(stream.id, seg, kind))
-            found.update(path for path in paths if b"\0" + path + b"\0" in data)
-    return found
+            for path in paths:
+                at = data.rfind(b"\0" + path + b"\0")
+                if at >= 0:
+                    found.setdefault(path, {})[kind] = _record_at(data, at) or b"?"
+                    if kind == MAIN:
+                        deepest = max(deepest, read + at)
+            if kind == MAIN:
+                read += len(data)
+    shas = {path: frozenset(by_kind.values()) for path, by_kind in found.items()}
+    return shas, deepest / read if read else 0.0
+
+
+_HEADER = re.compile(rb"\x01([0-9a-f]{40}|[0-9a-f]{64})\0")
+
+
+def _record_at(data: bytes, offset: int) -> bytes | None:
+    """The sha of the record holding byte `offset` of a stream git printed."""
+    at = offset
+    while (at := data.rfind(b"\x01", 0, at)) >= 0:
+        header = _HEADER.match(data, at)
+        if header is not None and (at == 0 or data[at - 1] == 0):
+            return header.group(1)
+    return None
 
 
 def _counted(records: Iterable[CommitRecord], segment: NewSegment | None) -> Iterator[CommitRecord]:

@@ -38,6 +38,7 @@ Sources = Mapping[int, tuple[int, ...]]
 """Old file -> the new files that continue it (from the map handed to the cached tip)."""
 
 _CHECK_EVERY = 16
+_SLOW_CHECK_EVERY = 256
 
 
 @dataclass(slots=True)
@@ -88,8 +89,13 @@ def catch_up(
     frontier: Mapping[bytes, PathMap],
     sources: Sources,
     budget: int,
+    last_mentions: Mapping[bytes, frozenset[bytes]] | None = None,
 ) -> list[Correction] | None:
     """The corrections, or None when the walks do not agree within `budget` commits.
+
+    `last_mentions`: for paths only the whole walk carries (re-added above the tip), the
+    last commits of the cached stream that name them. Once those are walked, such a path
+    can neither count nor move any more, and the walks may agree without it.
 
     `records`: the cached stream, from the old tip down; `old_head`: the old tree's paths
     (path -> old file); `frontier`: every map the new walk handed to old commits.
@@ -100,10 +106,20 @@ def catch_up(
     diffs = _Once(merge_diffs)
     corrections: list[Correction] = []
     nothing: Mapping[int, int] = {}
+    waits: dict[bytes, list[bytes]] = {}
+    left = {path: len(shas) for path, shas in (last_mentions or {}).items()}
+    for path, shas in (last_mentions or {}).items():
+        for sha in shas:
+            waits.setdefault(sha, []).append(path)
+    inert: set[bytes] = {path for path, count in left.items() if not count}
     for seen, record in enumerate(records, 1):
         cached_hits.hits = whole_hits.hits = nothing
         cached.visit(record, diffs)
         whole.visit(record, diffs)
+        for path in waits.pop(record.sha, ()):
+            left[path] -= 1
+            if not left[path]:
+                inert.add(path)
         if len(record.parents) <= 1 and (cached_hits.hits or whole_hits.hits):
             before, order = _moved_hits(cached_hits.hits, sources)
             after = whole_hits.hits
@@ -111,7 +127,7 @@ def catch_up(
                 corrections.append(
                     Correction(record.email, record.name, record.time, order, before, dict(after))
                 )
-        if seen % _CHECK_EVERY == 0 and _agree(cached, whole, sources):
+        if seen % _CHECK_EVERY == 0 and _agree(cached, whole, sources, inert, seen):
             return corrections
         if seen >= budget:
             return None
@@ -145,25 +161,29 @@ def _moved_target(target: Target, sources: Sources) -> Target | None:
     return files[0] if len(files) == 1 else tuple(files)
 
 
-def _agree(cached: DagWalk, whole: DagWalk, sources: Sources) -> bool:
-    """Whether every waiting map of the whole walk is the cached walk's, moved to new files
-    (a cheap test of which commits wait comes first; a differing set only delays)."""
-    if cached.pending_commits() != whole.pending_commits():
+def _agree(cached: DagWalk, whole: DagWalk, sources: Sources, inert: set[bytes], seen: int) -> bool:
+    """Whether every waiting map of the whole walk is the cached walk's, moved to new files,
+    apart from inert paths. Which commits wait is compared first, cheaply; when it differs
+    and inert paths might explain it, the maps are compared only now and then."""
+    same_commits = cached.pending_commits() == whole.pending_commits()
+    if not same_commits and (not inert or seen % _SLOW_CHECK_EVERY):
         return False
     cached_maps, cached_waiting = cached.frontier()
     whole_maps, whole_waiting = whole.frontier()
     if cached_waiting or whole_waiting:
         return False
-    for sha, whole_map in whole_maps.items():
+    for sha in whole_maps.keys() | cached_maps.keys():
+        whole_map = whole_maps.get(sha, {})
         agreed = 0
-        for path, target in cached_maps[sha].items():
+        for path, target in cached_maps.get(sha, {}).items():
             moved = _moved_target(target, sources)
-            if moved is None:
+            if moved is None or path in inert:
                 continue
             if whole_map.get(path) != moved:
                 return False
             agreed += 1
-        if agreed != len(whole_map):
+        live = len(whole_map) - sum(1 for path in inert if path in whole_map)
+        if agreed != live:
             return False
     return True
 
