@@ -284,8 +284,9 @@ class _Miner:
         if len(outside) > _MAX_OUTSIDE:
             return None
         printed, depth = _last_mentions(cache, stream, outside)
-        if depth * _CATCH_UP_SHARE > 1:
-            return None  # a re-added path's old history lies deep: only a replay reaches it
+        budget = max(_CATCH_UP_MIN, old.counts.commits_read // _CATCH_UP_SHARE)
+        if depth * old.counts.commits_read > budget:
+            return None  # a re-added path's old history lies deeper than the catch-up goes
         pending = {
             sha: {p: t for p, t in path_map.items() if p in index or p in printed}
             for sha, path_map in frontier.items()
@@ -301,7 +302,7 @@ class _Miner:
             old_head=index,
             frontier=pending,
             sources=sources,
-            budget=max(_CATCH_UP_MIN, old.counts.commits_read // _CATCH_UP_SHARE),
+            budget=budget,
             last_mentions=printed,
         )
         if corrections is None:
