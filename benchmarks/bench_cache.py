@@ -7,7 +7,11 @@ clone in benchmarks/work/cache-<name>:
 2. store: a cold scan that fills the cache;
 3. reopen: the same tip again (answered from the snapshot);
 4. warm: after N new commits (default 100, written with `git fast-import` on top of the tip);
-5. replay: the same tip with snapshots dropped (every cached segment parsed and walked again).
+5. replay: the same tip with snapshots dropped (every cached segment parsed and walked again);
+6. warm after the project's own history: cached at the nearest first-parent ancestor of the
+   tip with at least N commits above it, rescanned at the tip. Real new history has merged
+   branches that forked below the cached tip and re-added paths, which commits appended on
+   top never have (see adr/0009).
 
 Each is a whole `python -m busfactor scan --format json` process, timed from spawn to reap,
 plus the history stage alone in-process (mining only, where the cache acts). Medians of
@@ -93,6 +97,25 @@ def append_commits(repo: Path, base: str, count: int, seed: int) -> str:
     return git(repo, "rev-parse", "refs/heads/bench-append").strip()
 
 
+def real_start(repo: Path, base: str, commits: int) -> tuple[str, int] | None:
+    """The nearest first-parent ancestor of `base` with at least `commits` commits of the
+    project's own history above it (branches, merges and all), and how many there are."""
+    for back in range(1, 10_000):
+        found = subprocess.run(
+            ["git", "-C", str(repo), "rev-parse", "--verify", "--quiet", f"{base}~{back}"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if found.returncode != 0:
+            return None
+        start = found.stdout.strip()
+        count = int(git(repo, "rev-list", "--count", f"{start}..{base}"))
+        if count >= commits:
+            return start, count
+    return None
+
+
 def scan(repo: Path, rev: str, *extra: str) -> float:
     out = WORK / "bench-cache-out.json"
     command = [sys.executable, "-m", "busfactor", "scan", str(repo), "--rev", rev]
@@ -143,6 +166,7 @@ def bench(source: Path, commits: int, runs: int) -> None:
     repo = clone(source)
     base = git(repo, "rev-parse", "HEAD").strip()
     tip = append_commits(repo, base, commits, seed=1)
+    real = real_start(repo, base, commits)
     cases: dict[str, list[float]] = {}
     for round_ in range(runs):
         print(f"  round {round_ + 1}/{runs}", file=sys.stderr)
@@ -160,6 +184,15 @@ def bench(source: Path, commits: int, runs: int) -> None:
         mining_only(repo, base, cached=True)
         timings["history stage warm"] = mining_only(repo, tip, cached=True)
         timings["history stage reopen"] = mining_only(repo, tip, cached=True)
+        if real is not None:
+            drop_cache(repo)
+            scan(repo, real[0])
+            timings[f"warm after the project's own last {real[1]} commits"] = scan(repo, base)
+            drop_cache(repo)
+            mining_only(repo, real[0], cached=True)
+            timings[f"history stage warm after its own last {real[1]}"] = mining_only(
+                repo, base, cached=True
+            )
         for name, seconds in timings.items():
             cases.setdefault(name, []).append(seconds)
     cold = statistics.median(cases["cold (--no-cache)"])
