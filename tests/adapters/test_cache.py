@@ -102,6 +102,26 @@ class TestRescan:
         assert plain(mine(repo.path)) == plain(mine(repo.path, cached=False))
         assert len(extended) == 1
 
+    def test_shared_history_renumbered_in_another_order_lists_recent_files_alike(
+        self, builder: RepoBuilder, extended: list[object]
+    ) -> None:
+        """a.txt's old commits count for two files (a branch renamed it to b.txt, the merge
+        kept both). Above the cached tip b.txt becomes 0.txt, which sorts first: the old
+        commits' recent-file lists must come out as a cold walk lists them."""
+        builder.commit("ada", write={"a.txt": "1\n", "c.txt": "c\n"})
+        builder.commit("bob", write={"a.txt": "2\n"})
+        builder.branch("topic")
+        builder.checkout("topic")
+        builder.commit("cy", move={"a.txt": "b.txt"})
+        builder.checkout("main")
+        builder.commit("dan", write={"a.txt": "3\n"})
+        builder.merge("eve", "topic", write={"a.txt": "3\n", "b.txt": "2\n"})
+        mine(builder.path)
+        builder.commit("ada", move={"b.txt": "0.txt"})
+        cold = plain(mine(builder.path, cached=False))
+        assert plain(mine(builder.path)) == cold
+        assert len(extended) == 1
+
     def test_path_readded_above_the_tip_falls_back_to_replay(
         self, repo: RepoBuilder, monkeypatch: pytest.MonkeyPatch
     ) -> None:

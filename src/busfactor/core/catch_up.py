@@ -50,7 +50,7 @@ class Correction:
     name: bytes
     when: int
     cached: tuple[int, ...]
-    """The files the cached counts hold for it, in the order `history.extend` moved them."""
+    """The files the cached counts hold for it, as `history.extend` moved them (sorted)."""
     before: dict[int, int]
     after: dict[int, int]
 
@@ -137,7 +137,8 @@ def catch_up(
 def _moved_hits(
     hits: Mapping[int, int], sources: Sources
 ) -> tuple[dict[int, int], tuple[int, ...]]:
-    """The cached walk's hits in new file ids, and the order `history.extend` gives them."""
+    """The cached walk's hits in new file ids, and the files as `history.extend` lists them
+    for the recent commits."""
     moved: dict[int, int] = {}
     order: list[int] = []
     for q, kind in hits.items():
@@ -145,7 +146,7 @@ def _moved_hits(
             order.append(p)
             if moved.get(p, 0) < kind:
                 moved[p] = kind
-    return moved, tuple(order)
+    return moved, tuple(sorted(order))
 
 
 def _moved_target(target: Target, sources: Sources) -> Target | None:
@@ -223,7 +224,7 @@ def corrected(counts: Counts, corrections: list[Correction], since: int | None) 
                 except ValueError:
                     return None
             if correction.after:
-                recent.append((who, tuple(correction.after), correction.when))
+                recent.append((who, tuple(sorted(correction.after)), correction.when))
     for p in copied:
         files[p] = _sorted(files[p])
     recent.sort()

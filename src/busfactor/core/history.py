@@ -211,7 +211,8 @@ class HistoryCounter:
             return
         touched = tuple(hits)
         if self.recent_since is not None and when >= self.recent_since:
-            self.recent.append((who, touched))
+            # Sorted: a cached walk's files, renumbered for a rescan, must list the same way.
+            self.recent.append((who, tuple(sorted(touched))))
             self.recent_times.append(when)
         if self._keep_changesets and len(touched) <= MAX_CHANGESET:
             self.changesets.append((who, touched))
@@ -326,7 +327,7 @@ def extend(
     for (who, touched), when in zip(old.recent, old.recent_times, strict=True):
         if when < since:
             continue
-        moved = tuple(p for q in touched for p in sources.get(q, ()))
+        moved = tuple(sorted(p for q in touched for p in sources.get(q, ())))
         if moved:
             recent.append((from_old[who], moved, when))
     recent.sort()
