@@ -122,7 +122,7 @@ class TestRescan:
         assert plain(mine(builder.path)) == cold
         assert len(extended) == 1
 
-    def test_path_readded_above_the_tip_falls_back_to_replay(
+    def test_path_readded_above_the_tip_reads_the_cached_history(
         self, repo: RepoBuilder, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         repo.commit("ada", delete=["src/b.py"])
@@ -137,7 +137,19 @@ class TestRescan:
 
         monkeypatch.setattr(HistoryCache, "chunks", spy)
         assert plain(mine(repo.path)) == plain(mine(repo.path, cached=False))
-        assert read  # the old b.py's history is not in the snapshot: replayed
+        assert read  # the old b.py's history is not in the snapshot: walked again
+
+    @pytest.mark.parametrize("new_files", [2, 40])
+    def test_readded_path_among_many_new_ones_is_found(
+        self, repo: RepoBuilder, new_files: int
+    ) -> None:
+        """Past a dozen new paths, the cached output is searched through the set of its
+        tokens instead of once per path: the re-added path is found either way."""
+        repo.commit("ada", delete=["src/b.py"])
+        mine(repo.path)
+        repo.commit("eve", write={f"new/n{i}.py": f"{i}\n" for i in range(new_files)})
+        repo.commit("eve", write={"src/b.py": "back\n"})
+        assert plain(mine(repo.path)) == plain(mine(repo.path, cached=False))
 
     def test_unchanged_tip_is_answered_from_the_snapshot(self, repo: RepoBuilder) -> None:
         mine(repo.path)

@@ -418,7 +418,11 @@ def _last_mentions(
     for seg in stream.segments:  # newest first: a later segment's mention is the later one
         for kind in (MAIN, MERGES):
             data = b"".join(cache.chunks(stream.id, seg, kind))
-            for path in paths:
+            candidates = paths
+            if len(paths) > _ONE_BY_ONE:  # one split beats many scans of the whole stream
+                tokens = set(data.split(b"\0"))
+                candidates = [path for path in paths if path in tokens]
+            for path in candidates:
                 at = data.rfind(b"\0" + path + b"\0")
                 if at >= 0:
                     found.setdefault(path, {})[kind] = _record_at(data, at) or b"?"
@@ -429,6 +433,10 @@ def _last_mentions(
     shas = {path: frozenset(by_kind.values()) for path, by_kind in found.items()}
     return shas, deepest / read if read else 0.0
 
+
+_ONE_BY_ONE = 12
+"""Up to this many paths are searched for one by one; more, through the set of every token
+(on sympy's 55 MB of cached output: 23 ms per path, against 0.4 s for the set)."""
 
 _HEADER = re.compile(rb"\x01([0-9a-f]{40}|[0-9a-f]{64})\0")
 
