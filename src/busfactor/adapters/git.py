@@ -240,30 +240,6 @@ class GitRepository:
             return False
         return True
 
-    def on_first_parent_chain(self, ancestor: str, tip: str) -> bool:
-        """Whether following first parents from `tip` reaches `ancestor`."""
-        try:
-            out = self.run("rev-list", "--first-parent", "--parents", f"{ancestor}..{tip}", "--")
-        except RepositoryError:
-            return False
-        lines = out.split()
-        if not lines:
-            return ancestor == tip
-        last = out.strip().splitlines()[-1].split()
-        return len(last) >= 2 and last[1] == ancestor
-
-    def unchanged_between(self, ancestor: str, tip: str, paths: Sequence[bytes]) -> bool:
-        """Whether no commit of `ancestor..tip` changes any of `paths` against any parent
-        (`--full-history`: a merge counts when it differs from one of its parents)."""
-        specs = [":(literal)" + os.fsdecode(path) for path in paths]
-        try:
-            out = self.run(
-                "rev-list", "--full-history", "-n", "1", f"{ancestor}..{tip}", "--", *specs
-            )
-        except RepositoryError:
-            return False
-        return not out.strip()
-
     def common_dir(self) -> Path:
         """The git directory shared by every worktree (where the cache lives)."""
         out = self.run("rev-parse", "--path-format=absolute", "--git-common-dir").strip()

@@ -242,9 +242,9 @@ class _Miner:
     ) -> Counts | None:
         """The cached tip's snapshot plus the new walk, when the sum can be made exact: no new
         file continues two old files, the activity window did not move back, and either the
-        walk reached old history only through the cached tip (or fork points `at_tip` can
-        hand to it), or a short lockstep walk of the cached stream (`catch_up`) finds what
-        else the new maps count. None otherwise: the caller replays."""
+        walk reached old history only through the cached tip, on paths the old tree has, or
+        a short lockstep walk of the cached stream (`caught_up`) finds what else the new
+        maps count. None otherwise: the caller replays."""
         if self.changesets:
             return None  # a changeset's size is counted in new files: replay instead
         blob = cache.snapshot(stream.id, stream.tip, key)
@@ -258,12 +258,11 @@ class _Miner:
             return None
         old = cache_codec.decode(blob)  # its paths spare a `git ls-tree` of the old tip
         index = {path: q for q, path in enumerate(old.paths)}
-        handed = self.at_tip(stream.tip, dict(frontier))
-        if handed is not None:
-            handed = _without_unprinted(handed, index, cache, stream)
-            sources = _sources(handed, index) if handed is not None else None
-            if sources is not None and all(path in index for path in handed or ()):
-                return extend(old.counts, counter, sources)
+        tip = stream.tip.encode()
+        tip_map = frontier.get(tip, {})
+        if frontier.keys() <= {tip} and all(path in index for path in tip_map):
+            sources = _sources(tip_map, index)
+            return extend(old.counts, counter, sources) if sources is not None else None
         return self.caught_up(cache, stream, old, index, frontier, counter)
 
     def caught_up(
@@ -281,8 +280,6 @@ class _Miner:
         where the whole walk counts an old commit differently, a correction says so.
         """
         outside = sorted({path for m in frontier.values() for path in m if path not in index})
-        if len(outside) > _MAX_OUTSIDE:
-            return None
         printed, depth = _last_mentions(cache, stream, outside)
         budget = max(_CATCH_UP_MIN, old.counts.commits_read // _CATCH_UP_SHARE)
         if depth * old.counts.commits_read > budget:
@@ -308,25 +305,6 @@ class _Miner:
         if corrections is None:
             return None
         return corrected(extend(old.counts, counter, sources), corrections, counter.recent_since)
-
-    def at_tip(self, tip: str, frontier: dict[bytes, PathMap]) -> PathMap | None:
-        """Every map the new walk handed to old commits, as one map at the cached tip.
-
-        A merged branch that forked below the tip hands its fork point `X` the paths it
-        changed. When `X` is on the tip's first-parent chain and no commit of `X..tip`
-        changes those paths, git's walk from the tip carries them down to `X` unchanged, so
-        handing them to the tip instead counts exactly the same old commits. Else None.
-        """
-        maps = [frontier.pop(tip.encode(), {})]
-        for sha, path_map in frontier.items():
-            fork = sha.decode()
-            paths = list(path_map)
-            if len(paths) > _MAX_OUTSIDE or not self.repo.on_first_parent_chain(fork, tip):
-                return None
-            if paths and not self.repo.unchanged_between(fork, tip, paths):
-                return None
-            maps.append(path_map)
-        return joined(maps)
 
     def head_map(self) -> PathMap:
         return {entry.path: index for index, entry in enumerate(self.entries)}
@@ -358,27 +336,10 @@ class _Miner:
         )
 
 
-_MAX_OUTSIDE = 256
-"""More paths new above the tip than this: replay rather than search the cached bytes."""
-
 _CATCH_UP_MIN = 4096
 _CATCH_UP_SHARE = 8
 """A lockstep catch-up gives up (and the cached history is replayed) after walking this many
 cached commits, or this share of them if more: real fork points sit a few hundred deep."""
-
-
-def _without_unprinted(
-    path_map: PathMap, index: Mapping[bytes, int], cache: HistoryCache, stream: CachedStream
-) -> PathMap | None:
-    """The map without the paths new above the tip that git never printed below it (they
-    have no older history, so they count nothing). None when too many are new to search."""
-    outside = [path for path in path_map if path not in index]
-    if not outside:
-        return path_map
-    if len(outside) > _MAX_OUTSIDE:
-        return None
-    printed = _printed(cache, stream, outside)
-    return {path: target for path, target in path_map.items() if path in index or path in printed}
 
 
 def _sources(path_map: PathMap, index: Mapping[bytes, int]) -> dict[int, tuple[int, ...]] | None:
@@ -396,11 +357,6 @@ def _sources(path_map: PathMap, index: Mapping[bytes, int]) -> dict[int, tuple[i
         claimed.update(targets)
         sources[q] = targets
     return sources
-
-
-def _printed(cache: HistoryCache, stream: CachedStream, paths: list[bytes]) -> set[bytes]:
-    """Those of `paths` git printed in the cached history."""
-    return set(_last_mentions(cache, stream, paths)[0])
 
 
 def _last_mentions(
