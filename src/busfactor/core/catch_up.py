@@ -164,10 +164,11 @@ def _moved_target(target: Target, sources: Sources) -> Target | None:
 
 def _agree(cached: DagWalk, whole: DagWalk, sources: Sources, inert: set[bytes], seen: int) -> bool:
     """Whether every waiting map of the whole walk is the cached walk's, moved to new files,
-    apart from inert paths. Which commits wait is compared first, cheaply; when it differs
-    and inert paths might explain it, the maps are compared only now and then."""
+    apart from inert paths. Which commits wait is compared first, cheaply. When that differs,
+    the maps are still compared now and then: a commit may wait in one walk only for paths
+    that count for nothing (files deleted above the tip, inert paths)."""
     same_commits = cached.pending_commits() == whole.pending_commits()
-    if not same_commits and (not inert or seen % _SLOW_CHECK_EVERY):
+    if not same_commits and seen % _SLOW_CHECK_EVERY:
         return False
     cached_maps, cached_waiting = cached.frontier()
     whole_maps, whole_waiting = whole.frontier()
