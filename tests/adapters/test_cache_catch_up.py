@@ -13,8 +13,9 @@ import pytest
 from builders import RepoBuilder
 from busfactor.adapters import mining
 from busfactor.core import catch_up as catch_up_module
-from busfactor.core.catch_up import Correction, corrected
-from busfactor.core.history import ADD, DELETE, DELIVERY, Counts
+from busfactor.core.catch_up import Correction, _residual, corrected
+from busfactor.core.catch_up import _LastHits as LastHits
+from busfactor.core.history import ADD, DELETE, DELIVERY, Counts, DagWalk
 from busfactor.core.model import FileHistory, IdentityActivity, RawIdentity
 from cache_check import clear_cache, mine, plain
 from history_generator import PEOPLE, Generator
@@ -170,6 +171,63 @@ def test_pull_request_merged_over_mainline_edits_is_caught_up(
     builder.merge("eve", "topic", write={"src/b.py": "topic edit\n"})
     rescans_from_older_tips(builder.path, [tip])
     assert outcomes == {"agreed": 1, "gave_up": 0}
+
+
+@pytest.mark.parametrize(("activity_days", "walked_alone"), [(5, True), (180, False)])
+def test_readded_path_with_deep_history_is_walked_alone(
+    builder: RepoBuilder,
+    outcomes: dict[str, int],
+    monkeypatch: pytest.MonkeyPatch,
+    activity_days: int,
+    walked_alone: bool,
+) -> None:
+    """d.txt comes back above the cached tip; its old life lies 40 commits down. Once the
+    walks agree on everything else, only d.txt's map walks on. If that finds commits inside
+    the activity window (whose recent-commit lists it cannot complete), the cache replays."""
+    ran: list[object] = []
+    original = catch_up_module._extras_only
+
+    def spy(*args: Any) -> Any:
+        found = original(*args)
+        ran.append(found)
+        return found
+
+    monkeypatch.setattr(catch_up_module, "_extras_only", spy)
+    builder.commit("ada", write={"d.txt": "d\n", "a.txt": "a\n"})
+    for n in range(3):
+        builder.commit("bob", write={"d.txt": f"d{n}\n"})
+    builder.commit("cy", delete=["d.txt"])
+    for n in range(40):
+        builder.commit("dan", write={f"m{n % 5}.txt": f"{n}\n"})
+    tip = builder.head
+    builder.commit("eve", write={"d.txt": "back\n"})
+    cold = plain(mine(builder.path, cached=False, activity_days=activity_days))
+    mine(builder.path, tip, activity_days=activity_days)
+    assert plain(mine(builder.path, activity_days=activity_days)) == cold
+    assert len(ran) == 1
+    assert (ran[0] is not None) == walked_alone
+
+
+class TestResidual:
+    """What the whole walk adds beyond the cached one may be walked alone only when it is
+    new files no old file continues: the cached counts already hold the others."""
+
+    def residual(self, whole: dict[bytes, Any]) -> dict[bytes, Any] | None:
+        sources = {0: (5,), 1: (6,)}  # old file 0 continues as new file 5, old 1 as new 6
+        cached = DagWalk(LastHits(), b"x", {b"p.txt": 0})
+        return _residual(cached, DagWalk.resumed(LastHits(), {b"x": whole}), sources, set(), 16)
+
+    def test_equal_maps_agree(self) -> None:
+        assert self.residual({b"p.txt": 5}) == {}
+
+    def test_a_new_file_no_old_file_continues_is_left_to_walk_alone(self) -> None:
+        assert self.residual({b"p.txt": (5, 7), b"q.txt": 8}) == {b"x": {b"p.txt": 7, b"q.txt": 8}}
+
+    def test_a_file_an_old_file_continues_is_not(self) -> None:
+        assert self.residual({b"p.txt": (5, 6)}) is None
+
+    def test_less_than_the_cached_walk_is_not(self) -> None:
+        assert self.residual({b"q.txt": 5}) is None
 
 
 def counts(files: list[FileHistory]) -> Counts:

@@ -280,10 +280,8 @@ class _Miner:
         where the whole walk counts an old commit differently, a correction says so.
         """
         outside = sorted({path for m in frontier.values() for path in m if path not in index})
-        printed, depth = _last_mentions(cache, stream, outside)
+        printed = _last_mentions(cache, stream, outside)
         budget = max(_CATCH_UP_MIN, old.counts.commits_read // _CATCH_UP_SHARE)
-        if depth * old.counts.commits_read > budget:
-            return None  # a re-added path's old history lies deeper than the catch-up goes
         pending = {
             sha: {p: t for p, t in path_map.items() if p in index or p in printed}
             for sha, path_map in frontier.items()
@@ -301,6 +299,7 @@ class _Miner:
             sources=sources,
             budget=budget,
             last_mentions=printed,
+            recent_since=counter.recent_since,
         )
         if corrections is None:
             return None
@@ -361,16 +360,14 @@ def _sources(path_map: PathMap, index: Mapping[bytes, int]) -> dict[int, tuple[i
 
 def _last_mentions(
     cache: HistoryCache, stream: CachedStream, paths: list[bytes]
-) -> tuple[dict[bytes, frozenset[bytes]], float]:
+) -> dict[bytes, frozenset[bytes]]:
     """For each of `paths` git printed in the cached history, the last commit of each stream
     that names it (every path git prints sits between NULs; a commit's record starts with
-    \x01 and its sha), and how deep the deepest of them lies (0 to 1, by bytes of the main
-    stream). A false match only makes a catch-up wait longer: a sha that is not a commit is
-    never walked, so the path never counts as done."""
+    \x01 and its sha). A false match only makes a catch-up walk longer: a sha that is not a
+    commit is never walked, so the path never counts as done."""
     found: dict[bytes, dict[int, bytes]] = {}
     if not paths:
-        return {}, 0.0
-    read = deepest = 0
+        return {}
     for seg in stream.segments:  # newest first: a later segment's mention is the later one
         for kind in (MAIN, MERGES):
             data = b"".join(cache.chunks(stream.id, seg, kind))
@@ -382,12 +379,7 @@ def _last_mentions(
                 at = data.rfind(b"\0" + path + b"\0")
                 if at >= 0:
                     found.setdefault(path, {})[kind] = _record_at(data, at) or b"?"
-                    if kind == MAIN:
-                        deepest = max(deepest, read + at)
-            if kind == MAIN:
-                read += len(data)
-    shas = {path: frozenset(by_kind.values()) for path, by_kind in found.items()}
-    return shas, deepest / read if read else 0.0
+    return {path: frozenset(by_kind.values()) for path, by_kind in found.items()}
 
 
 _ONE_BY_ONE = 12

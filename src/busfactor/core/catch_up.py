@@ -18,7 +18,7 @@ branches fork a few hundred commits below the tip, so the prefix is short (adr/0
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 
 from busfactor.core.history import (
@@ -90,6 +90,7 @@ def catch_up(
     sources: Sources,
     budget: int,
     last_mentions: Mapping[bytes, frozenset[bytes]] | None = None,
+    recent_since: int | None = None,
 ) -> list[Correction] | None:
     """The corrections, or None when the walks do not agree within `budget` commits.
 
@@ -100,6 +101,7 @@ def catch_up(
     `records`: the cached stream, from the old tip down; `old_head`: the old tree's paths
     (path -> old file); `frontier`: every map the new walk handed to old commits.
     """
+    records = iter(records)
     cached_hits, whole_hits = _LastHits(), _LastHits()
     cached = DagWalk(cached_hits, tip, dict(old_head))
     whole = DagWalk.resumed(whole_hits, frontier)
@@ -127,11 +129,61 @@ def catch_up(
                 corrections.append(
                     Correction(record.email, record.name, record.time, order, before, dict(after))
                 )
-        if seen % _CHECK_EVERY == 0 and _agree(cached, whole, sources, inert, seen):
-            return corrections
+        if seen % _CHECK_EVERY == 0:
+            residual = _residual(cached, whole, sources, inert, seen)
+            if residual is not None and not residual:
+                return corrections
+            if residual is not None:
+                # Agreed but for new files no old file continues (re-added paths whose old
+                # history lies deeper): only their paths need walking on, in a small walk.
+                more = _extras_only(records, diffs, residual, waits, left, recent_since)
+                return None if more is None else corrections + more
         if seen >= budget:
             return None
     return corrections  # the whole cached history was walked
+
+
+def _extras_only(
+    records: Iterator[CommitRecord],
+    diffs: MergeDiffs,
+    residual: Mapping[bytes, PathMap],
+    waits: dict[bytes, list[bytes]],
+    left: dict[bytes, int],
+    recent_since: int | None,
+) -> list[Correction] | None:
+    """The rest of the cached stream walked with the residual maps only.
+
+    Their files are continued by no old file, so the cached walk never counted them and a
+    commit counts for them exactly what this walk finds (maps never mix paths). It stops once
+    no map waits or every path left is inert. A commit it counts inside the activity window
+    would also change a recent-commit list whose other files are not known here: None.
+    """
+    hits = _LastHits()
+    walk = DagWalk.resumed(hits, residual)
+    corrections: list[Correction] = []
+    inert = {path for path, count in left.items() if not count}
+    nothing: Mapping[int, int] = {}
+    for seen, record in enumerate(records, 1):
+        hits.hits = nothing
+        walk.visit(record, diffs)
+        for path in waits.pop(record.sha, ()):
+            left[path] -= 1
+            if not left[path]:
+                inert.add(path)
+        if hits.hits and len(record.parents) <= 1:
+            if recent_since is not None and record.time >= recent_since:
+                return None
+            after = dict(hits.hits)
+            corrections.append(Correction(record.email, record.name, record.time, (), {}, after))
+        if seen % _CHECK_EVERY == 0 and _spent(walk, inert):
+            break
+    return corrections
+
+
+def _spent(walk: DagWalk, inert: set[bytes]) -> bool:
+    """Whether no map waits in the walk, or only maps of paths no later commit names."""
+    maps, waiting = walk.frontier()
+    return not waiting and all(path in inert for path_map in maps.values() for path in path_map)
 
 
 def _moved_hits(
@@ -162,32 +214,57 @@ def _moved_target(target: Target, sources: Sources) -> Target | None:
     return files[0] if len(files) == 1 else tuple(files)
 
 
-def _agree(cached: DagWalk, whole: DagWalk, sources: Sources, inert: set[bytes], seen: int) -> bool:
-    """Whether every waiting map of the whole walk is the cached walk's, moved to new files,
-    apart from inert paths. Which commits wait is compared first, cheaply. When that differs,
-    the maps are still compared now and then: a commit may wait in one walk only for paths
-    that count for nothing (files deleted above the tip, inert paths)."""
+def _residual(
+    cached: DagWalk, whole: DagWalk, sources: Sources, inert: set[bytes], seen: int
+) -> dict[bytes, PathMap] | None:
+    """Where the whole walk's waiting maps go beyond the cached walk's (moved to new files),
+    when all they add are new files that continue no old file: {} when the walks agree
+    outright; None when they differ otherwise, or when it is not yet time to look.
+
+    Which commits wait is compared first, cheaply. When that differs the maps are still
+    compared now and then: a commit may wait in one walk only for paths that count for
+    nothing (files deleted above the tip, inert paths).
+    """
     same_commits = cached.pending_commits() == whole.pending_commits()
     if not same_commits and seen % _SLOW_CHECK_EVERY:
-        return False
+        return None
     cached_maps, cached_waiting = cached.frontier()
     whole_maps, whole_waiting = whole.frontier()
     if cached_waiting or whole_waiting:
-        return False
+        return None
+    continued = {p for targets in sources.values() for p in targets}
+    residual: dict[bytes, PathMap] = {}
     for sha in whole_maps.keys() | cached_maps.keys():
-        whole_map = whole_maps.get(sha, {})
-        agreed = 0
+        moved: dict[bytes, Target] = {}
         for path, target in cached_maps.get(sha, {}).items():
-            moved = _moved_target(target, sources)
-            if moved is None or path in inert:
+            new = _moved_target(target, sources)
+            if new is not None and path not in inert:
+                moved[path] = new
+        for path, target in whole_maps.get(sha, {}).items():
+            if path in inert:
                 continue
-            if whole_map.get(path) != moved:
-                return False
-            agreed += 1
-        live = len(whole_map) - sum(1 for path in inert if path in whole_map)
-        if agreed != live:
-            return False
-    return True
+            before = moved.pop(path, None)
+            if target == before:
+                continue
+            whole_files, cached_files = _files(target), _files(before)
+            added = whole_files - cached_files
+            if not cached_files <= whole_files or added & continued:
+                return None
+            residual.setdefault(sha, {})[path] = _target(added)
+        if moved:
+            return None
+    return residual
+
+
+def _files(target: Target | None) -> set[int]:
+    if target is None:
+        return set()
+    return {target} if isinstance(target, int) else set(target)
+
+
+def _target(files: set[int]) -> Target:
+    ordered = sorted(files)
+    return ordered[0] if len(ordered) == 1 else tuple(ordered)
 
 
 def corrected(counts: Counts, corrections: list[Correction], since: int | None) -> Counts | None:
