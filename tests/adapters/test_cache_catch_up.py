@@ -181,9 +181,12 @@ def test_readded_path_with_deep_history_is_walked_alone(
     activity_days: int,
     walked_alone: bool,
 ) -> None:
-    """d.txt comes back above the cached tip; its old life lies 40 commits down. Once the
-    walks agree on everything else, only d.txt's map walks on. If that finds commits inside
-    the activity window (whose recent-commit lists it cannot complete), the cache replays."""
+    """d.txt comes back above the cached tip; its old life lies 40 commits down, past the
+    catch-up's budget (16 here). The walks agree on everything else, so only d.txt's map walks
+    on. If that finds commits inside the activity window (whose recent-commit lists it cannot
+    complete), the cache replays."""
+    monkeypatch.setattr(mining, "_CATCH_UP_MIN", 16)
+    monkeypatch.setattr(mining, "_CATCH_UP_SHARE", 10**9)
     ran: list[object] = []
     original = catch_up_module._extras_only
 

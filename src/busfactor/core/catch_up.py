@@ -129,11 +129,12 @@ def catch_up(
                 corrections.append(
                     Correction(record.email, record.name, record.time, order, before, dict(after))
                 )
-        if seen % _CHECK_EVERY == 0:
-            residual = _residual(cached, whole, sources, inert, seen)
+        if seen % _CHECK_EVERY == 0 or seen >= budget:
+            # At the budget the maps are compared in any case (as at a multiple of 256).
+            residual = _residual(cached, whole, sources, inert, seen if seen < budget else 0)
             if residual is not None and not residual:
                 return corrections
-            if residual is not None:
+            if residual is not None and seen >= budget:
                 # Agreed but for new files no old file continues (re-added paths whose old
                 # history lies deeper): only their paths need walking on, in a small walk.
                 more = _extras_only(records, diffs, residual, waits, left, recent_since)
