@@ -9,11 +9,14 @@ otherwise the whole cached history was replayed, which on sympy costs 60 % of a 
 Here the cached stream is walked from its start twice, in lockstep: as the cached walk did
 (from the old tip, with the old tree) and as the whole walk does (resumed from the new walk's
 frontier). Maps only join, move and split path by path, so the whole walk's map at any commit
-is the cached walk's map, in new file numbers, plus the paths the new history brought. Once
-the two agree at every commit still waiting for a map, the rest of both walks counts the same
-commits for the same files: the cached counts stand for it. What the walked prefix counted
-differently is kept as corrections of single commits, applied to the extended counts. Real
-branches fork a few hundred commits below the tip, so the prefix is short (adr/0009).
+differs from the cached walk's map, in new file numbers, only by what the new history brought
+or took away. Once the two agree at every commit still waiting for a map, the rest of both
+walks counts the same commits for the same files: the cached counts stand for it. What the
+walked prefix counted differently is kept as corrections of single commits, applied to the
+extended counts. Real branches fork a few hundred commits below the tip, so the prefix is
+short (adr/0009). When the budget runs out and the walks differ only in new files no old file
+continues (a path re-added above the tip, with its old life deep down), those paths' maps
+alone walk on.
 """
 
 from __future__ import annotations
