@@ -13,6 +13,7 @@ import re
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import NamedTuple
 
 from busfactor.adapters import cache_codec
 from busfactor.adapters.cache import (
@@ -280,8 +281,14 @@ class _Miner:
         where the whole walk counts an old commit differently, a correction says so.
         """
         outside = sorted({path for m in frontier.values() for path in m if path not in index})
-        printed = _last_mentions(cache, stream, outside)
+        mentions = _last_mentions(cache, stream, outside)
+        printed = mentions.last
         budget = max(_CATCH_UP_MIN, old.counts.commits_read // _CATCH_UP_SHARE)
+        window = counter.recent_since if counter.recent_since is not None else 1 << 62
+        if mentions.depth * old.counts.commits_read > budget and mentions.newest >= window:
+            # A re-added path's old life lies past the budget and reaches into the activity
+            # window, where the small walk would give up: replay at once.
+            return None
         pending = {
             sha: {p: t for p, t in path_map.items() if p in index or p in printed}
             for sha, path_map in frontier.items()
@@ -358,17 +365,28 @@ def _sources(path_map: PathMap, index: Mapping[bytes, int]) -> dict[int, tuple[i
     return sources
 
 
-def _last_mentions(
-    cache: HistoryCache, stream: CachedStream, paths: list[bytes]
-) -> dict[bytes, frozenset[bytes]]:
+class _Mentions(NamedTuple):
+    """Where git printed the paths new above the tip, in the cached history."""
+
+    last: dict[bytes, frozenset[bytes]]
+    """Path -> the last commit of each stream that names it."""
+    depth: float
+    """How deep the deepest last mention lies, 0 to 1, by bytes of the main stream."""
+    newest: int
+    """Author time of the newest commit naming one of them in the main stream."""
+
+
+def _last_mentions(cache: HistoryCache, stream: CachedStream, paths: list[bytes]) -> _Mentions:
     """For each of `paths` git printed in the cached history, the last commit of each stream
     that names it (every path git prints sits between NULs; a commit's record starts with
-    \x01 and its sha). A false match only makes a catch-up walk longer: a sha that is not a
-    commit is never walked, so the path never counts as done."""
+    \x01 and its sha); how deep the deepest lies; how new the newest is. A false match only
+    makes a catch-up walk longer: a sha that is not a commit is never walked, so the path
+    never counts as done."""
     found: dict[bytes, dict[int, bytes]] = {}
-    if not paths:
-        return {}
-    for seg in stream.segments:  # newest first: a later segment's mention is the later one
+    dated: set[bytes] = set()
+    read = deepest = 0
+    newest = -(1 << 62)
+    for seg in stream.segments if paths else ():  # newest first: later mentions come later
         for kind in (MAIN, MERGES):
             data = b"".join(cache.chunks(stream.id, seg, kind))
             candidates = paths
@@ -376,10 +394,20 @@ def _last_mentions(
                 tokens = set(data.split(b"\0"))
                 candidates = [path for path in paths if path in tokens]
             for path in candidates:
-                at = data.rfind(b"\0" + path + b"\0")
-                if at >= 0:
-                    found.setdefault(path, {})[kind] = _record_at(data, at) or b"?"
-    return {path: frozenset(by_kind.values()) for path, by_kind in found.items()}
+                needle = b"\0" + path + b"\0"
+                at = data.rfind(needle)
+                if at < 0:
+                    continue
+                if kind == MAIN:
+                    deepest = max(deepest, read + at)
+                    if path not in dated:  # its first segment holds its newest mention
+                        dated.add(path)
+                        newest = max(newest, _time_at(data, data.find(needle)))
+                found.setdefault(path, {})[kind] = _record_at(data, at) or b"?"
+            if kind == MAIN:
+                read += len(data)
+    last = {path: frozenset(by_kind.values()) for path, by_kind in found.items()}
+    return _Mentions(last, deepest / read if read else 0.0, newest)
 
 
 _ONE_BY_ONE = 12
@@ -391,12 +419,28 @@ _HEADER = re.compile(rb"\x01([0-9a-f]{40}|[0-9a-f]{64})\0")
 
 def _record_at(data: bytes, offset: int) -> bytes | None:
     """The sha of the record holding byte `offset` of a stream git printed."""
+    start = _record_start(data, offset)
+    header = _HEADER.match(data, start) if start >= 0 else None
+    return header.group(1) if header is not None else None
+
+
+def _record_start(data: bytes, offset: int) -> int:
     at = offset
     while (at := data.rfind(b"\x01", 0, at)) >= 0:
-        header = _HEADER.match(data, at)
-        if header is not None and (at == 0 or data[at - 1] == 0):
-            return header.group(1)
-    return None
+        if _HEADER.match(data, at) is not None and (at == 0 or data[at - 1] == 0):
+            return at
+    return -1
+
+
+def _time_at(data: bytes, offset: int) -> int:
+    """The author time of the main-stream record holding byte `offset` (its sixth field;
+    the far future when it cannot be read, which only makes the caller more careful)."""
+    start = _record_start(data, offset)
+    fields = data[start + 1 : start + 1 + 4096].split(b"\0", 6) if start >= 0 else []
+    try:
+        return int(fields[5])
+    except (IndexError, ValueError):
+        return 1 << 62
 
 
 def _counted(records: Iterable[CommitRecord], segment: NewSegment | None) -> Iterator[CommitRecord]:
