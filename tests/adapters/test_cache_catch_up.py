@@ -150,7 +150,6 @@ def test_a_catch_up_that_gives_up_replays_exactly(
     with builder:
         rescans_from_older_tips(builder.path, starts)
     assert outcomes["gave_up"] >= 1, outcomes
-    assert outcomes["agreed"] == 0 or outcomes["gave_up"] >= 1
 
 
 def test_pull_request_merged_over_mainline_edits_is_caught_up(

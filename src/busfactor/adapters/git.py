@@ -308,8 +308,9 @@ class GitRepository:
         with tempfile.TemporaryFile() as request:
             request.write(("\n".join(unique) + "\n").encode())
             request.seek(0)
+            # Nothing on stderr is reported (a missing blob is a `missing` line on stdout); it
+            # stays open until git exits, so a stray message never meets a closed pipe.
             process = self._popen(["cat-file", "--batch"], stdin=request)
-            process.stderr.close()  # nothing to report: a missing blob is a `missing` line
             stdout = process.stdout
             try:
                 for sha in unique:
@@ -324,6 +325,7 @@ class GitRepository:
             finally:
                 stdout.close()
                 process.proc.wait()
+                process.stderr.close()
         return blobs
 
     # -- history streams ----------------------------------------------------------------

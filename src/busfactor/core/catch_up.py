@@ -126,11 +126,11 @@ def catch_up(
             if not left[path]:
                 inert.add(path)
         if len(record.parents) <= 1 and (cached_hits.hits or whole_hits.hits):
-            before, order = _moved_hits(cached_hits.hits, sources)
+            before, listed = _moved_hits(cached_hits.hits, sources)
             after = whole_hits.hits
             if before != after:
                 corrections.append(
-                    Correction(record.email, record.name, record.time, order, before, dict(after))
+                    Correction(record.email, record.name, record.time, listed, before, dict(after))
                 )
         if seen % _CHECK_EVERY == 0 or seen >= budget:
             # At the budget the maps are compared in any case (as at a multiple of 256).
@@ -196,13 +196,11 @@ def _moved_hits(
     """The cached walk's hits in new file ids, and the files as `history.extend` lists them
     for the recent commits."""
     moved: dict[int, int] = {}
-    order: list[int] = []
     for q, kind in hits.items():
         for p in sources.get(q, ()):
-            order.append(p)
             if moved.get(p, 0) < kind:
                 moved[p] = kind
-    return moved, tuple(sorted(order))
+    return moved, tuple(sorted(moved))
 
 
 def _moved_target(target: Target, sources: Sources) -> Target | None:
