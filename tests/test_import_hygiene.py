@@ -66,7 +66,8 @@ def test_importing_the_package_loads_only_the_standard_library() -> None:
 
 def test_a_whole_headless_scan_stays_free_of_the_tui_and_gitpython(tmp_path: Path) -> None:
     """Running `main(["scan", repo, "--format", "json"])` end to end loads neither textual nor
-    rich, nor GitPython (0.2 s of start-up: git runs through subprocess, adr/0009)."""
+    rich, nor GitPython (0.2 s of start-up: git runs through subprocess, adr/0009), nor, in a
+    repository with no decision record or runbook, the YAML and Markdown parsers (0.1 s)."""
     repo = tmp_path / "repo"
     repo.mkdir()
     env = {key: value for key, value in os.environ.items() if not key.startswith("GIT_")}
@@ -91,7 +92,7 @@ def test_a_whole_headless_scan_stays_free_of_the_tui_and_gitpython(tmp_path: Pat
         f"    assert main(['scan', {str(repo)!r}, '--format', 'json']) == 0\n"
         "assert json.loads(buffer.getvalue())['schema'] == 'busfactor.scan/1'\n"
     )
-    assert loaded_after(code, (*UI_LIBRARIES, "git")) == []
+    assert loaded_after(code, (*UI_LIBRARIES, "git", "yaml", "markdown_it")) == []
 
 
 def test_all_core_and_format_modules_together_stay_pure() -> None:

@@ -43,9 +43,10 @@ AFTER_HISTORY = (
     "busfactor.core.codeowners",
     "busfactor.core.report",
 )
-"""Modules needed only once history is read (networkx, markdown-it, YAML: about half of
-start-up). They are imported in a worker thread while git prints history, when Python mostly
-waits for git, instead of before git starts."""
+"""Modules needed only once history is read (networkx: a third of start-up). They are
+imported in a worker thread while git prints history, when Python mostly waits for git,
+instead of before git starts. markdown-it and YAML load later still, on the first decision
+record or runbook parsed (adapters.adr_formats.commonmark)."""
 
 
 def _preload() -> None:

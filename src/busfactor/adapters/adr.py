@@ -28,8 +28,6 @@ from bisect import bisect_left
 from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 
-import yaml
-
 from busfactor.adapters.adr_formats import ParsedAdr, one_line, parse_adr
 from busfactor.core.decisions import (
     Decision,
@@ -178,6 +176,8 @@ def _declared_dirs(ordered: list[str], read: Reader) -> set[str]:
 
 def _log4brains_folders(text: str | None) -> list[str]:
     """`project.adrFolder` (default ./docs/adr) and every `project.packages[].adrFolder`."""
+    import yaml  # only for a log4brains configuration (see adr_formats.commonmark)
+
     try:
         config = yaml.safe_load(text) if text else None
     except (yaml.YAMLError, ValueError, TypeError, OverflowError, RecursionError):

@@ -13,19 +13,29 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from typing import Any
-
-import yaml
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from busfactor.core.decisions import link_mention, path_like_words
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
+
+
+@cache
+def commonmark() -> MarkdownIt:
+    """The Markdown parser, made on first use: markdown-it and YAML are a tenth of a second of
+    every start-up, and most repositories have no decision record or runbook to parse."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark")
+
 
 __all__ = ["PEOPLE", "ParsedAdr", "one_line", "parse_adr"]
 
 PEOPLE = ("deciders", "consulted", "informed")
 
-_MARKDOWN = MarkdownIt("commonmark")
 _KEYS = {
     "status": "status",
     "date": "date",
@@ -109,7 +119,7 @@ def parse_adr(text: str, path: str, folder: str) -> ParsedAdr:
     """Everything one ADR's text says about itself; problems are one-line notes."""
     parsed = ParsedAdr()
     front, body = _front_matter(text, parsed.problems)
-    blocks = _walk(_MARKDOWN.parse(body), parsed, path, folder)
+    blocks = _walk(commonmark().parse(body), parsed, path, folder)
     sources = [_front_metadata(front), *_line_metadata(blocks)]
     status = next((s.status for s in sources if s.status and s.status[0]), None)
     status = status or _status_section_status(blocks)
@@ -144,6 +154,8 @@ def _front_matter(text: str, problems: list[str]) -> tuple[dict[str, Any], str]:
         return {}, text
     body = "\n".join(lines[end + 1 :])
     try:
+        import yaml  # here, not at the top: most repositories have no front matter to read
+
         loaded = yaml.safe_load("\n".join(lines[1:end]))
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark

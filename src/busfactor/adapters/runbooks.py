@@ -12,11 +12,9 @@ from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
-import yaml
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
-
+from busfactor.adapters.adr_formats import commonmark
 from busfactor.core.runbooks import (
     Runbook,
     RunbookDocument,
@@ -28,6 +26,9 @@ from busfactor.core.runbooks import (
     resolve_reference,
     runbook_names,
 )
+
+if TYPE_CHECKING:
+    from markdown_it.token import Token
 
 __all__ = ["MAX_FILE_BYTES", "find_runbooks", "read_runbook_document"]
 
@@ -52,7 +53,6 @@ FOLDER_PATTERNS = (
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdx")
 REVIEW_KEYS = ("last_reviewed", "last-reviewed", "reviewed")
 
-_MARKDOWN = MarkdownIt("commonmark")
 _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
 _LINK_TITLE = re.compile(r"\b(?:run[ -]?books?|playbooks?)\b", re.IGNORECASE)
 _NO_CONFIG: Mapping[str, str] = MappingProxyType({})
@@ -73,7 +73,7 @@ def read_runbook_document(data: bytes) -> RunbookDocument:
     headings: list[str] = []
     empty = True
     in_heading = False
-    for token in _MARKDOWN.parse(body):
+    for token in commonmark().parse(body):
         if token.type in ("heading_open", "heading_close"):
             in_heading = token.type == "heading_open"
         elif token.type == "inline":
@@ -276,6 +276,8 @@ def _match_folders(finder: _Finder, components: Mapping[str, Sequence[str]]) -> 
 
 def _load_yaml(text: str | bytes, *, all_documents: bool) -> tuple[object, str | None]:
     """(loaded value, or a list of documents; error message or None), never raising."""
+    import yaml  # only for a catalog (see adr_formats.commonmark)
+
     try:
         if all_documents:
             return list(yaml.safe_load_all(text)), None
