@@ -8,7 +8,6 @@ interpreted, so even a path that starts with `\\x01` cannot derail the parser.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Generator, Iterable, Iterator
 from itertools import repeat
 
@@ -153,7 +152,6 @@ def _finish(tokens: list[bytes]) -> tuple[bytes, bytes, list[bytes]]:
     return tokens[0], tokens[2], diff
 
 
-_RENAME_STATUS = re.compile(rb"[\0\n][RC][0-9]")
 _MAIN_FIELDS = 6
 
 
@@ -184,7 +182,6 @@ def parse_commits(chunks: Iterable[bytes]) -> Iterator[CommitRecord]:
     """
     rest = b"\0"
     current: list[bytes] | None = None
-    renamed = False
     seen = False
     for chunk in chunks:
         seen = seen or bool(chunk)
@@ -196,28 +193,25 @@ def parse_commits(chunks: Iterable[bytes]) -> Iterator[CommitRecord]:
             tokens = piece.split(b"\0")
             if _is_main_header(tokens):
                 if current is not None:
-                    yield _commit(current, renamed)
+                    yield _commit(current)
                 current = tokens
-                renamed = _RENAME_STATUS.search(piece) is not None
             elif current is not None:
                 current.append(b"\x01" + tokens[0])
                 current.extend(tokens[1:])
-                renamed = renamed or _RENAME_STATUS.search(piece) is not None
     if seen and rest:
         tokens = rest.split(b"\0")
         if _is_main_header(tokens):
             if current is not None:
-                yield _commit(current, renamed)
-            current, renamed = tokens, _RENAME_STATUS.search(rest) is not None
+                yield _commit(current)
+            current = tokens
         elif current is not None:
             current.append(b"\x01" + tokens[0])
             current.extend(tokens[1:])
-            renamed = True  # rare: let the exact loop sort it out
     if current is not None:
-        yield _commit(current, renamed)
+        yield _commit(current)
 
 
-def _commit(tokens: list[bytes], renamed: bool) -> CommitRecord:
+def _commit(tokens: list[bytes]) -> CommitRecord:
     diff = tokens[_MAIN_FIELDS:]
     if diff and diff[-1] == b"":
         diff.pop()
@@ -226,7 +220,10 @@ def _commit(tokens: list[bytes], renamed: bool) -> CommitRecord:
     changes: list[Change]
     statuses = diff[0::2]
     letters = b"".join(statuses)
-    if not renamed and len(letters) == len(statuses) and len(diff) % 2 == 0:
+    # Every status but a rename's or copy's is one letter; R and C carry a score (R100). The
+    # first rename's status sits at an even place, after pairs only, so one-letter tokens at
+    # every even place prove there is none and the entries are plain (status, path) pairs.
+    if len(letters) == len(statuses) and len(diff) % 2 == 0:
         changes = list(zip(letters, diff[1::2], repeat(None)))
     else:
         changes = _exact_changes(diff)
