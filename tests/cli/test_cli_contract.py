@@ -612,3 +612,53 @@ def test_no_progress_on_stderr_when_it_is_not_a_terminal(
         code, _, err = run_main(command, capsys)
         assert code == 0
         assert err == ""
+
+
+# -- the console entry point ends the process itself ----------------------------------
+
+
+@pytest.fixture(scope="module")
+def wide(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """3,000 files in one commit: a JSON report many times the size of a pipe's buffer."""
+    base = tmp_path_factory.mktemp("wide")
+    repo = Repo(base / "wide", base / "home")
+    repo.commit(ADA, {f"pkg{n % 30}/module_{n}.py": f"x = {n}\n" for n in range(3000)})
+    return repo.path
+
+
+def test_the_entry_point_flushes_the_whole_report_before_it_ends(
+    wide: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`run` ends the process without the interpreter's teardown: stdout must still carry
+    every byte, the same bytes the command writes in this process."""
+    result = run_module(["scan", str(wide), "--format", "json"])
+    assert result.returncode == 0, result.stderr
+    code, expected, _ = run_main(["scan", str(wide), "--format", "json"], capsys)
+    assert code == 0
+    assert len(result.stdout) > 256 * 1024
+    assert result.stdout.decode("utf-8") == expected
+    assert len(json.loads(result.stdout)["files"]) == 3000
+
+
+def test_the_entry_point_keeps_its_exit_code_and_error_line(tmp_path: Path) -> None:
+    """An error still leaves with its documented code and one line on stderr."""
+    result = run_module(["scan", str(tmp_path / "missing")])
+    assert result.returncode == 2
+    assert_one_line_error(result.returncode, result.stdout.decode(), result.stderr.decode())
+
+
+def test_a_reader_that_stops_early_ends_the_scan_quietly(wide: Path) -> None:
+    """`busfactor scan | head -c 10`: the report stops at a closed pipe with exit code 0 and
+    nothing on stderr, neither a traceback nor Python's 'Exception ignored' at shutdown."""
+    with subprocess.Popen(
+        [sys.executable, "-m", "busfactor", "scan", str(wide), "--format", "json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    ) as process:
+        assert process.stdout is not None
+        assert process.stderr is not None
+        assert process.stdout.read(10) == b'{\n  "schem'
+        process.stdout.close()
+        stderr = process.stderr.read()
+        assert process.wait(timeout=120) == 0
+    assert stderr == b""

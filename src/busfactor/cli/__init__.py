@@ -409,5 +409,19 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run() -> None:
-    """Console-script entry point."""
-    sys.exit(main())
+    """Console-script entry point.
+
+    A headless command ends the process as soon as its output is flushed: freeing a scan's
+    graph and counts object by object at shutdown cost 0.08 s of a 1.2 s rescan of the
+    synthetic repository, and nothing is left to run by then (output files, the cache and
+    every git process are closed inside the command). The TUI exits the usual way.
+    """
+    code = main()
+    if "textual" in sys.modules:
+        sys.exit(code)
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except OSError:  # a closed pipe (`busfactor scan | head`): the reader has what it wanted
+        pass
+    os._exit(code)
