@@ -11,7 +11,9 @@ import threading
 import pytest
 
 import busfactor.adapters.adr as adr
+import busfactor.pipeline as pipeline
 from builders import RepoBuilder
+from busfactor.adapters.git import GitRepository
 from busfactor.errors import RepositoryError
 from busfactor.pipeline import scan
 
@@ -72,3 +74,27 @@ def test_an_error_reading_the_documents_still_reaches_the_caller(
     monkeypatch.setattr(adr, "read_decisions", failing)
     with pytest.raises(RepositoryError, match="cannot read the decision records"):
         scan(documented.path, overrides={"cache": False})
+
+
+@pytest.mark.parametrize("history", ["dag", "linear"])
+def test_work_beside_the_walk_waits_until_git_prints_history(
+    documented: RepoBuilder, monkeypatch: pytest.MonkeyPatch, history: str
+) -> None:
+    """The classification and the documents start only once `git log` runs: started before,
+    their Python held up the main thread on its way to spawning git."""
+    events: list[str] = []
+    stream, classify = GitRepository.stream, pipeline.excluded_files
+
+    def recording_stream(self: GitRepository, *args: str, **kwargs: object) -> object:
+        events.append(f"git {args[0]}")
+        return stream(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    def recording_classify(*args: object) -> object:
+        events.append("beside")
+        return classify(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(GitRepository, "stream", recording_stream)
+    monkeypatch.setattr(pipeline, "excluded_files", recording_classify)
+    scan(documented.path, overrides={"cache": False, "history": history})
+    assert "beside" in events
+    assert "git log" in events[: events.index("beside")]

@@ -63,13 +63,17 @@ def mine_history(
     cancel: threading.Event | None = None,
     changesets: bool = False,
     cache: HistoryCache | None = None,
+    started: threading.Event | None = None,
 ) -> MiningResult:
     """Walk the history reaching `sha` and count, for every blob at `sha`, its commits.
 
     The cache is skipped for shallow clones (deepening one rewrites old commits' diffs) and
-    with `since` (a relative date moves every day).
+    with `since` (a relative date moves every day). `started` is set once git prints history
+    (or once it is clear that no walk is needed): work beside the walk waits for it, so that
+    its Python does not hold up git's start (see pipeline.scan).
     """
     miner = _Miner(repo, sha, revision_time, entries, settings, on_progress, cancel, changesets)
+    miner.started = started
     shallow = repo.is_shallow()
     if cache is None or shallow or settings.since:
         return miner.result(miner.walk(None).canonical(), shallow)
@@ -102,6 +106,12 @@ class _Miner:
         self.repo, self.sha, self.revision_time = repo, sha, revision_time
         self.entries, self.settings = entries, settings
         self.on_progress, self.cancel, self.changesets = on_progress, cancel, changesets
+        self.started: threading.Event | None = None
+
+    def going(self) -> None:
+        """git is printing history, or nothing is to be walked: work beside may start."""
+        if self.started is not None:
+            self.started.set()
 
     def counter(self) -> HistoryCounter:
         return HistoryCounter(
@@ -116,6 +126,7 @@ class _Miner:
         counter = self.counter()
         if settings.history == "linear":
             with repo.history(sha, since=settings.since, linear=True) as records:
+                self.going()
                 linear = LinearWalk(counter, self.head_map())
                 walk(records, linear, None, on_progress=self.on_progress, cancel=self.cancel)
             return counter
@@ -142,6 +153,7 @@ class _Miner:
                 raw=segment.main.append if segment is not None else None,
             ) as live,
         ):
+            self.going()
             records = _counted(live, segment)
             walk(records, walker, merge_diffs, on_progress=self.on_progress, cancel=self.cancel)
 
@@ -150,6 +162,7 @@ class _Miner:
     ) -> HistoryCounter:
         """The DAG walk over stored output only: `newer` (just read) first, then the cached
         segments, newest first. No git process runs."""
+        self.going()
         counter = self.counter()
         walker = DagWalk(counter, self.sha.encode(), self.head_map())
         reader, records = self.cached_records(cache, stream, newer)
@@ -187,6 +200,7 @@ class _Miner:
             if stream is not None and stream.tip == sha:
                 blob = cache.snapshot(stream.id, sha, key)
                 if blob is not None:
+                    self.going()
                     tree = [entry.path for entry in self.entries]
                     return self.result(cache_codec.decode(blob, tree).counts, shallow=False)
             segment, counts = self.counts(cache, stream, key)
