@@ -14,7 +14,7 @@ import busfactor.adapters.adr as adr
 import busfactor.pipeline as pipeline
 from builders import RepoBuilder
 from busfactor.adapters.git import GitRepository
-from busfactor.errors import RepositoryError
+from busfactor.errors import Cancelled, RepositoryError
 from busfactor.pipeline import scan
 
 ADR = """# 1. Use PostgreSQL
@@ -98,3 +98,24 @@ def test_work_beside_the_walk_waits_until_git_prints_history(
     scan(documented.path, overrides={"cache": False, "history": history})
     assert "beside" in events
     assert "git log" in events[: events.index("beside")]
+
+
+def test_a_walk_that_fails_before_git_starts_drops_the_work_beside_it(
+    documented: RepoBuilder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A failed (or cancelled) walk neither waits for the classification nor deadlocks on it:
+    the error reaches the caller and the work that was held back never runs."""
+    calls: list[str] = []
+
+    def failing_mining(*args: object, **kwargs: object) -> object:
+        raise Cancelled("scan cancelled")
+
+    def recording_classify(*args: object) -> object:
+        calls.append("classify")
+        raise AssertionError("the classification should have been dropped")
+
+    monkeypatch.setattr(pipeline, "mine_history", failing_mining)
+    monkeypatch.setattr(pipeline, "excluded_files", recording_classify)
+    with pytest.raises(Cancelled):
+        scan(documented.path, overrides={"cache": False})
+    assert calls == []

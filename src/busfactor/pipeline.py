@@ -54,12 +54,24 @@ instead of before git starts. markdown-it and YAML load later still, on the firs
 record or runbook parsed (adapters.adr_formats.commonmark)."""
 
 
-def _once(started: threading.Event, work: Callable[..., _T], *args: Any) -> _T:
-    """`work(*args)` once git prints history. Started before, the imports and the files' paths
-    held the GIL while the main thread still had to spawn git: on the synthetic repository
-    its start came 0.06-0.15 s later."""
-    started.wait()
-    return work(*args)
+class _Gate:
+    """Holds work back until git prints history. Started at once, the imports and the files'
+    paths held the GIL while the main thread still had to spawn git: on the synthetic
+    repository git's start came 0.06-0.15 s later. Work still waiting when the walk fails or
+    is cancelled is dropped, so a cancel does not wait for it."""
+
+    def __init__(self) -> None:
+        self.opened = threading.Event()
+        self._dropped = False
+
+    def run(self, work: Callable[..., _T], *args: Any) -> _T | None:
+        """`work(*args)` once the gate opens; None if it was dropped."""
+        self.opened.wait()
+        return None if self._dropped else work(*args)
+
+    def drop(self) -> None:
+        self._dropped = True
+        self.opened.set()
 
 
 def _preload() -> None:
@@ -160,9 +172,9 @@ def scan(
         cache, cache_warnings = open_cache(repo, settings)
         with ThreadPoolExecutor(max_workers=2, thread_name_prefix="beside-history") as pool:
             known = _known_verdicts(cache)
-            started = threading.Event()
-            beside = pool.submit(_once, started, _beside_history, repo, entries, settings, known)
-            preloaded = pool.submit(_once, started, _preload)
+            gate = _Gate()
+            beside = pool.submit(gate.run, _beside_history, repo, entries, settings, known)
+            preloaded = pool.submit(gate.run, _preload)
             try:
                 mining = mine_history(
                     repo,
@@ -174,18 +186,23 @@ def scan(
                     cancel=cancel,
                     changesets=coupling,
                     cache=cache,
-                    started=started,
+                    started=gate.opened,
                 )
+            except BaseException:
+                gate.drop()  # failed or cancelled: nothing beside the walk is needed now
+                raise
             finally:
-                started.set()  # also when mining failed before git started
-                classification, documents = beside.result()
+                gate.opened.set()
+                done = beside.result()
                 preloaded.result()
                 if cache is not None:
-                    if classification.learned:
+                    if done is not None and done[0].learned:
                         tree = [entry.sha for entry in entries]
-                        cache.store_verdicts(CONTENT_RULES, classification.learned, tree)
+                        cache.store_verdicts(CONTENT_RULES, done[0].learned, tree)
                     cache_warnings += cache.warnings
                     cache.close()
+        assert done is not None  # dropped only when mining raised, which left above
+        classification, documents = done
         excluded = classification.excluded
         mining.warnings[:0] = cache_warnings
         if settings.anonymize or settings.redact_emails:
