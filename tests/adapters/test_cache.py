@@ -7,7 +7,9 @@ import os
 import sqlite3
 import subprocess
 import sys
+import threading
 import zlib
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +20,13 @@ from hypothesis import strategies as st
 from builders import RepoBuilder
 from busfactor.adapters import cache as cache_module
 from busfactor.adapters import cache_codec, mining
-from busfactor.adapters.cache import APPLICATION_ID, CacheCorrupt, CacheUnavailable, HistoryCache
+from busfactor.adapters.cache import (
+    APPLICATION_ID,
+    SCHEMA_VERSION,
+    CacheCorrupt,
+    CacheUnavailable,
+    HistoryCache,
+)
 from busfactor.core.history import HistoryCounter
 from busfactor.formats.json import render_json
 from busfactor.pipeline import scan
@@ -366,6 +374,37 @@ class TestInterruptionAndConcurrency:
         assert outputs[0].decode() == report_json(repo.path, cache=False)
         assert table(repo.path, "PRAGMA integrity_check") == [("ok",)]
         assert plain(mine(repo.path)) == plain(mine(repo.path, cached=False))
+
+    @pytest.mark.parametrize("start", ["new", "older schema"])
+    def test_scans_opening_one_cache_together_never_call_it_foreign(
+        self, tmp_path: Path, start: str
+    ) -> None:
+        """Scans that create (or rebuild) one cache file at the same moment: each reads the
+        file's identity in one transaction, so none sees another's half-made file, calls it
+        foreign and sets it aside. (Read one pragma at a time, about one round in eight of
+        two threads did.)"""
+        for round_ in range(40):
+            path = tmp_path / f"round-{round_}" / "cache.sqlite"
+            if start == "older schema":
+                HistoryCache(path).close()
+                with sqlite3.connect(path) as db:
+                    db.execute("PRAGMA user_version = 1")
+            gate = threading.Barrier(4)
+
+            def open_cache(path: Path = path, gate: threading.Barrier = gate) -> list[str]:
+                gate.wait()
+                cache = HistoryCache(path)
+                cache.close()
+                return cache.warnings
+
+            with ThreadPoolExecutor(max_workers=4) as pool:
+                warnings = list(pool.map(lambda _: open_cache(), range(4)))
+            assert warnings == [[], [], [], []]
+            assert sorted(p.name for p in path.parent.iterdir() if "broken" in p.name) == []
+            with sqlite3.connect(path) as db:
+                assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+                assert db.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
+                assert db.execute("SELECT count(*) FROM streams").fetchone() == (0,)
 
 
 class TestCommandLine:

@@ -145,18 +145,15 @@ class HistoryCache:
         db = sqlite3.connect(self.path, timeout=_BUSY_MS / 1000, isolation_level=None)
         try:
             db.execute(f"PRAGMA busy_timeout = {_BUSY_MS}")
-            app, version = (
-                db.execute("PRAGMA application_id").fetchone()[0],
-                db.execute("PRAGMA user_version").fetchone()[0],
-            )
-            tables = db.execute(_COUNT_TABLES).fetchone()[0]
-            if app == 0 and tables == 0:
-                self._create(db)
-            elif app != APPLICATION_ID:
-                raise CacheCorrupt("not a busfactor cache")
-            elif version != SCHEMA_VERSION:
-                self._recreate(db)
-            db.execute("PRAGMA journal_mode = WAL")
+            db.execute("BEGIN")
+            try:
+                state = _identity(db)
+            finally:
+                db.execute("COMMIT")
+            if state != (APPLICATION_ID, SCHEMA_VERSION):
+                with _immediate(db):
+                    self._settle(db)
+            _use_wal(db)
             db.execute("PRAGMA synchronous = NORMAL")
             db.execute("PRAGMA foreign_keys = ON")
         except sqlite3.Error as error:
@@ -168,26 +165,26 @@ class HistoryCache:
         return db
 
     @staticmethod
-    def _create(db: sqlite3.Connection) -> None:
-        with _immediate(db):
-            if db.execute(_COUNT_TABLES).fetchone()[0] == 0:
-                # One statement at a time: executescript would commit the open transaction.
-                for statement in _SCHEMA.split(";"):
-                    if statement.strip():
-                        db.execute(statement)
-                db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-                db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-
-    @staticmethod
-    def _recreate(db: sqlite3.Connection) -> None:
-        """An older or newer busfactor's cache: its data is worthless to us, start over."""
-        with _immediate(db):
-            for (name,) in db.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND " + _OURS
-            ).fetchall():
-                db.execute(f'DROP TABLE IF EXISTS "{name}"')
-        db.execute("PRAGMA application_id = 0")
-        HistoryCache._create(db)
+    def _settle(db: sqlite3.Connection) -> None:
+        """Inside the write lock, from what the file says now (another scan may have created
+        or rebuilt it since it was first read): make an empty file ours, rebuild an older or
+        newer busfactor's cache (its data is worthless to us), refuse anything else."""
+        app, version = _identity(db)
+        tables = db.execute(_COUNT_TABLES).fetchone()[0]
+        if app == APPLICATION_ID and version == SCHEMA_VERSION:
+            return
+        if app != APPLICATION_ID and (app != 0 or tables != 0):
+            raise CacheCorrupt("not a busfactor cache")
+        for (name,) in db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND " + _OURS
+        ).fetchall():
+            db.execute(f'DROP TABLE IF EXISTS "{name}"')
+        # One statement at a time: executescript would commit the open transaction.
+        for statement in _SCHEMA.split(";"):
+            if statement.strip():
+                db.execute(statement)
+        db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     def _set_aside(self, reason: str) -> None:
         """Move a damaged or foreign file out of the way (never delete it) and say so."""
@@ -389,6 +386,30 @@ class HistoryCache:
                 (stream, stream, MAX_SNAPSHOTS),
             )
         return True
+
+
+def _use_wal(db: sqlite3.Connection) -> None:
+    """Write-ahead logging, set once per file (it stays). Switching needs the file to itself,
+    and SQLite does not wait for that: while other scans open a new file at the same moment,
+    it says "database is locked" at once. So wait here, as long as for any other lock."""
+    deadline = time.monotonic() + _BUSY_MS / 1000
+    while True:
+        try:
+            db.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.005)
+
+
+def _identity(db: sqlite3.Connection) -> tuple[int, int]:
+    """`application_id` and `user_version`. Read one by one outside a transaction, another
+    scan creating the file between the two reads made it look foreign."""
+    return (
+        db.execute("PRAGMA application_id").fetchone()[0],
+        db.execute("PRAGMA user_version").fetchone()[0],
+    )
 
 
 @contextmanager
