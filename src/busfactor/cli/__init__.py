@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import threading
 from collections.abc import Sequence
 from enum import IntEnum
 from pathlib import Path
@@ -414,10 +415,12 @@ def run() -> None:
     A headless command ends the process as soon as its output is flushed: freeing a scan's
     graph and counts object by object at shutdown cost 0.08 s of a 1.2 s rescan of the
     synthetic repository, and nothing is left to run by then (output files, the cache and
-    every git process are closed inside the command). The TUI exits the usual way.
+    every git process are closed inside the command). The TUI, and a command that leaves a
+    thread or a worker process behind (an organisation scan stopped with Ctrl-C), exit the
+    usual way, which waits for them.
     """
     code = main()
-    if "textual" in sys.modules:
+    if "textual" in sys.modules or threading.active_count() > 1 or _worker_processes():
         sys.exit(code)
     try:
         sys.stdout.flush()
@@ -425,3 +428,9 @@ def run() -> None:
     except OSError:  # a closed pipe (`busfactor scan | head`): the reader has what it wanted
         pass
     os._exit(code)
+
+
+def _worker_processes() -> bool:
+    """Whether an organisation scan's worker processes are still alive."""
+    multiprocessing = sys.modules.get("multiprocessing")
+    return multiprocessing is not None and bool(multiprocessing.active_children())
