@@ -662,3 +662,19 @@ def test_a_reader_that_stops_early_ends_the_scan_quietly(wide: Path) -> None:
         stderr = process.stderr.read()
         assert process.wait(timeout=120) == 0
     assert stderr == b""
+
+
+def test_a_profiled_run_still_writes_its_profile(tiny: Repo, tmp_path: Path) -> None:
+    """Under `python -m cProfile -o FILE`, the process exits the usual way, so the profiler
+    writes its file (the fast exit would end the process before it could)."""
+    profile = tmp_path / "scan.prof"
+    profiler = [sys.executable, "-m", "cProfile", "-o", str(profile)]
+    result = subprocess.run(
+        [*profiler, "-m", "busfactor", "scan", str(tiny.path), "--format", "json"],
+        capture_output=True,
+        check=False,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["schema"] == "busfactor.scan/1"
+    assert profile.stat().st_size > 0
