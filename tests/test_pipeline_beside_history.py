@@ -13,6 +13,7 @@ import pytest
 import busfactor.adapters.adr as adr
 import busfactor.pipeline as pipeline
 from builders import RepoBuilder
+from busfactor.adapters.cache import HistoryCache
 from busfactor.adapters.git import GitRepository
 from busfactor.errors import Cancelled, RepositoryError
 from busfactor.pipeline import scan
@@ -66,14 +67,24 @@ def test_decisions_and_codeowners_are_read_beside_the_walk(
 def test_an_error_reading_the_documents_still_reaches_the_caller(
     documented: RepoBuilder, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A failure in the worker is raised by `scan`, as it was when the main thread read them."""
+    """A failure in the worker is raised by `scan`, as it was when the main thread read them,
+    and the cache is closed all the same."""
 
     def failing(*args: object, **kwargs: object) -> object:
         raise RepositoryError("cannot read the decision records")
 
+    closed: list[bool] = []
+    close = HistoryCache.close
+
+    def recording_close(self: HistoryCache) -> None:
+        closed.append(True)
+        close(self)
+
     monkeypatch.setattr(adr, "read_decisions", failing)
+    monkeypatch.setattr(HistoryCache, "close", recording_close)
     with pytest.raises(RepositoryError, match="cannot read the decision records"):
-        scan(documented.path, overrides={"cache": False})
+        scan(documented.path)
+    assert closed == [True]  # the cache file is released all the same
 
 
 @pytest.mark.parametrize("history", ["dag", "linear"])

@@ -193,14 +193,16 @@ def scan(
                 raise
             finally:
                 gate.opened.set()
-                done = beside.result()
-                preloaded.result()
-                if cache is not None:
-                    if done is not None and done[0].learned:
+                try:
+                    done = beside.result()
+                    preloaded.result()
+                    if cache is not None and done is not None and done[0].learned:
                         tree = [entry.sha for entry in entries]
                         cache.store_verdicts(CONTENT_RULES, done[0].learned, tree)
-                    cache_warnings += cache.warnings
-                    cache.close()
+                finally:  # the cache is closed even when the work beside the walk failed
+                    if cache is not None:
+                        cache_warnings += cache.warnings
+                        cache.close()
         assert done is not None  # dropped only when mining raised, which left above
         classification, documents = done
         excluded = classification.excluded
