@@ -145,11 +145,12 @@ class HistoryCache:
         db = sqlite3.connect(self.path, timeout=_BUSY_MS / 1000, isolation_level=None)
         try:
             db.execute(f"PRAGMA busy_timeout = {_BUSY_MS}")
-            db.execute("BEGIN")
+            db.execute("BEGIN")  # one snapshot of the file for both reads
             try:
                 state = _identity(db)
             finally:
-                db.execute("COMMIT")
+                if db.in_transaction:  # a damaged file may have ended it already
+                    db.execute("ROLLBACK")
             if state != (APPLICATION_ID, SCHEMA_VERSION):
                 with _immediate(db):
                     self._settle(db)
