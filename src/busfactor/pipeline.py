@@ -57,7 +57,7 @@ record or runbook parsed (adapters.adr_formats.commonmark)."""
 class _Gate:
     """Holds work back until git prints history. Started at once, the imports and the files'
     paths held the GIL while the main thread still had to spawn git: on the synthetic
-    repository git's start came 0.06-0.15 s later. Work still waiting when the walk fails or
+    repository git's start came about 0.08 s later. Work still waiting when the walk fails or
     is cancelled is dropped, so a cancel does not wait for it."""
 
     def __init__(self) -> None:

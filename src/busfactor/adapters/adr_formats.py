@@ -153,9 +153,9 @@ def _front_matter(text: str, problems: list[str]) -> tuple[dict[str, Any], str]:
         problems.append("invalid front matter (no closing ---)")
         return {}, text
     body = "\n".join(lines[end + 1 :])
-    try:
-        import yaml  # here, not at the top: most repositories have no front matter to read
+    import yaml  # here, not at the top: most repositories have no front matter to read
 
+    try:
         loaded = yaml.safe_load("\n".join(lines[1:end]))
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark

@@ -72,8 +72,9 @@ def mine_history(
     (or once it is clear that no walk is needed): work beside the walk waits for it, so that
     its Python does not hold up git's start (see pipeline.scan).
     """
-    miner = _Miner(repo, sha, revision_time, entries, settings, on_progress, cancel, changesets)
-    miner.started = started
+    miner = _Miner(
+        repo, sha, revision_time, entries, settings, on_progress, cancel, changesets, started
+    )
     shallow = repo.is_shallow()
     if cache is None or shallow or settings.since:
         return miner.result(miner.walk(None).canonical(), shallow)
@@ -102,11 +103,12 @@ class _Miner:
         on_progress: Callable[[Progress], None] | None,
         cancel: threading.Event | None,
         changesets: bool,
+        started: threading.Event | None = None,
     ) -> None:
         self.repo, self.sha, self.revision_time = repo, sha, revision_time
         self.entries, self.settings = entries, settings
         self.on_progress, self.cancel, self.changesets = on_progress, cancel, changesets
-        self.started: threading.Event | None = None
+        self.started = started
 
     def going(self) -> None:
         """git is printing history, or nothing is to be walked: work beside may start."""

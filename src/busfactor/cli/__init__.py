@@ -421,9 +421,8 @@ def run() -> None:
     write their results.
     """
     code = main()
-    if "textual" in sys.modules or threading.active_count() > 1 or _worker_processes():
-        sys.exit(code)
-    if _observed():
+    waited_for = threading.active_count() > 1 or _worker_processes() or _observed()
+    if waited_for or "textual" in sys.modules:
         sys.exit(code)
     try:
         sys.stdout.flush()

@@ -189,7 +189,6 @@ class ScanReport:
         prefix before its key, so node names sort as the keys do.
         """
         pred = self.graph.pred
-        skip = len(node_id(PERSON, ""))
         rows = []
         for f in self.files():
             edges = pred[node_id(FILE, f["path"])]
@@ -197,7 +196,7 @@ class ScanReport:
             for person in sorted(edges):
                 edge = edges[person]
                 if edge.get("kind") == "authorship":
-                    doa[person[skip:]] = _round(edge["doa"])
+                    doa[node_key(person)] = _round(edge["doa"])
             rows.append(
                 {"path": f["path"], "commits": f["commits"], "authors": f["authors"], "doa": doa}
             )
