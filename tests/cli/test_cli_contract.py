@@ -678,3 +678,63 @@ def test_a_profiled_run_still_writes_its_profile(tiny: Repo, tmp_path: Path) -> 
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["schema"] == "busfactor.scan/1"
     assert profile.stat().st_size > 0
+
+
+COUNT_COLLECTIONS = """
+import gc, os, sys
+import busfactor.cli
+runs = []
+gc.callbacks.append(lambda phase, info: phase == "start" and runs.append(info["generation"]))
+leave = os._exit
+def report(code):
+    sys.stderr.write(f"collections={len(runs)} enabled={gc.isenabled()}\\n")
+    sys.stderr.flush()
+    leave(code)
+os._exit = report
+sys.argv = ["busfactor", *sys.argv[1:]]
+busfactor.cli.run()
+"""
+
+
+def test_a_headless_command_runs_no_garbage_collection(tiny: Repo) -> None:
+    """The console entry leaves the cyclic collector off for a headless command: after the
+    scan's own pause it would sweep the whole report's objects for nothing."""
+    result = subprocess.run(
+        [sys.executable, "-c", COUNT_COLLECTIONS, "scan", str(tiny.path), "--format", "json"],
+        capture_output=True,
+        check=False,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["schema"] == "busfactor.scan/1"
+    assert result.stderr.decode().splitlines()[-1] == "collections=0 enabled=False"
+
+
+def test_the_terminal_apps_run_with_the_collector_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An app lives for hours: both ways into one turn the collector back on."""
+    import gc
+
+    import busfactor.orgscan
+    import busfactor.ui.app
+    import busfactor.ui.org
+    from busfactor.cli import _open_tui
+    from busfactor.cli.org import open_report_tui
+
+    seen: list[bool] = []
+    monkeypatch.setattr(busfactor.ui.app, "run_tui", lambda *args: seen.append(gc.isenabled()) or 0)
+    monkeypatch.setattr(
+        busfactor.ui.org, "run_org_tui", lambda *args, **kw: seen.append(gc.isenabled()) or 0
+    )
+    monkeypatch.setattr(busfactor.orgscan, "read_org_report", lambda path: {})
+    was = gc.isenabled()
+    try:
+        gc.disable()
+        assert _open_tui(tmp_path, {}) == 0
+        gc.disable()
+        assert open_report_tui(tmp_path / "org.json") == 0
+    finally:
+        if was:
+            gc.enable()
+    assert seen == [True, True]

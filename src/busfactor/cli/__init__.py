@@ -9,6 +9,7 @@ failed, but still writes the report, each failure in it and on its own stderr li
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 import threading
@@ -278,6 +279,7 @@ def _inside_git_repository(path: Path) -> bool:
 def _open_tui(path: Path, overrides: dict[str, object]) -> int:
     import importlib
 
+    gc.enable()  # off for headless commands (see run); an app runs for hours
     try:  # deferred: headless commands never load Textual
         app = importlib.import_module("busfactor.ui.app")
     except ImportError:
@@ -419,7 +421,12 @@ def run() -> None:
     thread or a worker process behind (an organisation scan stopped with Ctrl-C), and a run
     under a profiler or coverage exit the usual way, which waits for them and lets them
     write their results.
+
+    For the same reason the cyclic collector stays off: a headless command builds big
+    acyclic structures and ends, and collecting them after the scan's own pause
+    (core/gc_pause.py) cost 0.05 s of that rescan. The terminal app turns it back on.
     """
+    gc.disable()
     code = main()
     waited_for = threading.active_count() > 1 or _worker_processes() or _observed()
     if waited_for or "textual" in sys.modules:

@@ -9,6 +9,7 @@ stderr), or the run itself failed (bad usage, a report `merge` cannot read: noth
 from __future__ import annotations
 
 import argparse
+import gc
 from pathlib import Path
 from typing import Any
 
@@ -164,5 +165,6 @@ def open_report_tui(path: Path) -> int:
     except ImportError:
         diagnostics.error("the terminal app is not available in this installation")
         return ERROR
+    gc.enable()  # off for headless commands (cli.run); an app runs for hours
     code: int = ui.run_org_tui(report, title=path.name)
     return code
