@@ -11,10 +11,22 @@ json.dumps itself, so the output never differs.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from json.encoder import encode_basestring
 from typing import Any
 
 _INFINITY = float("inf")
+
+
+class Verbatim:
+    """A dict value its owner lays out itself: `render(newline)` returns the text json.dumps
+    would write there, given the line break and indent of the value's own level. For the
+    report's largest part, written without building a dict per row (formats/json.py)."""
+
+    __slots__ = ("render",)
+
+    def __init__(self, render: Callable[[str], str]) -> None:
+        self.render = render
 
 
 class _Unsupported(Exception):
@@ -27,11 +39,11 @@ def dumps_indented(value: Any) -> str:
     try:
         _write(value, out, "\n", 0)
     except (_Unsupported, RecursionError):
-        return json.dumps(value, indent=2, ensure_ascii=False)
+        return json.dumps(value, indent=2, ensure_ascii=False)  # a Verbatim here: TypeError
     return "".join(out)
 
 
-def _scalar(value: Any) -> str:
+def scalar(value: Any) -> str:
     """A leaf as json writes it; `_Unsupported` for anything that is not plain JSON data."""
     kind = type(value)
     if kind is str:
@@ -73,8 +85,10 @@ def _write(value: Any, out: list[str], newline: str, depth: int) -> None:
             if kind is dict or kind is list or kind is tuple:
                 out.append(opener + encode_basestring(key) + ": ")
                 _write(item, out, inner, depth + 1)
+            elif kind is Verbatim:
+                out.append(opener + encode_basestring(key) + ": " + item.render(inner))
             else:
-                out.append(opener + encode_basestring(key) + ": " + _scalar(item))
+                out.append(opener + encode_basestring(key) + ": " + scalar(item))
             opener = "," + inner
         out.append(newline + "}")
     elif kind is list or kind is tuple:
@@ -96,8 +110,8 @@ def _write(value: Any, out: list[str], newline: str, depth: int) -> None:
                 out.append(opener)
                 _write(item, out, inner, depth + 1)
             else:
-                out.append(opener + _scalar(item))
+                out.append(opener + scalar(item))
             opener = "," + inner
         out.append(newline + "]")
     else:
-        out.append(_scalar(value))
+        out.append(scalar(value))
