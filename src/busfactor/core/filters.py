@@ -279,8 +279,10 @@ def _extension(path: str) -> str:
     return stem.rpartition(".")[2].lower() if "." in stem else ""
 
 
+@lru_cache(maxsize=1 << 16)
 def vendored_path(path: str) -> bool:
-    """Whether the file sits in a third-party directory (linguist vendor.yml) at any depth."""
+    """Whether the file sits in a third-party directory (linguist vendor.yml) at any depth.
+    Cached: `needs_content` and `classify` both ask it of every path of the tree."""
     return _VENDORED_DIR.search(path) is not None
 
 
