@@ -99,6 +99,17 @@ def test_linked_worktree(small: RepoBuilder, tmp_path: Path) -> None:
     assert scan_json(cwd=tree / "src")["repository"]["revision"] == small.head
 
 
+def test_a_repository_directory_with_a_newline_in_its_name(tmp_path: Path) -> None:
+    """git prints the repository's paths after its yes/no answers in one process; a newline
+    in a directory name must not split them, so the cache still lands in its git dir."""
+    with RepoBuilder(tmp_path / "odd\nname x") as odd:
+        odd.commit("ada", write={"a.py": "a\n"})
+        data = scan_json(odd.path)
+        assert data["repository"]["path"] == str(odd.path.resolve())
+        assert data["repository"]["shallow"] is False
+        assert (odd.path / ".git" / "busfactor" / "cache.sqlite").is_file()
+
+
 def test_submodule_is_not_a_file(small: RepoBuilder, tmp_path: Path) -> None:
     with RepoBuilder(tmp_path / "sub") as sub:
         sub.commit("bob", write={"inner.py": "i\n"})

@@ -96,9 +96,16 @@ class GitRepository:
         self._hooks = tempfile.TemporaryDirectory(prefix="busfactor-nohooks-")
         self._env = _environment(self._hooks.name)
         self._cwd = str(path)
-        self._shallow: bool | None = None
         try:
-            self.run("rev-parse", "--git-dir")
+            # One process for what every scan asks (each git process costs a few ms): the
+            # two answers first, then the path, which may hold any character but a NUL.
+            facts = self.run(
+                "rev-parse",
+                "--is-bare-repository",
+                "--is-shallow-repository",
+                "--path-format=absolute",
+                "--git-common-dir",
+            )
         except RepositoryError as error:
             self.close()
             if error.message == GIT_MISSING:
@@ -109,7 +116,10 @@ class GitRepository:
                     hint=f"if you trust it: git config --global --add safe.directory {path}",
                 ) from None
             raise RepositoryError(f"{path}: not a git repository") from None
-        self.bare = self.run("rev-parse", "--is-bare-repository").strip() == "true"
+        bare, shallow, common = facts.split("\n", 2)
+        self.bare = bare == "true"
+        self._shallow = shallow == "true"
+        self._common_dir = Path(common)
         if self.bare:
             self.root = Path(self.run("rev-parse", "--absolute-git-dir").strip())
         else:
@@ -205,13 +215,13 @@ class GitRepository:
         """Full sha and committer time of REV, or a RepositoryError naming it."""
         if rev.startswith("-"):
             raise RepositoryError(f"unknown revision: {rev}")
-        if not self.has_commits():
-            raise RepositoryError(
-                "the repository has no commits yet", hint="commit something, then scan again"
-            )
         try:
             out = self.run("log", "-1", "--no-walk", "--format=%H %ct", f"{rev}^{{commit}}", "--")
         except RepositoryError:
+            if not self.has_commits():  # asked only now: one process less per revision
+                raise RepositoryError(
+                    "the repository has no commits yet", hint="commit something, then scan again"
+                ) from None
             raise RepositoryError(f"unknown revision: {rev}") from None
         sha, _, when = out.strip().partition(" ")
         return sha, int(when or 0)
@@ -226,10 +236,8 @@ class GitRepository:
             return bool(refs.strip())
 
     def is_shallow(self) -> bool:
-        """True for a shallow clone, whose history is cut (asked once per opened repository:
-        the pipeline, the cache and the miner all need it)."""
-        if self._shallow is None:
-            self._shallow = self.run("rev-parse", "--is-shallow-repository").strip() == "true"
+        """True for a shallow clone, whose history is cut (asked once, on opening: the
+        pipeline, the cache and the miner all need it)."""
         return self._shallow
 
     def is_ancestor(self, ancestor: str, sha: str) -> bool:
@@ -242,8 +250,7 @@ class GitRepository:
 
     def common_dir(self) -> Path:
         """The git directory shared by every worktree (where the cache lives)."""
-        out = self.run("rev-parse", "--path-format=absolute", "--git-common-dir").strip()
-        return Path(out)
+        return self._common_dir
 
     def output_fingerprint(self) -> str:
         """What, besides the commits, shapes `git log`'s output: git's version and the mailmap.
