@@ -11,7 +11,6 @@ import re
 from collections.abc import Iterable
 
 from busfactor.adapters.git import GitRepository, TreeEntry
-from busfactor.adapters.mining import decode_path
 
 MAX_DOCUMENT_BYTES = 1 << 20
 """Larger documents are not read (the readers report them as too large)."""
@@ -29,7 +28,7 @@ class BlobReader:
 
     def __init__(self, repo: GitRepository, entries: Iterable[TreeEntry]) -> None:
         self._repo = repo
-        self._sha = {decode_path(entry.path): entry.sha for entry in entries}
+        self._sha = {entry.name: entry.sha for entry in entries}
         self._cache: dict[str, bytes] = {}
 
     @property

@@ -10,7 +10,6 @@ from collections.abc import Mapping
 from typing import NamedTuple
 
 from busfactor.adapters.git import GitRepository, TreeEntry
-from busfactor.adapters.mining import decode_path
 from busfactor.core.filters import (
     AttributeRule,
     ContentFacts,
@@ -30,7 +29,7 @@ ATTRIBUTES_LIMIT = 1 << 20
 def attribute_rules(repo: GitRepository, entries: list[TreeEntry]) -> list[AttributeRule]:
     """Rules of every .gitattributes file in the tree, shallower files first."""
     found = [
-        (decode_path(entry.path), entry.sha)
+        (entry.name, entry.sha)
         for entry in entries
         if entry.path == b".gitattributes" or entry.path.endswith(b"/.gitattributes")
     ]
@@ -66,7 +65,7 @@ def excluded_files(
     if not settings.default_excludes and settings.scope == "all" and not settings.exclude:
         return Classification({}, {})
     known = known or {}
-    paths = [decode_path(entry.path) for entry in entries]
+    paths = [entry.name for entry in entries]
     rules = attribute_rules(repo, entries) if settings.default_excludes else []
     cached: dict[str, ContentFacts] = {}
     wanted: list[str] = []

@@ -12,14 +12,14 @@ import itertools
 import os
 import select
 import subprocess
+import sys
 import tempfile
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
-from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
 from busfactor.adapters.gitlog import (
     MAIN_FORMAT,
@@ -76,13 +76,27 @@ def _environment(hooks_dir: str) -> dict[str, str]:
     return env
 
 
-@dataclass(frozen=True, slots=True)
-class TreeEntry:
-    """A blob at the analysed revision."""
+_PATH_CODEC = (
+    (sys.getfilesystemencoding(), sys.getfilesystemencodeerrors())
+    if os.name != "nt"
+    else ("utf-8", "surrogateescape")
+)
+
+
+def decode_path(path: bytes) -> str:
+    """Paths are bytes in git; non-UTF-8 bytes survive as surrogate escapes (os.fsdecode's
+    codec, looked up once: this runs for every path of the tree)."""
+    return path.decode(*_PATH_CODEC)
+
+
+class TreeEntry(NamedTuple):
+    """A blob at the analysed revision. A tuple, not a frozen dataclass: a tree makes 10,000."""
 
     path: bytes
     mode: str
     sha: str
+    name: str
+    """`path` decoded once (`decode_path`) for the miner, the file rules and the documents."""
 
 
 class GitRepository:
@@ -303,7 +317,7 @@ class GitRepository:
             meta, _, path = item.partition(b"\t")
             mode, kind, blob = meta.split(b" ")
             if kind == b"blob":
-                entries.append(TreeEntry(path, mode.decode(), blob.decode()))
+                entries.append(TreeEntry(path, mode.decode(), blob.decode(), decode_path(path)))
         return entries
 
     def read_blobs(self, shas: Sequence[str], limit: int) -> dict[str, bytes]:

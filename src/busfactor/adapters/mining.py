@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-import os
 import re
 import sqlite3
 import threading
@@ -44,11 +43,6 @@ from busfactor.core.settings import Settings
 
 CACHE_FORMAT = "1"
 """Part of every cache fingerprint: bump when what is cached changes meaning."""
-
-
-def decode_path(path: bytes) -> str:
-    """Paths are bytes in git; non-UTF-8 bytes survive as surrogate escapes."""
-    return os.fsdecode(path) if os.name != "nt" else path.decode("utf-8", "surrogateescape")
 
 
 @paused_gc()
@@ -332,7 +326,7 @@ class _Miner:
         return {entry.path: index for index, entry in enumerate(self.entries)}
 
     def paths(self) -> list[str]:
-        return [decode_path(entry.path) for entry in self.entries]
+        return [entry.name for entry in self.entries]
 
     def result(self, counts: Counts, shallow: bool) -> MiningResult:
         warnings = []
