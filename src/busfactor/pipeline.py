@@ -20,7 +20,7 @@ from busfactor.adapters.cache import (
     default_cache_file,
 )
 from busfactor.adapters.config import load_settings
-from busfactor.adapters.files import excluded_files
+from busfactor.adapters.files import excluded_files, rules_key
 from busfactor.adapters.git import GitRepository
 from busfactor.adapters.mining import mine_history
 from busfactor.core.filters import CONTENT_RULES
@@ -121,11 +121,15 @@ def _read_documents(
 
 
 def _beside_history(
-    repo: GitRepository, entries: list[TreeEntry], settings: Settings, known: dict[str, int]
+    repo: GitRepository,
+    entries: list[TreeEntry],
+    settings: Settings,
+    known: tuple[dict[str, int], bytes | None],
 ) -> tuple[Classification, _Documents]:
     """Everything read from the tree alone, one `git cat-file` at a time: which files count
     (mostly waiting on git for blob heads), then the documents."""
-    return excluded_files(repo, entries, settings, known), _read_documents(repo, entries, settings)
+    classification = excluded_files(repo, entries, settings, *known)
+    return classification, _read_documents(repo, entries, settings)
 
 
 def _ignore(progress: Progress) -> None:
@@ -171,7 +175,7 @@ def scan(
         # walk: its `git cat-file` mostly waits on I/O while the walk keeps a core busy.
         cache, cache_warnings = open_cache(repo, settings)
         with ThreadPoolExecutor(max_workers=2, thread_name_prefix="beside-history") as pool:
-            known = _known_verdicts(cache)
+            known = _known_verdicts(cache), _known_classification(cache, settings)
             gate = _Gate()
             beside = pool.submit(gate.run, _beside_history, repo, entries, settings, known)
             preloaded = pool.submit(gate.run, _preload)
@@ -199,6 +203,8 @@ def scan(
                     if cache is not None and done is not None and done[0].learned:
                         tree = [entry.sha for entry in entries]
                         cache.store_verdicts(CONTENT_RULES, done[0].learned, tree)
+                    if cache is not None and done is not None and done[0].table is not None:
+                        cache.store_classification(rules_key(settings), done[0].table)
                 finally:  # the cache is closed even when the work beside the walk failed
                     if cache is not None:
                         cache_warnings += cache.warnings
@@ -274,6 +280,17 @@ def _known_verdicts(cache: HistoryCache | None) -> dict[str, int]:
     except (CacheCorrupt, CacheUnavailable) as problem:
         cache.warnings.append(f"cache not used for file contents: {problem}")
         return {}
+
+
+def _known_classification(cache: HistoryCache | None, settings: Settings) -> bytes | None:
+    """The last scan's file classification under these rules (read here, like the verdicts)."""
+    if cache is None:
+        return None
+    try:
+        return cache.classification(rules_key(settings))
+    except (CacheCorrupt, CacheUnavailable) as problem:
+        cache.warnings.append(f"cache not used for file classification: {problem}")
+        return None
 
 
 def _pseudonymize(mining: MiningResult, settings: Settings) -> None:

@@ -78,7 +78,7 @@ def test_a_rescan_reads_only_new_blobs_and_classifies_the_same(
     reads.clear()
 
     assert report(builder.path) == first
-    assert reads == [[]]  # every head needed is known
+    assert reads == []  # the stored classification answers for every file
 
     builder.commit("bob", write={"app.py": "print('changed')\n", "new.py": "x = 1\n"})
     reads.clear()
@@ -105,11 +105,13 @@ def test_damaged_or_foreign_verdicts_are_not_used(
     expected = report(builder.path)
     with sqlite3.connect(cache_file(builder.path)) as db:
         db.execute("UPDATE verdicts SET verdict = 99")  # not a verdict at all
+        db.execute("DELETE FROM classifications")  # which would answer without them
     reads.clear()
     assert report(builder.path) == expected
     assert reads[0]  # read again
     with sqlite3.connect(cache_file(builder.path)) as db:
         db.execute("UPDATE verdicts SET rules = ?, verdict = 1", (CONTENT_RULES + 1,))
+        db.execute("DELETE FROM classifications")
     reads.clear()
     assert report(builder.path) == expected  # other rules' verdicts are someone else's
     assert reads[0]
@@ -193,7 +195,8 @@ def test_old_blobs_verdicts_are_pruned_once_they_outnumber_the_tree(
 def test_a_failed_verdict_store_only_warns(
     builder: RepoBuilder, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A full disk while the verdicts are written (simulated: root ignores permissions)."""
+    """A full disk while the verdicts (and the classification after them) are written
+    (simulated: root ignores permissions)."""
     builder.commit("ada", write=TREE)
     expected = cold(builder.path)
     original_store, original_immediate = HistoryCache.store_verdicts, cache_module._immediate
@@ -211,9 +214,12 @@ def test_a_failed_verdict_store_only_warns(
     monkeypatch.setattr(HistoryCache, "store_verdicts", store)
     monkeypatch.setattr(cache_module, "_immediate", immediate)
     warm = scan(builder.path)
-    (warning,) = warm.meta["warnings"]
-    assert warning.endswith("verdicts not updated (database or disk is full)")
+    verdict_warning, table_warning = warm.meta["warnings"]
+    assert verdict_warning.endswith("verdicts not updated (database or disk is full)")
+    assert table_warning.endswith("file classification not updated (database or disk is full)")
     assert storing
     monkeypatch.undo()
     assert verdicts(builder.path) == {}  # nothing half written
+    with sqlite3.connect(cache_file(builder.path)) as db:
+        assert db.execute("SELECT count(*) FROM classifications").fetchone() == (0,)
     assert render_json(scan(builder.path, overrides={"cache": False})) == expected

@@ -23,7 +23,7 @@ from pathlib import Path
 
 APPLICATION_ID = 0x62667363
 """`PRAGMA application_id` of busfactor caches ("bfsc"): tells ours from any other SQLite file."""
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 MAIN, MERGES = 0, 1
 """Chunk kinds: the main `git log` stream and the merges' per-parent diffs."""
 MAX_SNAPSHOTS = 4
@@ -34,6 +34,8 @@ _OURS = "substr(name, 1, 7) != 'sqlite_'"
 _COUNT_TABLES = "SELECT count(*) FROM sqlite_master WHERE " + _OURS
 _SPARE_VERDICTS = 10_000
 """Verdicts kept beyond twice the tree's blobs before the table is pruned to the tree."""
+MAX_CLASSIFICATIONS = 4
+"""File classifications kept, one per set of file rules (excludes, scope), latest used first."""
 
 _SCHEMA = """
 CREATE TABLE streams (
@@ -74,6 +76,12 @@ CREATE TABLE verdicts (
     verdict INTEGER NOT NULL,
     PRIMARY KEY (sha, rules)
 ) WITHOUT ROWID;
+CREATE TABLE classifications (
+    rules TEXT PRIMARY KEY,
+    crc INTEGER NOT NULL,
+    data BLOB NOT NULL,
+    used REAL NOT NULL
+);
 """
 
 
@@ -289,6 +297,21 @@ class HistoryCache:
             raise _problem(error) from None
         return {str(sha): verdict for sha, verdict in rows}
 
+    def classification(self, rules: str) -> bytes | None:
+        """The last scan's verdict on every file under these file rules (adapters/files.py)."""
+        try:
+            row = self._db.execute(
+                "SELECT crc, data FROM classifications WHERE rules = ?", (rules,)
+            ).fetchone()
+        except sqlite3.Error as error:
+            raise _problem(error) from None
+        if row is None:
+            return None
+        crc, data = row
+        if not isinstance(data, bytes) or zlib.crc32(data) != crc:
+            raise CacheCorrupt("a stored file classification fails its checksum")
+        return data
+
     # -- writing ------------------------------------------------------------------------
 
     def store_verdicts(self, rules: int, learned: Mapping[str, int], tree: Collection[str]) -> None:
@@ -315,6 +338,24 @@ class HistoryCache:
                     )
         except sqlite3.Error as error:
             self.warnings.append(f"cache {self.path}: verdicts not updated ({error})")
+
+    def store_classification(self, rules: str, data: bytes) -> None:
+        """Keep this scan's classification for the next one; failures only warn."""
+        db = self._db
+        try:
+            with _immediate(db):
+                db.execute(
+                    "INSERT OR REPLACE INTO classifications (rules, crc, data, used) "
+                    "VALUES (?, ?, ?, ?)",
+                    (rules, zlib.crc32(data), data, time.time()),
+                )
+                db.execute(
+                    "DELETE FROM classifications WHERE rules NOT IN "
+                    "(SELECT rules FROM classifications ORDER BY used DESC LIMIT ?)",
+                    (MAX_CLASSIFICATIONS,),
+                )
+        except sqlite3.Error as error:
+            self.warnings.append(f"cache {self.path}: file classification not updated ({error})")
 
     def store(
         self,

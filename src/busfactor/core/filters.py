@@ -120,6 +120,10 @@ class FileFacts:
 CONTENT_RULES = 1
 """Version of the content tests (`content_facts`) and of the head size they see: bump it when
 either changes, so verdicts cached under the old tests are not reused."""
+PATH_RULES = 1
+"""Version of the rules `classify` and `needs_content` apply to a path (the vendored, lock,
+minified, binary and code lists, the attribute reading): bump it when they change, so a
+classification stored under the old rules is not reused (released versions differ anyway)."""
 
 
 @dataclass(frozen=True, slots=True)
