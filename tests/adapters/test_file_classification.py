@@ -142,14 +142,18 @@ def test_a_damaged_table_is_not_used(
     builder.commit("ada", write=TREE)
     expected = report(builder.path)
     with sqlite3.connect(cache_file(builder.path)) as db:
-        if damage == "garbage":
-            data = zlib.compress(b"busfactor-files-1\0" + b"0\0app.py\0sha\0100644\0stolen")
+        if damage == "garbage":  # app.py's entry, its blob and mode right, names no reason
+            (data,) = db.execute("SELECT data FROM classifications").fetchone()
+            fields = data.split(b"\0")
+            at = fields.index(b"app.py") + 1
+            fields[at] += b"stolen"
+            data = b"\0".join(fields)
             db.execute("UPDATE classifications SET data = ?, crc = ?", (data, zlib.crc32(data)))
         else:
             db.execute("UPDATE classifications SET crc = crc + 1")
     judged.clear()
     warm = json.loads(report(builder.path))
-    assert len(judged[0]) == len(TREE)
+    assert judged == [["app.py"] if damage == "garbage" else sorted(TREE)]
     warnings, warm["warnings"] = warm["warnings"], []
     assert warm == json.loads(expected)
     if damage == "checksum":
@@ -184,14 +188,17 @@ def test_tables_round_trip(
         if data.draw(st.booleans())
     }
     table = _decode_table(_encode_table(attributes, entries, excluded), attributes)
-    assert table == {e.path: (e.sha, e.mode, excluded.get(e.name, "")) for e in entries}
+    assert table == {
+        e.path: f"{e.sha} {e.mode} {excluded.get(e.name, '')}".encode() for e in entries
+    }
     other = [*attributes, (b".gitattributes", "f" * 40)]
     assert _decode_table(_encode_table(attributes, entries, excluded), other) is None
 
 
 @given(st.binary(max_size=200) | st.lists(st.binary(max_size=8)).map(b"\0".join))
 def test_anything_else_is_no_table(raw: bytes) -> None:
-    """The cache file is not trusted: whatever it holds decodes to a table or to None."""
-    for data in (raw, zlib.compress(raw), zlib.compress(b"busfactor-files-1\0" + raw)):
+    """The cache file is not trusted: whatever it holds decodes to None or to path -> bytes
+    (each entry is checked where it is used), never to an error."""
+    for data in (raw, b"busfactor-files-2\0" + raw, b"busfactor-files-2\0" + b"0\0" + raw):
         table = _decode_table(data, [])
-        assert table is None or all(reason in REASONS | {""} for _, _, reason in table.values())
+        assert table is None or all(type(k) is bytes and type(v) is bytes for k, v in table.items())

@@ -7,7 +7,6 @@ so scanning an old revision judges its files by the rules it had then.
 from __future__ import annotations
 
 import json
-import zlib
 from collections.abc import Mapping
 from typing import NamedTuple
 
@@ -97,11 +96,12 @@ def excluded_files(
         fresh = []
         for entry in entries:
             kept = stored.get(entry.path)
-            if kept is not None and kept[0] == entry.sha and kept[1] == entry.mode:
-                if kept[2]:
-                    verdict[entry.name] = kept[2]
-            else:
-                fresh.append(entry)
+            same = f"{entry.sha} {entry.mode} ".encode()
+            reason = _REASON_OF.get(kept[len(same) :]) if kept and kept.startswith(same) else None
+            if reason is None:
+                fresh.append(entry)  # changed, new, or not a verdict: judged again
+            elif reason:
+                verdict[entry.name] = reason
     judged, learned = _judge(repo, entries, fresh, settings, known or {})
     verdict.update(judged)
     excluded = {e.name: reason for e in entries if (reason := verdict.get(e.name)) is not None}
@@ -162,7 +162,7 @@ def _judge(
     return excluded, learned
 
 
-_TABLE_FORMAT = b"busfactor-files-1"
+_TABLE_FORMAT = b"busfactor-files-2"
 _REASON_OF = {reason.encode(): reason for reason in REASONS} | {b"": ""}
 
 
@@ -170,38 +170,32 @@ def _encode_table(
     attributes: list[tuple[bytes, str]], entries: list[TreeEntry], excluded: Mapping[str, str]
 ) -> bytes:
     """NUL-separated fields (git never puts a NUL in a path): the format, the attribute
-    files (path, blob), then path, blob, mode and reason ("" = analysed) of every file."""
+    files (path, blob), then each file's path and "blob mode reason" ("" = analysed). Not
+    compressed: zlib cost more than the rest of a rescan's classification."""
     fields = [_TABLE_FORMAT, str(len(attributes)).encode()]
     for path, sha in attributes:
         fields += (path, sha.encode())
     for entry in entries:
-        reason = excluded.get(entry.name, "")
-        fields += (entry.path, entry.sha.encode(), entry.mode.encode(), reason.encode())
-    return zlib.compress(b"\0".join(fields), 1)
+        fields += (entry.path, f"{entry.sha} {entry.mode} {excluded.get(entry.name, '')}".encode())
+    return b"\0".join(fields)
 
 
-def _decode_table(
-    data: bytes, attributes: list[tuple[bytes, str]]
-) -> dict[bytes, tuple[str, str, str]] | None:
-    """Path -> (blob, mode, reason) as `_encode_table` wrote them; None when the data is not
-    such a table (the cache file is not trusted) or the tree's attribute files changed."""
+def _decode_table(data: bytes, attributes: list[tuple[bytes, str]]) -> dict[bytes, bytes] | None:
+    """Path -> b"blob mode reason" as `_encode_table` wrote them (each checked where used: the
+    cache file is not trusted); None when the data is not such a table or the tree's
+    attribute files changed."""
     try:
-        fields = zlib.decompress(data).split(b"\0")
-        if fields[0] != _TABLE_FORMAT:
-            return None
-        count = int(fields[1])
+        fields = data.split(b"\0")
+        count = int(fields[1]) if fields[0] == _TABLE_FORMAT else -1
         files = fields[2 + 2 * count :]
-        if count < 0 or len(fields) < 2 + 2 * count or len(files) % 4:
+        if count < 0 or len(fields) < 2 + 2 * count or len(files) % 2:
             return None
         stored = [(fields[2 + 2 * i], fields[3 + 2 * i].decode("ascii")) for i in range(count)]
         if stored != attributes:
             return None
-        table: dict[bytes, tuple[str, str, str]] = {}
         items = iter(files)
-        for path, sha, mode, reason in zip(items, items, items, items, strict=True):
-            table[path] = (sha.decode("ascii"), mode.decode("ascii"), _REASON_OF[reason])
-        return table
-    except (zlib.error, ValueError, IndexError, KeyError):
+        return dict(zip(items, items, strict=True))
+    except (ValueError, IndexError):
         return None
 
 
