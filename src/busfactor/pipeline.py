@@ -124,11 +124,12 @@ def _beside_history(
     repo: GitRepository,
     entries: list[TreeEntry],
     settings: Settings,
-    known: tuple[dict[str, int], bytes | None],
+    earlier: tuple[dict[str, int], bytes | None],
 ) -> tuple[Classification, _Documents]:
     """Everything read from the tree alone, one `git cat-file` at a time: which files count
-    (mostly waiting on git for blob heads), then the documents."""
-    classification = excluded_files(repo, entries, settings, *known)
+    (mostly waiting on git for blob heads), then the documents. `earlier`: what the cache
+    kept of earlier scans, blob verdicts and the last file classification."""
+    classification = excluded_files(repo, entries, settings, *earlier)
     return classification, _read_documents(repo, entries, settings)
 
 
@@ -175,9 +176,9 @@ def scan(
         # walk: its `git cat-file` mostly waits on I/O while the walk keeps a core busy.
         cache, cache_warnings = open_cache(repo, settings)
         with ThreadPoolExecutor(max_workers=2, thread_name_prefix="beside-history") as pool:
-            known = _known_verdicts(cache), _known_classification(cache, settings)
+            earlier = _known_verdicts(cache), _known_classification(cache, settings)
             gate = _Gate()
-            beside = pool.submit(gate.run, _beside_history, repo, entries, settings, known)
+            beside = pool.submit(gate.run, _beside_history, repo, entries, settings, earlier)
             preloaded = pool.submit(gate.run, _preload)
             try:
                 mining = mine_history(

@@ -33,11 +33,7 @@ ATTRIBUTES_LIMIT = 1 << 20
 
 def attribute_rules(repo: GitRepository, entries: list[TreeEntry]) -> list[AttributeRule]:
     """Rules of every .gitattributes file in the tree, shallower files first."""
-    found = [
-        (entry.name, entry.sha)
-        for entry in entries
-        if entry.path == b".gitattributes" or entry.path.endswith(b"/.gitattributes")
-    ]
+    found = [(entry.name, entry.sha) for entry in entries if _is_attributes_file(entry.path)]
     found.sort(key=lambda item: (item[0].count("/"), item[0]))
     blobs = repo.read_blobs([sha for _, sha in found], ATTRIBUTES_LIMIT)
     rules: list[AttributeRule] = []

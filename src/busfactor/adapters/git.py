@@ -114,11 +114,7 @@ class GitRepository:
             # One process for what every scan asks (each git process costs a few ms): the
             # two answers first, then the path, which may hold any character but a NUL.
             facts = self.run(
-                "rev-parse",
-                "--is-bare-repository",
-                "--is-shallow-repository",
-                "--path-format=absolute",
-                "--git-common-dir",
+                "rev-parse", "--is-bare-repository", "--is-shallow-repository", "--git-common-dir"
             )
         except RepositoryError as error:
             self.close()
@@ -133,7 +129,7 @@ class GitRepository:
         bare, shallow, common = facts.split("\n", 2)
         self.bare = bare == "true"
         self._shallow = shallow == "true"
-        self._common_dir = Path(common)
+        self._common_dir = Path(os.path.abspath(os.path.join(self._cwd, common)))
         if self.bare:
             self.root = Path(self.run("rev-parse", "--absolute-git-dir").strip())
         else:
