@@ -198,7 +198,7 @@ class ScanReport:
             for person in sorted(edges):
                 edge = edges[person]
                 if edge.get("kind") == "authorship":
-                    doa.append((person, round(edge["doa"], 4)))  # _round: 77,000 calls
+                    doa.append((person, round(edge["doa"], 4)))  # _round: 38,000 calls
             yield f["path"], f["commits"], f["authors"], doa
 
     def _file_rows(self) -> list[dict[str, Any]]:

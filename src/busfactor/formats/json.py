@@ -35,7 +35,7 @@ def render_json(report: ScanReport) -> str:
 def file_rows_text(table: Iterable[FileRow], newline: str) -> str:
     """The text `dumps_indented` gives for `ScanReport._file_rows()` at the level whose line
     break and indent is `newline`. Each person's key and each DOA value is encoded once, not
-    once per entry: a few hundred people and rounded values make 77,000 entries on 10,000
+    once per entry: a few hundred people and rounded values make 38,000 entries on 10,000
     files. Values are floats (`file_table` rounds them); equal floats print alike except
     0.0 and -0.0, which skip the memo."""
     row = newline + "  "
