@@ -88,6 +88,22 @@ class TestRescan:
         assert plain(mine(repo.path)) == cold
         assert len(extended) == 1
 
+    @pytest.mark.parametrize("newcomer", ["aaron", "cyd", "zoe"])
+    def test_newcomers_sorted_among_the_cached_people_renumber_exactly(
+        self, builder: RepoBuilder, extended: list[object], newcomer: str
+    ) -> None:
+        """Someone new sorts before, between or after the cached identities: files counted
+        only by identities below the newcomer keep their counts, the others are renumbered."""
+        builder.commit("bob", write={"a.py": "a\n", "b.py": "b\n", "c.py": "c\n"})
+        builder.commit("dan", write={"b.py": "b2\n", "d.py": "d\n"})
+        builder.commit("eve", write={"c.py": "c2\n", "e.py": "e\n"})
+        mine(builder.path)
+        builder.commit(newcomer, write={"a.py": "a3\n", "f.py": "f\n"})
+        builder.commit("dan", write={"e.py": "e3\n"})
+        warm = mine(builder.path)
+        assert extended, "the snapshot was extended, not replayed"
+        assert plain(warm) == plain(mine(builder.path, cached=False))
+
     @pytest.mark.parametrize("mainline_touches_it", [False, True])
     def test_pull_request_forked_below_the_tip_extends_the_snapshot(
         self, repo: RepoBuilder, extended: list[object], mainline_touches_it: bool

@@ -280,6 +280,13 @@ def _renumbered(
     )
 
 
+def _numbered_below(stats: FileHistory, below: int) -> bool:
+    """Whether every identity in a file's counts has a number under `below`. Every commit
+    that counts a delivery, an add or a first time counts a touch too, so the touches name
+    them all."""
+    return max(stats.touches, default=-1) < below
+
+
 def extend(
     old: Counts,
     new: HistoryCounter,
@@ -307,18 +314,25 @@ def extend(
         _add_activity(activity[from_old[index]], item)
     for index, item in enumerate(new.activity):
         _add_activity(activity[from_new[index]], item)
-    # Most files saw no new commit, and usually nobody new came: reuse the cached counts.
+    # Most files saw no new commit: reuse the cached counts. Old identities sorted before the
+    # first newcomer keep their numbers, so a file counted only by them needs no renumbering.
     unchanged = from_old == list(range(len(from_old)))
-    files = [
-        _renumbered(stats, from_new) if stats.touches else FileHistory() for stats in new.files
+    below = next((i for i, n in enumerate(from_old) if n != i), len(from_old))
+    # None: no new commit counted the file (most of them), so no empty FileHistory per file.
+    walked: list[FileHistory | None] = [
+        _renumbered(stats, from_new) if stats.touches else None for stats in new.files
     ]
     for q, targets in sources.items():
-        cached = old.files[q] if unchanged else _renumbered(old.files[q], from_old, increasing=True)
+        cached = old.files[q]
+        if not unchanged and not _numbered_below(cached, below):
+            cached = _renumbered(cached, from_old, increasing=True)
         for n, p in enumerate(targets):
-            if files[p].touches:
-                files[p] = _combined(files[p], cached)
+            seen = walked[p]
+            if seen is not None:
+                walked[p] = _combined(seen, cached)
             else:
-                files[p] = cached if n == 0 else _combined(FileHistory(), cached)
+                walked[p] = cached if n == 0 else _combined(FileHistory(), cached)
+    files = [stats if stats is not None else FileHistory() for stats in walked]
     since = new.recent_since if new.recent_since is not None else -(1 << 62)
     recent = [
         (from_new[who], touched, when)
