@@ -148,17 +148,20 @@ def _build(header: Any, body: bytes, file_count: int) -> Counts:
     dicts = counted - sum(lengths[2])  # the adders have no values
     if counted + recent_count + changeset_count != len(who) or dicts != len(values):
         raise ValueError("columns and sizes differ")
-    # Iterators, not slices: every count is read exactly once, and the totals match above.
+    # Iterators, not slices: every count is read exactly once. The totals match above, so
+    # neither runs out early and each zip pairs equal lengths (a strict zip cost 20 % here).
     next_who, next_value = iter(who), iter(values)
     files = []
     for index in range(0, 5 * file_count, 5):
         n_touches, n_deliveries, n_adders, n_first, last_time = per_file[index : index + 5]
-        touches = dict(zip(islice(next_who, n_touches), islice(next_value, n_touches), strict=True))
+        touches = dict(
+            zip(islice(next_who, n_touches), islice(next_value, n_touches), strict=False)
+        )
         deliveries = dict(
-            zip(islice(next_who, n_deliveries), islice(next_value, n_deliveries), strict=True)
+            zip(islice(next_who, n_deliveries), islice(next_value, n_deliveries), strict=False)
         )
         adders = set(islice(next_who, n_adders))
-        first_time = dict(zip(islice(next_who, n_first), islice(next_value, n_first), strict=True))
+        first_time = dict(zip(islice(next_who, n_first), islice(next_value, n_first), strict=False))
         files.append(FileHistory(touches, deliveries, adders, first_time, last_time))
     w = counted
     entries: list[tuple[int, tuple[int, ...]]] = []
