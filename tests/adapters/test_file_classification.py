@@ -202,3 +202,15 @@ def test_anything_else_is_no_table(raw: bytes) -> None:
     for data in (raw, b"busfactor-files-2\0" + raw, b"busfactor-files-2\0" + b"0\0" + raw):
         table = _decode_table(data, [])
         assert table is None or all(type(k) is bytes and type(v) is bytes for k, v in table.items())
+
+
+def test_at_most_four_classifications_are_kept(builder: RepoBuilder) -> None:
+    """One table per set of file rules, the least recently used dropped first."""
+    builder.commit("ada", write=TREE)
+    globs = [("a*",), ("b*",), ("c*",), ("d*",), ("e*",)]
+    for exclude in globs:
+        report(builder.path, exclude=exclude)
+    kept = stored_rules(builder.path)
+    assert len(kept) == 4
+    assert rules_key(Settings(exclude=globs[0])) not in kept
+    assert rules_key(Settings(exclude=globs[-1])) in kept
