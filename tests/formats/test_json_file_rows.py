@@ -6,10 +6,12 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from tests.formats.test_formats import NON_UTF8_PATH, report_of
 
+from busfactor.core.report import ScanReport
 from busfactor.demo import make_demo
 from busfactor.formats.indented_json import Verbatim, dumps_indented
 from busfactor.formats.json import FileRow, file_rows_text, render_json
@@ -83,3 +85,16 @@ def test_undecodable_paths_take_the_general_way() -> None:
     expected = json.dumps(json_safe(report.to_dict()), indent=2, ensure_ascii=False) + "\n"
     assert render_json(report) == expected
     assert "caf\\\\xe9/menu.txt" in render_json(report)
+
+
+def test_a_plain_report_never_builds_the_row_dicts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fast way is the one taken: a fall back to the general writer would still give the
+    same text, only slower, so it is checked here."""
+    report = report_of(["a.py", "b/c.py"], [("Ada", "ada@example.test")])
+    expected = json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n"
+
+    def refuse(self: ScanReport) -> list[dict[str, Any]]:
+        raise AssertionError("the file rows were built as dicts")
+
+    monkeypatch.setattr(ScanReport, "_file_rows", refuse)
+    assert render_json(report) == expected
