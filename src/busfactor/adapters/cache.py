@@ -273,19 +273,11 @@ class HistoryCache:
 
     def snapshot(self, stream: int, tip: str, key: str) -> bytes | None:
         """A finished result for exactly this tip and key."""
-        try:
-            row = self._db.execute(
-                "SELECT crc, data FROM snapshots WHERE stream = ? AND tip = ? AND key = ?",
-                (stream, tip, key),
-            ).fetchone()
-        except sqlite3.Error as error:
-            raise _problem(error) from None
-        if row is None:
-            return None
-        crc, data = row
-        if not isinstance(data, bytes) or zlib.crc32(data) != crc:
-            raise CacheCorrupt("a stored snapshot fails its checksum")
-        return data
+        return self._checked(
+            "snapshot",
+            "SELECT crc, data FROM snapshots WHERE stream = ? AND tip = ? AND key = ?",
+            (stream, tip, key),
+        )
 
     def verdicts(self, rules: int) -> dict[str, int]:
         """Content verdicts of blobs (adapters/files.py) made under these content rules."""
@@ -299,17 +291,24 @@ class HistoryCache:
 
     def classification(self, rules: str) -> bytes | None:
         """The last scan's verdict on every file under these file rules (adapters/files.py)."""
+        return self._checked(
+            "file classification",
+            "SELECT crc, data FROM classifications WHERE rules = ?",
+            (rules,),
+        )
+
+    def _checked(self, what: str, query: str, parameters: tuple[object, ...]) -> bytes | None:
+        """One stored blob (`query` selects its crc and data), or None; CacheCorrupt when it
+        fails its checksum."""
         try:
-            row = self._db.execute(
-                "SELECT crc, data FROM classifications WHERE rules = ?", (rules,)
-            ).fetchone()
+            row = self._db.execute(query, parameters).fetchone()
         except sqlite3.Error as error:
             raise _problem(error) from None
         if row is None:
             return None
         crc, data = row
         if not isinstance(data, bytes) or zlib.crc32(data) != crc:
-            raise CacheCorrupt("a stored file classification fails its checksum")
+            raise CacheCorrupt(f"a stored {what} fails its checksum")
         return data
 
     # -- writing ------------------------------------------------------------------------
