@@ -95,7 +95,7 @@ def _read_documents(
 ) -> _Documents:
     """Decision records and CODEOWNERS, read and parsed. Nothing here needs history, so it
     runs beside the walk: after git is done, it cost 0.15 s of the synthetic repository's
-    cold scan (one path decoded and matched per file), where now Python mostly waits."""
+    cold scan (one path matched per file), where now Python mostly waits."""
     from busfactor.adapters.adr import find_adr_dirs, read_decisions
     from busfactor.core.codeowners import detect_flavour, find_codeowners, parse_codeowners
 
@@ -201,11 +201,13 @@ def scan(
                 try:
                     done = beside.result()
                     preloaded.result()
-                    if cache is not None and done is not None and done[0].learned:
-                        tree = [entry.sha for entry in entries]
-                        cache.store_verdicts(CONTENT_RULES, done[0].learned, tree)
-                    if cache is not None and done is not None and done[0].table is not None:
-                        cache.store_classification(rules_key(settings), done[0].table)
+                    if cache is not None and done is not None:
+                        judged = done[0]
+                        if judged.learned:
+                            tree = [entry.sha for entry in entries]
+                            cache.store_verdicts(CONTENT_RULES, judged.learned, tree)
+                        if judged.table is not None:
+                            cache.store_classification(rules_key(settings), judged.table)
                 finally:  # the cache is closed even when the work beside the walk failed
                     if cache is not None:
                         cache_warnings += cache.warnings

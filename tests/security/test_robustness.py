@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -107,6 +108,12 @@ def test_a_repository_directory_with_a_newline_in_its_name(tmp_path: Path) -> No
         data = scan_json(odd.path)
         assert data["repository"]["path"] == str(odd.path.resolve())
         assert data["repository"]["shallow"] is False
+        assert (odd.path / ".git" / "busfactor" / "cache.sqlite").is_file()
+        # A linked worktree's common dir is printed as an absolute path, newline and all.
+        linked = tmp_path / "linked"
+        git(odd.path, "worktree", "add", "-q", str(linked), "-b", "other")
+        shutil.rmtree(odd.path / ".git" / "busfactor")
+        assert scan_json(linked)["repository"]["path"] == str(linked.resolve())
         assert (odd.path / ".git" / "busfactor" / "cache.sqlite").is_file()
 
 

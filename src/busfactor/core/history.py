@@ -316,8 +316,8 @@ def extend(
         _add_activity(activity[from_new[index]], item)
     # Most files saw no new commit: reuse the cached counts. Old identities sorted before the
     # first newcomer keep their numbers, so a file counted only by them needs no renumbering.
-    unchanged = from_old == list(range(len(from_old)))
     below = next((i for i, n in enumerate(from_old) if n != i), len(from_old))
+    unchanged = below == len(from_old)  # nobody new sorted among the cached people
     # None: no new commit counted the file (most of them), so no empty FileHistory per file.
     walked: list[FileHistory | None] = [
         _renumbered(stats, from_new) if stats.touches else None for stats in new.files
