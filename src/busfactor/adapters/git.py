@@ -356,19 +356,20 @@ class GitRepository:
         mux: PipeMux | None = None,
         exclude: str | None = None,
         raw: Callable[[bytes], None] | None = None,
+        renames: bool = True,
     ) -> AbstractContextManager[Iterator[CommitRecord]]:
         """The main history stream as records (a context manager).
 
         `exclude`: leave out the history of that commit (`git log SHA ^EXCLUDE`), for the
         cache's rescans. `raw` is handed every chunk of git's output as it is parsed.
+        `renames=False` is for checks against `git log -- PATH`, which follows no renames.
         """
         order = ["--no-merges"] if linear else ["--topo-order", "--diff-merges=off"]
         args = [
             "log",
             *order,
             "--root",
-            "-M",
-            f"-l{RENAME_LIMIT}",
+            *(["-M", f"-l{RENAME_LIMIT}"] if renames else ["--no-renames"]),
             "--name-status",
             *_LOG_FLAGS,
             f"--format={MAIN_FORMAT}",
@@ -393,6 +394,7 @@ class GitRepository:
         inexact_renames: bool = False,
         exclude: str | None = None,
         raw: Callable[[bytes], None] | None = None,
+        renames: bool = True,
     ) -> Iterator[MergeDiffReader]:
         """Merges' diffs against each parent (exact renames) from a second, concurrent git log.
 
@@ -404,7 +406,7 @@ class GitRepository:
             "--topo-order",
             "--merges",
             "--diff-merges=separate",
-            *(["-M", f"-l{RENAME_LIMIT}"] if inexact_renames else ["-M100%"]),
+            *_merge_renames(renames, inexact_renames),
             "--name-status",
             *_LOG_FLAGS,
             f"--format={MERGE_FORMAT}",
@@ -423,6 +425,12 @@ class GitRepository:
         finally:
             mux.remove(buffered)
             process.finish(complete=buffered.eof)
+
+
+def _merge_renames(renames: bool, inexact: bool) -> list[str]:
+    if not renames:
+        return ["--no-renames"]
+    return ["-M", f"-l{RENAME_LIMIT}"] if inexact else ["-M100%"]
 
 
 class _Process:
