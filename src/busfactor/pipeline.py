@@ -266,12 +266,19 @@ def open_cache(repo: GitRepository, settings: Settings) -> tuple[HistoryCache | 
         cache_dir = Path(os.path.expanduser(settings.cache_dir))
         if not cache_dir.is_absolute():
             cache_dir = repo.root / cache_dir
+    path: Path | None = None
     try:
         path = default_cache_file(repo.common_dir(), cache_dir)
         return HistoryCache(path), []
     except (OSError, sqlite3.Error, CacheCorrupt, CacheUnavailable) as error:
-        reason = error.strerror if isinstance(error, OSError) and error.strerror else error
-        return None, [f"cache disabled: {reason}"]
+        where: object = path
+        reason: object = error
+        if isinstance(error, OSError) and error.strerror:  # "[Errno 2]" says nothing more
+            where, reason = error.filename or path, error.strerror
+        # Which path: a cache directory set in one repository's config can be wrong there only.
+        return None, [
+            f"cache disabled: {where}: {reason}" if where else f"cache disabled: {reason}"
+        ]
 
 
 def _known_verdicts(cache: HistoryCache | None) -> dict[str, int]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import sqlite3
 import subprocess
@@ -313,8 +314,19 @@ class TestDamage:
         blocker = tmp_path / "not-a-dir"
         blocker.write_text("a file where the cache directory should be\n")
         report = scan(repo.path, overrides={"cache_dir": str(blocker / "sub")})
-        assert any(w.startswith("cache disabled:") for w in report.graph.graph["warnings"])
+        assert report.graph.graph["warnings"] == [
+            f"cache disabled: {blocker / 'sub'}: Not a directory"
+        ]
         assert blocker.read_text() == "a file where the cache directory should be\n"
+
+    def test_a_file_as_cache_directory_says_not_a_directory(
+        self, repo: RepoBuilder, tmp_path: Path
+    ) -> None:
+        blocker = tmp_path / "cache"
+        blocker.write_text("a file named as the cache directory\n")
+        report = scan(repo.path, overrides={"cache_dir": str(blocker)})
+        assert report.graph.graph["warnings"] == [f"cache disabled: {blocker}: Not a directory"]
+        assert blocker.read_text() == "a file named as the cache directory\n"
 
     def test_read_only_cache_warns_and_scans(
         self, repo: RepoBuilder, monkeypatch: pytest.MonkeyPatch
@@ -327,12 +339,10 @@ class TestDamage:
 
         monkeypatch.setattr(HistoryCache, "_open", read_only)
         report = scan(repo.path)
-        assert report.graph.graph["warnings"] == [
-            "cache disabled: attempt to write a readonly database"
-        ]
+        warning = f"cache disabled: {cache_file(repo.path)}: attempt to write a readonly database"
+        assert report.graph.graph["warnings"] == [warning]
         assert report_json(repo.path) == cold.replace(
-            '"warnings": []',
-            '"warnings": [\n    "cache disabled: attempt to write a readonly database"\n  ]',
+            '"warnings": []', '"warnings": [\n    ' + json.dumps(warning) + "\n  ]"
         )
 
     def test_store_failure_keeps_the_result(

@@ -12,6 +12,7 @@ transaction: an interrupted scan leaves the file as it was.
 
 from __future__ import annotations
 
+import errno
 import os
 import sqlite3
 import time
@@ -140,7 +141,10 @@ class HistoryCache:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.warnings: list[str] = []
-        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except FileExistsError as error:  # mkdir's word for "a file is in the way"
+            raise NotADirectoryError(errno.ENOTDIR, "Not a directory", error.filename) from None
         try:
             self._db = self._open()
         except CacheCorrupt as problem:
