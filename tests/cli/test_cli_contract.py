@@ -604,6 +604,50 @@ def test_usage_errors_exit_2(shop: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert "--format" in captured.err
 
 
+@pytest.fixture
+def terminal(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """A terminal on stdin and stdout; the app is not started, where it would open is kept."""
+    import busfactor.cli
+
+    opened: list[Path] = []
+    monkeypatch.setattr(busfactor.cli, "_interactive", lambda: True)
+    monkeypatch.setattr(
+        busfactor.cli, "_open_tui", lambda path, overrides: opened.append(path) or 0
+    )
+    return opened
+
+
+def test_no_command_outside_a_repository_suggests_the_demo(
+    tmp_path: Path,
+    terminal: list[Path],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run_main([], capsys)
+    assert (code, out, terminal) == (2, "", [])
+    assert err == "busfactor: not inside a git repository; try the demo: busfactor demo\n"
+
+
+def test_no_command_opens_the_app_in_a_work_tree_or_a_bare_repository(
+    tiny: Repo,
+    tmp_path: Path,
+    terminal: list[Path],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Anywhere `busfactor scan` works without a path: a work tree, a folder in it, its git
+    directory, and a bare clone (a mirror)."""
+    (tiny.path / "docs").mkdir()
+    bare = tmp_path / "mirror.git"
+    tiny.git("clone", "-q", "--bare", str(tiny.path), str(bare))
+    places = [tiny.path, tiny.path / "docs", tiny.path / ".git", bare, bare / "refs"]
+    for place in places:
+        monkeypatch.chdir(place)
+        assert run_main([], capsys) == (0, "", "")
+    assert terminal == places
+
+
 def test_no_progress_on_stderr_when_it_is_not_a_terminal(
     shop: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -272,8 +272,23 @@ def _run_tui(args: argparse.Namespace) -> int:
     return _open_tui(args.path, {})
 
 
+def _interactive() -> bool:
+    """Someone at a terminal: `busfactor` alone opens the app, otherwise prints the help."""
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
 def _inside_git_repository(path: Path) -> bool:
-    return any((folder / ".git").exists() for folder in (path, *path.parents))
+    """A work tree (`.git` here or above) or a git directory itself, such as a bare mirror,
+    which `busfactor scan` reads as well. Looked up without starting git."""
+    return any(
+        (folder / ".git").exists() or _is_git_directory(folder) for folder in (path, *path.parents)
+    )
+
+
+def _is_git_directory(folder: Path) -> bool:
+    return (
+        (folder / "HEAD").is_file() and (folder / "objects").is_dir() and (folder / "refs").is_dir()
+    )
 
 
 def _open_tui(path: Path, overrides: dict[str, object]) -> int:
@@ -383,7 +398,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
-        if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        if not _interactive():
             parser.print_help(sys.stdout)
             return ExitCode.OK
         if not _inside_git_repository(Path.cwd()):
