@@ -295,6 +295,16 @@ def test_text_and_markdown_state_the_truck_factor(
     assert out.endswith("\n")
 
 
+def test_reports_count_one_in_the_singular(tiny: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    """One file, one commit, one person: no report says "1 files"."""
+    code, markdown, _ = run_main(["scan", str(tiny.path), "--format", "markdown"], capsys)
+    assert code == 0
+    assert re.search(r"Revision `[0-9a-f]{12}`: 1 file, 1 commit, 1 person\. Model:", markdown)
+    code, text, _ = run_main(["scan", str(tiny.path)], capsys)
+    assert code == 0
+    assert "\nFindings: 1 error, 1 warning\n" in text
+
+
 def test_default_format_is_text(shop: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Without --format, scan prints the text report."""
     assert run_main(["scan", str(shop)], capsys) == run_main(

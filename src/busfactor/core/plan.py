@@ -29,6 +29,7 @@ from busfactor.core.gc_pause import paused_gc
 from busfactor.core.graph import COMPONENT, FILE, PERSON, node_id, node_key
 from busfactor.core.settings import Thresholds
 from busfactor.core.truckfactor import truck_factor
+from busfactor.core.wording import counted
 
 SCHEMA = "busfactor.plan/1"
 COMMITS_CAP = 200
@@ -92,21 +93,17 @@ class Candidate:
             found.append(f"partial knowledge: DOA {doa_sum} on {files} of its files")
         if self.coupled_files:
             found.append(
-                f"authors {_count(self.coupled_files, 'file')} coupled with it "
+                f"authors {counted(self.coupled_files, 'file')} coupled with it "
                 f"(up to {self.coupled_degree:.0f}% co-change)"
             )
         for verb, ids in (("wrote", self.wrote), ("decided", self.decided)):
             if ids:
                 found.append(f"{verb} {_plural(len(ids), 'decision')} {', '.join(ids)}")
-        active = f"active: {_count(self.commits, 'commit')}"
+        active = f"active: {counted(self.commits, 'commit')}"
         if revision_time is not None:
             days = max(0, (revision_time - self.last_commit) // _DAY)
-            active += f", last {_count(days, 'day')} before the revision"
+            active += f", last {counted(days, 'day')} before the revision"
         return [*found, active]
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {_plural(number, noun)}"
 
 
 def _plural(number: int, noun: str) -> str:
@@ -353,7 +350,7 @@ def _suggest(
     files = _files_of(graph, name)
     mentors = _mentors(graph, people, files)
     free = [p for p in mentors if load.get(p, 0) < max_per_person]
-    cap = _count(max_per_person, "suggestion")
+    cap = counted(max_per_person, "suggestion")
     if mentors and not free:
         names = ", ".join(_name(graph, p) for p in mentors)
         return f"load limit: its active authors ({names}) already have {cap}"
@@ -363,7 +360,7 @@ def _suggest(
         return "nobody active is left who is not already an author of its files"
     available = [c for c in candidates if load.get(c.person, 0) < max_per_person]
     if not available:
-        return f"load limit: all {_count(len(candidates), 'possible learner')} already have {cap}"
+        return f"load limit: all {counted(len(candidates), 'possible learner')} already have {cap}"
     learner = available[0]
     revision_time = graph.graph.get("revision_time")
     reasons = learner.reasons(None if revision_time is None else int(revision_time))
@@ -371,7 +368,7 @@ def _suggest(
         reasons.insert(0, _no_mentor_reason(graph, target))
     else:
         authored = sum(1 for p in files if mentor in graph.nodes[node_id(FILE, p)]["authors"])
-        reasons.insert(0, f"mentor: authors {authored} of {_count(len(files), 'file')}")
+        reasons.insert(0, f"mentor: authors {authored} of {counted(len(files), 'file')}")
     paths = _study(graph, people, files, mentor)[:files_per_suggestion]
     needed = [commits_needed(learner.person, path, graph) for path in paths]
     reachable = [path for path, count in zip(paths, needed, strict=True) if count is not None]
@@ -425,8 +422,8 @@ def _summary(plan: Mapping[str, Any]) -> str:
     made, left = len(plan["suggestions"]), len(plan["uncovered"])
     if not made and not left:
         return "no component needs cross-training"
-    uncovered = f", {_count(left, 'component')} not covered" if left else ""
-    return _count(made, "suggestion") + uncovered
+    uncovered = f", {counted(left, 'component')} not covered" if left else ""
+    return counted(made, "suggestion") + uncovered
 
 
 def render_plan_text(plan: Mapping[str, Any], graph: nx.DiGraph[str]) -> str:

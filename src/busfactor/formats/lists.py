@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from busfactor.core.report import ScanReport
+from busfactor.core.wording import counted
 from busfactor.formats.text_safety import json_safe, printable
 
 
@@ -81,7 +82,7 @@ def render_whatif(report: ScanReport, result: dict[str, Any], form: str) -> str:
     changed = [c for c in result["components"] if c["bus_factor_after"] != c["bus_factor_before"]]
     for c in changed:
         lost = (
-            f", {len(c['orphaned_files'])} files lose their last author"
+            f", {counted(len(c['orphaned_files']), 'file')} lose their last author"
             if c["orphaned_files"]
             else ""
         )

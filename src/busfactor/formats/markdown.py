@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 
 from busfactor.core.report import ScanReport
+from busfactor.core.wording import counted
 from busfactor.formats.text_safety import printable
 
 _ROWS = 25
@@ -28,8 +29,10 @@ def render_markdown(report: ScanReport) -> str:
         f"**Truck factor {tf['value']}** ({tf_people}); "
         f"{tf['coverage']:.0%} of files keep an author after they leave.",
         "",
-        f"Revision `{repo['revision'][:12]}`: {repo['files']} files, {repo['commits']} commits, "
-        f"{len(data['people'])} people. Model: {model['history']} history, DOA authorship "
+        f"Revision `{repo['revision'][:12]}`: {counted(repo['files'], 'file')}, "
+        f"{counted(repo['commits'], 'commit')}, "
+        f"{counted(len(data['people']), 'person', 'people')}. "
+        f"Model: {model['history']} history, DOA authorship "
         f"(> {model['thresholds']['doa_normalized']} of the best), greedy truck factor "
         f"({model['thresholds']['coverage']:.0%} coverage).",
         "",

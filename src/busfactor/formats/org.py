@@ -9,6 +9,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from busfactor.core.wording import counted
 from busfactor.formats.markdown import cell
 from busfactor.formats.text_safety import json_safe, printable
 
@@ -22,10 +23,6 @@ def render_org_json(report: OrgReport) -> str:
     return json.dumps(json_safe(report), indent=2, ensure_ascii=False) + "\n"
 
 
-def _plural(number: int, noun: str, plural: str | None = None) -> str:
-    return f"{number} {noun if number == 1 else plural or noun + 's'}"
-
-
 def _names(report: OrgReport) -> dict[str, str]:
     return {p["id"]: p["name"] or p["id"] for p in report["people"]}
 
@@ -34,9 +31,9 @@ def _headline(report: OrgReport) -> str:
     summary = report["summary"]
     failed = f" ({summary['failed']} failed)" if summary["failed"] else ""
     return (
-        f"{_plural(summary['repositories'], 'repository', 'repositories')}{failed}, "
-        f"{_plural(summary['people'], 'person', 'people')}, "
-        f"{_plural(summary['single_points_of_failure'], 'single point', 'single points')} "
+        f"{counted(summary['repositories'], 'repository', 'repositories')}{failed}, "
+        f"{counted(summary['people'], 'person', 'people')}, "
+        f"{counted(summary['single_points_of_failure'], 'single point', 'single points')} "
         "of failure across repositories"
     )
 
@@ -79,7 +76,7 @@ def render_org_text(report: OrgReport) -> str:
         who = ", ".join(printable(names.get(p, p)) for p in repo["truck_factor_people"])
         lines.append(
             f"{label}truck factor {repo['truck_factor']} ({who or 'nobody'}), "
-            f"{_plural(repo['components'], 'component')}, "
+            f"{counted(repo['components'], 'component')}, "
             f"{len(repo['components_at_bus_factor_1'])} at bus factor 1"
         )
     spofs, alone = _spofs(report), _alone(report)

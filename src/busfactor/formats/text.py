@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from busfactor.core.report import ScanReport
+from busfactor.core.wording import counted
 from busfactor.formats.text_safety import printable
 
 _WORST = 10
@@ -90,7 +91,8 @@ def _findings(findings: list[dict[str, Any]]) -> list[str]:
     if not findings:
         return []
     counts = {s: sum(1 for f in findings if f["severity"] == s) for s in ("error", "warning")}
-    lines = ["", f"Findings: {counts['error']} errors, {counts['warning']} warnings"]
+    totals = f"{counted(counts['error'], 'error')}, {counted(counts['warning'], 'warning')}"
+    lines = ["", f"Findings: {totals}"]
     for finding in findings[:_WORST]:
         lines.append(
             f"  {finding['severity']:<7} {finding['rule']:<20} {printable(finding['message'])}"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from busfactor.core.wording import counted
 from busfactor.errors import RefusedError
 from busfactor.scaffold import ComponentFacts, create_exclusive, inside, today
 
@@ -60,7 +61,7 @@ def render_runbook(facts: ComponentFacts, day: str) -> str:
         lines.append(f"People who would raise it by learning it: {', '.join(facts.learners[:3])}.")
     if facts.top_files:
         lines += ["", "Most-changed files:", ""]
-        lines += [f"- `{path}` ({commits} commits)" for path, commits in facts.top_files]
+        lines += [f"- `{path}` ({counted(commits, 'commit')})" for path, commits in facts.top_files]
     if facts.decisions:
         lines += ["", "Decisions that mention it:", ""]
         for identifier, title, path in facts.decisions:

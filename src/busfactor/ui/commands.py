@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
 from textual.content import Content
 
+from busfactor.core.wording import counted
 from busfactor.ui.view import safe
 
 if TYPE_CHECKING:
@@ -66,7 +67,7 @@ def build_index(report: ScanReport) -> PaletteIndex:
                 f"Component: {safe(name)}",
                 "component",
                 name,
-                f"bus factor {component['bus_factor']}, {component['files']} files",
+                f"bus factor {component['bus_factor']}, {counted(component['files'], 'file')}",
             )
         )
         for _, node in graph.out_edges(f"component:{name}"):

@@ -20,6 +20,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Footer, Header, Static, Tree
 from textual.widgets.tree import TreeNode
 
+from busfactor.core.wording import counted
 from busfactor.ui.messages import NewDocumentRequested
 from busfactor.ui.theme import Tones, tones_of
 from busfactor.ui.view import bar, names_of, risk_of, safe
@@ -41,7 +42,7 @@ def component_summary(report: ScanReport, component: dict[str, Any], tones: Tone
     summary.append(f"{risk} ", style=tones.risk(risk))
     summary.append(safe(component["name"]), style="bold")
     summary.append(
-        f"  bus factor {component['bus_factor']} · {component['files']} files · "
+        f"  bus factor {component['bus_factor']} · {counted(component['files'], 'file')} · "
         f"{component['files_lost']} already lost (every author inactive)\n"
     )
     experts = ", ".join(names_of(report, component["bus_factor_authors"])) or "nobody"

@@ -16,6 +16,7 @@ from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.widgets import DataTable, Footer, Header, Static
 
+from busfactor.core.wording import counted
 from busfactor.formats.text_safety import printable
 from busfactor.ui.view import fit_names
 
@@ -32,10 +33,10 @@ def summary_text(report: OrgReport) -> Text:
     summary = report.get("summary", {})
     failed = summary.get("failed", 0)
     spofs = summary.get("single_points_of_failure", 0)
-    line = Text(f"{summary.get('repositories', 0)} repositories")
+    line = Text(counted(summary.get("repositories", 0), "repository", "repositories"))
     if failed:
         line.append(f" ({failed} failed)", style="bold red")
-    line.append(f" · {summary.get('people', 0)} people · ")
+    line.append(f" · {counted(summary.get('people', 0), 'person', 'people')} · ")
     line.append(
         f"{spofs} single point{'s' if spofs != 1 else ''} of failure across repositories",
         style="bold red" if spofs else "green",

@@ -11,6 +11,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Digits, Static
 
+from busfactor.core.wording import counted
 from busfactor.ui.theme import Tones, tones_of
 from busfactor.ui.view import names_of, risk_of, safe, severity_counts
 
@@ -72,9 +73,9 @@ class Overview(VerticalScroll):
         facts.append(f"People      {active} active, {len(people) - active} inactive\n")
         facts.append(f"Coverage    {coverage:.0%} of files keep an author if those people leave\n")
         facts.append("Findings    ")
-        facts.append(f"{counts.get('error', 0)} error", style=tones.error)
+        facts.append(counted(counts.get("error", 0), "error"), style=tones.error)
         facts.append(", ")
-        facts.append(f"{counts.get('warning', 0)} warning", style=tones.warning)
+        facts.append(counted(counts.get("warning", 0), "warning"), style=tones.warning)
         facts.append(f", {counts.get('info', 0)} info\n")
         return facts
 
