@@ -80,13 +80,19 @@ from busfactor.core.settings import Settings
 GOAL_SECONDS = 2.0
 GOAL_SCAN_MB = 400
 SCAN_PROBE = """
-import atexit, resource, runpy, sys
+import atexit, os, resource, runpy, sys
 def report():
     with open("/proc/self/status") as fh:
         own = int(fh.read().split("VmHWM:")[1].split()[0])
     kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     sys.__stderr__.write(f"\\nBENCH_RSS {own} {kids}\\n")
+    sys.__stderr__.flush()
 atexit.register(report)
+leave = os._exit
+def report_and_leave(code):
+    report()
+    leave(code)
+os._exit = report_and_leave  # a headless command ends with os._exit: atexit never runs
 sys.argv = ["busfactor", *sys.argv[1:]]
 runpy.run_module("busfactor", run_name="__main__", alter_sys=True)
 """
@@ -263,9 +269,11 @@ def scan_memory(repo: str, runs: int, log: Callable[[str], None]) -> list[str]:
     """Peak RSS of full scans of `repo`: Python's own, git's, and the tree's wait4 figure."""
     rows: list[tuple[float, int, int, int]] = []
     with tempfile.TemporaryDirectory(prefix="bench_analysis.") as tmp:
-        argv = [sys.executable, "-c", SCAN_PROBE, "scan", repo, "--format", "json"]
-        argv += ["--output", str(Path(tmp) / "scan.json")]
         for run in range(runs):
+            # A cold scan that fills a new cache: the most a scan holds (bench_scan.py alike).
+            argv = [sys.executable, "-c", SCAN_PROBE, "scan", repo, "--format", "json"]
+            argv += ["--output", str(Path(tmp) / "scan.json")]
+            argv += ["--cache-dir", tempfile.mkdtemp(dir=tmp)]
             start = time.perf_counter()
             proc = subprocess.Popen(
                 argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=busfactor_env()
@@ -274,8 +282,10 @@ def scan_memory(repo: str, runs: int, log: Callable[[str], None]) -> list[str]:
             err = proc.stderr.read().decode("utf-8", "replace")
             _, status, usage = os.wait4(proc.pid, 0)
             wall = time.perf_counter() - start
+            proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
+            proc.stderr.close()
             marks = [line.split() for line in err.splitlines() if line.startswith("BENCH_RSS ")]
-            if os.waitstatus_to_exitcode(status) != 0 or not marks:
+            if proc.returncode != 0 or not marks:
                 tail = err.strip().splitlines()[-1:] or ["(no stderr)"]
                 return [f"scan {repo}: failed: {tail[0]}"]
             rows.append((wall, int(marks[-1][1]), int(marks[-1][2]), usage.ru_maxrss))
