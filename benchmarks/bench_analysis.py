@@ -31,7 +31,8 @@ files and 500 people) is reported as PASS/MISS, never asserted; exit code 0.
 time and the N with the most cumulative time.
 
 ``--scan REPO`` (repeatable) also measures the memory of a full ``busfactor scan REPO --format
-json --output TMP`` (the CLI itself, run through ``runpy`` in a child process, ``--runs`` times),
+json --output TMP --cache-dir NEW`` (the CLI itself, run through ``runpy`` in a child process,
+``--runs`` times, each a cold scan filling a new cache),
 before the input is built: the Python process' own peak RSS (``VmHWM`` of ``/proc/self/status``
 at exit), the largest git process it waited for (``RUSAGE_CHILDREN``) and the child tree's
 ``wait4`` figure, as ``bench_scan.py`` reports it. The memory goal (400 MB for the synthetic
