@@ -116,15 +116,25 @@ def activity_of(counts: Counts) -> dict[Author, Activity]:
 # -- what git says -----------------------------------------------------------------------------
 
 _FORMAT = "--format=%x01%aE%x00%aN%x00%at%x00"
-_GIT = ("git", "-c", "core.hooksPath=/dev/null", "-c", "log.showSignature=false")
+_GIT = (
+    "git",
+    *("-c", "core.hooksPath=/dev/null"),
+    *("-c", "log.showSignature=false"),
+    *("-c", "log.follow=false"),  # a user's log.follow would follow renames of a lone path
+)
 
 
 def git_log(repo: Path, *args: str) -> bytes:
-    """`git log` with the walk's own output flags, in the clone; its stdout."""
+    """`git log` of non-merge commits without rename detection, in the clone; its stdout.
+    The caller's GIT_* variables are left out as busfactor leaves them out (all but the two
+    that choose configuration files)."""
+    kept = ("GIT_CONFIG_NOSYSTEM", "GIT_CONFIG_GLOBAL")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_") or k in kept}
     return subprocess.run(
         [*_GIT, "-C", str(repo), "log", "--no-merges", "--no-renames", "-z", *args],
         capture_output=True,
         check=True,
+        env=env,
     ).stdout
 
 
