@@ -604,6 +604,26 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
     assert capsys.readouterr().out == f"busfactor {busfactor.__version__}\n"
 
 
+def test_every_option_says_what_it_does() -> None:
+    """`--help` of every command explains each of its options."""
+    import argparse
+
+    from busfactor.cli import build_parser
+
+    silent = []
+
+    def walk(parser: argparse.ArgumentParser, command: str) -> None:
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for name, sub in action.choices.items():
+                    walk(sub, f"{command} {name}")
+            elif not action.help:
+                silent.append(f"{command} {'/'.join(action.option_strings) or action.dest}")
+
+    walk(build_parser(), "busfactor")
+    assert silent == []
+
+
 def test_usage_errors_exit_2(shop: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """An unknown option value is a usage error: exit 2, nothing on stdout."""
     with pytest.raises(SystemExit) as exit_info:

@@ -108,7 +108,12 @@ def build_parser() -> argparse.ArgumentParser:
     add_merge_parser(commands)
     graph = commands.add_parser("graph", help="export the ownership graph")
     _scan_options(graph)
-    graph.add_argument("--format", choices=["graphml", "json"], default="json")
+    graph.add_argument(
+        "--format",
+        choices=["graphml", "json"],
+        default="json",
+        help="json: networkx node-link data; graphml: for Gephi, yEd, networkx (json)",
+    )
     graph.set_defaults(run=_run_graph)
     tui = commands.add_parser("tui", help="open the terminal app (also: busfactor alone)")
     tui.add_argument(
@@ -129,19 +134,44 @@ def build_parser() -> argparse.ArgumentParser:
         "--format",
         choices=["text", "json", "markdown", "sarif", "github", "gitlab", "junit"],
         default="text",
+        help="text; json; markdown; sarif (code scanning); github (workflow annotations); "
+        "gitlab (Code Quality report); junit (test report)",
     )
-    check.add_argument("--fail-on", choices=["warning", "error"], default="error")
+    check.add_argument(
+        "--fail-on",
+        choices=["warning", "error"],
+        default="error",
+        help="lowest finding severity that fails the check (error)",
+    )
     check.add_argument("--exit-zero", action="store_true", help="exit 0 unless the run failed")
-    check.add_argument("--min-truck-factor", type=int, metavar="N")
+    check.add_argument(
+        "--min-truck-factor",
+        type=int,
+        metavar="N",
+        help="fail when the truck factor is below N (overrides [policy] min_truck_factor)",
+    )
     check.add_argument("--baseline", type=Path, metavar="FILE", help="report only new findings")
-    check.add_argument("--write-baseline", type=Path, metavar="FILE")
+    check.add_argument(
+        "--write-baseline",
+        type=Path,
+        metavar="FILE",
+        help="also save this run's JSON report as the next baseline",
+    )
     check.add_argument("--allow-shallow", action="store_true", help="scan a shallow clone anyway")
     check.set_defaults(run=_run_check)
     plan = commands.add_parser("plan", help="cross-training plan: who should learn what")
     _scan_options(plan)
     plan.add_argument("--component", metavar="NAME", help="plan for one component only")
-    plan.add_argument("--max-per-person", type=int, default=2, metavar="N")
-    plan.add_argument("--format", choices=["text", "markdown", "json"], default="text")
+    plan.add_argument(
+        "--max-per-person",
+        type=int,
+        default=2,
+        metavar="N",
+        help="suggestions any one person is in, as learner or mentor, at most (2)",
+    )
+    plan.add_argument(
+        "--format", choices=["text", "markdown", "json"], default="text", help="report format"
+    )
     plan.set_defaults(run=_run_plan)
     whatif = commands.add_parser("whatif", help="simulate people leaving")
     _scan_options(whatif)
@@ -152,7 +182,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="ID",
         help="email, name or person id of someone who leaves (repeatable)",
     )
-    whatif.add_argument("--format", choices=["text", "json"], default="text")
+    whatif.add_argument("--format", choices=["text", "json"], default="text", help="report format")
     whatif.set_defaults(run=_run_whatif)
     owners = commands.add_parser("codeowners", help="CODEOWNERS from the actual authors")
     owners_commands = owners.add_subparsers(dest="owners_command", metavar="COMMAND", required=True)
@@ -165,7 +195,7 @@ def build_parser() -> argparse.ArgumentParser:
     adr_commands = adr.add_subparsers(dest="adr_command", metavar="COMMAND", required=True)
     adr_list = adr_commands.add_parser("list", help="list the decisions with status and authors")
     _scan_options(adr_list)
-    adr_list.add_argument("--format", choices=["text", "json"], default="text")
+    adr_list.add_argument("--format", choices=["text", "json"], default="text", help="list format")
     adr_list.set_defaults(run=_run_adr_list)
     from busfactor.cli.scaffold import add_adr_new, add_runbook_new
 
@@ -178,7 +208,9 @@ def build_parser() -> argparse.ArgumentParser:
         "list", help="list the components with their runbook status"
     )
     _scan_options(runbook_list)
-    runbook_list.add_argument("--format", choices=["text", "json"], default="text")
+    runbook_list.add_argument(
+        "--format", choices=["text", "json"], default="text", help="list format"
+    )
     runbook_list.set_defaults(run=_run_runbook_list)
     add_runbook_new(runbook_commands)
     return parser
