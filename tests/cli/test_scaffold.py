@@ -90,7 +90,9 @@ def test_empty_repository_folder_gets_init_record_and_madr4(
         "0001-record-architecture-decisions.md",
         "0002-use-postgresql.md",
     ]
-    assert capsys.readouterr().out == "docs/adr/0002-use-postgresql.md\n"
+    out, err = capsys.readouterr()
+    assert out == "docs/adr/0002-use-postgresql.md\n"
+    assert err == "busfactor: also created docs/adr/0001-record-architecture-decisions.md\n"
     text = (folder / "0002-use-postgresql.md").read_text()
     assert text.startswith('---\nstatus: "proposed"\ndate: 2025-06-01\ndecision-makers: ')
     assert "# Use PostgreSQL\n" in text
@@ -124,11 +126,18 @@ def test_existing_nygard_folder(builder: RepoBuilder) -> None:
     assert not (builder.path / "docs/adr").exists()
 
 
-def test_supersedes_nygard_changes_only_the_status_line(builder: RepoBuilder) -> None:
+def test_supersedes_nygard_changes_only_the_status_line(
+    builder: RepoBuilder, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     files = _nygard(builder)
     old_path = builder.path / "doc/adr/0002-decision-number-2.md"
     before = old_path.read_bytes()
+    monkeypatch.chdir(builder.path)
     run(["adr", "new", "Use Kafka", str(builder.path), "--supersedes", "2"])
+    assert capsys.readouterr() == (
+        "doc/adr/0004-use-kafka.md\n",
+        "busfactor: updated doc/adr/0002-decision-number-2.md\n",
+    )
     new = (builder.path / "doc/adr/0004-use-kafka.md").read_text()
     assert "Supersedes [2. Decision number 2](0002-decision-number-2.md)" in new
     after = old_path.read_bytes()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import io
+import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
@@ -12,6 +14,7 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Markdown
 from textual.widgets.data_table import RowKey
 
+from builders import RepoBuilder
 from busfactor.pipeline import scan
 from busfactor.ui.app import BusfactorApp, make_app
 from busfactor.ui.commands import MAX_FILE_HITS, PaletteIndex, best_files, highlighted
@@ -321,6 +324,35 @@ def test_a_new_adr_is_written_for_the_selected_component(
         assert any("doc/adr/0004-retry-payments.md" in t for t in notifications(app))
 
     run(app, scenario)
+
+
+def test_the_first_record_of_a_new_folder_is_announced_too(
+    builder: RepoBuilder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A repository without records: the folder's first record, written alongside the new
+    one, is named in the notification as the CLI names it on stderr, and nothing reaches
+    the terminal behind the app."""
+    builder.commit("ada", write={"pay/a.py": "a\n" * 30, "core/b.py": "b\n" * 30})
+    monkeypatch.chdir(builder.path)
+    app = make_app(builder.path, report=scan(builder.path))
+    leaked = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", leaked)
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        await on_component(app, pilot, "pay")
+        await pilot.press("a")
+        await pilot.pause()
+        app.screen.query_one(Input).value = "Retry payments"
+        await pilot.press("enter")
+        await settle(app, pilot)
+        created = [t for t in notifications(app) if t.startswith("Created ")]
+        assert created == [
+            "Created docs/adr/0002-retry-payments.md (press r to rescan)\n"
+            "also created docs/adr/0001-record-architecture-decisions.md"
+        ]
+
+    run(app, scenario)
+    assert leaked.getvalue() == ""
 
 
 def test_escape_cancels_the_adr_dialog(adr_repo: Path) -> None:

@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from busfactor.cli.diagnostics import note
 from busfactor.errors import BusfactorError, UsageError
 from busfactor.scaffold import ComponentFacts, component_facts, repository_root, user_name
 
@@ -167,6 +168,12 @@ def run_adr_new(args: argparse.Namespace) -> int:
             sys.stdout.write(f"==> {_shown(path, cwd)} (updated) <==\n")
             sys.stdout.write(data.decode("utf-8") + "\n")
         return 0
+    # stdout stays the new record's path alone (`$EDITOR "$(busfactor adr new ...)"`); what
+    # else was written is said on stderr, so that no file changes unannounced.
+    for path, _ in plan.creates:
+        note(f"also created {_shown(path, cwd)}")
+    for path, _ in plan.changes:
+        note(f"updated {_shown(path, cwd)}")
     sys.stdout.write(f"{_shown(plan.path, cwd)}\n")
     return 0
 

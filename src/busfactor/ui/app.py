@@ -439,15 +439,16 @@ class BusfactorApp(App[int]):
         from busfactor.cli.scaffold import run_adr_new, run_runbook_new
 
         run = run_adr_new if kind == "adr" else run_runbook_new
-        printed = io.StringIO()
+        printed, said = io.StringIO(), io.StringIO()
         try:
-            with contextlib.redirect_stdout(printed):
+            with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(said):
                 run(args)
         except BusfactorError as error:
             self.post_message(ScaffoldFinished(None, error.message))
             return
         lines = [line for line in printed.getvalue().splitlines() if line.strip()]
-        self.post_message(ScaffoldFinished(lines[-1] if lines else None))
+        notes = [line.removeprefix("busfactor: ") for line in said.getvalue().splitlines()]
+        self.post_message(ScaffoldFinished(lines[-1] if lines else None, notes=notes))
 
     @on(ScaffoldFinished)
     def show_scaffolded(self, message: ScaffoldFinished) -> None:
@@ -456,8 +457,11 @@ class BusfactorApp(App[int]):
                 safe(message.error), title="busfactor: error", severity="error", markup=False
             )
         else:
+            also = "".join(f"\n{safe(note)}" for note in message.notes)
             self.notify(
-                f"Created {safe(message.path)} (press r to rescan)", title="Created", markup=False
+                f"Created {safe(message.path)} (press r to rescan){also}",
+                title="Created",
+                markup=False,
             )
 
 

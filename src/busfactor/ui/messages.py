@@ -73,12 +73,16 @@ class NewDocumentRequested(Message):
 
 
 class ScaffoldFinished(Message):
-    """The scaffold worker wrote a document (`path` as the CLI prints it) or failed (`error`)."""
+    """The scaffold worker wrote a document (`path` as the CLI prints it) or failed (`error`);
+    `notes` are the other files it wrote, as the CLI says them on stderr."""
 
-    def __init__(self, path: str | None, error: str | None = None) -> None:
+    def __init__(
+        self, path: str | None, error: str | None = None, notes: list[str] | None = None
+    ) -> None:
         super().__init__()
         self.path = path
         self.error = error
+        self.notes = notes or []
 
 
 class WhatIfComputed(Message):
