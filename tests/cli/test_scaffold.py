@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from builders import RepoBuilder
+from busfactor.cli import main
 from busfactor.cli.scaffold import add_adr_new, add_runbook_new
 from busfactor.errors import RefusedError, UsageError
 from busfactor.pipeline import scan
@@ -103,6 +104,22 @@ def test_empty_repository_folder_gets_init_record_and_madr4(
     assert decisions["1"]["status"] == "accepted"
     assert decisions["2"]["title"] == "Use PostgreSQL"
     assert decisions["2"]["status"] == "proposed"
+
+
+def test_adr_list_says_a_new_record_is_listed_once_committed(
+    builder: RepoBuilder, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`adr list` reads the revision, not the work tree: before the commit it says so."""
+    _seed(builder)
+    monkeypatch.chdir(builder.path)
+    run(["adr", "new", "Use PostgreSQL", str(builder.path)])
+    capsys.readouterr()
+    assert main(["adr", "list", str(builder.path)]) == 0
+    head = builder.repo.head.commit.hexsha[:12]
+    assert capsys.readouterr().out == f"No architecture decision records committed at {head}.\n"
+    _commit_all(builder)
+    assert main(["adr", "list", str(builder.path)]) == 0
+    assert "Use PostgreSQL" in capsys.readouterr().out
 
 
 def test_nygard_template_for_empty_folder(builder: RepoBuilder) -> None:

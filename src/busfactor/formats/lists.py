@@ -26,7 +26,10 @@ def render_decisions(report: ScanReport, form: str) -> str:
     if form == "json":
         return _json("decisions", decisions)
     if not decisions:
-        return "No architecture decision records found.\n"
+        # Records are read from the revision, so one just written is not listed until it is
+        # committed: say which revision was read.
+        revision = report.meta["revision"][:12]
+        return f"No architecture decision records committed at {revision}.\n"
     lines = []
     for d in decisions:
         lines.append(
