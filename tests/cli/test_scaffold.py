@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -355,6 +356,43 @@ def test_runbook_new_is_detected_by_the_next_scan(
     components = {c["name"]: c for c in scan(builder.path).to_dict()["components"]}
     assert components["billing"]["runbook"] == "docs/runbooks/billing.md"
     assert components["billing"]["runbook_status"] == "weak"
+
+
+def _crowded(builder: RepoBuilder) -> None:
+    """`billing`: Ada wrote the most of it a year ago and left; twelve others each wrote and
+    still keep one file."""
+    old = WHEN - timedelta(days=400)
+    builder.commit("ada", write={f"billing/core{n}.py": f"{n}\n" for n in range(3)}, when=old)
+    for n in range(12):
+        builder.commit(f"dev{n:02}", write={f"billing/part{n}.py": "x\n"}, when=WHEN)
+
+
+def test_runbook_new_names_an_active_owner_and_caps_long_lists(
+    builder: RepoBuilder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Someone who left is no owner to page, and a runbook does not list every author."""
+    _crowded(builder)
+    monkeypatch.chdir(builder.path)
+    run(["runbook", "new", "billing", str(builder.path)])
+    text = (builder.path / "docs/runbooks/billing.md").read_text()
+    assert '\nowner: "Dev00"\n' in text
+    assert "Bus factor: " in text
+    assert " and 8 more)." in text  # 13 authors, 5 named
+    experts = [line for line in text.splitlines() if re.match(r"\d+\. ", line)]
+    assert len(experts) == 10
+    assert experts[0] == "1. Ada (inactive, last commit 2024-01-26)"
+    assert "3 more authors: `busfactor scan --format json` lists them." in text
+
+
+def test_adr_new_consults_active_authors_only(
+    builder: RepoBuilder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _crowded(builder)
+    monkeypatch.chdir(builder.path)
+    run(["adr", "new", "Split billing", str(builder.path), "--component", "billing"])
+    text = (builder.path / "docs/adr/0002-split-billing.md").read_text()
+    assert 'consulted: "Dev00, Dev01, Dev02, Dev03, Dev04"' in text
+    assert "(authors: Ada, Dev00, Dev01, Dev02, Dev03 and 8 more)." in text
 
 
 def test_runbook_new_uses_existing_folder_and_refuses_overwrite(builder: RepoBuilder) -> None:

@@ -131,6 +131,14 @@ class ComponentFacts:
     """(path, commits), most changed first."""
     codeowners: str | None = None
     """Its CODEOWNERS entry ("path:line pattern owners"), when a rule covers it."""
+    inactive: dict[str, str] = field(default_factory=dict)
+    """Authors who are no longer active, by name: the date of their last commit."""
+
+
+def named(names: list[str], limit: int) -> str:
+    """'A, B, C and 4 more': a large component has dozens of authors."""
+    shown = ", ".join(names[:limit])
+    return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
 
 
 def component_facts(
@@ -146,6 +154,11 @@ def component_facts(
         bus_factor=int(component.get("bus_factor", 0)),
         authors=[names.get(p, p) for p in component.get("authors", [])],
     )
+    people = {p["id"]: p for p in report_dict.get("people", [])}
+    for person in component.get("authors", []):
+        seen = people.get(person, {})
+        if seen and not seen.get("active", True):
+            facts.inactive[names.get(person, person)] = str(seen.get("last_commit") or "")[:10]
     for decision_id in component.get("decisions", []):
         decision = decisions.get(decision_id, {})
         facts.decisions.append(

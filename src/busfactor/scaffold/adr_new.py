@@ -24,6 +24,7 @@ from busfactor.scaffold import (
     ComponentFacts,
     create_exclusive,
     inside,
+    named,
     replace_atomic,
     today,
     working_files,
@@ -32,6 +33,8 @@ from busfactor.scaffold import (
 __all__ = ["AdrStyle", "NewAdr", "Record", "detect_style", "plan_adr", "write_adr"]
 
 DEFAULT_DIR = "docs/adr"
+CONSULTED = 5
+"""Authors named in a new record's context and as consulted."""
 FLAVOURS = ("nygard", "madr4", "madr3", "madr2")
 _NUMBER = re.compile(r"^(\d+)-")
 _DATE_NAME = re.compile(r"^(\d{8})-(.+)$")
@@ -477,8 +480,9 @@ def plan_adr(
     context = None
     consulted: list[str] = []
     if facts is not None:
-        consulted = facts.authors
-        authors = ", ".join(facts.authors) or "nobody"
+        # The experts still here, not everyone who ever wrote a line of it.
+        consulted = [name for name in facts.authors if name not in facts.inactive][:CONSULTED]
+        authors = named(facts.authors, CONSULTED) or "nobody"
         context = (
             f"Component `{facts.name}` has bus factor {facts.bus_factor} (authors: {authors})."
         )

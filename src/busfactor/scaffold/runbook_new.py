@@ -13,7 +13,7 @@ from pathlib import Path
 
 from busfactor.core.wording import counted
 from busfactor.errors import RefusedError
-from busfactor.scaffold import ComponentFacts, create_exclusive, inside, today
+from busfactor.scaffold import ComponentFacts, create_exclusive, inside, named, today
 
 __all__ = ["RUNBOOK_FOLDERS", "default_location", "render_runbook", "write_runbook"]
 
@@ -38,9 +38,26 @@ def _yaml(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+NAMED = 5
+"""Authors named in the overview's bus factor line."""
+EXPERTS = 10
+"""Experts listed for escalation; a large component has dozens of authors."""
+
+
+def _expert(facts: ComponentFacts, name: str) -> str:
+    last = facts.inactive.get(name)
+    if last is None:
+        return name
+    return f"{name} (inactive, last commit {last})" if last else f"{name} (inactive)"
+
+
 def render_runbook(facts: ComponentFacts, day: str) -> str:
-    """The runbook text: required sections, pre-filled facts, TODO where a person must write."""
-    owner = facts.authors[0] if facts.authors else "TODO"
+    """The runbook text: required sections, pre-filled facts, TODO where a person must write.
+
+    The owner is the most knowledgeable author still active: someone who left cannot be paged.
+    """
+    active = [name for name in facts.authors if name not in facts.inactive]
+    owner = active[0] if active else "TODO"
     lines = [
         "---",
         f"component: {_yaml(facts.name)}",
@@ -55,7 +72,7 @@ def render_runbook(facts: ComponentFacts, day: str) -> str:
         "TODO: what it does, who depends on it, what healthy looks like.",
         "",
         f"Bus factor: {facts.bus_factor}"
-        + (f" (authors: {', '.join(facts.authors)})." if facts.authors else "."),
+        + (f" (authors: {named(facts.authors, NAMED)})." if facts.authors else "."),
     ]
     if facts.learners:
         lines.append(f"People who would raise it by learning it: {', '.join(facts.learners[:3])}.")
@@ -67,7 +84,11 @@ def render_runbook(facts: ComponentFacts, day: str) -> str:
         for identifier, title, path in facts.decisions:
             lines.append(f"- [ADR {identifier}: {title}]({path})" if path else f"- {identifier}")
     lines += ["", "## Owners and escalation", "", "Experts, most knowledgeable first:", ""]
-    lines += [f"{i}. {name}" for i, name in enumerate(facts.authors, 1)] or ["- TODO"]
+    experts = facts.authors[:EXPERTS]
+    lines += [f"{i}. {_expert(facts, name)}" for i, name in enumerate(experts, 1)] or ["- TODO"]
+    if len(facts.authors) > EXPERTS:
+        more = len(facts.authors) - EXPERTS
+        lines += ["", f"{counted(more, 'more author')}: `busfactor scan --format json` lists them."]
     if facts.codeowners:
         lines += ["", f"Declared code owners: `{facts.codeowners}`"]
     lines += [
