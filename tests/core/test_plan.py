@@ -265,6 +265,49 @@ def test_lost_component_has_no_mentor_and_points_at_what_remains() -> None:
     assert item["decisions"] == ["4", "3"]
 
 
+def mostly_lost() -> nx.DiGraph[str]:
+    """`tests`: Eve and Fay, both gone, wrote four of its six files; Ada, active, the other
+    two. Bus factor 2 meets the target, so only the lost knowledge makes it a target. Bob has
+    edited one of the lost files."""
+    files = {
+        "t/a.py": {"eve": (1, 9), "bob": (0, 2)},
+        "t/b.py": {"eve": (1, 4)},
+        "t/c.py": {"fay": (1, 7)},
+        "t/d.py": {"fay": (1, 3)},
+        "t/e.py": {"ada": (1, 5)},
+        "t/f.py": {"ada": (1, 6)},
+    }
+    people = {"ada": (50, 3), "bob": (20, 10), "eve": (70, 500), "fay": (60, 800)}
+    return build(files, people, {"tests": sorted(files)}, coupled=[("t/c.py", "t/e.py", 40)])
+
+
+def test_mostly_lost_knowledge_is_relearned_first() -> None:
+    """The lost files come first (coupled, then most changed), the mentor's own after, and
+    the plan says how many files would no longer be lost."""
+    graph = mostly_lost()
+    assert graph.nodes["component:tests"]["bus_factor"] == 2
+    assert graph.nodes["component:tests"]["files_lost"] == 4
+    plan = make_plan(graph, target_bus_factor=2)
+    [item] = plan["suggestions"]
+    assert (item["component"], item["mentor"], item["learner"]) == ("tests", "ada", "bob")
+    assert [f["path"] for f in item["files"]] == [
+        "t/c.py", "t/a.py", "t/b.py", "t/d.py", "t/e.py"
+    ]  # fmt: skip
+    assert all(f["commits_needed"] is not None for f in item["files"])
+    assert (item["files_lost_before"], item["files_lost_after"]) == (4, 0)
+    assert (item["bus_factor_before"], item["bus_factor_after"]) == (2, 3)
+    text = render_plan_text(plan, graph)
+    assert "1. tests: bus factor 2 -> 3, files lost 4 -> 0\n" in text
+    assert "| 2 → 3, files lost 4 → 0 |" in render_plan_markdown(plan, graph)
+
+
+def test_a_component_with_nothing_lost_reports_no_lost_files() -> None:
+    """The usual target: its gain is the bus factor alone."""
+    [item, *_] = make_plan(payments())["suggestions"]
+    assert (item["files_lost_before"], item["files_lost_after"]) == (0, 0)
+    assert ", files lost" not in render_plan_text(make_plan(payments()), payments())
+
+
 def test_nobody_left_to_learn_goes_uncovered() -> None:
     """When every active person already authors the target's files, it is uncovered."""
     graph = build({"x.py": {"ada": (1, 5)}}, {"ada": (5, 1)}, {"solo": ["x.py"]})

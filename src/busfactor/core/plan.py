@@ -282,6 +282,18 @@ def _study(
     return sorted(pool, key=lambda p: (others[p], -len(_coupled(graph, p)), -commits[p], p))
 
 
+def _lost_files(graph: nx.DiGraph[str], people: People, files: Sequence[str]) -> list[str]:
+    """Files whose every author is inactive (the component's `files_lost`), most co-changed,
+    then most changed: what a component whose knowledge is mostly lost needs relearned."""
+    active = {p for p, d in people.items() if d.get("active")}
+    lost = []
+    for path in files:
+        data = graph.nodes[node_id(FILE, path)]
+        if data["authors"] and active.isdisjoint(data["authors"]):
+            lost.append((-len(_coupled(graph, path)), -int(data.get("commits", 0)), path))
+    return [path for *_, path in sorted(lost)]
+
+
 def _no_mentor_reason(graph: nx.DiGraph[str], component: dict[str, Any]) -> str:
     """Say that nobody active knows the component, and what is left to learn from."""
     former = ", ".join(_name(graph, p) for p in component.get("authors", []))
@@ -296,9 +308,12 @@ def _no_mentor_reason(graph: nx.DiGraph[str], component: dict[str, Any]) -> str:
     )
 
 
+def _mostly_lost(component: Mapping[str, Any]) -> bool:
+    return int(component.get("files_lost", 0)) * 2 > int(component["files"])
+
+
 def _at_risk(component: Mapping[str, Any], target_bus_factor: int) -> bool:
-    lost = int(component.get("files_lost", 0)) * 2 > int(component["files"])
-    return int(component["bus_factor"]) <= target_bus_factor - 1 or lost
+    return int(component["bus_factor"]) <= target_bus_factor - 1 or _mostly_lost(component)
 
 
 @paused_gc()
@@ -369,10 +384,15 @@ def _suggest(
     else:
         authored = sum(1 for p in files if mentor in graph.nodes[node_id(FILE, p)]["authors"])
         reasons.insert(0, f"mentor: authors {authored} of {counted(len(files), 'file')}")
-    paths = _study(graph, people, files, mentor)[:files_per_suggestion]
+    lost = _lost_files(graph, people, files)
+    # Mostly lost: relearning those files comes first, the mentor's own files after.
+    first = lost if _mostly_lost(target) else []
+    study = _study(graph, people, files, mentor)
+    paths = list(dict.fromkeys([*first, *study]))[:files_per_suggestion]
     needed = [commits_needed(learner.person, path, graph) for path in paths]
     reachable = [path for path, count in zip(paths, needed, strict=True) if count is not None]
     before, after = _bus_factors(graph, people, files, learner.person, reachable)
+    relearned = len(set(lost).intersection(reachable))
     return {
         "component": name,
         "mentor": mentor,
@@ -382,6 +402,8 @@ def _suggest(
         "decisions": _decisions(graph, name),
         "bus_factor_before": before,
         "bus_factor_after": after,
+        "files_lost_before": len(lost),
+        "files_lost_after": len(lost) - relearned,
     }
 
 
@@ -426,6 +448,12 @@ def _summary(plan: Mapping[str, Any]) -> str:
     return counted(made, "suggestion") + uncovered
 
 
+def _lost_change(item: Mapping[str, Any], arrow: str = "->") -> str:
+    """', files lost 173 -> 168', when the component has lost any."""
+    before, after = item.get("files_lost_before", 0), item.get("files_lost_after", 0)
+    return f", files lost {before} {arrow} {after}" if before else ""
+
+
 def render_plan_text(plan: Mapping[str, Any], graph: nx.DiGraph[str]) -> str:
     """The plan for a terminal: one block per suggestion, then what is not covered."""
     lines = [f"Cross-training plan: {_summary(plan)}."]
@@ -435,7 +463,7 @@ def render_plan_text(plan: Mapping[str, Any], graph: nx.DiGraph[str]) -> str:
         lines += [
             "",
             f"{number}. {_safe(item['component'])}: bus factor "
-            f"{item['bus_factor_before']} -> {item['bus_factor_after']}",
+            f"{item['bus_factor_before']} -> {item['bus_factor_after']}{_lost_change(item)}",
             f"   {_safe(_name(graph, mentor))} mentors {_safe(learner)}."
             if mentor
             else f"   Nobody active knows it: {_safe(learner)} learns from what remains.",
@@ -472,7 +500,8 @@ def render_plan_markdown(plan: Mapping[str, Any], graph: nx.DiGraph[str]) -> str
         mentor = _cell(_name(graph, item["mentor"])) if item["mentor"] else "nobody active"
         lines.append(
             f"| {_cell(item['component'])} | {mentor} | {_cell(_name(graph, item['learner']))} "
-            f"| {item['bus_factor_before']} → {item['bus_factor_after']} "
+            f"| {item['bus_factor_before']} → {item['bus_factor_after']}"
+            f"{_lost_change(item, '→')} "
             f"| {'; '.join(_cell(r) for r in item['reasons'])} |"
         )
     for item in plan["suggestions"]:
