@@ -298,7 +298,9 @@ def test_mostly_lost_knowledge_is_relearned_first() -> None:
     assert (item["bus_factor_before"], item["bus_factor_after"]) == (2, 3)
     text = render_plan_text(plan, graph)
     assert "1. tests: bus factor 2 -> 3, files lost 4 -> 0\n" in text
-    assert "| 2 → 3, files lost 4 → 0 |" in render_plan_markdown(plan, graph)
+    markdown = render_plan_markdown(plan, graph)
+    assert "| Component | Mentor | Learner | Bus factor | Files lost | Why |\n" in markdown
+    assert "| tests | Ada Doe | Bob Doe | 2 → 3 | 4 → 0 | " in markdown
 
 
 def test_a_component_with_nothing_lost_reports_no_lost_files() -> None:
@@ -306,6 +308,7 @@ def test_a_component_with_nothing_lost_reports_no_lost_files() -> None:
     [item, *_] = make_plan(payments())["suggestions"]
     assert (item["files_lost_before"], item["files_lost_after"]) == (0, 0)
     assert ", files lost" not in render_plan_text(make_plan(payments()), payments())
+    assert "Files lost" not in render_plan_markdown(make_plan(payments()), payments())
 
 
 def test_nobody_left_to_learn_goes_uncovered() -> None:

@@ -448,10 +448,10 @@ def _summary(plan: Mapping[str, Any]) -> str:
     return counted(made, "suggestion") + uncovered
 
 
-def _lost_change(item: Mapping[str, Any], arrow: str = "->") -> str:
+def _lost_change(item: Mapping[str, Any]) -> str:
     """', files lost 173 -> 168', when the component has lost any."""
     before, after = item.get("files_lost_before", 0), item.get("files_lost_after", 0)
-    return f", files lost {before} {arrow} {after}" if before else ""
+    return f", files lost {before} -> {after}" if before else ""
 
 
 def render_plan_text(plan: Mapping[str, Any], graph: nx.DiGraph[str]) -> str:
@@ -486,6 +486,8 @@ def render_plan_text(plan: Mapping[str, Any], graph: nx.DiGraph[str]) -> str:
 def render_plan_markdown(plan: Mapping[str, Any], graph: nx.DiGraph[str]) -> str:
     """The plan as a section a manager can paste into a team document."""
     lines = ["## Cross-training plan", "", f"{_summary(plan).capitalize()}."]
+    # A column for files lost only when a suggestion has any: most plans have none.
+    lost = any(item.get("files_lost_before") for item in plan["suggestions"])
     if plan["suggestions"]:
         lines[-1] += (
             " Each learner studies the listed files with the mentor; *commits* is how many more"
@@ -493,16 +495,19 @@ def render_plan_markdown(plan: Mapping[str, Any], graph: nx.DiGraph[str]) -> str
         )
         lines += [
             "",
-            "| Component | Mentor | Learner | Bus factor | Why |",
-            "|---|---|---|---|---|",
+            "| Component | Mentor | Learner | Bus factor |"
+            + (" Files lost |" if lost else "")
+            + " Why |",
+            "|---|---|---|---|" + ("---|" if lost else "") + "---|",
         ]
     for item in plan["suggestions"]:
         mentor = _cell(_name(graph, item["mentor"])) if item["mentor"] else "nobody active"
+        files_lost = f"{item['files_lost_before']} → {item['files_lost_after']} | "
         lines.append(
             f"| {_cell(item['component'])} | {mentor} | {_cell(_name(graph, item['learner']))} "
-            f"| {item['bus_factor_before']} → {item['bus_factor_after']}"
-            f"{_lost_change(item, '→')} "
-            f"| {'; '.join(_cell(r) for r in item['reasons'])} |"
+            f"| {item['bus_factor_before']} → {item['bus_factor_after']} | "
+            + (files_lost if lost else "")
+            + f"{'; '.join(_cell(r) for r in item['reasons'])} |"
         )
     for item in plan["suggestions"]:
         learner = _cell(_name(graph, item["learner"]))
