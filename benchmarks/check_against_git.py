@@ -90,7 +90,7 @@ def walked(repo: GitRepository, sha: str, entries: list[TreeEntry], history: str
             repo.merge_diffs(sha, since=None, renames=False) as merges,
             repo.history(sha, since=None, linear=False, mux=merges.mux, renames=False) as records,
         ):
-            walk(records, DagWalk(counter, sha.encode(), head), merges)
+            walk(records, DagWalk(counter, sha.encode(), head, repo.trees_of), merges)
     return counter.canonical()
 
 

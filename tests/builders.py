@@ -252,6 +252,20 @@ class RepoBuilder:
         self.repo.git.commit("-q", "--no-verify", "-m", text, env=self._env(who, who, moment))
         return self._record(moment)
 
+    def merge_with_tree(
+        self, who: Who, parents: Sequence[str], tree_from: str, *, when: datetime | None = None
+    ) -> str:
+        """A merge commit on the current branch with these parents (HEAD first) and the tree
+        of commit `tree_from`, written with `commit-tree`: octopus merges whose result is
+        one parent's tree, which `git merge` will not make on demand."""
+        moment = self._next_time(when)
+        tree = self.repo.git.rev_parse(f"{tree_from}^{{tree}}")
+        flags = [flag for parent in [self.head, *parents] for flag in ("-p", parent)]
+        text = f"{identity(who)[0]}: octopus on day {self.day}"
+        sha = self.repo.git.commit_tree(tree, *flags, "-m", text, env=self._env(who, who, moment))
+        self.repo.git.reset("-q", "--hard", sha)
+        return self._record(moment)
+
     def cherry_pick(self, who: Who, sha: str, *, when: datetime | None = None) -> str:
         """Cherry-pick `sha` onto the current branch; git keeps its author, `who` commits."""
         moment = self._next_time(when)

@@ -506,6 +506,32 @@ def test_path_reused_after_its_file_was_renamed_and_deleted(
 # -- identities ----------------------------------------------------------------------------------
 
 
+def test_an_octopus_merge_equal_to_one_parent_follows_that_parent(builder: RepoBuilder) -> None:
+    """git prints no diff against a parent whose tree is the merge's, so the diffs it prints
+    must be matched to their parents by tree (git.git has two such merges). x.py is the
+    middle parent's: git follows that parent alone, and neither Ada's mainline change nor
+    Cy's discarded one is in its history."""
+    builder.commit("ada", write={"x.py": "0\n", "y.py": "0\n"})
+    base = builder.head
+    builder.branch("a", base)
+    builder.branch("b", base)
+    builder.commit("ada", write={"x.py": "main\n"})
+    builder.checkout("a")
+    side = builder.commit("bob", write={"y.py": "bob\n"})
+    builder.checkout("b")
+    other = builder.commit("cy", write={"x.py": "cy\n"})
+    builder.checkout("main")
+    builder.merge_with_tree("dan", [side, other], tree_from=side)
+
+    result = Scan(builder.path)
+    for path in ("x.py", "y.py"):
+        listed = builder.repo.git.log("--no-merges", "--format=%H", "HEAD", "--", path).split()
+        assert result.commits(path) == len(listed), path
+    assert result.commits("x.py") == 1
+    assert result.figures("x.py") == {ADA: (1, 0, 0)}
+    assert result.figures("y.py") == {ADA: (1, 0, 1), BOB: (0, 1, 0)}
+
+
 @BOTH
 def test_mailmap_merges_identities_case_insensitively(builder: RepoBuilder, history: str) -> None:
     """.mailmap maps an old address, in any case, to the canonical one, without name merging."""

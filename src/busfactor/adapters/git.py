@@ -345,6 +345,17 @@ class GitRepository:
                 process.stderr.close()
         return blobs
 
+    def trees_of(self, commits: tuple[bytes, ...]) -> list[bytes] | None:
+        """The commits' tree ids from one short `rev-parse`; None when one is missing (a
+        shallow clone's cut parents). The DAG walk asks only at an octopus merge that has a
+        parent with the merge's own tree, whose diff git does not print."""
+        try:
+            out = self.run("rev-parse", *(f"{sha.decode('ascii')}^{{tree}}" for sha in commits))
+        except (RepositoryError, UnicodeDecodeError):
+            return None
+        trees = [line.encode("ascii") for line in out.split()]
+        return trees if len(trees) == len(commits) else None
+
     # -- history streams ----------------------------------------------------------------
 
     def history(

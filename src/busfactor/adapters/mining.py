@@ -126,7 +126,7 @@ class _Miner:
                 linear = LinearWalk(counter, self.head_map())
                 walk(records, linear, None, on_progress=self.on_progress, cancel=self.cancel)
             return counter
-        self.live(DagWalk(counter, sha.encode(), self.head_map()), None, segment)
+        self.live(DagWalk(counter, sha.encode(), self.head_map(), repo.trees_of), None, segment)
         return counter
 
     def live(self, walker: DagWalk, exclude: str | None, segment: NewSegment | None) -> None:
@@ -160,7 +160,7 @@ class _Miner:
         segments, newest first. No git process runs."""
         self.going()
         counter = self.counter()
-        walker = DagWalk(counter, self.sha.encode(), self.head_map())
+        walker = DagWalk(counter, self.sha.encode(), self.head_map(), self.repo.trees_of)
         reader, records = self.cached_records(cache, stream, newer)
         walk(records, walker, reader, on_progress=self.on_progress, cancel=self.cancel)
         return counter
@@ -236,7 +236,7 @@ class _Miner:
         """Walk the new commits; extend the cached tip's counts when the walk allows it,
         else replay the cached segments after the new one (both exact, see adr/0006)."""
         counter = self.counter()
-        walker = DagWalk(counter, self.sha.encode(), self.head_map())
+        walker = DagWalk(counter, self.sha.encode(), self.head_map(), self.repo.trees_of)
         self.live(walker, stream.tip, segment)
         extended = self.extend(cache, stream, key, counter, walker)
         if extended is not None:
@@ -317,6 +317,7 @@ class _Miner:
             budget=budget,
             last_mentions=printed,
             recent_since=counter.recent_since,
+            trees_of=self.repo.trees_of,
         )
         if corrections is None:
             return None

@@ -34,6 +34,7 @@ from busfactor.core.history import (
     MergeDiffs,
     PathMap,
     Target,
+    TreesOf,
 )
 from busfactor.core.model import CommitRecord, FileHistory
 
@@ -94,6 +95,7 @@ def catch_up(
     budget: int,
     last_mentions: Mapping[bytes, frozenset[bytes]] | None = None,
     recent_since: int | None = None,
+    trees_of: TreesOf | None = None,
 ) -> list[Correction] | None:
     """The corrections, or None when the walks do not agree within `budget` commits.
 
@@ -106,8 +108,8 @@ def catch_up(
     """
     records = iter(records)
     cached_hits, whole_hits = _LastHits(), _LastHits()
-    cached = DagWalk(cached_hits, tip, dict(old_head))
-    whole = DagWalk.resumed(whole_hits, frontier)
+    cached = DagWalk(cached_hits, tip, dict(old_head), trees_of)
+    whole = DagWalk.resumed(whole_hits, frontier, trees_of)
     diffs = _Once(merge_diffs)
     corrections: list[Correction] = []
     nothing: Mapping[int, int] = {}
@@ -140,7 +142,7 @@ def catch_up(
             if residual is not None and seen >= budget:
                 # Agreed but for new files no old file continues (re-added paths whose old
                 # history lies deeper): only their paths need walking on, in a small walk.
-                more = _extras_only(records, diffs, residual, waits, left, recent_since)
+                more = _extras_only(records, diffs, residual, waits, left, recent_since, trees_of)
                 return None if more is None else corrections + more
         if seen >= budget:
             return None
@@ -154,6 +156,7 @@ def _extras_only(
     waits: dict[bytes, list[bytes]],
     left: dict[bytes, int],
     recent_since: int | None,
+    trees_of: TreesOf | None = None,
 ) -> list[Correction] | None:
     """The rest of the cached stream walked with the residual maps only.
 
@@ -163,7 +166,7 @@ def _extras_only(
     would also change a recent-commit list whose other files are not known here: None.
     """
     hits = _LastHits()
-    walk = DagWalk.resumed(hits, residual)
+    walk = DagWalk.resumed(hits, residual, trees_of)
     corrections: list[Correction] = []
     inert = {path for path, count in left.items() if not count}
     nothing: Mapping[int, int] = {}

@@ -30,6 +30,8 @@ Target = int | tuple[int, ...]
 PathMap = dict[bytes, Target]
 MergeDiffs = Callable[[bytes], "list[MergeDiff]"]
 """For a merge sha: its non-empty diffs against its parents, in parent order."""
+TreesOf = Callable[[tuple[bytes, ...]], "list[bytes] | None"]
+"""The tree ids of these commits, or None when they cannot be had."""
 
 _CHECK_EVERY = 2048
 MAX_CHANGESET = 30
@@ -118,6 +120,10 @@ class Counter(Protocol):
     commits_read: int
 
     def commit(self, record: CommitRecord, hits: Mapping[int, int]) -> None: ...
+
+
+_UNCHANGED = MergeDiff([])
+"""The diff against a parent whose tree is the merge's: git prints none."""
 
 
 class HistoryCounter:
@@ -475,19 +481,28 @@ class DagWalk:
     paths blocked, instead of a copy. Copies happen only at renames and at joins that need them.
     """
 
-    def __init__(self, counter: Counter, start: bytes, head_map: PathMap) -> None:
+    def __init__(
+        self,
+        counter: Counter,
+        start: bytes,
+        head_map: PathMap,
+        trees_of: TreesOf | None = None,
+    ) -> None:
         self.counter = counter
         self._pending: dict[bytes, tuple[PathMap, frozenset[bytes]]] = (
             {start: (head_map, _NOTHING)} if head_map else {}
         )
         self._owned: set[bytes] = set()
         self._undecided: dict[bytes, list[_UndecidedMerge]] = {}
+        self.trees_of = trees_of
 
     @classmethod
-    def resumed(cls, counter: Counter, pending: Mapping[bytes, PathMap]) -> DagWalk:
+    def resumed(
+        cls, counter: Counter, pending: Mapping[bytes, PathMap], trees_of: TreesOf | None = None
+    ) -> DagWalk:
         """A walk that continues from maps already handed to commits not yet visited (another
         walk's frontier). The maps are shared, never changed: joins copy them."""
-        walk = cls(counter, b"", {})
+        walk = cls(counter, b"", {}, trees_of)
         walk._pending = {sha: (path_map, _NOTHING) for sha, path_map in pending.items() if path_map}
         return walk
 
@@ -597,7 +612,31 @@ class DagWalk:
             self._undecided.setdefault(parents[0], []).append(waiting)
             self._undecided.setdefault(parents[1], []).append(waiting)
         else:
-            self._split_loosely(_effective(path_map, blocked), parents, diffs)
+            placed = self._placed(record, diffs)
+            if placed is not None:
+                self._split_exact(path_map, blocked, parents, placed)
+            else:
+                self._split_loosely(_effective(path_map, blocked), parents, diffs)
+
+    def _placed(self, record: CommitRecord, diffs: list[MergeDiff]) -> list[MergeDiff] | None:
+        """An octopus merge's printed diffs next to their parents, None when unknown.
+
+        git prints no diff against a parent whose tree is the merge's, and prints the others
+        in parent order, so the parents' tree ids tell which diff is whose. They are asked
+        for only here (git.git has two such merges in 82,000 commits; flask, requests, pip
+        and sympy none).
+        """
+        trees = self.trees_of(record.parents) if self.trees_of is not None else None
+        if trees is None or len(trees) != len(record.parents):
+            return None
+        printed = iter(diffs)
+        placed = []
+        for tree in trees:
+            diff = _UNCHANGED if tree == record.tree else next(printed, None)
+            if diff is None:
+                return None
+            placed.append(diff)
+        return placed if next(printed, None) is None else None
 
     def _decide(self, waiting: _UndecidedMerge, arrived: CommitRecord) -> None:
         """Settle a merge whose one printed diff could be against either parent."""
@@ -655,7 +694,8 @@ class DagWalk:
     def _split_loosely(
         self, path_map: PathMap, parents: tuple[bytes, ...], diffs: list[MergeDiff]
     ) -> None:
-        """An octopus merge with some empty diffs: which diff is whose is unknown.
+        """An octopus merge with some empty diffs whose parents' trees are unknown (a
+        shallow clone's cut parents, or no way to ask): which diff is whose is unknown.
 
         The first parent keeps every path and each other parent gets every path any diff
         lists: nothing is lost, at worst a side branch's discarded change is counted.
