@@ -301,6 +301,17 @@ class RepoBuilder:
         git.Git().clone("-q", "--depth", str(depth), self.path.as_uri(), str(destination))
         return destination
 
+    def partial_clone(
+        self, destination: Path, *, filter: str = "blob:none", checkout: bool = True
+    ) -> Path:
+        """`git clone --filter=FILTER file://...`: a partial clone, whose promisor remote is
+        this repository. With `checkout`, the revision's blobs are downloaded; older ones
+        never are."""
+        self.repo.git.config("uploadpack.allowFilter", "true")
+        args = ["-q", f"--filter={filter}", *(() if checkout else ("--no-checkout",))]
+        git.Git().clone(*args, self.path.as_uri(), str(destination))
+        return destination
+
 
 def _strategy_args(strategy: str | None, options: Sequence[str]) -> list[str]:
     args = ["-s", strategy] if strategy is not None else []

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from builders import RepoBuilder
 from busfactor.cli import main
 
 HOOKS = [
@@ -253,4 +254,54 @@ def test_subprocess_run_runs_nothing(trapped: tuple[Path, Path], tmp_path: Path)
         )
         assert done.returncode == 0, done.stderr.decode()
         assert b"Traceback" not in done.stderr
+    assert _fired(markers) == []
+
+
+@pytest.fixture
+def trapped_partial(builder: RepoBuilder, tmp_path: Path) -> tuple[Path, Path]:
+    """(clone, marker directory): a blobless clone whose promisor remote is an `ext::`
+    command the clone's own config allows. Any object git fetched on demand would run it:
+    here inexact rename detection (an edited rename) and every blob at the revision."""
+    body = "".join(f"line {n} of a file long enough to be compared\n" for n in range(20))
+    builder.commit("ada", write={"src/a.py": body, "src/b.py": "b\n"})
+    builder.commit("bob", move={"src/a.py": "src/moved.py"}, write={"src/moved.py": body + "x\n"})
+    builder.commit("ada", write={"src/b.py": "b\nc\n"})
+    clone = builder.partial_clone(tmp_path / "clone", checkout=False)
+    markers, scripts = tmp_path / "markers", tmp_path / "scripts"
+    markers.mkdir()
+    scripts.mkdir()
+    trap = scripts / "remote-ext"  # leaves at once: an `ext::` command that echoed would hang
+    trap.write_text(f"#!/bin/sh\ntouch '{markers / 'marker-lazy-fetch'}'\nexit 1\n")
+    trap.chmod(0o755)
+    for key, value in {
+        "remote.origin.url": f"ext::{trap}",
+        "protocol.ext.allow": "always",
+        "protocol.allow": "always",
+    }.items():
+        _git(clone, "config", key, value)
+    return clone, markers
+
+
+def test_the_lazy_fetch_trap_is_live(trapped_partial: tuple[Path, Path]) -> None:
+    """Plain git asked for a blob the clone lacks runs the remote's command."""
+    clone, markers = trapped_partial
+    blob = _git(clone, "rev-parse", "HEAD:src/b.py").strip()
+    subprocess.run(
+        ["git", "-C", str(clone), "cat-file", "-p", blob], capture_output=True, timeout=60
+    )
+    assert _fired(markers) == ["marker-lazy-fetch"]
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=[" ".join(c) for c in COMMANDS])
+def test_a_partial_clone_fetches_nothing(
+    trapped_partial: tuple[Path, Path], command: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    clone, markers = trapped_partial
+    if command[0] in ("codeowners", "adr", "runbook"):
+        code = main([*command, str(clone)])
+    else:
+        code = main([*command[:1], str(clone), *command[1:]])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    assert captured.out
     assert _fired(markers) == []

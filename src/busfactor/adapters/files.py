@@ -98,11 +98,15 @@ def excluded_files(
                 fresh.append(entry)  # changed, new, or not a verdict: judged again
             elif reason:
                 verdict[entry.name] = reason
-    judged, learned = _judge(repo, entries, fresh, settings, known or {})
+    judged, learned, unread = _judge(repo, entries, fresh, settings, known or {})
     verdict.update(judged)
     excluded = {e.name: reason for e in entries if (reason := verdict.get(e.name)) is not None}
     if stored is not None and not fresh and len(stored) == len(entries):
         return Classification(excluded, learned)  # the same tree: the stored table stands
+    if unread or repo.missing(entries):
+        # Some blobs are not there (a partial clone): verdicts made without their content
+        # must not outlive this scan.
+        return Classification(excluded, learned)
     return Classification(excluded, learned, _encode_table(attributes, entries, excluded))
 
 
@@ -116,11 +120,11 @@ def _judge(
     fresh: list[TreeEntry],
     settings: Settings,
     known: Mapping[str, int],
-) -> tuple[dict[str, str], dict[str, int]]:
-    """The verdicts on `fresh` (attribute rules come from all of `entries`), and the content
-    verdicts learned from the heads read."""
+) -> tuple[dict[str, str], dict[str, int], bool]:
+    """The verdicts on `fresh` (attribute rules come from all of `entries`), the content
+    verdicts learned from the heads read, and whether a head wanted was not there."""
     if not fresh:
-        return {}, {}
+        return {}, {}, False
     rules = attribute_rules(repo, entries) if settings.default_excludes else []
     cached: dict[str, ContentFacts] = {}
     wanted: list[str] = []
@@ -155,7 +159,7 @@ def _judge(
         scope=settings.scope,
         exclude=settings.exclude,
     )
-    return excluded, learned
+    return excluded, learned, len(heads) < len(set(wanted))
 
 
 _TABLE_FORMAT = b"busfactor-files-2"

@@ -72,6 +72,12 @@ def _environment(hooks_dir: str) -> dict[str, str]:
         GIT_CONFIG_VALUE_0=hooks_dir,
         LC_ALL="C",
         LANGUAGE="C",
+        # A partial clone fetches missing objects on demand from a remote that the
+        # repository's own config names, through any transport it allows (`ext::` runs a
+        # command). busfactor only reads: no transport is allowed, whatever the config says
+        # (the variable overrides `protocol.*.allow`), and git 2.44+ does not even try.
+        GIT_ALLOW_PROTOCOL="",
+        GIT_NO_LAZY_FETCH="1",
     )
     return env
 
@@ -130,10 +136,32 @@ class GitRepository:
         self.bare = bare == "true"
         self._shallow = shallow == "true"
         self._common_dir = Path(os.path.abspath(os.path.join(self._cwd, common)))
+        # A partial clone (`git clone --filter`) lacks the objects it never downloaded; git
+        # would fetch them on demand, which busfactor never lets it do.
+        self.partial = self._is_partial()
+        self._missing: set[str] = set()
         if self.bare:
             self.root = Path(self.run("rev-parse", "--absolute-git-dir").strip())
         else:
             self.root = Path(self.run("rev-parse", "--show-toplevel").strip())
+
+    def _is_partial(self) -> bool:
+        """Whether a promisor remote is configured, from which git fetches missing objects
+        on demand. git marks the packs it fetches for a partial clone with a `.promisor` file,
+        so git is asked only when one is there (a glob costs nothing; a clone made from such a
+        repository may carry those files and still be complete, with no promisor)."""
+        try:
+            if not any((self._common_dir / "objects" / "pack").glob("*.promisor")):
+                return False
+        except OSError:
+            return False
+        found = self.run_configs(r"^(extensions\.partialclone|remote\..*\.promisor)$")
+        return any(
+            value.lower() not in ("false", "no", "off", "0")
+            if key.endswith(".promisor")
+            else bool(value)
+            for key, value in found.items()
+        )
 
     def close(self) -> None:
         """Remove the empty hooks directory."""
@@ -170,9 +198,7 @@ class GitRepository:
         except FileNotFoundError:
             raise RepositoryError(GIT_MISSING) from None
         if done.returncode != 0:
-            raise RepositoryError(
-                _first_line(done.stderr) or f"git {args[0]} failed ({done.returncode})"
-            )
+            raise _failure(done.stderr, f"git {args[0]} failed ({done.returncode})")
         return done.stdout
 
     def _popen(self, args: Sequence[str], stdin: int | IO[bytes] = subprocess.DEVNULL) -> _Process:
@@ -270,7 +296,14 @@ class GitRepository:
         for the same mailmap.
         """
         digest = hashlib.sha256(self.run("version").encode())
-        pinned = (MAIN_FORMAT, MERGE_FORMAT, RENAME_LIMIT, *_SAFE_CONFIG, *_LOG_FLAGS)
+        pinned = (
+            MAIN_FORMAT,
+            MERGE_FORMAT,
+            RENAME_LIMIT,
+            *_SAFE_CONFIG,
+            *_LOG_FLAGS,
+            *(["partial: exact renames only"] if self.partial else []),
+        )
         digest.update("\0".join(pinned).encode())
         sources: list[bytes] = []
         if not self.bare:
@@ -314,11 +347,27 @@ class GitRepository:
             mode, kind, blob = meta.split(b" ")
             if kind == b"blob":
                 entries.append(TreeEntry(path, mode.decode(), blob.decode(), decode_path(path)))
+        if self.partial:
+            self._missing |= self._missing_blobs(sha)
         return entries
 
+    def _missing_blobs(self, sha: str) -> set[str]:
+        """The blobs of `sha`'s tree a partial clone never downloaded. `rev-list --missing`
+        lists them without fetching; `cat-file` would stop at the first one."""
+        out = self.run_bytes(
+            "rev-list", "--objects", "--missing=print", "--no-object-names", f"{sha}^{{tree}}"
+        )
+        return {line[1:].decode("ascii") for line in out.split(b"\n") if line[:1] == b"?"}
+
+    def missing(self, entries: Iterable[TreeEntry]) -> list[TreeEntry]:
+        """The entries whose blob is not in the repository (only a partial clone has any)."""
+        missing = self._missing
+        return [entry for entry in entries if entry.sha in missing] if missing else []
+
     def read_blobs(self, shas: Sequence[str], limit: int) -> dict[str, bytes]:
-        """The first `limit` bytes of each blob, read through one `git cat-file --batch`."""
-        unique = list(dict.fromkeys(shas))
+        """The first `limit` bytes of each blob, read through one `git cat-file --batch`.
+        Blobs a partial clone lacks are left out, as a `missing` one is."""
+        unique = [sha for sha in dict.fromkeys(shas) if sha not in self._missing]
         if not unique:
             return {}
         blobs: dict[str, bytes] = {}
@@ -380,7 +429,7 @@ class GitRepository:
             "log",
             *order,
             "--root",
-            *(["-M", f"-l{RENAME_LIMIT}"] if renames else ["--no-renames"]),
+            *_main_renames(renames, self.partial),
             "--name-status",
             *_LOG_FLAGS,
             f"--format={MAIN_FORMAT}",
@@ -417,7 +466,7 @@ class GitRepository:
             "--topo-order",
             "--merges",
             "--diff-merges=separate",
-            *_merge_renames(renames, inexact_renames),
+            *_merge_renames(renames, inexact_renames and not self.partial),
             "--name-status",
             *_LOG_FLAGS,
             f"--format={MERGE_FORMAT}",
@@ -436,6 +485,14 @@ class GitRepository:
         finally:
             mux.remove(buffered)
             process.finish(complete=buffered.eof)
+
+
+def _main_renames(renames: bool, partial: bool) -> list[str]:
+    """Rename detection for the main stream. A partial clone lacks old blobs, which inexact
+    detection reads (and git would fetch): there, only exact renames (same blob id)."""
+    if not renames:
+        return ["--no-renames"]
+    return ["-M100%"] if partial else ["-M", f"-l{RENAME_LIMIT}"]
 
 
 def _merge_renames(renames: bool, inexact: bool) -> list[str]:
@@ -475,8 +532,7 @@ class _Process:
             self._drain.join(timeout=5)
         self.stderr.close()
         if complete and code != 0:
-            message = b"".join(self._stderr_lines).decode("utf-8", "replace")
-            raise RepositoryError(_first_line(message) or f"git {self.name} failed ({code})")
+            raise _failure(b"".join(self._stderr_lines), f"git {self.name} failed ({code})")
 
 
 def _read_small(path: Path) -> bytes:
@@ -633,6 +689,25 @@ class MergeDiffReader:
                 break
             diffs.append(MergeDiff(record[2], exact_renames=exact))
         return first[0], diffs
+
+
+_PROMISOR = "from promisor remote"
+
+
+def _failure(stderr: bytes, fallback: str) -> RepositoryError:
+    """git's failure as one line. A partial clone lacking an object git cannot do without
+    (a tree, in a clone made with `--filter=tree:0`) gets its own message: git's first line
+    would only say that no transport is allowed."""
+    text = stderr.decode("utf-8", "replace")
+    if _PROMISOR in text:
+        fetch = next((line for line in text.splitlines() if _PROMISOR in line), "")
+        return RepositoryError(
+            "partial clone: git needs objects this clone never downloaded "
+            f"({_first_line(fetch)}), and busfactor never fetches",
+            hint="scan a clone made without --filter=tree:0 (a blobless clone, "
+            "--filter=blob:none, is read as it is)",
+        )
+    return RepositoryError(_first_line(text) or fallback)
 
 
 def _first_line(text: str | bytes | None) -> str:

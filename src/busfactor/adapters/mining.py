@@ -40,6 +40,7 @@ from busfactor.core.history import (
 )
 from busfactor.core.model import CommitRecord, MiningResult, Progress
 from busfactor.core.settings import Settings
+from busfactor.core.wording import counted
 
 CACHE_FORMAT = "1"
 """Part of every cache fingerprint: bump when what is cached changes meaning."""
@@ -338,6 +339,8 @@ class _Miner:
                 "shallow clone: history is cut, so the oldest commit's authors look like the "
                 "creators of every file (fetch full history: git fetch --unshallow)"
             )
+        if self.repo.partial:
+            warnings += partial_clone_warnings(len(self.repo.missing(self.entries)))
         return MiningResult(
             revision=self.sha,
             revision_time=self.revision_time,
@@ -347,10 +350,27 @@ class _Miner:
             identities=counts.identities,
             activity=counts.activity,
             shallow=shallow,
+            partial=self.repo.partial,
             warnings=warnings,
             recent=counts.recent,
             changesets=counts.changesets,
         )
+
+
+def partial_clone_warnings(missing: int) -> list[str]:
+    """What a partial clone costs the results: exact renames only, and the content of the
+    files it never downloaded goes unread."""
+    warnings = [
+        "partial clone: busfactor never fetches missing objects, so renames are followed only "
+        "where the content did not change (scan a full clone for exact results)"
+    ]
+    if missing:
+        warnings.append(
+            f"partial clone: the content of {counted(missing, 'file')} at the revision was never "
+            "downloaded, so it went unread (binary, generated and minified checks, decision "
+            "records, runbooks, CODEOWNERS)"
+        )
+    return warnings
 
 
 _CATCH_UP_MIN = 4096

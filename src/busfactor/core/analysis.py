@@ -108,6 +108,7 @@ def build_ownership_graph(
         files=len(analysed),
         excluded=dict(sorted(reasons.items())),
         shallow=mining.shallow,
+        partial=mining.partial,
         history=settings.history,
         scope=settings.scope,
         since=settings.since,

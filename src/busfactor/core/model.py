@@ -82,6 +82,8 @@ class MiningResult:
     identities: list[RawIdentity]
     activity: list[IdentityActivity]
     shallow: bool = False
+    partial: bool = False
+    """A partial clone: renames were followed only where the content did not change."""
     warnings: list[str] = field(default_factory=list)
     changesets: list[tuple[int, tuple[int, ...]]] = field(default_factory=list)
     """(raw identity, files touched) of each non-merge commit touching at most 30 files: the

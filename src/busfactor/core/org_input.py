@@ -33,6 +33,7 @@ _REPORT: Spec = (
     ("repository.files", _INT, False),
     ("repository.commits", _INT, False),
     ("repository.shallow", _BOOL, False),
+    ("repository.partial", _BOOL, False),
     ("truck_factor", _DICT, True),
     ("truck_factor.value", _INT, True),
     ("truck_factor.authors", _STRS, True),

@@ -105,6 +105,7 @@ class ScanReport:
                 "files": meta["files"],
                 "excluded": meta["excluded"],
                 "shallow": meta["shallow"],
+                "partial": meta.get("partial", False),
             },
             "model": {
                 "history": meta["history"],
