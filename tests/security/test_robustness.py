@@ -399,3 +399,29 @@ def test_huge_and_binary_files(builder: RepoBuilder) -> None:
     data = scan(builder.path, settings=Settings()).to_dict()
     assert {f["path"] for f in data["files"]} == {"a.py", "big.txt"}
     assert data["repository"]["excluded"] == {"binary": 1}
+
+
+def test_a_git_too_old_for_the_history_options_is_named(small: RepoBuilder, tmp_path: Path) -> None:
+    """git before 2.31 has no `--diff-merges`: say which git and which is needed."""
+    real = shutil.which("git")
+    assert real is not None
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    (fake / "git").write_text(
+        "#!/bin/sh\n"
+        'case " $* " in *" version "*) echo "git version 2.30.2"; exit 0;; esac\n'
+        'for a in "$@"; do case "$a" in --diff-merges*)\n'
+        '  echo "fatal: unrecognized argument: $a" >&2; exit 128;; esac; done\n'
+        f'exec "{real}" "$@"\n'
+    )
+    (fake / "git").chmod(0o755)
+    env = dict(os.environ, PYTHONPATH=str(SRC), PATH=f"{fake}{os.pathsep}{os.environ['PATH']}")
+    done = subprocess.run(
+        [sys.executable, "-m", "busfactor", "scan", str(small.path), "--no-cache"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    stderr = assert_error(done, "git 2.30.2 is too old: busfactor needs git 2.31 or later")
+    assert len(stderr.splitlines()) == 2  # the error and its hint

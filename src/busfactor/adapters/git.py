@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import os
+import re
 import select
 import subprocess
 import sys
@@ -33,6 +34,8 @@ from busfactor.errors import RepositoryError
 
 _CHUNK = 1 << 20
 GIT_MISSING = "git is not installed or not on PATH"
+MINIMUM_GIT = (2, 31)
+"""`--diff-merges` came with git 2.31 (March 2021)."""
 _READ_AHEAD = 256 << 20
 RENAME_LIMIT = "1000"
 
@@ -707,7 +710,30 @@ def _failure(stderr: bytes, fallback: str) -> RepositoryError:
             hint="scan a clone made without --filter=tree:0 (a blobless clone, "
             "--filter=blob:none, is read as it is)",
         )
+    if any(word in text for word in ("unrecognized argument", "unknown option", "usage: git")):
+        old = _old_git()
+        if old is not None:
+            return RepositoryError(
+                f"git {old} is too old: busfactor needs git "
+                f"{'.'.join(map(str, MINIMUM_GIT))} or later",
+                hint="busfactor reads history with git options older versions lack",
+            )
     return RepositoryError(_first_line(text) or fallback)
+
+
+def _old_git() -> str | None:
+    """git's version when it is older than MINIMUM_GIT; asked only after git rejected an
+    option, so a scan costs no process for it."""
+    try:
+        out = subprocess.run(
+            ["git", "version"], capture_output=True, stdin=subprocess.DEVNULL, check=False
+        ).stdout.decode("ascii", "replace")
+    except OSError:
+        return None
+    found = re.search(r"(\d+)\.(\d+)[\w.]*", out)
+    if found is None or (int(found[1]), int(found[2])) >= MINIMUM_GIT:
+        return None
+    return found[0]
 
 
 def _first_line(text: str | bytes | None) -> str:
