@@ -11,6 +11,7 @@ from rich.text import Text
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Digits, Input, Static
 
+from builders import RepoBuilder
 from busfactor.core.report import ScanReport
 from busfactor.core.whatif import simulate
 from busfactor.pipeline import scan
@@ -287,3 +288,36 @@ def test_a_long_author_list_is_cut_in_the_detail_summary(
     component = dict(report.graph.nodes["component:core"])
     summary = detail.component_summary(report, component, PLAIN).plain
     assert f"and {len(component['authors']) - 1} more" in summary
+
+
+def test_the_scans_warnings_qualify_the_overview(
+    small_repo: Path, builder: RepoBuilder, tmp_path: Path
+) -> None:
+    """A shallow clone's figures are not to be trusted: the Overview says so under them,
+    each warning in full and taken literally; a clean scan shows no such block."""
+    clean = scan(small_repo)
+    assert clean.meta["warnings"] == []
+    builder.commit("ada", write={"pay/x.py": "x\n"})
+    shallow = builder.shallow_clone(tmp_path / "shallow", depth=2)
+    report = scan(shallow)
+    report.meta["warnings"] += ["doc/[bold]adr[/bold].md: unreadable"]
+    report.meta["warnings"] += [f"extra warning {n}" for n in range(4)]
+
+    async def with_warnings(pilot: Pilot[int]) -> None:
+        box = app.query_one("#overview-notes")
+        assert box.display
+        shown = [str(w.render()) for w in box.query(".note-text")]
+        assert len(shown) == 4
+        assert shown[0].startswith("shallow clone: history is cut")
+        assert shown[1] == "doc/[bold]adr[/bold].md: unreadable"
+        assert str(box.query_one(".note-more").render()).startswith("and 2 more warnings")
+
+    app = make_app(shallow, report=report)
+    run(app, with_warnings)
+
+    async def without(pilot: Pilot[int]) -> None:
+        assert not app.query_one("#overview-notes").display
+        assert not app.query(".note-text")
+
+    app = make_app(small_repo, report=clean)
+    run(app, without)

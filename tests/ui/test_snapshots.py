@@ -160,3 +160,11 @@ def test_org_screen(
 ) -> None:
     """The organisation app: the summary, the repositories, the flagged person first."""
     assert snap_compare(OrgApp(snapshot_org, title="org.json"), terminal_size=size)
+
+
+def test_overview_of_a_shallow_clone(
+    snap_compare: SnapCompare, snapshot_repo: Path, builder: RepoBuilder, tmp_path: Path
+) -> None:
+    """The scan's warning sits under the figures it qualifies, wrapped under its mark."""
+    clone = builder.shallow_clone(tmp_path / "shallow", depth=3)
+    assert snap_compare(app_on(clone), terminal_size=(100, 36), run_before=keys("o"))

@@ -6,24 +6,23 @@ from collections.abc import Mapping
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
+from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widget import Widget
 from textual.widgets import Digits, Static
 
 from busfactor.core.wording import counted
 from busfactor.ui.theme import Tones, tones_of
-from busfactor.ui.view import names_of, risk_of, safe, severity_counts
+from busfactor.ui.view import names_of, risk_of, safe, severity_counts, text
 
 if TYPE_CHECKING:
     from busfactor.core.report import ScanReport
 
 WORST = 5
-
-
-def count(number: int, noun: str) -> str:
-    """`1 file`, `2 files`."""
-    return f"{number} {noun}{'' if number == 1 else 's'}"
+NOTES = 4
+"""Scan warnings shown on the Overview; the rest are counted (the CLI prints them all)."""
 
 
 class Overview(VerticalScroll):
@@ -37,6 +36,7 @@ class Overview(VerticalScroll):
                 yield Static("", id="truck-change")
             yield Static("", id="truck-people")
         yield Static("", id="overview-facts")
+        yield Vertical(id="overview-notes")
         yield Static("", id="overview-worst")
         yield Static("", id="overview-whatif")
 
@@ -58,6 +58,7 @@ class Overview(VerticalScroll):
         self.query_one("#truck-people", Static).update(people)
         tones = tones_of(self.app)
         self.query_one("#overview-facts", Static).update(self._facts(report, tones))
+        self._show_notes(report.meta["warnings"], tones)
         self.query_one("#overview-worst", Static).update(self._worst(report, tones))
         self.query_one("#overview-whatif", Static).update(self._whatif(report, whatif, tones))
 
@@ -78,6 +79,28 @@ class Overview(VerticalScroll):
         facts.append(counted(counts.get("warning", 0), "warning"), style=tones.warning)
         facts.append(f", {counts.get('info', 0)} info\n")
         return facts
+
+    def _show_notes(self, warnings: list[str], tones: Tones) -> None:
+        """What the scan warned about (a shallow or partial clone, an unreadable record): it
+        qualifies every figure above, so it sits right under them. One row per warning, its
+        wrapped lines indented past the mark."""
+        box = self.query_one("#overview-notes", Vertical)
+        box.display = bool(warnings)
+        box.remove_children()
+        if not warnings:
+            return
+        rows: list[Widget] = [
+            Static(Text("Read with care", style=tones.warning + Style(bold=True)))
+        ]
+        for warning in warnings[:NOTES]:
+            mark = Static(Text("  !", style=tones.warning), classes="note-mark")
+            message = Static(text(warning), classes="note-text")  # never read as markup
+            rows.append(Horizontal(mark, message, classes="note"))
+        if len(warnings) > NOTES:
+            more = counted(len(warnings) - NOTES, "more warning")
+            rest = Text(f"and {more} (busfactor scan prints them all)", style=tones.muted)
+            rows.append(Static(rest, classes="note-more"))
+        box.mount_all(rows)
 
     @staticmethod
     def _worst(report: ScanReport, tones: Tones) -> Text:
@@ -100,11 +123,11 @@ class Overview(VerticalScroll):
         verb = "leaves" if len(leavers) == 1 else "leave"
         block = Text()
         block.append(f"If {', '.join(leavers)} {verb}:\n", style="bold")
-        block.append(f"  {count(len(whatif['orphaned_files']), 'file')} lose every author\n")
+        block.append(f"  {counted(len(whatif['orphaned_files']), 'file')} lose every author\n")
         dropped = [
             c for c in whatif["components"] if c["bus_factor_after"] < c["bus_factor_before"]
         ]
-        block.append(f"  {count(len(dropped), 'component')} lose bus factor\n")
-        block.append(f"  {count(len(whatif['decisions_orphaned']), 'decision')} and ")
-        block.append(f"{count(len(whatif['runbooks_orphaned']), 'runbook')} lose all authors\n")
+        block.append(f"  {counted(len(dropped), 'component')} lose bus factor\n")
+        block.append(f"  {counted(len(whatif['decisions_orphaned']), 'decision')} and ")
+        block.append(f"{counted(len(whatif['runbooks_orphaned']), 'runbook')} lose all authors\n")
         return block
