@@ -84,6 +84,17 @@ def test_empty_repository(builder: RepoBuilder) -> None:
     assert_error(busfactor("scan", builder.path), "no commits")
 
 
+def test_head_on_a_branch_without_commits_names_the_branches_that_have_some(
+    small: RepoBuilder,
+) -> None:
+    """A mirror whose default branch was renamed: HEAD names a branch that does not exist."""
+    small.branch("release")
+    git(small.path, "symbolic-ref", "HEAD", "refs/heads/trunk")
+    stderr = assert_error(busfactor("scan", small.path), "branch trunk has no commits yet")
+    assert stderr.splitlines()[1] == "busfactor: hint: pass --rev with one that has: main, release"
+    assert scan_json(small.path, "--rev", "release")["repository"]["commits"] == 3
+
+
 def test_bare_clone(small: RepoBuilder, tmp_path: Path) -> None:
     bare = tmp_path / "bare.git"
     subprocess.run(["git", "clone", "-q", "--bare", str(small.path), str(bare)], check=True)

@@ -261,9 +261,32 @@ class GitRepository:
                 raise RepositoryError(
                     "the repository has no commits yet", hint="commit something, then scan again"
                 ) from None
+            if rev == "HEAD":
+                raise self._unborn_head() from None
             raise RepositoryError(f"unknown revision: {rev}") from None
         sha, _, when = out.strip().partition(" ")
         return sha, int(when or 0)
+
+    def _unborn_head(self) -> RepositoryError:
+        """HEAD names a branch with no commits while others have some: a mirror whose default
+        branch was renamed, or a new branch not committed to yet. Name the branches there are."""
+        try:
+            target = self.run("symbolic-ref", "--quiet", "--short", "HEAD").strip()
+        except RepositoryError:
+            target = ""
+        branches = self.run(
+            "for-each-ref",
+            "--count=4",
+            "--sort=-committerdate",
+            "--format=%(refname:short)",
+            "refs/heads",
+            "refs/remotes",
+        ).split()
+        where = f"branch {target}" if target else "HEAD"
+        return RepositoryError(
+            f"{where} has no commits yet",
+            hint=f"pass --rev with one that has: {', '.join(branches)}" if branches else None,
+        )
 
     def has_commits(self) -> bool:
         """True when any ref or HEAD points at a commit."""
