@@ -214,6 +214,20 @@ class TestRescan:
         assert {i.name for i in after.identities} != {i.name for i in before.identities}
         assert table(repo.path, "SELECT count(*) FROM streams") == [(2,)]
 
+    def test_a_mailmap_turned_into_a_symbolic_link_invalidates(self, repo: RepoBuilder) -> None:
+        """git does not follow an in-tree `.mailmap` link: the same bytes behind a link are
+        no mailmap at all, so what git printed before must not be reused."""
+        (repo.path / ".mailmap").write_text("Ada Lovelace <ada@example.test>\n")
+        merged = mine(repo.path)
+        assert "Ada Lovelace" in {i.name for i in merged.identities}
+        (repo.path / "people.mailmap").write_text("Ada Lovelace <ada@example.test>\n")
+        (repo.path / ".mailmap").unlink()
+        (repo.path / ".mailmap").symlink_to("people.mailmap")
+        linked = mine(repo.path)
+        assert plain(linked) == plain(mine(repo.path, cached=False))
+        assert "Ada Lovelace" not in {i.name for i in linked.identities}
+        assert any(".mailmap is a symbolic link" in w for w in linked.warnings)
+
     def test_configured_mailmap_file_and_blob_invalidate_too(
         self, repo: RepoBuilder, tmp_path: Path
     ) -> None:

@@ -333,7 +333,11 @@ class GitRepository:
         digest.update("\0".join(pinned).encode())
         sources: list[bytes] = []
         if not self.bare:
-            sources.append(_read_small(self.root / ".mailmap"))
+            in_tree = self.root / ".mailmap"
+            if self.mailmap_is_link():  # git does not follow it: what it points at is unread
+                sources.append(b"link:" + os.fsencode(os.readlink(in_tree)))
+            else:
+                sources.append(_read_small(in_tree))
         settings = self.run_configs(r"^mailmap\.(file|blob)$")  # one git process for both
         configured = settings.get("mailmap.file", "")
         if configured:
@@ -347,6 +351,11 @@ class GitRepository:
         for source in sources:
             digest.update(len(source).to_bytes(8, "big") + source)
         return digest.hexdigest()
+
+    def mailmap_is_link(self) -> bool:
+        """Whether the work tree's `.mailmap` is a symbolic link, which git (2.32 and later)
+        refuses to follow: it then merges no identities."""
+        return not self.bare and (self.root / ".mailmap").is_symlink()
 
     def run_configs(self, pattern: str) -> dict[str, str]:
         """Every key matching `pattern` with the value git resolves for it (the last one set,

@@ -341,6 +341,11 @@ class _Miner:
             )
         if self.repo.partial:
             warnings += partial_clone_warnings(len(self.repo.missing(self.entries)))
+        if self.repo.mailmap_is_link():
+            warnings.append(
+                ".mailmap is a symbolic link, which git does not follow: it merges no "
+                "identities (commit the file itself)"
+            )
         return MiningResult(
             revision=self.sha,
             revision_time=self.revision_time,
