@@ -236,3 +236,14 @@ def test_every_human_gets_a_person() -> None:
     )
     assert all(person in result.people for person in result.person_of)
     assert len(result.people) == 3
+
+
+def test_an_author_with_neither_name_nor_email_is_named_so() -> None:
+    """git accepts the author line `  <>`: such commits are one person, never a blank one;
+    a blank name with an email shows the email."""
+    result = merge(("  ", "", 2), ("", "", 1), ("   ", "ws@example.com", 3), ("Ann", "", 1))
+    assert set(result.people) == {"(no name or email)", "ws@example.com", "ann"}
+    assert result.people["(no name or email)"].name == "(no name or email)"
+    assert result.people["(no name or email)"].commits == 3
+    assert result.people["ws@example.com"].name == "ws@example.com"
+    assert result.people["ann"].name == "Ann"

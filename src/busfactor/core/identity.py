@@ -19,6 +19,10 @@ _NOREPLY = re.compile(r"^(?:\d+\+)?([^@]+)@users\.noreply\.github\.com$")
 _GITLAB_TOKEN_BOT = re.compile(r"^(?:project|group)_?\d+_bot")
 
 
+ANONYMOUS = "(no name or email)"
+"""The id and name of commits whose author line has neither (git accepts `  <>`)."""
+
+
 def email_key(email: str) -> str:
     """Trimmed, lower-cased email; GitHub noreply addresses become one key per login."""
     key = email.strip().lower()
@@ -156,8 +160,8 @@ def _person(
     name = _most_used(names)
     aliases = sorted((set(emails) - {email}) | (set(names) - {name}))
     return Person(
-        id=email or name_key(name),
-        name=name,
+        id=email or name_key(name) or ANONYMOUS,
+        name=name if name.strip() else email or ANONYMOUS,
         email=email,
         aliases=tuple(aliases),
         commits=sum(item.commits for item in active),
