@@ -7,6 +7,7 @@ import importlib
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -248,6 +249,7 @@ def scan(
             codeowners=codeowners,
             warnings=documents.warnings,
             coupling=coupling,
+            now=int(time.time()),
         )
     if settings.anonymize and codeowners is not None:
         _pseudonymize_owners(graph, codeowners, settings.privacy_salt)

@@ -26,6 +26,7 @@ from busfactor.core.ownership import codeowners_findings
 from busfactor.core.runbooks import Runbook
 from busfactor.core.settings import Settings
 from busfactor.core.truckfactor import truck_factor
+from busfactor.core.wording import counted, day_of
 
 RunbookFinder = Callable[
     [Mapping[str, Sequence[str]], Callable[[str], int | None]], tuple[list[Runbook], list[str]]
@@ -33,6 +34,48 @@ RunbookFinder = Callable[
 """(component -> files, path -> last commit time) -> (runbooks, warnings); an adapter."""
 
 SCHEMA = "busfactor.scan/1"
+
+
+_DAY = 86400
+
+
+def activity_reference(
+    revision_time: int, now: int | None, identities: Identities
+) -> tuple[int, list[str]]:
+    """The date activity is measured back from: the revision's, so that an old revision is
+    judged as it stood. A wrong clock can date the revision after today or before its own
+    history, which would make every honest author look inactive or active: then the newest
+    plausible commit of the history stands in for it. People who committed after that date
+    are named, since their last activity cannot be trusted."""
+    dates = [p.last_commit for p in identities.people.values() if p.commits]
+    plausible = [when for when in dates if now is None or when <= now + _DAY]
+    newest = max(plausible, default=min(revision_time, now if now is not None else revision_time))
+    notes = []
+    reference = revision_time
+    if now is not None and revision_time > now + _DAY:
+        reference = newest
+        notes.append(
+            f"the revision is dated {day_of(revision_time)}, after today (a wrong clock): "
+            f"activity is measured back from its newest plausible commit, {day_of(newest)}"
+        )
+    elif newest > revision_time + _DAY:
+        reference = newest
+        notes.append(
+            f"the revision is dated {day_of(revision_time)}, before commits in its history "
+            f"(a wrong clock): activity is measured back from the newest, {day_of(newest)}"
+        )
+    ahead = sorted(
+        (p for p in identities.people.values() if p.commits and p.last_commit > reference + _DAY),
+        key=lambda p: (-p.last_commit, p.id),
+    )
+    if ahead:
+        named = ", ".join(f"{p.name} ({day_of(p.last_commit)})" for p in ahead[:3])
+        more = f" and {len(ahead) - 3} more" if len(ahead) > 3 else ""
+        notes.append(
+            f"{counted(len(ahead), 'person', 'people')} committed with dates after "
+            f"{day_of(reference)} (a wrong clock): {named}{more}; they count as active"
+        )
+    return reference, notes
 
 
 @paused_gc()
@@ -47,11 +90,14 @@ def build_ownership_graph(
     codeowners: CodeOwners | None = None,
     warnings: Sequence[str] = (),
     coupling: bool = False,
+    now: int | None = None,
 ) -> nx.DiGraph[str]:
-    """Everything the scan knows, as one graph; `excluded` maps left-out paths to reasons."""
+    """Everything the scan knows, as one graph; `excluded` maps left-out paths to reasons.
+    `now` (the caller's clock) only matters for a revision dated in the future."""
     identities = merge_identities(mining.identities, mining.activity, settings.identity)
     graph: nx.DiGraph[str] = nx.DiGraph()
-    add_people(graph, identities, mining.revision_time, settings.activity_days)
+    reference, clock_notes = activity_reference(mining.revision_time, now, identities)
+    add_people(graph, identities, reference, settings.activity_days)
     analysed = [
         file_authorship(path, history, identities.person_of, settings.thresholds)
         for path, history in zip(mining.paths, mining.files, strict=True)
@@ -83,7 +129,7 @@ def build_ownership_graph(
         add_coupling(graph, mining.changesets, mining.paths, identities.person_of)
     prepare_components(graph)
     add_decisions(graph, decisions, contributors_of, mining.paths)
-    notes = list(mining.warnings) + list(warnings)
+    notes = list(mining.warnings) + list(warnings) + clock_notes
     if find_runbooks is not None:
         runbooks, runbook_warnings = find_runbooks(members, last_commit)
         add_runbooks(graph, runbooks, contributors_of)

@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 
 def counted(number: int, noun: str, plural: str | None = None) -> str:
     """'1 file', '2 files', '0 errors'; `plural` for nouns that do not take an s."""
     return f"{number} {noun if number == 1 else plural or noun + 's'}"
+
+
+def day_of(timestamp: int) -> str:
+    """'2099-12-31' for seconds since the epoch (UTC); the number itself when no calendar
+    date fits (a commit can claim any date)."""
+    try:
+        return datetime.fromtimestamp(timestamp, UTC).date().isoformat()
+    except (OverflowError, OSError, ValueError):
+        return str(timestamp)
