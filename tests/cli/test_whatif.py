@@ -79,3 +79,13 @@ def test_leaving_in_config_shows_both_figures(
     assert "Announced departures" in capsys.readouterr().out
     assert main(["scan", str(shop), "--format", "markdown"]) == 0
     assert "**Announced departures** (Bob)" in capsys.readouterr().out
+
+
+def test_the_text_agrees_in_number(shop: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """One file loses its last author; two files lose theirs."""
+    assert main(["whatif", str(shop), "--without", "Ada"]) == 0
+    text = capsys.readouterr().out
+    assert "core: bus factor 1 -> 0, 2 files lose their last author" in text
+    assert main(["whatif", str(shop), "--without", "Ada", "--without", "Bob"]) == 0
+    text = capsys.readouterr().out
+    assert "web: bus factor 2 -> 1, 1 file loses its last author" in text

@@ -10,6 +10,11 @@ def counted(number: int, noun: str, plural: str | None = None) -> str:
     return f"{number} {noun if number == 1 else plural or noun + 's'}"
 
 
+def agreeing(number: int, singular: str, plural: str) -> str:
+    """The verb phrase that agrees with `number`: 'loses its', 'lose their'."""
+    return singular if number == 1 else plural
+
+
 def day_of(timestamp: int) -> str:
     """'2099-12-31' for seconds since the epoch (UTC); the number itself when no calendar
     date fits (a commit can claim any date)."""

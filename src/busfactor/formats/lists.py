@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from busfactor.core.report import ScanReport
-from busfactor.core.wording import counted
+from busfactor.core.wording import agreeing, counted
 from busfactor.formats.text_safety import json_safe, printable
 
 
@@ -84,11 +84,9 @@ def render_whatif(report: ScanReport, result: dict[str, Any], form: str) -> str:
     ]
     changed = [c for c in result["components"] if c["bus_factor_after"] != c["bus_factor_before"]]
     for c in changed:
-        lost = (
-            f", {counted(len(c['orphaned_files']), 'file')} lose their last author"
-            if c["orphaned_files"]
-            else ""
-        )
+        orphaned = len(c["orphaned_files"])
+        verb = agreeing(orphaned, "loses its", "lose their")
+        lost = f", {counted(orphaned, 'file')} {verb} last author" if orphaned else ""
         lines.append(
             f"  {printable(c['name'])}: bus factor {c['bus_factor_before']} -> "
             f"{c['bus_factor_after']}{lost}"

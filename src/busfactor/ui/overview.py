@@ -13,7 +13,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Digits, Static
 
-from busfactor.core.wording import counted
+from busfactor.core.wording import agreeing, counted
 from busfactor.ui.theme import Tones, tones_of
 from busfactor.ui.view import names_of, risk_of, safe, severity_counts, text
 
@@ -123,11 +123,14 @@ class Overview(VerticalScroll):
         verb = "leaves" if len(leavers) == 1 else "leave"
         block = Text()
         block.append(f"If {', '.join(leavers)} {verb}:\n", style="bold")
-        block.append(f"  {counted(len(whatif['orphaned_files']), 'file')} lose every author\n")
+        orphaned = len(whatif["orphaned_files"])
+        block.append(f"  {counted(orphaned, 'file')} {agreeing(orphaned, 'loses', 'lose')}")
+        block.append(" every author\n")
         dropped = [
             c for c in whatif["components"] if c["bus_factor_after"] < c["bus_factor_before"]
         ]
-        block.append(f"  {counted(len(dropped), 'component')} lose bus factor\n")
+        lose = agreeing(len(dropped), "loses", "lose")
+        block.append(f"  {counted(len(dropped), 'component')} {lose} bus factor\n")
         block.append(f"  {counted(len(whatif['decisions_orphaned']), 'decision')} and ")
         block.append(f"{counted(len(whatif['runbooks_orphaned']), 'runbook')} lose all authors\n")
         return block
