@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from busfactor.core import filters
 from busfactor.core.filters import (
+    LFS,
     REASONS,
     AttributeRule,
     FileFacts,
@@ -547,6 +548,29 @@ def test_binary_attribute_false_keeps_a_binary_extension() -> None:
     """'-binary' overrides the extension and content checks, like the linguist overrides."""
     rules = rules_of(("", "*.png -binary\n"))
     assert run({"diagram.png": None, "other.bin": b"\x00"}, rules) == {"other.bin": "binary"}
+
+
+def test_git_lfs_files_are_the_binaries_they_point_to() -> None:
+    """`filter=lfs` files are text pointers to large files kept elsewhere: judged binary,
+    without reading the pointer. `-binary` still keeps one; another filter, or one removed
+    deeper down, does not exclude."""
+    rules = rules_of(
+        ("", "*.pt filter=lfs diff=lfs merge=lfs -text\n*.psd filter=lfs -binary\n"),
+        ("", "*.py filter=black\n"),
+        ("keep", "*.pt !filter\n"),
+    )
+    assert [r.attributes for r in parse_gitattributes("*.pt filter=lfs -text\n", "")] == [
+        {LFS: True}
+    ]
+    files: dict[str, bytes | None] = {
+        "models/weights.pt": b"version https://git-lfs.github.com/spec/v1\n",
+        "art/cover.psd": None,
+        "src/a.py": b"x = 1\n",
+        "keep/small.pt": b"text\n",
+    }
+    assert run(files, rules) == {"models/weights.pt": "binary"}
+    assert not needs_content("models/weights.pt", rules)
+    assert needs_content("keep/small.pt", rules)
 
 
 def test_documentation_attribute_does_not_exclude() -> None:

@@ -17,7 +17,10 @@ VENDORED = "linguist-vendored"
 GENERATED = "linguist-generated"
 DOCUMENTATION = "linguist-documentation"
 BINARY = "binary"
-KNOWN_ATTRIBUTES = frozenset({VENDORED, GENERATED, DOCUMENTATION, BINARY})
+LFS = "filter=lfs"
+"""Git LFS: the blob is a small text pointer to a large file stored elsewhere (a model, an
+image, a data set), so it is judged as the binary file it stands for."""
+KNOWN_ATTRIBUTES = frozenset({VENDORED, GENERATED, DOCUMENTATION, BINARY, LFS})
 
 EXCLUDED_BY_CONFIG = "excluded by config"
 REASONS = frozenset(
@@ -120,7 +123,7 @@ class FileFacts:
 CONTENT_RULES = 1
 """Version of the content tests (`content_facts`) and of the head size they see: bump it when
 either changes, so verdicts cached under the old tests are not reused."""
-PATH_RULES = 1
+PATH_RULES = 2
 """Version of the rules `classify` and `needs_content` apply to a path (the vendored, lock,
 minified, binary and code lists, the attribute reading): bump it when they change, so a
 classification stored under the old rules is not reused (released versions differ anyway)."""
@@ -194,7 +197,9 @@ def _parse_attributes(rest: str) -> dict[str, bool | None] | None:
             value = not equals or raw != "false"
         if not _ATTR_NAME.fullmatch(name) or name.startswith("builtin_"):
             return None
-        if name in KNOWN_ATTRIBUTES:
+        if name == "filter":  # only `filter=lfs` matters; any other filter unsets it
+            found[LFS] = None if value is None else value and token.partition("=")[2] == "lfs"
+        elif name in KNOWN_ATTRIBUTES:
             found[name] = value
     return found
 
@@ -367,12 +372,15 @@ def needs_content(path: str, rules: Sequence[AttributeRule] = ()) -> bool:
     generated = attribute_value(path, rules, GENERATED)
     if True in (vendored, generated) or (vendored is None and vendored_path(path)):
         return False
+    binary = attribute_value(path, rules, BINARY)
+    if binary is None and attribute_value(path, rules, LFS):
+        return False  # excluded as binary, whatever the pointer says
     if generated is None:
         if lock_file(path) or minified_name(path):
             return False
         if _extension(path) in _MINIFIABLE or _header_checked(path):
             return True
-    return attribute_value(path, rules, BINARY) is None and binary_extension(path) is None
+    return binary is None and binary_extension(path) is None
 
 
 def classify(
@@ -431,6 +439,8 @@ def _default_reason(facts: FileFacts, by_name: dict[str, list[AttributeRule]]) -
         if content is not None and _header_checked(path) and content.generated:
             return "generated"
     binary = attribute_value(path, by_name[BINARY], BINARY)
+    if binary is None and attribute_value(path, by_name[LFS], LFS):
+        binary = True
     if binary is None:
         binary = binary_extension(path)
     if binary is None:
