@@ -95,6 +95,34 @@ def test_head_on_a_branch_without_commits_names_the_branches_that_have_some(
     assert scan_json(small.path, "--rev", "release")["repository"]["commits"] == 3
 
 
+def test_the_git_directory_of_a_work_tree_reads_as_the_work_tree(
+    small: RepoBuilder, tmp_path: Path
+) -> None:
+    """`busfactor scan repo/.git` (or a folder in it) is the work tree's scan, its .mailmap
+    included; git alone would read no work tree from there."""
+    (small.path / ".mailmap").write_text("Ada Lovelace <ada@example.test>\n")
+    expected = scan_json(small.path, "--no-cache")
+    for where in (small.path / ".git", small.path / ".git" / "refs"):
+        data = scan_json(where, "--no-cache")
+        assert data["people"] == expected["people"]
+        assert data["files"] == expected["files"]
+        assert data["repository"]["path"] == str(small.path)
+    assert "Ada Lovelace" in {p["name"] for p in expected["people"]}
+    store, work = tmp_path / "store.git", tmp_path / "work"
+    subprocess.run(["git", "init", "-q", "--separate-git-dir", str(store), str(work)], check=True)
+    assert_error(busfactor("scan", store), "the git directory of a work tree kept elsewhere")
+
+
+def test_bare_repositories_named_explicitly_are_read(small: RepoBuilder, tmp_path: Path) -> None:
+    """With `safe.bareRepository = explicit`, git reads a bare repository only when told
+    which: busfactor names the one it was given."""
+    bare = tmp_path / "bare.git"
+    subprocess.run(["git", "clone", "-q", "--bare", str(small.path), str(bare)], check=True)
+    git(small.path, "config", "--global", "safe.bareRepository", "explicit")
+    assert scan_json(bare, "--no-cache")["repository"]["commits"] == 3
+    assert_error(busfactor("scan", bare / "refs"), "safe.bareRepository is 'explicit'")
+
+
 def test_bare_clone(small: RepoBuilder, tmp_path: Path) -> None:
     bare = tmp_path / "bare.git"
     subprocess.run(["git", "clone", "-q", "--bare", str(small.path), str(bare)], check=True)

@@ -120,22 +120,15 @@ class GitRepository:
         self._env = _environment(self._hooks.name)
         self._cwd = str(path)
         try:
-            # One process for what every scan asks (each git process costs a few ms): the
-            # two answers first, then the path, which may hold any character but a NUL.
-            facts = self.run(
-                "rev-parse", "--is-bare-repository", "--is-shallow-repository", "--git-common-dir"
-            )
-        except RepositoryError as error:
+            bare, inside, shallow, common = self._facts(path)
+            if bare != "true" and inside == "true":
+                # The `.git` directory of a work tree: git reads no work tree from inside it
+                # (nor its .mailmap), so read the repository from its work tree.
+                self._cwd = str(self._work_tree_of(path))
+                bare, inside, shallow, common = self._facts(path)
+        except BaseException:
             self.close()
-            if error.message == GIT_MISSING:
-                raise
-            if "dubious ownership" in error.message:
-                raise RepositoryError(
-                    f"{path}: git refuses this repository (owned by another user)",
-                    hint=f"if you trust it: git config --global --add safe.directory {path}",
-                ) from None
-            raise RepositoryError(f"{path}: not a git repository") from None
-        bare, shallow, common = facts.split("\n", 2)
+            raise
         self.bare = bare == "true"
         self._shallow = shallow == "true"
         self._common_dir = Path(os.path.abspath(os.path.join(self._cwd, common)))
@@ -147,6 +140,46 @@ class GitRepository:
             self.root = Path(self.run("rev-parse", "--absolute-git-dir").strip())
         else:
             self.root = Path(self.run("rev-parse", "--show-toplevel").strip())
+
+    def _facts(self, path: Path) -> list[str]:
+        """What every scan asks, in one process (each costs a few ms): the three answers
+        first, then the path, which may hold any character but a NUL."""
+        asked = ("--is-bare-repository", "--is-inside-git-dir", "--is-shallow-repository")
+        try:
+            return self.run("rev-parse", *asked, "--git-common-dir").split("\n", 3)
+        except RepositoryError as error:
+            if error.message == GIT_MISSING:
+                raise
+            if "dubious ownership" in error.message:
+                raise RepositoryError(
+                    f"{path}: git refuses this repository (owned by another user)",
+                    hint=f"if you trust it: git config --global --add safe.directory {path}",
+                ) from None
+            if "safe.bareRepository" in error.message and "GIT_DIR" not in self._env:
+                if not is_git_directory(path):
+                    raise RepositoryError(
+                        f"{path}: git reads a bare repository only when named "
+                        "(safe.bareRepository is 'explicit')",
+                        hint="give the bare repository's own directory",
+                    ) from None
+                self._env["GIT_DIR"] = os.path.abspath(path)  # named: git reads it
+                return self._facts(path)
+            raise RepositoryError(f"{path}: not a git repository") from None
+
+    def _work_tree_of(self, path: Path) -> Path:
+        """The work tree whose `.git` directory `path` is (or is in)."""
+        git_dir = Path(self.run("rev-parse", "--absolute-git-dir").strip())
+        if git_dir.name == ".git":
+            try:
+                own = self.run("-C", str(git_dir.parent), "rev-parse", "--absolute-git-dir")
+            except RepositoryError:
+                own = ""
+            if Path(own.strip()) == git_dir:
+                return git_dir.parent
+        raise RepositoryError(
+            f"{path}: the git directory of a work tree kept elsewhere",
+            hint="give the work tree's directory",
+        )
 
     def _is_partial(self) -> bool:
         """Whether a promisor remote is configured, from which git fetches missing objects
@@ -724,6 +757,13 @@ class MergeDiffReader:
                 break
             diffs.append(MergeDiff(record[2], exact_renames=exact))
         return first[0], diffs
+
+
+def is_git_directory(folder: Path) -> bool:
+    """A bare repository or a `.git` directory: what git itself looks for."""
+    return (
+        (folder / "HEAD").is_file() and (folder / "objects").is_dir() and (folder / "refs").is_dir()
+    )
 
 
 _PROMISOR = "from promisor remote"

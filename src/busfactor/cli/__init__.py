@@ -312,14 +312,10 @@ def _interactive() -> bool:
 def _inside_git_repository(path: Path) -> bool:
     """A work tree (`.git` here or above) or a git directory itself, such as a bare mirror,
     which `busfactor scan` reads as well. Looked up without starting git."""
+    from busfactor.adapters.git import is_git_directory
+
     return any(
-        (folder / ".git").exists() or _is_git_directory(folder) for folder in (path, *path.parents)
-    )
-
-
-def _is_git_directory(folder: Path) -> bool:
-    return (
-        (folder / "HEAD").is_file() and (folder / "objects").is_dir() and (folder / "refs").is_dir()
+        (folder / ".git").exists() or is_git_directory(folder) for folder in (path, *path.parents)
     )
 
 
