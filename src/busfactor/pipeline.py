@@ -228,12 +228,15 @@ def scan(
         def runbooks_of(
             members: Mapping[str, Sequence[str]], last_commit: Callable[[str], int | None]
         ) -> tuple[list[Runbook], list[str]]:
+            def changed(path: str) -> int | None:  # a linked runbook is as fresh as its file
+                return last_commit(reader.resolve(path) or path)
+
             return find_runbooks(
                 members,
                 paths,
                 reader,
                 configured=dict(settings.runbooks.links),
-                last_commit=last_commit,
+                last_commit=changed,
                 now=revision_time,
                 max_age_days=settings.runbooks.max_age_days,
             )

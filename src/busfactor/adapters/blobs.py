@@ -7,6 +7,8 @@ only falls back to a small batch for anything else.
 
 from __future__ import annotations
 
+import os
+import posixpath
 import re
 from collections.abc import Iterable
 
@@ -24,11 +26,18 @@ _WANTED = re.compile(
 
 
 class BlobReader:
-    """`read(path)` -> bytes or None, for blobs of one tree."""
+    """`read(path)` -> bytes or None, for blobs of one tree. A symbolic link to a file of the
+    same tree reads as that file (a `RUNBOOK.md` linked to the team's runbook); one leading
+    out of the tree, to a directory or round in a loop reads as nothing."""
 
     def __init__(self, repo: GitRepository, entries: Iterable[TreeEntry]) -> None:
         self._repo = repo
-        self._sha = {entry.name: entry.sha for entry in entries}
+        self._sha: dict[str, str] = {}
+        self._links: set[str] = set()
+        for entry in entries:
+            self._sha[entry.name] = entry.sha
+            if entry.mode == _LINK:
+                self._links.add(entry.name)
         self._cache: dict[str, bytes] = {}
 
     @property
@@ -37,8 +46,43 @@ class BlobReader:
         return list(self._sha)
 
     def prefetch(self, paths: Iterable[str]) -> None:
-        """Read these paths (those that exist) in one batch."""
-        wanted = [p for p in paths if p in self._sha and p not in self._cache]
+        """Read these paths (those that exist) in one batch, and what links among them lead
+        to in another."""
+        paths = list(paths)
+        self._read(paths)
+        links = [path for path in paths if path in self._links] if self._links else []
+        for _ in range(_MAX_HOPS):  # each round reads the next hop of every chain at once
+            targets = [t for link in links if (t := self._target(link)) is not None]
+            self._read(targets)
+            links = [t for t in targets if t in self._links]
+            if not links:
+                break
+
+    def prefetch_documents(self, extra: Iterable[str] = ()) -> None:
+        """Every file ADR and runbook discovery may ask for."""
+        self.prefetch([*(p for p in self._sha if _WANTED.search(p)), *extra])
+
+    def resolve(self, path: str) -> str | None:
+        """The file `path` stands for: itself, or what its links lead to in the tree."""
+        for _ in range(_MAX_HOPS + 1):
+            if path not in self._links:
+                return path if path in self._sha else None
+            target = self._target(path)
+            if target is None:
+                return None
+            path = target
+        return None
+
+    def __call__(self, path: str) -> bytes | None:
+        real = self.resolve(path) if path in self._links else path
+        if real is None:
+            return None
+        if real not in self._cache:
+            self._read([real])
+        return self._cache.get(real)
+
+    def _read(self, paths: Iterable[str]) -> None:
+        wanted = [p for p in dict.fromkeys(paths) if p in self._sha and p not in self._cache]
         if not wanted:
             return
         blobs = self._repo.read_blobs([self._sha[p] for p in wanted], MAX_DOCUMENT_BYTES + 1)
@@ -47,11 +91,22 @@ class BlobReader:
             if data is not None:
                 self._cache[path] = data
 
-    def prefetch_documents(self, extra: Iterable[str] = ()) -> None:
-        """Every file ADR and runbook discovery may ask for."""
-        self.prefetch([*(p for p in self._sha if _WANTED.search(p)), *extra])
+    def _target(self, link: str) -> str | None:
+        """Where a link points, as a path of the tree; None outside it or unreadable."""
+        if link not in self._cache:
+            self._read([link])
+        text = self._cache.get(link)
+        if text is None or not text or len(text) > 4096:
+            return None
+        target = os.fsdecode(text)
+        if target.startswith("/"):
+            return None
+        joined = posixpath.normpath(posixpath.join(posixpath.dirname(link), target))
+        if joined == ".." or joined.startswith("../"):
+            return None
+        return joined
 
-    def __call__(self, path: str) -> bytes | None:
-        if path not in self._cache:
-            self.prefetch([path])
-        return self._cache.get(path)
+
+_LINK = "120000"
+_MAX_HOPS = 8
+"""Links followed in a row before giving up (git and the kernel stop at about 40)."""
