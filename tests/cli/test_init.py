@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -67,3 +68,16 @@ def test_init_dry_run_writes_nothing(project: Path, capsys: pytest.CaptureFixtur
     assert main(["init", str(project), "--dry-run"]) == 0
     assert "[components]" in capsys.readouterr().out
     assert not (project / ".busfactor.toml").exists()
+
+
+def test_init_writes_nothing_into_a_bare_repository(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A bare repository has no work tree: a file there could never be committed."""
+    bare = tmp_path / "bare.git"
+    subprocess.run(["git", "clone", "-q", "--bare", str(project), str(bare)], check=True)
+    assert main(["init", str(bare)]) == 2
+    assert "a bare repository has no work tree to write into" in capsys.readouterr().err
+    assert not (bare / ".busfactor.toml").exists()
+    assert main(["init", str(bare), "--dry-run"]) == 0
+    assert "[components]" in capsys.readouterr().out

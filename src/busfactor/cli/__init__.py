@@ -333,8 +333,11 @@ def _open_tui(path: Path, overrides: dict[str, object]) -> int:
 
 
 def _run_init(args: argparse.Namespace) -> int:
+    from busfactor.scaffold import repository_root
     from busfactor.scaffold.init_config import detected_config, write_config
 
+    if not args.dry_run:
+        repository_root(args.path)  # a bare repository has no work tree to write into
     report = _report(args)
     root = Path(report.meta["repository"])
     target, text = write_config(root, detected_config(report, root), dry_run=args.dry_run)
