@@ -199,3 +199,18 @@ def test_file_order_does_not_matter(case: Ownership) -> None:
     forward = truck_factor(case.files, case.authors_of, case.commits_of)
     backward = truck_factor(list(reversed(case.files)), case.authors_of, case.commits_of)
     assert forward == backward
+
+
+def test_ties_go_to_the_earlier_first_commit_before_the_id() -> None:
+    """Pseudonyms keep commits and dates but not ids: ties broken by the first commit name
+    the same people in a plain and in a redacted report."""
+    authors_of = {f"{who}.py": [who] for who in ("zed", "amy", "kim", "bo")}
+    commits_of = dict.fromkeys(("zed", "amy", "kim", "bo"), 1)
+    first_of = {"zed": 1, "amy": 3, "kim": 2, "bo": 4}
+    result = truck_factor(list(authors_of), authors_of, commits_of, 0.5, first_of=first_of)
+    assert result.removed == ("zed", "kim", "amy")
+    assert truck_factor(list(authors_of), authors_of, commits_of, 0.5).removed == (
+        "amy",
+        "bo",
+        "kim",
+    )

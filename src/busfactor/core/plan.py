@@ -413,11 +413,12 @@ def _bus_factors(
     """The files' truck factor now, and once `learner` authors the `taken` files too."""
     authors_of = {p: list(graph.nodes[node_id(FILE, p)]["authors"]) for p in files}
     commits_of = {p: int(d.get("commits", 0)) for p, d in people.items()}
+    first_of = {p: int(d.get("first_commit", 0)) for p, d in people.items()}
     coverage = _thresholds(graph).coverage
-    before = truck_factor(files, authors_of, commits_of, coverage).value
+    before = truck_factor(files, authors_of, commits_of, coverage, first_of=first_of).value
     for path in taken:
         authors_of[path].append(learner)
-    return before, truck_factor(files, authors_of, commits_of, coverage).value
+    return before, truck_factor(files, authors_of, commits_of, coverage, first_of=first_of).value
 
 
 def _safe(value: object) -> str:
