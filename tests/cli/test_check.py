@@ -102,6 +102,50 @@ def test_baseline_round_trip(
     assert changes["jobs"] == (None, 1)
 
 
+def test_breaches_the_baseline_had_are_reported_but_do_not_fail(
+    team: RepoBuilder, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """web's missing runbook was in the baseline: JSON lists it as known, text counts it,
+    JUnit skips it; jobs' new one fails, in every format that lists breaches."""
+    baseline = tmp_path / "baseline.json"
+    main(["check", str(team.path), "--write-baseline", str(baseline), "--exit-zero"])
+    capsys.readouterr()
+    team.commit("cy", write={"jobs/j.py": "j\n"}, when=datetime(2025, 6, 5, tzinfo=UTC))
+    args = ["check", str(team.path), "--baseline", str(baseline), "--format"]
+    assert main([*args, "json"]) == 1
+    policy = json.loads(capsys.readouterr().out)["policy"]
+    assert [(b["rule"], b["component"]) for b in policy["breaches"]] == [
+        ("require-runbook", "jobs")
+    ]
+    assert [(b["rule"], b["component"]) for b in policy["known_breaches"]] == [
+        ("require-runbook", "web")
+    ]
+    assert main([*args, "text"]) == 1
+    text = capsys.readouterr().out
+    assert "breach   require-runbook      jobs: bus factor 1" in text
+    assert "1 breach already in the baseline" in text
+    assert "web: bus factor 1 needs" not in text
+    assert main([*args, "junit"]) == 1
+    junit = capsys.readouterr().out
+    assert 'skipped="1"' in junit
+    assert '<skipped message="breached in the baseline too">web: bus factor 1' in junit
+    assert 'type="require-runbook">jobs: bus factor 1' in junit
+    for form, needle in (("github", "title=require-runbook::jobs"), ("sarif", '"require-runbook"')):
+        assert main([*args, form]) == 1
+        assert needle in capsys.readouterr().out
+
+
+def test_a_truck_factor_breach_is_an_error_in_every_ci_format(
+    team: RepoBuilder, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A CI job that fails must say why, whatever format it reads."""
+    _config(team.path, "[policy]\nrequire_runbook_at_bus_factor = 0\nmin_truck_factor = 3\n")
+    for form in ("github", "gitlab", "sarif", "junit", "text", "markdown"):
+        assert main(["check", str(team.path), "--format", form]) == 1
+        out = capsys.readouterr().out
+        assert "truck factor 1, minimum 3" in out, form
+
+
 def test_a_broken_baseline_is_a_usage_error(
     team: RepoBuilder, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

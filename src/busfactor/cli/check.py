@@ -12,8 +12,9 @@ from typing import Any
 from busfactor import __version__
 from busfactor.cli.output import write_atomically, write_report
 from busfactor.core.findings import RULE_INFO
-from busfactor.core.policy import Verdict, verdict
+from busfactor.core.policy import POLICY_RULES, Verdict, verdict
 from busfactor.core.report import ScanReport
+from busfactor.core.wording import counted
 from busfactor.errors import UsageError
 from busfactor.formats.json import render_json
 from busfactor.formats.markdown import render_markdown
@@ -49,6 +50,11 @@ def _text(result: Verdict, data: dict[str, Any]) -> str:
     ]
     for check in result.breaches:
         lines.append(f"  breach   {check.rule:<20} {printable(check.message)}")
+    if result.known_breaches:
+        known = counted(len(result.known_breaches), "breach", "breaches")
+        lines.append(
+            f"  {known} already in the baseline (busfactor check --format json lists them)"
+        )
     label = "new finding" if result.new_only else "finding"
     for finding in result.findings:
         lines.append(
@@ -83,13 +89,35 @@ def render(report: ScanReport, result: Verdict, form: str) -> str:
     from busfactor.formats.ci import render_github, render_gitlab, render_junit
     from busfactor.formats.sarif import render_sarif
 
+    shown = [*breach_findings(result, data), *result.findings]
     if form == "sarif":
-        return render_sarif(result.findings, version=__version__, rules=RULE_INFO)
+        return render_sarif(shown, version=__version__, rules=RULE_INFO | POLICY_RULES)
     if form == "github":
-        return render_github(result.findings)
+        return render_github(shown)
     if form == "gitlab":
-        return render_gitlab(result.findings)
-    return render_junit([check.as_dict() for check in result.checks])
+        return render_gitlab(shown)
+    checks = [check.as_dict() | {"known": result.is_known(check)} for check in result.checks]
+    return render_junit(checks, result.failing_findings)
+
+
+def breach_findings(result: Verdict, data: dict[str, Any]) -> list[dict[str, Any]]:
+    """New breaches as error findings, for the formats that show findings only: a CI job
+    that fails must say why. Each points where the component's findings do (the repository's
+    own file else)."""
+    where = {f.get("component"): f["location"] for f in data["findings"] if f.get("location")}
+    shown = []
+    for check in result.breaches:
+        finding: dict[str, Any] = {
+            "rule": check.rule,
+            "severity": "error",
+            "message": check.message,
+            "component": check.component,
+            "fingerprint": f"policy-{check.rule}-{check.component or 'repository'}",
+        }
+        if check.component in where:
+            finding["location"] = where[check.component]
+        shown.append(finding)
+    return shown
 
 
 def run_check(args: argparse.Namespace, report: ScanReport) -> int:

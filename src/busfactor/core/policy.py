@@ -8,11 +8,13 @@ verdict fails when a check is breached or a finding is at or above `fail_on`. Wi
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from busfactor.core.filters import wildmatch
+from busfactor.core.findings import RuleInfo
 from busfactor.core.settings import PolicySettings
 
 SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
@@ -47,11 +49,28 @@ class Verdict:
     fail_on: str
     new_only: bool = False
     bus_factor_changes: list[dict[str, Any]] = field(default_factory=list)
+    known: frozenset[tuple[str, str | None]] = frozenset()
+    """(rule, component) of the checks the baseline already breached."""
+
+    def is_known(self, check: Check) -> bool:
+        """Breached in the baseline too: reported, but not what fails the check."""
+        return (check.rule, check.component) in self.known
 
     @property
     def breaches(self) -> list[Check]:
-        """Failed checks."""
-        return [check for check in self.checks if not check.passed]
+        """Failed checks the baseline did not already fail (all of them without one)."""
+        return [check for check in self.checks if not check.passed and not self.is_known(check)]
+
+    @property
+    def known_breaches(self) -> list[Check]:
+        """Failed checks the baseline failed as well."""
+        return [check for check in self.checks if not check.passed and self.is_known(check)]
+
+    @property
+    def failing_findings(self) -> list[dict[str, Any]]:
+        """Findings at or above `fail_on`, which fail the check."""
+        threshold = SEVERITY_RANK[self.fail_on]
+        return [f for f in self.findings if SEVERITY_RANK[f["severity"]] >= threshold]
 
     def as_dict(self) -> dict[str, Any]:
         """The `policy` part of the JSON report."""
@@ -61,8 +80,43 @@ class Verdict:
             "new_findings_only": self.new_only,
             "checks": [check.as_dict() for check in self.checks],
             "breaches": [check.as_dict() for check in self.breaches],
+            "known_breaches": [check.as_dict() for check in self.known_breaches],
             "bus_factor_changes": self.bus_factor_changes,
         }
+
+
+POLICY_RULES = {
+    info.id: info
+    for info in (
+        RuleInfo(
+            "min-truck-factor",
+            "Truck factor below the policy's minimum",
+            "Fewer people than the policy requires would have to leave before most of the "
+            "repository's files had no author left.",
+            "Spread knowledge: see `busfactor plan` for who should learn what from whom.",
+        ),
+        RuleInfo(
+            "min-bus-factor",
+            "Component bus factor below the policy's minimum",
+            "Fewer people than the policy requires hold this component's knowledge.",
+            "Pair a second engineer on the component's next changes; see `busfactor plan`.",
+        ),
+        RuleInfo(
+            "require-runbook",
+            "Component at risk has no usable runbook",
+            "The policy requires a runbook for components at this bus factor, and this one "
+            "has none, or a weak one.",
+            "Write one: `busfactor runbook new COMPONENT` scaffolds it with its experts.",
+        ),
+        RuleInfo(
+            "max-knowledge-lost",
+            "Too much of the component's knowledge is already lost",
+            "More of this component's files than the policy allows have no active author.",
+            "Have someone study the lost files first; see `busfactor plan`.",
+        ),
+    )
+}
+"""The policy's rules, as SARIF rule metadata (a breach is reported like a finding)."""
 
 
 def _override(policy: PolicySettings, name: str) -> tuple[frozenset[str], int | None]:
@@ -178,8 +232,8 @@ def verdict(
                 if not check.passed
             }
     checks = policy_checks(report, policy)
-    threshold = SEVERITY_RANK[fail_on]
-    failed = any(
-        not check.passed and (check.rule, check.component) not in old_breaches for check in checks
-    ) or any(SEVERITY_RANK[f["severity"]] >= threshold for f in findings)
-    return Verdict(findings, checks, failed, fail_on, baseline is not None, changes)
+    result = Verdict(
+        findings, checks, False, fail_on, baseline is not None, changes, frozenset(old_breaches)
+    )
+    failed = bool(result.breaches or result.failing_findings)
+    return dataclasses.replace(result, failed=failed)

@@ -19,7 +19,9 @@ Decisions:
   finding's location, else its own repository path, else `README.md` for GitLab, which
   requires a file; a GitHub annotation without a file of its own simply has no `file=`.
 * JUnit: one `<testcase>` per check, `classname="busfactor.<rule>"`, `name` the component or
-  `repository`; a failed check carries `<failure message=... type=<rule>>message</failure>`.
+  `repository`; a failed check carries `<failure message=... type=<rule>>message</failure>`,
+  one the baseline already failed `<skipped>`; then one failed testcase per finding that
+  fails the check (at or above `--fail-on`).
   Characters XML 1.0 forbids or discourages (C0 controls but tab, LF and CR; DEL and C1
   controls; U+FFFE, U+FFFF) become `\\uXXXX` text.
 """
@@ -149,11 +151,18 @@ def _xml_text(value: object) -> str:
     return _XML_FORBIDDEN.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
-def render_junit(checks: Sequence[Mapping[str, Any]], *, name: str = "busfactor") -> str:
-    """JUnit XML: one testsuite of one testcase per check (in the order given), a failure for
-    each check that did not pass; UTF-8 declaration, newline at the end."""
-    tests = str(len(checks))
-    failures = str(sum(not check["passed"] for check in checks))
+def render_junit(
+    checks: Sequence[Mapping[str, Any]],
+    findings: Sequence[Mapping[str, Any]] = (),
+    *,
+    name: str = "busfactor",
+) -> str:
+    """JUnit XML: one testsuite of one testcase per check (in the order given), then one per
+    finding that fails the check. A breach fails its testcase; one the baseline already had
+    (`known`) is skipped with the reason; UTF-8 declaration, newline at the end."""
+    known = sum(not check["passed"] and bool(check.get("known")) for check in checks)
+    breached = sum(not check["passed"] for check in checks) - known
+    tests, failures = str(len(checks) + len(findings)), str(breached + len(findings))
     suite_name = _xml_text(name)
     root = ET.Element("testsuites", {"name": suite_name, "tests": tests, "failures": failures})
     suite = ET.SubElement(
@@ -164,24 +173,33 @@ def render_junit(checks: Sequence[Mapping[str, Any]], *, name: str = "busfactor"
             "tests": tests,
             "failures": failures,
             "errors": "0",
-            "skipped": "0",
+            "skipped": str(known),
         },
     )
     for check in checks:
         rule = _xml_text(check["rule"])
         component = check.get("component")
-        case = ET.SubElement(
-            suite,
-            "testcase",
-            {
-                "classname": f"busfactor.{rule}",
-                "name": _xml_text(component) if component else "repository",
-            },
-        )
-        if not check["passed"]:
-            message = _xml_text(check.get("message")) or rule
-            failure = ET.SubElement(case, "failure", {"message": message, "type": rule})
-            failure.text = message
+        case = _case(suite, rule, _xml_text(component) if component else "repository")
+        message = _xml_text(check.get("message")) or rule
+        if not check["passed"] and check.get("known"):
+            skipped = ET.SubElement(case, "skipped", {"message": "breached in the baseline too"})
+            skipped.text = message
+        elif not check["passed"]:
+            _failure(case, rule, message)
+    for finding in findings:
+        rule = _xml_text(finding.get("rule"))
+        component = finding.get("component")
+        case = _case(suite, rule, _xml_text(component) if component else "repository")
+        _failure(case, rule, _xml_text(finding.get("message")) or rule)
     ET.indent(root)
     body = ET.tostring(root, encoding="unicode")
     return f'<?xml version="1.0" encoding="UTF-8"?>\n{body}\n'
+
+
+def _case(suite: ET.Element, rule: str, name: str) -> ET.Element:
+    return ET.SubElement(suite, "testcase", {"classname": f"busfactor.{rule}", "name": name})
+
+
+def _failure(case: ET.Element, rule: str, message: str) -> None:
+    failure = ET.SubElement(case, "failure", {"message": message, "type": rule})
+    failure.text = message
