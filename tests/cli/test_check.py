@@ -158,6 +158,29 @@ def test_a_broken_baseline_is_a_usage_error(
     assert "not a busfactor JSON report" in err
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"findings": 5}',
+        '{"findings": ["x"]}',
+        '{"findings": null}',
+        '{"findings": [], "components": 5}',
+        '{"findings": [], "truck_factor": {}, "components": []}',
+        '{"schema": "busfactor.scan/2", "findings": []}',
+    ],
+)
+def test_a_baseline_of_the_wrong_shape_is_a_usage_error(
+    team: RepoBuilder, tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str
+) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text(text, encoding="utf-8")
+    assert main(["check", str(team.path), "--baseline", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"busfactor: error: {bad}: ")
+    assert "internal error" not in err
+    assert len(err.splitlines()) == 1
+
+
 def test_a_shallow_clone_is_refused(
     team: RepoBuilder, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

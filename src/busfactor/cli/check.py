@@ -12,6 +12,7 @@ from typing import Any
 from busfactor import __version__
 from busfactor.cli.output import write_atomically, write_report
 from busfactor.core.findings import RULE_INFO
+from busfactor.core.org_input import check_scan_report
 from busfactor.core.policy import POLICY_RULES, Verdict, verdict
 from busfactor.core.report import ScanReport
 from busfactor.core.wording import counted
@@ -32,6 +33,16 @@ def _load_baseline(path: Path) -> dict[str, Any]:
         raise UsageError(f"{path}: not a busfactor JSON report ({error})") from None
     if not isinstance(data, dict) or "findings" not in data:
         raise UsageError(f"{path}: not a busfactor JSON report (no findings)")
+    check_scan_report(data, str(path))  # the schema, people, components, truck factor
+    findings = data["findings"]
+    if not isinstance(findings, list) or not all(
+        isinstance(f, dict) and isinstance(f.get("fingerprint"), str) for f in findings
+    ):
+        raise UsageError(f"{path}: not a busfactor JSON report (findings without fingerprints)")
+    for component in data["components"]:
+        for key in ("files", "files_lost"):
+            if type(component.get(key, 0)) is not int:
+                raise UsageError(f"{path}: not a busfactor JSON report (components[].{key})")
     return data
 
 
