@@ -203,3 +203,53 @@ def test_policy_config_errors_name_the_key(
     _config(team.path, "[policy]\nmax_knowledge_lost = 2\n")
     assert main(["check", str(team.path)]) == 2
     assert "policy.max_knowledge_lost" in capsys.readouterr().err
+
+
+def test_output_never_replaces_what_the_command_reads(
+    team: RepoBuilder, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--output over the baseline, the configuration or --write-baseline is refused before
+    anything is written; the same file as baseline and new baseline is a ratchet."""
+    baseline = tmp_path / "baseline.json"
+    main(["check", str(team.path), "--write-baseline", str(baseline), "--exit-zero"])
+    before = baseline.read_bytes()
+    config = tmp_path / "cfg.toml"
+    config.write_text("[policy]\nmin_truck_factor = 1\n", encoding="utf-8")
+    capsys.readouterr()
+    for args in (
+        ["--baseline", str(baseline), "--output", str(baseline)],
+        ["--config", str(config), "--output", str(tmp_path / "." / "cfg.toml")],
+        ["--output", str(tmp_path / "same"), "--write-baseline", str(tmp_path / "same")],
+    ):
+        assert main(["check", str(team.path), *args]) == 2
+        err = capsys.readouterr().err
+        assert "would replace" in err
+    assert baseline.read_bytes() == before
+    assert config.read_text(encoding="utf-8").startswith("[policy]")
+    assert not (tmp_path / "same").exists()
+    ratchet = ["--baseline", str(baseline), "--write-baseline", str(baseline), "--exit-zero"]
+    assert main(["check", str(team.path), *ratchet]) == 0
+
+
+def test_an_unwritable_step_summary_is_a_warning(
+    team: RepoBuilder,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(tmp_path / "missing" / "summary.md"))
+    assert main(["check", str(team.path), "--format", "github", "--exit-zero"]) == 0
+    captured = capsys.readouterr()
+    assert "::error" in captured.out
+    assert "GITHUB_STEP_SUMMARY" in captured.err
+    assert "internal error" not in captured.err
+
+
+def test_a_bad_new_baseline_path_fails_before_any_report(
+    team: RepoBuilder, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "no" / "such" / "b.json"
+    assert main(["check", str(team.path), "--write-baseline", str(target), "--exit-zero"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "cannot write" in captured.err

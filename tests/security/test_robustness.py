@@ -464,3 +464,27 @@ def test_a_git_too_old_for_the_history_options_is_named(small: RepoBuilder, tmp_
     )
     stderr = assert_error(done, "git 2.30.2 is too old: busfactor needs git 2.31 or later")
     assert len(stderr.splitlines()) == 2  # the error and its hint
+
+
+def test_merge_never_replaces_a_report_it_reads(small: RepoBuilder, tmp_path: Path) -> None:
+    report = tmp_path / "a.json"
+    report.write_text(busfactor("scan", small.path, "--format", "json").stdout, encoding="utf-8")
+    before = report.read_bytes()
+    assert_error(busfactor("merge", report, "--output", report), "would replace")
+    assert report.read_bytes() == before
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_a_full_disk_on_stdout_is_one_error_line(small: RepoBuilder) -> None:
+    env = dict(os.environ, PYTHONPATH=str(SRC))
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(
+            [sys.executable, "-m", "busfactor", "scan", str(small.path), "--no-cache"],
+            env=env,
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+        )
+    assert done.returncode == 2
+    assert done.stderr.splitlines() == ["busfactor: error: No space left on device"]

@@ -27,7 +27,7 @@ from busfactor.cli.org import (
     org_scan_requested,
     run_org_scan,
 )
-from busfactor.errors import BusfactorError
+from busfactor.errors import BusfactorError, UsageError
 
 
 class ExitCode(IntEnum):
@@ -424,6 +424,38 @@ def _run_runbook_list(args: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
+def _refuse_writing_over_inputs(args: argparse.Namespace) -> None:
+    """`--output` or `--write-baseline` naming a file the command reads (its configuration,
+    baseline, repository list, merged reports) or each other would replace it: refused."""
+    inputs = [
+        ("--config", getattr(args, "config", None)),
+        ("--baseline", getattr(args, "baseline", None)),
+        ("--repos-from", getattr(args, "repos_from", None)),
+        *(("a merged report", report) for report in getattr(args, "reports", None) or ()),
+    ]
+    outputs = [
+        ("--output", getattr(args, "output", None)),
+        ("--write-baseline", getattr(args, "write_baseline", None)),
+    ]
+    for position, (flag, target) in enumerate(outputs):
+        if not isinstance(target, Path):
+            continue
+        for name, source in [*inputs, *outputs[position + 1 :]]:
+            if flag == "--write-baseline" and name == "--baseline":
+                continue  # the same file for both is a ratchet: read the old, write the new
+            if isinstance(source, Path) and _same_file(target, source):
+                raise UsageError(f"{flag} {target} would replace {name} {source}")
+
+
+def _same_file(left: Path, right: Path) -> bool:
+    try:
+        return left.resolve() == right.resolve() or (
+            left.exists() and right.exists() and os.path.samefile(left, right)
+        )
+    except OSError:
+        return False
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Parse arguments, run one command, turn known errors into one line and exit code 2."""
     parser = build_parser()
@@ -437,6 +469,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return ExitCode.ERROR
         return _open_tui(Path.cwd(), {})
     try:
+        _refuse_writing_over_inputs(args)
         code: int = args.run(args)
         return code
     except BusfactorError as error:
@@ -447,6 +480,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return ExitCode.INTERRUPTED
     except BrokenPipeError:
         return ExitCode.OK
+    except OSError as error:  # the machine's, not ours: a full disk, a vanished directory
+        where = f" ({error.filename})" if error.filename else ""
+        diagnostics.error(f"{error.strerror or error}{where}")
+        return ExitCode.ERROR
     except Exception as error:  # never a traceback for the user; BUSFACTOR_DEBUG shows it
         if os.environ.get("BUSFACTOR_DEBUG"):
             raise

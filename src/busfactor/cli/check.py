@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from busfactor import __version__
+from busfactor.cli.diagnostics import warning
 from busfactor.cli.output import write_atomically, write_report
 from busfactor.core.findings import RULE_INFO
 from busfactor.core.org_input import check_scan_report
@@ -138,13 +139,16 @@ def run_check(args: argparse.Namespace, report: ScanReport) -> int:
         policy = dataclasses.replace(policy, min_truck_factor=args.min_truck_factor)
     baseline = _load_baseline(args.baseline) if args.baseline else None
     result = verdict(report.to_dict(), policy, fail_on=args.fail_on, baseline=baseline)
-    write_report(render(report, result, args.format), args.output)
-    if args.write_baseline:
+    if args.write_baseline:  # first: a bad path is an error before any report is out
         write_atomically(args.write_baseline, render_json(report).encode("utf-8"))
+    write_report(render(report, result, args.format), args.output)
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if args.format == "github" and summary:
-        with open(summary, "a", encoding="utf-8") as stream:
-            stream.write(_markdown(report, result)[: 1 << 20])
+        try:
+            with open(summary, "a", encoding="utf-8") as stream:
+                stream.write(_markdown(report, result)[: 1 << 20])
+        except OSError as error:
+            warning(f"GITHUB_STEP_SUMMARY {summary}: {error.strerror or error}; no summary")
     if args.exit_zero:
         return OK
     return FINDINGS if result.failed else OK
