@@ -32,7 +32,7 @@ def default_jobs() -> int:
 def read_repos_file(file: Path) -> list[Path]:
     """One path per line; blank lines and `#` comments skipped; relative to the file's folder."""
     try:
-        text = file.read_text(encoding="utf-8")
+        text = file.read_text(encoding="utf-8-sig")  # an editor's byte order mark is not a path
     except (OSError, UnicodeDecodeError) as error:
         reason = error.strerror if isinstance(error, OSError) else "not UTF-8 text"
         raise UsageError(f"--repos-from {file}: cannot read ({reason})") from None

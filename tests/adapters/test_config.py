@@ -82,11 +82,13 @@ def test_no_file_gives_defaults(tmp_path: Path) -> None:
     assert load_settings(tmp_path) == Settings()
 
 
-def test_directory_named_like_a_config_is_skipped(tmp_path: Path) -> None:
-    """Only regular files are discovered, so a directory called `.busfactor.toml` is skipped."""
+def test_directory_named_like_a_config_is_an_error(tmp_path: Path) -> None:
+    """A directory called `.busfactor.toml` is not skipped for the next file: a policy a CI job
+    believes in would silently not apply."""
     (tmp_path / ".busfactor.toml").mkdir()
     write(tmp_path, "busfactor.toml", 'scope = "code"\n')
-    assert find_config(tmp_path) == tmp_path / "busfactor.toml"
+    with pytest.raises(ConfigError, match="not a readable file"):
+        find_config(tmp_path)
 
 
 def test_files_are_not_merged(tmp_path: Path) -> None:

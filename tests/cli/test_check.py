@@ -253,3 +253,26 @@ def test_a_bad_new_baseline_path_fails_before_any_report(
     captured = capsys.readouterr()
     assert captured.out == ""
     assert "cannot write" in captured.err
+
+
+def test_a_negative_minimum_truck_factor_is_refused(
+    team: RepoBuilder, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["check", str(team.path), "--min-truck-factor", "-1"])
+    assert exited.value.code == 2
+    assert "expected a whole number of at least 0, got '-1'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("kind", ["folder", "broken link"])
+def test_a_config_file_that_cannot_be_read_is_an_error(
+    team: RepoBuilder, capsys: pytest.CaptureFixture[str], kind: str
+) -> None:
+    """A CI policy that silently did not apply would pass builds it should fail."""
+    target = team.path / ".busfactor.toml"
+    if kind == "folder":
+        target.mkdir()
+    else:
+        target.symlink_to("missing.toml")
+    assert main(["check", str(team.path)]) == 2
+    assert ".busfactor.toml: not a readable file" in capsys.readouterr().err

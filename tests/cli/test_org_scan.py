@@ -131,6 +131,16 @@ def test_repos_from_reads_paths_relative_to_the_file(
     assert out == direct
 
 
+def test_repos_from_skips_a_byte_order_mark(org: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Windows editors start a UTF-8 file with a BOM; it is not part of the first path."""
+    listing = org / "repos.txt"
+    listing.write_text("\ufeffapi\nweb\n", "utf-8")
+    code, out, err = run(["scan", "--repos-from", str(listing), "--format", "json"], capsys)
+    assert code == 0, err
+    _, direct, _ = run(["scan", *repos(org, "api", "web"), "--format", "json"], capsys)
+    assert out == direct
+
+
 def test_repos_from_adds_to_named_repositories(
     org: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

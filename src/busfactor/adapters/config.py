@@ -130,6 +130,8 @@ def find_config(root: Path) -> Path | None:
         path = root / name
         if _is_file(path):
             return _inside(root, path)
+        if path.is_symlink() or path.exists():  # a folder, a broken link: not silently skipped
+            raise _error(f"{name}: not a readable file (a folder or a broken link)")
     path = root / PYPROJECT
     if _is_file(path) and _has_tool_table(_inside(root, path)):
         return path

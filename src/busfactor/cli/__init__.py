@@ -146,7 +146,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--exit-zero", action="store_true", help="exit 0 unless the run failed")
     check.add_argument(
         "--min-truck-factor",
-        type=int,
+        type=_count,
         metavar="N",
         help="fail when the truck factor is below N (overrides [policy] min_truck_factor)",
     )
@@ -422,6 +422,17 @@ def _run_runbook_list(args: argparse.Namespace) -> int:
 
     write_report(render_runbooks(_report(args), args.format), args.output)
     return ExitCode.OK
+
+
+def _count(text: str) -> int:
+    """A whole number, 0 or more (argparse reports the error)."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 0, got {text!r}")
+    return value
 
 
 def _refuse_writing_over_inputs(args: argparse.Namespace) -> None:
