@@ -400,8 +400,13 @@ def test_runbook_new_uses_existing_folder_and_refuses_overwrite(builder: RepoBui
     run(["runbook", "new", "billing", str(builder.path)])
     assert (builder.path / "runbooks/billing.md").exists()
     before = (builder.path / "runbooks/shared.md").read_bytes()
-    with pytest.raises(RefusedError, match=r"runbooks/shared\.md: already exists") as refused:
+    with pytest.raises(RefusedError, match=r"shared: already has a runbook, runbooks/shared\.md"):
         run(["runbook", "new", "shared", str(builder.path)])
+    # A target taken by another file is refused too.
+    (builder.path / "runbooks/billing.md").unlink()
+    (builder.path / "runbooks/billing.md").mkdir()
+    with pytest.raises(RefusedError, match=r"runbooks/billing\.md: already exists") as refused:
+        run(["runbook", "new", "billing", str(builder.path)])
     assert refused.value.exit_code == 1
     assert (builder.path / "runbooks/shared.md").read_bytes() == before
 

@@ -488,3 +488,17 @@ def test_a_full_disk_on_stdout_is_one_error_line(small: RepoBuilder) -> None:
         )
     assert done.returncode == 2
     assert done.stderr.splitlines() == ["busfactor: error: No space left on device"]
+
+
+def test_codeowners_suggest_never_replaces_a_codeowners_file(
+    small: RepoBuilder, tmp_path: Path
+) -> None:
+    owners = small.path / "CODEOWNERS"
+    owners.write_text("* @team\n", encoding="utf-8")
+    done = busfactor("codeowners", "suggest", small.path, "--output", owners)
+    assert done.returncode == 1
+    assert "already exists; a CODEOWNERS file is never replaced" in done.stderr
+    assert owners.read_text(encoding="utf-8") == "* @team\n"
+    fresh = tmp_path / "suggested"
+    assert busfactor("codeowners", "suggest", small.path, "--output", fresh).returncode == 0
+    assert fresh.read_text(encoding="utf-8").strip()

@@ -27,7 +27,7 @@ from busfactor.cli.org import (
     org_scan_requested,
     run_org_scan,
 )
-from busfactor.errors import BusfactorError, UsageError
+from busfactor.errors import BusfactorError, RefusedError, UsageError
 
 
 class ExitCode(IntEnum):
@@ -403,6 +403,11 @@ def _run_codeowners_suggest(args: argparse.Namespace) -> int:
     from busfactor.cli.output import write_report
     from busfactor.core.ownership import suggestion
 
+    if args.output is not None and args.output.exists():  # before the scan: nothing to lose
+        raise RefusedError(
+            f"{args.output}: already exists; a CODEOWNERS file is never replaced",
+            hint="write the suggestion elsewhere and merge what you want by hand",
+        )
     report = _report(args)
     write_report(suggestion(report.graph, report.settings.owners), args.output)
     return ExitCode.OK

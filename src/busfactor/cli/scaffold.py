@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from busfactor.cli.diagnostics import note
-from busfactor.errors import BusfactorError, UsageError
+from busfactor.errors import BusfactorError, RefusedError, UsageError
 from busfactor.scaffold import ComponentFacts, component_facts, repository_root, user_name
 
 __all__ = ["add_adr_new", "add_runbook_new"]
@@ -159,7 +159,7 @@ def run_adr_new(args: argparse.Namespace) -> int:
             minimum=minimum,
         )
 
-    plan = write_adr(make, dry_run=args.dry_run)
+    plan = write_adr(make, dry_run=args.dry_run, lock=root)
     cwd = Path.cwd()
     if args.dry_run:
         for path, text in [*plan.creates, (plan.path, plan.text)]:
@@ -196,6 +196,12 @@ def run_runbook_new(args: argparse.Namespace) -> int:
         raise UsageError(
             f"{args.component}: no such component",
             hint=_unknown(args.component, names).hint,
+        )
+    existing = next(c for c in data["components"] if c["name"] == args.component).get("runbook")
+    if existing:
+        raise RefusedError(
+            f"{args.component}: already has a runbook, {existing}",
+            hint="improve that one: busfactor runbook list says what it lacks",
         )
     facts = component_facts(data, graph, args.component)
     entry = _codeowners_entry(root, graph, args.component)

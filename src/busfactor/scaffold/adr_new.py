@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,6 +42,8 @@ _BULLET_STATUS = re.compile(r"^([*-])\s+Status:", re.MULTILINE | re.IGNORECASE)
 _NOT_RECORDS = ("template", "index", "readme", "backlog")
 _TEMPLATES = ("templates/template.md", "adr-template.md", "template.md")
 _MAX_ATTEMPTS = 1000
+_SLUG_LENGTH = 80
+"""Longest slug in a file name (file systems stop at 255 bytes)."""
 
 
 @dataclass
@@ -92,6 +94,9 @@ class NewAdr:
 def slugify(title: str, keep_case: bool = False) -> str:
     """adr-tools' slug: non-alphanumeric runs become "-", ends trimmed, lower case."""
     slug = re.sub(r"[^A-Za-z0-9]+", "-", title).strip("-")
+    if len(slug) > _SLUG_LENGTH:  # file names have limits; the title stays whole inside
+        cut = slug[:_SLUG_LENGTH]
+        slug = (cut.rpartition("-")[0] or cut).strip("-")
     return (slug if keep_case else slug.lower()) or "decision"
 
 
@@ -115,6 +120,20 @@ def _records(folder: Path) -> list[Record]:
         number = int(match[1]) if match and not dated else None
         records.append(Record(path, path.name, number, parsed.title or path.stem, text))
     return records
+
+
+def _numbers_taken(folder: Path) -> list[int]:
+    """The number of every numbered Markdown file, records that cannot be read included
+    (one that is not UTF-8 still holds its number)."""
+    if not folder.is_dir():
+        return []
+    return [
+        int(match[1])
+        for path in folder.iterdir()
+        if path.suffix.lower() in (".md", ".markdown")
+        and (match := _NUMBER.match(path.name)) is not None
+        and log4brains_date(path.stem) is None
+    ]
 
 
 def _flavour(text: str) -> str | None:
@@ -311,7 +330,7 @@ def _resolve(records: list[Record], wanted: str) -> Record:
             return record
         if wanted in (stem, record.name):
             return record
-    raise UsageError(f"{wanted}: no such decision record in the ADR folder")
+    raise UsageError(f"{wanted}: no such decision record in the ADR folder (or not UTF-8 text)")
 
 
 def _link(style: AdrStyle, record_number: int | None, title: str, name: str) -> str:
@@ -446,7 +465,7 @@ def plan_adr(
     style = detect_style(records, template)
     day = today()
     creates: list[tuple[Path, str]] = []
-    numbers = [r.number for r in records if r.number is not None]
+    numbers = [r.number for r in records if r.number is not None] + _numbers_taken(folder)
     if not has_records:
         numbers = [1]
         creates.append(
@@ -507,22 +526,86 @@ def plan_adr(
     return NewAdr(folder, folder / name, number, title, text, creates, changes)
 
 
-def write_adr(make: Callable[[int, int], NewAdr], *, dry_run: bool = False) -> NewAdr:
-    """Plan and write, retrying past numbers taken meanwhile; `make(attempt, minimum)` plans."""
-    minimum = 0
-    for attempt in range(_MAX_ATTEMPTS):
-        plan: NewAdr = make(attempt, minimum)
-        if dry_run:
+def write_adr(
+    make: Callable[[int, int], NewAdr], *, dry_run: bool = False, lock: Path | None = None
+) -> NewAdr:
+    """Plan and write, retrying past numbers taken meanwhile; `make(attempt, minimum)` plans.
+
+    `lock` (the repository's folder) is held exclusively from planning to the last write,
+    so that two `adr new` at once neither take one number nor lose each other's "Superseded
+    by" lines. Records updated are written after the new one; when one cannot be, the new
+    record and the updates already made are undone.
+    """
+    with _locked(None if dry_run else lock):
+        minimum = 0
+        for attempt in range(_MAX_ATTEMPTS):
+            plan: NewAdr = make(attempt, minimum)
+            if dry_run:
+                return plan
+            if plan.folder.exists() and not plan.folder.is_dir():
+                raise UsageError(f"{plan.folder}: not a directory")
+            for path, text in plan.creates:
+                with contextlib.suppress(FileExistsError):  # initialised concurrently
+                    create_exclusive(path, text)
+            try:
+                create_exclusive(plan.path, plan.text)
+            except FileExistsError:
+                minimum = (plan.number or 0) + 1
+                continue
+            if plan.number is not None and _number_taken(plan):
+                plan.path.unlink()  # written meanwhile by something that took no lock
+                minimum = plan.number + 1
+                continue
+            _update(plan)
             return plan
-        for path, text in plan.creates:
-            with contextlib.suppress(FileExistsError):  # initialised concurrently
-                create_exclusive(path, text)
-        try:
-            create_exclusive(plan.path, plan.text)
-        except FileExistsError:
-            minimum = (plan.number or 0) + 1
-            continue
-        for path, data in plan.changes:
-            replace_atomic(path, data)
-        return plan
     raise UsageError(f"no free record number after {_MAX_ATTEMPTS} attempts")
+
+
+def _number_taken(plan: NewAdr) -> bool:
+    """Another file of the folder has the new record's number."""
+    return any(
+        (match := _NUMBER.match(other.name)) is not None
+        and int(match[1]) == plan.number
+        and other.name != plan.path.name
+        and other.suffix.lower() in (".md", ".markdown")
+        for other in plan.folder.iterdir()
+    )
+
+
+def _update(plan: NewAdr) -> None:
+    """The superseded and linked records, all or none (the new record goes too on failure)."""
+    done: list[tuple[Path, bytes]] = []
+    try:
+        for path, data in plan.changes:
+            original = path.read_bytes()
+            replace_atomic(path, data)
+            done.append((path, original))
+    except OSError as error:
+        for path, original in reversed(done):
+            with contextlib.suppress(OSError):
+                replace_atomic(path, original)
+        with contextlib.suppress(OSError):
+            plan.path.unlink()
+        failed = error.filename or (plan.changes[len(done)][0] if plan.changes else plan.path)
+        raise UsageError(
+            f"{failed}: cannot update ({error.strerror or error}); nothing was written"
+        ) from None
+
+
+@contextlib.contextmanager
+def _locked(folder: Path | None) -> Iterator[None]:
+    """An exclusive lock on `folder` among busfactor processes (flock on the folder itself,
+    so no lock file is left in the repository); none where the platform has no flock."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        fcntl = None  # type: ignore[assignment]
+    if folder is None or fcntl is None:
+        yield
+        return
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)

@@ -1,0 +1,109 @@
+"""`adr new` run many times at once, over records it cannot read or update, with odd titles."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from builders import RepoBuilder
+from busfactor.cli import main
+from busfactor.scaffold import adr_new
+
+SRC = Path(__file__).resolve().parents[2] / "src"
+NYGARD = "# {n}. {title}\n\nDate: 2024-01-0{n}\n\n## Status\n\nAccepted\n"
+
+
+@pytest.fixture
+def adrs(builder: RepoBuilder, monkeypatch: pytest.MonkeyPatch) -> RepoBuilder:
+    monkeypatch.setenv("BUSFACTOR_DATE", "2025-06-01")
+    monkeypatch.delenv("ADR_TEMPLATE", raising=False)
+    builder.commit(
+        "ada",
+        write={
+            "src/a.py": "a\n",
+            "doc/adr/0001-first.md": NYGARD.format(n=1, title="First"),
+            "doc/adr/0002-second.md": NYGARD.format(n=2, title="Second"),
+        },
+    )
+    return builder
+
+
+def _adr_new(repo: Path, title: str, *args: str) -> subprocess.Popen[str]:
+    env = dict(os.environ, PYTHONPATH=str(SRC))
+    return subprocess.Popen(
+        [sys.executable, "-m", "busfactor", "adr", "new", title, str(repo), *args],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def test_records_made_at_once_get_distinct_numbers_and_every_link(adrs: RepoBuilder) -> None:
+    """Six processes: six numbers, and record 1 names all six that supersede it."""
+    runs = [_adr_new(adrs.path, f"Newer {n}", "--supersedes", "1") for n in range(6)]
+    outputs = [run.communicate(timeout=120) for run in runs]
+    assert [run.returncode for run in runs] == [0] * 6, outputs
+    folder = adrs.path / "doc" / "adr"
+    numbers = sorted(int(path.name[:4]) for path in folder.glob("*.md"))
+    assert numbers == list(range(1, 9))
+    first = (folder / "0001-first.md").read_text(encoding="utf-8")
+    assert first.count("Superseded by") == 6
+
+
+def test_a_record_that_is_not_utf8_keeps_its_number(
+    adrs: RepoBuilder, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (adrs.path / "doc/adr/0003-caf\u00e9.md").write_bytes(
+        b"# 3. Caf\xe9\n\n## Status\n\nAccepted\n"
+    )
+    assert main(["adr", "new", "Next", str(adrs.path)]) == 0
+    assert capsys.readouterr().out.strip().endswith("0004-next.md")
+
+
+def test_a_long_title_gets_a_short_file_name(
+    adrs: RepoBuilder, capsys: pytest.CaptureFixture[str]
+) -> None:
+    title = "Use a very long title " * 15
+    assert main(["adr", "new", title, str(adrs.path)]) == 0
+    path = Path(capsys.readouterr().out.strip())
+    assert len(path.name) <= 90
+    assert path.name.startswith("0003-use-a-very-long-title")
+    assert " ".join(title.split()) in path.read_text(encoding="utf-8")
+
+
+def test_a_folder_that_is_a_file_is_one_error(
+    adrs: RepoBuilder, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (adrs.path / "notes").write_text("x\n")
+    assert main(["adr", "new", "Next", str(adrs.path), "--dir", "notes"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("busfactor: error: ")
+    assert "not a directory" in err
+    assert "internal error" not in err
+
+
+def test_an_update_that_fails_undoes_the_new_record(
+    adrs: RepoBuilder, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Record 1 cannot be rewritten (immutable, read-only mount): the new record goes too,
+    and record 2, already updated, gets its old text back."""
+    folder = adrs.path / "doc" / "adr"
+    before = {path.name: path.read_bytes() for path in folder.iterdir()}
+    real = adr_new.replace_atomic
+
+    def refuse_first(path: Path, data: bytes) -> None:
+        if path.name == "0001-first.md":
+            raise PermissionError(1, "Operation not permitted", str(path))
+        real(path, data)
+
+    monkeypatch.setattr(adr_new, "replace_atomic", refuse_first)
+    args = ["adr", "new", "Both", str(adrs.path), "--supersedes", "2", "--supersedes", "1"]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert "0001-first.md: cannot update (Operation not permitted); nothing was written" in err
+    assert {path.name: path.read_bytes() for path in folder.iterdir()} == before
