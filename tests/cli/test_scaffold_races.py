@@ -107,3 +107,27 @@ def test_an_update_that_fails_undoes_the_new_record(
     err = capsys.readouterr().err
     assert "0001-first.md: cannot update (Operation not permitted); nothing was written" in err
     assert {path.name: path.read_bytes() for path in folder.iterdir()} == before
+
+
+def test_a_status_stays_one_value(adrs: RepoBuilder, capsys: pytest.CaptureFixture[str]) -> None:
+    """A line break in --status cannot add a front-matter key; odd text is quoted."""
+    folder = adrs.path / "docs" / "decisions"
+    folder.mkdir(parents=True)
+    (folder / "0001-x.md").write_text(
+        "---\nstatus: accepted\ndate: 2024-01-01\n---\n# X\n", encoding="utf-8"
+    )
+    args = ["adr", "new", "Y", str(adrs.path), "--dir", "docs/decisions"]
+    assert main([*args, "--status", "accepted\ntitle: injected"]) == 0
+    text = Path(capsys.readouterr().out.strip()).read_text(encoding="utf-8")
+    front = text.split("---")[1]
+    assert 'status: "accepted title: injected"' in front
+    assert "\ntitle:" not in front
+    assert main([*args, "--status", "\x1b[31m"]) == 2
+    assert "one line" in capsys.readouterr().err
+
+
+def test_init_takes_no_output_file(adrs: RepoBuilder, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["init", str(adrs.path), "--output", "mine.toml"]) == 2
+    assert "init writes .busfactor.toml" in capsys.readouterr().err
+    assert not (adrs.path / "mine.toml").exists()
+    assert not (adrs.path / ".busfactor.toml").exists()

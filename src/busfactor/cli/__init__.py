@@ -336,6 +336,11 @@ def _run_init(args: argparse.Namespace) -> int:
     from busfactor.scaffold import repository_root
     from busfactor.scaffold.init_config import detected_config, write_config
 
+    if args.output is not None:
+        raise UsageError(
+            "init writes .busfactor.toml at the repository's root, where scans look for it",
+            hint="--dry-run prints it instead",
+        )
     if not args.dry_run:
         repository_root(args.path)  # a bare repository has no work tree to write into
     report = _report(args)

@@ -251,7 +251,8 @@ def render(
             lines += [f"Consulted: {', '.join(consulted)}", ""]
     else:
         people_key = "deciders" if style.flavour == "madr3" else "decision-makers"
-        shown = _yaml(status.lower()) if style.quoted_status else status.lower()
+        plain = style.quoted_status is False and re.fullmatch(r"[A-Za-z][\w -]*", status)
+        shown = status.lower() if plain else _yaml(status.lower())
         lines = ["---", f"status: {shown}", f"date: {day}", f"{people_key}: {_yaml(deciders)}"]
         if consulted:
             lines.append(f"consulted: {_yaml(', '.join(consulted))}")
@@ -460,6 +461,9 @@ def plan_adr(
     title = " ".join(title.split())
     if not title:
         raise UsageError("the title is empty")
+    status = " ".join(status.split())  # one line: a line break would add front matter keys
+    if not status or not status.isprintable():
+        raise UsageError("the status must be printable text on one line")
     folder, has_records = find_folder(root, directory)
     records = _records(folder)
     style = detect_style(records, template)
