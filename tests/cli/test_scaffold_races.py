@@ -131,3 +131,24 @@ def test_init_takes_no_output_file(adrs: RepoBuilder, capsys: pytest.CaptureFixt
     assert "init writes .busfactor.toml" in capsys.readouterr().err
     assert not (adrs.path / "mine.toml").exists()
     assert not (adrs.path / ".busfactor.toml").exists()
+
+
+def test_a_plain_status_line_is_superseded_in_place(
+    adrs: RepoBuilder, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`Status: Accepted` in a record without front matter, in a MADR folder, with a
+    horizontal rule further down: that line changes, nothing else."""
+    folder = adrs.path / "docs" / "decisions"
+    folder.mkdir(parents=True)
+    (folder / "0001-base.md").write_text(
+        "---\nstatus: accepted\ndate: 2024-01-01\n---\n# Base\n", encoding="utf-8"
+    )
+    plain = "# Plain\n\nStatus: Accepted\n\n## Context\n\nText.\n\n---\n\nFooter.\n"
+    (folder / "0002-plain.md").write_text(plain, encoding="utf-8")
+    args = ["adr", "new", "Next", str(adrs.path), "--dir", "docs/decisions", "--supersedes", "2"]
+    assert main(args) == 0
+    capsys.readouterr()
+    after = (folder / "0002-plain.md").read_text(encoding="utf-8")
+    assert after == plain.replace(
+        "Status: Accepted", "Status: Superseded by [ADR-0003](0003-next.md)"
+    )

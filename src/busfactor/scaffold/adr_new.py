@@ -370,10 +370,17 @@ def mark_superseded(
     record: Record, source: str, style: AdrStyle, label_link: str, new_label: str, new_file: str
 ) -> str:
     """The old record's text with its status set to superseded, in its own format."""
-    old_flavour = _flavour(record.text) or style.flavour
     lines = _lines(source)
     eol = _ending(lines)
     word = style.superseded_word
+    old_flavour = _flavour(record.text)
+    if old_flavour is None:  # a plain `Status: Accepted` line, or no status at all
+        for index, line in enumerate(lines):
+            match = re.match(r"^(\s*Status\s*:\s*)\S", line, re.IGNORECASE)
+            if match:
+                lines[index] = f"{match[1]}{word} by {label_link}{eol}"
+                return "".join(lines)
+        raise UsageError(f"{record.name}: no status to mark superseded")
     if old_flavour == "nygard":
         block = _status_section(lines)
         if block is None:
