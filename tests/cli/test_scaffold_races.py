@@ -152,3 +152,12 @@ def test_a_plain_status_line_is_superseded_in_place(
     assert after == plain.replace(
         "Status: Accepted", "Status: Superseded by [ADR-0003](0003-next.md)"
     )
+
+
+def test_notes_in_the_folder_do_not_switch_to_dated_names(
+    adrs: RepoBuilder, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name in ("glossary", "notes", "faq"):
+        (adrs.path / "doc" / "adr" / f"{name}.md").write_text(f"# {name}\n", encoding="utf-8")
+    assert main(["adr", "new", "Third", str(adrs.path)]) == 0
+    assert capsys.readouterr().out.strip().endswith("doc/adr/0003-third.md")

@@ -156,7 +156,9 @@ def detect_style(records: list[Record], template: str) -> AdrStyle:
     if not records:
         return style
     numbered = [r for r in records if r.number is not None]
-    style.dated = sum(1 for r in records if r.number is None) > len(numbered)
+    # Dated names (log4brains), not any unnumbered note (a glossary, a FAQ), decide.
+    dated = [r for r in records if log4brains_date(r.path.stem) is not None]
+    style.dated = len(dated) > len(numbered)
     if numbered:
         latest = max(numbered, key=lambda r: r.number or 0)
         style.width = len(_NUMBER.match(latest.name)[1])  # type: ignore[index]
