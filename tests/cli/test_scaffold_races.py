@@ -161,3 +161,20 @@ def test_notes_in_the_folder_do_not_switch_to_dated_names(
         (adrs.path / "doc" / "adr" / f"{name}.md").write_text(f"# {name}\n", encoding="utf-8")
     assert main(["adr", "new", "Third", str(adrs.path)]) == 0
     assert capsys.readouterr().out.strip().endswith("doc/adr/0003-third.md")
+
+
+def test_superseding_twice_or_through_a_link(
+    adrs: RepoBuilder, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The same record named twice is marked once; a record that is a symbolic link to
+    another record is updated through the link, which stays a link."""
+    folder = adrs.path / "doc" / "adr"
+    (folder / "0003-alias.md").symlink_to("0002-second.md")
+    assert (
+        main(["adr", "new", "Twice", str(adrs.path), "--supersedes", "1", "--supersedes", "1"]) == 0
+    )
+    assert (folder / "0001-first.md").read_text(encoding="utf-8").count("Superseded by") == 1
+    assert main(["adr", "new", "Through", str(adrs.path), "--supersedes", "3"]) == 0
+    capsys.readouterr()
+    assert (folder / "0003-alias.md").is_symlink()
+    assert "Superseded by" in (folder / "0002-second.md").read_text(encoding="utf-8")

@@ -497,13 +497,13 @@ def plan_adr(
     own_link = _link(style, number, title, name)
     relations: list[tuple[str, str]] = []
     edited: dict[Path, str] = {}
-    for wanted in supersedes or []:
+    for wanted in dict.fromkeys(supersedes or []):  # named twice: marked once
         old = _resolve(records, wanted)
         word = "Supercedes" if style.superseded_word == "Superceded" else "Supersedes"
         relations.append((word, _link(style, old.number, old.title, old.name)))
         source = edited.get(old.path) or old.path.read_bytes().decode("utf-8")
         edited[old.path] = mark_superseded(old, source, style, own_link, own_label, name)
-    for wanted in links or []:
+    for wanted in dict.fromkeys(links or []):
         old = _resolve(records, wanted)
         relations.append(("Links to", _link(style, old.number, old.title, old.name)))
         source = edited.get(old.path) or old.path.read_bytes().decode("utf-8")
@@ -557,6 +557,8 @@ def write_adr(
                 return plan
             if plan.folder.exists() and not plan.folder.is_dir():
                 raise UsageError(f"{plan.folder}: not a directory")
+            for path, _ in plan.changes:
+                _written_through(path, plan.folder)  # refused before anything is written
             for path, text in plan.creates:
                 with contextlib.suppress(FileExistsError):  # initialised concurrently
                     create_exclusive(path, text)
@@ -589,7 +591,8 @@ def _update(plan: NewAdr) -> None:
     """The superseded and linked records, all or none (the new record goes too on failure)."""
     done: list[tuple[Path, bytes]] = []
     try:
-        for path, data in plan.changes:
+        for link, data in plan.changes:
+            path = _written_through(link, plan.folder)
             original = path.read_bytes()
             replace_atomic(path, data)
             done.append((path, original))
@@ -603,6 +606,17 @@ def _update(plan: NewAdr) -> None:
         raise UsageError(
             f"{failed}: cannot update ({error.strerror or error}); nothing was written"
         ) from None
+
+
+def _written_through(path: Path, folder: Path) -> Path:
+    """The file to rewrite for a record: itself, or the record a symbolic link in the folder
+    points to (replacing the link would turn it into a copy)."""
+    if not path.is_symlink():
+        return path
+    target = path.resolve()
+    if target.parent != folder.resolve():
+        raise UsageError(f"{path.name}: a link to a file outside the ADR folder, not updated")
+    return target
 
 
 @contextlib.contextmanager
