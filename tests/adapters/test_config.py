@@ -732,3 +732,17 @@ def test_a_config_symlink_leaving_the_repository_is_not_followed(tmp_path: Path)
 )
 def test_bad_cache_table_is_one_clear_error(tmp_path: Path, text: str, message: str) -> None:
     assert message in error_of(tmp_path, ".busfactor.toml", text + "\n")
+
+
+def test_policy_ignore_names_known_rules_only(tmp_path: Path) -> None:
+    """A misspelt rule would ignore nothing while the team believes it does."""
+    message = error_of(tmp_path, ".busfactor.toml", '[policy]\nignore = ["missing-runbok"]\n')
+    assert message.startswith(".busfactor.toml:2: policy.ignore[0]: unknown rule 'missing-runbok'")
+    message = error_of(
+        tmp_path,
+        ".busfactor.toml",
+        '[[policy.overrides]]\npaths = ["x/**"]\nignore = ["single-owner", "nope"]\n',
+    )
+    assert "unknown rule 'nope'" in message
+    write(tmp_path, ".busfactor.toml", '[policy]\nignore = ["require-runbook", "single-owner"]\n')
+    assert load_settings(tmp_path).policy.ignore == ("require-runbook", "single-owner")

@@ -379,7 +379,7 @@ class _Reader:
             overrides.append(
                 PolicyOverride(
                     paths=self.globs((*where, "paths"), item["paths"]),
-                    ignore=self.names((*where, "ignore"), item.get("ignore", [])),
+                    ignore=self.rules((*where, "ignore"), item.get("ignore", [])),
                     min_bus_factor=None
                     if override_min is None
                     else self.count((*where, "min_bus_factor"), override_min),
@@ -393,7 +393,7 @@ class _Reader:
             component_min_bus_factor=per_component,
             require_runbook_at_bus_factor=require,
             max_knowledge_lost=lost,
-            ignore=_get(table, "ignore", self.names, default.ignore, path),
+            ignore=_get(table, "ignore", self.rules, default.ignore, path),
             overrides=tuple(overrides),
         )
 
@@ -539,6 +539,19 @@ class _Reader:
 
     def names(self, path: _KeyPath, value: object) -> tuple[str, ...]:
         return self.strings(path, value, self.string, "strings")
+
+    def rules(self, path: _KeyPath, value: object) -> tuple[str, ...]:
+        """Rule names: a typo would silently ignore nothing while a CI job trusts it."""
+        from busfactor.core.findings import RULE_INFO
+        from busfactor.core.policy import POLICY_RULES
+
+        names = self.names(path, value)
+        known = RULE_INFO.keys() | POLICY_RULES.keys()
+        for index, name in enumerate(names):
+            if name not in known:
+                hint = ", ".join(sorted(known))
+                self.fail((*path, index), f"unknown rule {name!r} (rules: {hint})")
+        return names
 
     def aliases(self, path: _KeyPath, value: object) -> tuple[tuple[str, ...], ...]:
         if not isinstance(value, list | tuple):

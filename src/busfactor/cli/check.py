@@ -76,10 +76,9 @@ def _text(result: Verdict, data: dict[str, Any]) -> str:
         lines.append(f"  no {label}s")
     for change in result.bus_factor_changes:
         if change["before"] != change["after"]:
-            lines.append(
-                f"  bus factor {printable(change['component'])}: "
-                f"{change['before']} -> {change['after']}"
-            )
+            before = "new" if change["before"] is None else change["before"]
+            after = "gone" if change["after"] is None else change["after"]
+            lines.append(f"  bus factor {printable(change['component'])}: {before} -> {after}")
     return "\n".join(lines) + "\n"
 
 
