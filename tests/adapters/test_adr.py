@@ -117,6 +117,21 @@ def test_adr_tools_records_with_supercedes_links() -> None:
     assert found["4"].supersedes == found["4"].superseded_by == found["3"].superseded_by == ()
 
 
+def test_a_record_superseded_by_one_that_is_gone_stays_superseded() -> None:
+    """adr-tools writes "Superseded by" in place of the status: when that record was
+    deleted, the link is reported and the status stays superseded, not unknown."""
+    files = dict(ADR_TOOLS)
+    del files["doc/adr/0003-use-postgresql.md"]
+    _, decisions, warnings = scan(files)
+    found = by_id(decisions)
+    assert found["2"].status == "superseded"
+    assert found["2"].superseded_by == ()
+    assert warnings == [
+        "doc/adr/0002-use-sqlite-for-storage.md: "
+        "unresolved supersession link '0003-use-postgresql.md'"
+    ]
+
+
 def test_mentions_come_from_code_spans_relative_links_and_text() -> None:
     """Code spans and relative links become repository paths; URLs and ADR links do not."""
     found = by_id(scan(ADR_TOOLS)[1])

@@ -149,8 +149,10 @@ def resolve_links(
     """Decisions with supersession links resolved to ids and mirrored in both directions.
 
     raw_links maps a decision id to (supersedes targets, superseded-by targets) as written. A
-    decision that something supersedes becomes "superseded" only when its status is unknown.
-    Targets naming no decision, or several, are dropped (and passed to on_unresolved).
+    decision that something supersedes becomes "superseded" only when its status is unknown,
+    as does one that says it is superseded by a record no longer there (adr-tools writes that
+    line in place of the status). Targets naming no decision, or several, are dropped (and
+    passed to on_unresolved).
     """
     order = {decision.id: position for position, decision in enumerate(decisions)}
     forward: dict[str, set[str]] = {d.id: set(d.supersedes) & order.keys() for d in decisions}
@@ -174,7 +176,10 @@ def resolve_links(
     resolved: list[Decision] = []
     for decision in decisions:
         after = tuple(sorted(backward[decision.id], key=order.__getitem__))
-        status = "superseded" if after and decision.status == "unknown" else decision.status
+        said = bool(raw_links.get(decision.id, ([], []))[1])
+        status = (
+            "superseded" if (after or said) and decision.status == "unknown" else decision.status
+        )
         before = tuple(sorted(forward[decision.id], key=order.__getitem__))
         resolved.append(replace(decision, supersedes=before, superseded_by=after, status=status))
     return resolved
