@@ -574,6 +574,20 @@ def test_output_replaces_an_existing_file_keeping_its_mode(
     assert not [name for name in os.listdir(tmp_path) if name.startswith(".report.json")]
 
 
+def test_output_through_a_symbolic_link_keeps_the_link(
+    tiny: Repo, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`latest.json` -> this week's report: the report is replaced, the link stays."""
+    weekly = tmp_path / "week-48.json"
+    weekly.write_text("old\n", encoding="utf-8")
+    latest = tmp_path / "latest.json"
+    latest.symlink_to(weekly.name)
+    code, _, _ = run_main(["scan", str(tiny.path), "--format", "json", "-o", str(latest)], capsys)
+    assert code == 0
+    assert latest.is_symlink()
+    assert json.loads(weekly.read_text(encoding="utf-8"))["schema"] == "busfactor.scan/1"
+
+
 def test_output_into_a_fifo_writes_through_it_and_keeps_it(
     tiny: Repo, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

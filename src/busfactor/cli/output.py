@@ -28,8 +28,12 @@ def write_atomically(target: Path, data: bytes) -> None:
     """Write to a temporary file beside `target`, then rename it into place.
 
     A target that exists and is not a regular file (`/dev/null`, a FIFO, `/dev/stdout`) is
-    written into instead: renaming over it would replace the device or pipe with a file.
+    written into instead: renaming over it would replace the device or pipe with a file. A
+    symbolic link (`latest.json` -> this week's report) is kept: the file it names is
+    replaced.
     """
+    if target.is_symlink() and target.exists():
+        target = target.resolve()
     directory = target.parent if str(target.parent) else Path(".")
     if target.is_dir():
         raise UsageError(f"{target}: is a directory")
