@@ -86,7 +86,7 @@ def create_exclusive(path: Path, text: str) -> None:
     """Write a new file atomically; FileExistsError when `path` exists (never replaced)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     data = text.encode("utf-8")
-    descriptor, temporary = tempfile.mkstemp(prefix=".busfactor-", dir=path.parent)
+    descriptor, temporary = _temporary(path)
     try:
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(data)
@@ -102,14 +102,25 @@ def create_exclusive(path: Path, text: str) -> None:
             os.unlink(temporary)
 
 
+def _temporary(path: Path) -> tuple[int, str]:
+    """A temporary file beside `path`; an error names `path`'s folder."""
+    try:
+        return tempfile.mkstemp(prefix=".busfactor-", dir=path.parent)
+    except OSError as error:
+        raise OSError(error.errno, error.strerror, str(path.parent)) from None
+
+
 def replace_atomic(path: Path, data: bytes) -> None:
     """Replace an existing file's content atomically, keeping its permissions."""
-    descriptor, temporary = tempfile.mkstemp(prefix=".busfactor-", dir=path.parent)
+    descriptor, temporary = _temporary(path)
     try:
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(data)
         shutil.copymode(path, temporary)
-        os.replace(temporary, path)
+        try:
+            os.replace(temporary, path)
+        except OSError as error:  # named by the file the user knows, not the temporary one
+            raise OSError(error.errno, error.strerror, str(path)) from None
     finally:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)

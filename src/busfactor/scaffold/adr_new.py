@@ -590,6 +590,7 @@ def _number_taken(plan: NewAdr) -> bool:
 def _update(plan: NewAdr) -> None:
     """The superseded and linked records, all or none (the new record goes too on failure)."""
     done: list[tuple[Path, bytes]] = []
+    path = plan.path
     try:
         for link, data in plan.changes:
             path = _written_through(link, plan.folder)
@@ -602,9 +603,8 @@ def _update(plan: NewAdr) -> None:
                 replace_atomic(path, original)
         with contextlib.suppress(OSError):
             plan.path.unlink()
-        failed = error.filename or (plan.changes[len(done)][0] if plan.changes else plan.path)
         raise UsageError(
-            f"{failed}: cannot update ({error.strerror or error}); nothing was written"
+            f"{path}: cannot update ({error.strerror or error}); nothing was written"
         ) from None
 
 
