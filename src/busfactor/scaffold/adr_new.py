@@ -598,9 +598,9 @@ def _update(plan: NewAdr) -> None:
             replace_atomic(path, data)
             done.append((path, original))
     except OSError as error:
-        for path, original in reversed(done):
+        for updated, original in reversed(done):
             with contextlib.suppress(OSError):
-                replace_atomic(path, original)
+                replace_atomic(updated, original)
         with contextlib.suppress(OSError):
             plan.path.unlink()
         raise UsageError(
