@@ -718,8 +718,10 @@ def test_a_config_symlink_leaving_the_repository_is_not_followed(tmp_path: Path)
     repo = tmp_path / "repo"
     repo.mkdir()
     (repo / ".busfactor.toml").symlink_to(outside)
-    with pytest.raises(ConfigError, match="symlink pointing outside the repository"):
+    with pytest.raises(ConfigError, match="symlink pointing outside the repository") as refused:
         load_settings(repo)
+    assert refused.value.hint == "if you trust the file it points to, pass it with --config"
+    assert load_settings(repo, outside).history == "linear"
 
 
 @pytest.mark.parametrize(

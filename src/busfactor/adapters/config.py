@@ -143,7 +143,9 @@ def _inside(root: Path, path: Path) -> Path:
     try:
         path.resolve().relative_to(root.resolve())
     except ValueError:
-        raise _error(f"{path.name}: a symlink pointing outside the repository; not read") from None
+        error = _error(f"{path.name}: a symlink pointing outside the repository; not read")
+        error.hint = "if you trust the file it points to, pass it with --config"
+        raise error from None
     return path
 
 

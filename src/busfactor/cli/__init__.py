@@ -346,7 +346,9 @@ def _run_init(args: argparse.Namespace) -> int:
     report = _report(args)
     root = Path(report.meta["repository"])
     target, text = write_config(root, detected_config(report, root), dry_run=args.dry_run)
-    sys.stdout.write(text if args.dry_run else f"{target}\n")
+    from busfactor.cli.scaffold import shown
+
+    sys.stdout.write(text if args.dry_run else f"{shown(target, Path.cwd())}\n")
     return ExitCode.OK
 
 

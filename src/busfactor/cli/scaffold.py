@@ -163,22 +163,23 @@ def run_adr_new(args: argparse.Namespace) -> int:
     cwd = Path.cwd()
     if args.dry_run:
         for path, text in [*plan.creates, (plan.path, plan.text)]:
-            sys.stdout.write(f"==> {_shown(path, cwd)} (new) <==\n{text}\n")
+            sys.stdout.write(f"==> {shown(path, cwd)} (new) <==\n{text}\n")
         for path, data in plan.changes:
-            sys.stdout.write(f"==> {_shown(path, cwd)} (updated) <==\n")
+            sys.stdout.write(f"==> {shown(path, cwd)} (updated) <==\n")
             sys.stdout.write(data.decode("utf-8") + "\n")
         return 0
     # stdout stays the new record's path alone (`$EDITOR "$(busfactor adr new ...)"`); what
     # else was written is said on stderr, so that no file changes unannounced.
     for path, _ in plan.creates:
-        note(f"also created {_shown(path, cwd)}")
+        note(f"also created {shown(path, cwd)}")
     for path, _ in plan.changes:
-        note(f"updated {_shown(path, cwd)}")
-    sys.stdout.write(f"{_shown(plan.path, cwd)}\n")
+        note(f"updated {shown(path, cwd)}")
+    sys.stdout.write(f"{shown(plan.path, cwd)}\n")
     return 0
 
 
-def _shown(path: Path, cwd: Path) -> str:
+def shown(path: Path, cwd: Path) -> str:
+    """`path` as the other scaffolds print it: relative to `cwd` when inside it."""
     try:
         return path.resolve().relative_to(cwd.resolve()).as_posix()
     except ValueError:
@@ -219,7 +220,7 @@ def run_runbook_new(args: argparse.Namespace) -> int:
     target, text = write_runbook(root, relative, text, dry_run=args.dry_run)
     cwd = Path.cwd()
     if args.dry_run:
-        sys.stdout.write(f"==> {_shown(target, cwd)} (new) <==\n{text}")
+        sys.stdout.write(f"==> {shown(target, cwd)} (new) <==\n{text}")
         return 0
-    sys.stdout.write(f"{_shown(target, cwd)}\n")
+    sys.stdout.write(f"{shown(target, cwd)}\n")
     return 0
