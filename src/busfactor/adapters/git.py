@@ -497,7 +497,7 @@ class GitRepository:
             "log",
             *order,
             "--root",
-            *_main_renames(renames, self.partial),
+            *_renames(renames, inexact=not self.partial),
             "--name-status",
             *_LOG_FLAGS,
             f"--format={MAIN_FORMAT}",
@@ -534,7 +534,7 @@ class GitRepository:
             "--topo-order",
             "--merges",
             "--diff-merges=separate",
-            *_merge_renames(renames, inexact_renames and not self.partial),
+            *_renames(renames, inexact=inexact_renames and not self.partial),
             "--name-status",
             *_LOG_FLAGS,
             f"--format={MERGE_FORMAT}",
@@ -555,15 +555,10 @@ class GitRepository:
             process.finish(complete=buffered.eof)
 
 
-def _main_renames(renames: bool, partial: bool) -> list[str]:
-    """Rename detection for the main stream. A partial clone lacks old blobs, which inexact
-    detection reads (and git would fetch): there, only exact renames (same blob id)."""
-    if not renames:
-        return ["--no-renames"]
-    return ["-M100%"] if partial else ["-M", f"-l{RENAME_LIMIT}"]
-
-
-def _merge_renames(renames: bool, inexact: bool) -> list[str]:
+def _renames(renames: bool, inexact: bool) -> list[str]:
+    """git's rename detection: none, exact only (same blob id, no content read), or inexact.
+    The merge stream is exact unless asked, and a partial clone lacks the old blobs inexact
+    detection reads (git would fetch them)."""
     if not renames:
         return ["--no-renames"]
     return ["-M", f"-l{RENAME_LIMIT}"] if inexact else ["-M100%"]
