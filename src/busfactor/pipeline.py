@@ -75,6 +75,32 @@ class _Gate:
         self.opened.set()
 
 
+class _CacheWrites:
+    """The cache's held writes and its close, in a thread beside the analysis (see
+    HistoryCache.hold_writes); `finish` waits for them and gives their warnings."""
+
+    def __init__(self, cache: HistoryCache) -> None:
+        self._cache = cache
+        self._seen = len(cache.warnings)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="cache-writes")
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self._cache.write_held()
+        except BaseException as error:  # raised again in the scan's thread, by `finish`
+            self._error = error
+        finally:
+            self._cache.close()
+
+    def finish(self) -> list[str]:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._cache.warnings[self._seen :]
+
+
 def _preload() -> None:
     for name in AFTER_HISTORY:
         importlib.import_module(name)
@@ -176,6 +202,10 @@ def scan(
         # Which files count is decided from the tree alone, so it runs beside the history
         # walk: its `git cat-file` mostly waits on I/O while the walk keeps a core busy.
         cache, cache_warnings = open_cache(repo, settings)
+        if cache is not None:
+            cache.hold_writes()
+        writes: _CacheWrites | None = None
+        mined, done = False, None
         with ThreadPoolExecutor(max_workers=2, thread_name_prefix="beside-history") as pool:
             earlier = _known_verdicts(cache), _known_classification(cache, settings)
             gate = _Gate()
@@ -194,6 +224,7 @@ def scan(
                     cache=cache,
                     started=gate.opened,
                 )
+                mined = True
             except BaseException:
                 gate.drop()  # failed or cancelled: nothing beside the walk is needed now
                 raise
@@ -212,7 +243,11 @@ def scan(
                 finally:  # the cache is closed even when the work beside the walk failed
                     if cache is not None:
                         cache_warnings += cache.warnings
-                        cache.close()
+                        if mined and done is not None:
+                            writes = _CacheWrites(cache)  # beside the analysis
+                        else:
+                            cache.write_held()
+                            cache.close()
         assert done is not None  # dropped only when mining raised, which left above
         classification, documents = done
         excluded = classification.excluded
@@ -242,18 +277,23 @@ def scan(
             )
 
         on_progress(Progress("analysing"))
-        graph = build_ownership_graph(
-            mining,
-            excluded,
-            settings,
-            repository=str(repo.root),
-            decisions=documents.decisions,
-            find_runbooks=runbooks_of,
-            codeowners=codeowners,
-            warnings=documents.warnings,
-            coupling=coupling,
-            now=int(time.time()),
-        )
+        try:
+            graph = build_ownership_graph(
+                mining,
+                excluded,
+                settings,
+                repository=str(repo.root),
+                decisions=documents.decisions,
+                find_runbooks=runbooks_of,
+                codeowners=codeowners,
+                warnings=documents.warnings,
+                coupling=coupling,
+                now=int(time.time()),
+            )
+        finally:
+            late = writes.finish() if writes is not None else []
+        # The writes' own warnings, where they stood when the writes came first.
+        graph.graph["warnings"][len(cache_warnings) : len(cache_warnings)] = late
     if settings.anonymize and codeowners is not None:
         _pseudonymize_owners(graph, codeowners, settings.privacy_salt)
     return ScanReport(graph, settings)

@@ -372,6 +372,76 @@ class TestDamage:
         assert table(repo.path, "SELECT count(*) FROM streams") == [(0,)]
 
 
+class TestWritesBesideTheAnalysis:
+    """A scan's cache writes are made in a thread while the analysis runs, and are done
+    (the file closed) when `scan` returns."""
+
+    def test_the_history_is_written_while_the_analysis_runs(
+        self, repo: RepoBuilder, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        import busfactor.core.analysis as analysis
+
+        analysing = threading.Event()
+        writers: list[str] = []
+        original_analysis, original_store = analysis.build_ownership_graph, HistoryCache._store_scan
+
+        def build(*args: Any, **kwargs: Any) -> Any:
+            analysing.set()
+            return original_analysis(*args, **kwargs)
+
+        def store(self: HistoryCache, *args: Any) -> bool:
+            # Made before the analysis (as it used to be), this would wait in vain.
+            writers.append(threading.current_thread().name if analysing.wait(30) else "before")
+            return original_store(self, *args)
+
+        monkeypatch.setattr(analysis, "build_ownership_graph", build)
+        monkeypatch.setattr(HistoryCache, "_store_scan", store)
+        threads = threading.active_count()
+        report = render_json(scan(repo.path))
+        assert writers == ["cache-writes"]
+        assert threading.active_count() == threads
+        assert table(repo.path, "SELECT count(*) FROM streams") == [(1,)]
+        monkeypatch.undo()
+        assert report == report_json(repo.path) == report_json(repo.path, cache=False)
+
+    def test_a_failed_write_is_a_warning_after_the_cache_s_other_warnings(
+        self, repo: RepoBuilder, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        path = cache_file(repo.path)
+        path.parent.mkdir(parents=True)
+        path.write_bytes(b"this is not a database\n" * 100)
+
+        def full_disk(*args: object) -> None:
+            raise sqlite3.OperationalError("database or disk is full")
+
+        monkeypatch.setattr(cache_module, "_insert_segment", full_disk)
+        warnings = scan(repo.path).graph.graph["warnings"]
+        assert len(warnings) == 2
+        assert "moved to cache.sqlite.broken-" in warnings[0]
+        assert warnings[1] == f"cache {path}: not updated (database or disk is full)"
+        assert table(repo.path, "SELECT count(*) FROM streams") == [(0,)]
+
+    def test_an_error_in_the_writes_reaches_the_scan_s_caller(
+        self, repo: RepoBuilder, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Raised again in the scan's thread (the CLI turns it into one line), never a
+        thread's traceback on stderr; the file is closed all the same."""
+        unhandled: list[object] = []
+        monkeypatch.setattr(threading, "excepthook", unhandled.append)
+
+        def broken(self: HistoryCache, *args: Any) -> bool:
+            raise MemoryError("no room for the history")
+
+        monkeypatch.setattr(HistoryCache, "_store_scan", broken)
+        threads = threading.active_count()
+        with pytest.raises(MemoryError, match="no room for the history"):
+            scan(repo.path)
+        assert unhandled == []
+        assert threading.active_count() == threads
+        monkeypatch.undo()
+        assert report_json(repo.path) == report_json(repo.path, cache=False)
+
+
 def fingerprint_rows(path: Path) -> str:
     rows = table(path, "SELECT * FROM streams") + table(path, "SELECT * FROM segments")
     rows += table(path, "SELECT stream, seg, kind, seq, crc FROM chunks ORDER BY 1, 2, 3, 4")

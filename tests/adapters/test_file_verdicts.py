@@ -199,7 +199,8 @@ def test_a_failed_verdict_store_only_warns(
     (simulated: root ignores permissions)."""
     builder.commit("ada", write=TREE)
     expected = cold(builder.path)
-    original_store, original_immediate = HistoryCache.store_verdicts, cache_module._immediate
+    # The write itself, not the call that queues it (writes are made beside the analysis).
+    original_store, original_immediate = HistoryCache._store_verdicts, cache_module._immediate
     storing: list[bool] = []
 
     def store(self: HistoryCache, *args: Any) -> None:
@@ -211,7 +212,7 @@ def test_a_failed_verdict_store_only_warns(
             raise sqlite3.OperationalError("database or disk is full")
         return original_immediate(db)
 
-    monkeypatch.setattr(HistoryCache, "store_verdicts", store)
+    monkeypatch.setattr(HistoryCache, "_store_verdicts", store)
     monkeypatch.setattr(cache_module, "_immediate", immediate)
     warm = scan(builder.path)
     verdict_warning, table_warning = warm.meta["warnings"]

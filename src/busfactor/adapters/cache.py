@@ -17,10 +17,11 @@ import os
 import sqlite3
 import time
 import zlib
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 APPLICATION_ID = 0x62667363
 """`PRAGMA application_id` of busfactor caches ("bfsc"): tells ours from any other SQLite file."""
@@ -30,6 +31,7 @@ MAIN, MERGES = 0, 1
 MAX_SNAPSHOTS = 4
 """Snapshots kept per stream (different activity windows, with or without changesets)."""
 _BUSY_MS = 10_000
+_W = TypeVar("_W")
 _OURS = "substr(name, 1, 7) != 'sqlite_'"
 """SQLite's own tables (sqlite_sequence) are neither counted nor dropped."""
 _COUNT_TABLES = "SELECT count(*) FROM sqlite_master WHERE " + _OURS
@@ -136,11 +138,13 @@ def default_cache_file(common_dir: Path, cache_dir: Path | None) -> Path:
 
 
 class HistoryCache:
-    """One open cache file. Not thread-safe: one scan uses it from one thread."""
+    """One open cache file. Not thread-safe: one thread at a time uses it (the scan's, then,
+    with `hold_writes`, the one that writes and closes it)."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self.warnings: list[str] = []
+        self._held: list[Callable[[], object]] | None = None
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except FileExistsError as error:  # mkdir's word for "a file is in the way"
@@ -154,7 +158,9 @@ class HistoryCache:
     # -- opening ------------------------------------------------------------------------
 
     def _open(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, timeout=_BUSY_MS / 1000, isolation_level=None)
+        db = sqlite3.connect(
+            self.path, timeout=_BUSY_MS / 1000, isolation_level=None, check_same_thread=False
+        )
         try:
             db.execute(f"PRAGMA busy_timeout = {_BUSY_MS}")
             db.execute("BEGIN")  # one snapshot of the file for both reads
@@ -233,8 +239,30 @@ class HistoryCache:
         self._db = self._open()
 
     def close(self) -> None:
-        """Release the file (nothing is pending: writes commit or roll back at once)."""
+        """Release the file. Held writes are dropped: `write_held` first to keep them."""
+        self._held = None
         self._db.close()
+
+    def hold_writes(self) -> None:
+        """Queue the writes instead of making them, until `write_held`.
+
+        A first scan's write is big (sympy's history: 55 MB, 0.3 s with the close) and mostly
+        SQLite's own work, outside the GIL: a thread does it while the analysis runs.
+        """
+        self._held = []
+
+    def write_held(self) -> None:
+        """Make the queued writes, in order (each is its own transaction, as unheld)."""
+        held, self._held = self._held or [], None
+        for write in held:
+            write()
+
+    def _write(self, write: Callable[[], _W]) -> _W | bool:
+        """`write()` now, or queued when writes are held (then True)."""
+        if self._held is None:
+            return write()
+        self._held.append(write)
+        return True
 
     # -- reading ------------------------------------------------------------------------
 
@@ -320,6 +348,11 @@ class HistoryCache:
     def store_verdicts(self, rules: int, learned: Mapping[str, int], tree: Collection[str]) -> None:
         """Add new verdicts; once the table holds far more blobs than the tree, keep only the
         tree's (old versions of files are rarely scanned again). Failures only warn."""
+        self._write(lambda: self._store_verdicts(rules, learned, tree))
+
+    def _store_verdicts(
+        self, rules: int, learned: Mapping[str, int], tree: Collection[str]
+    ) -> None:
         db = self._db
         try:
             with _immediate(db):
@@ -344,6 +377,9 @@ class HistoryCache:
 
     def store_classification(self, rules: str, data: bytes) -> None:
         """Keep this scan's classification for the next one; failures only warn."""
+        self._write(lambda: self._store_classification(rules, data))
+
+    def _store_classification(self, rules: str, data: bytes) -> None:
         db = self._db
         try:
             with _immediate(db):
@@ -368,7 +404,17 @@ class HistoryCache:
         snapshot: tuple[str, bytes] | None,
     ) -> bool:
         """Record one successful scan in one transaction; False when another scan got there
-        first with a different tip (its data stays, ours is dropped: both are correct)."""
+        first with a different tip (its data stays, ours is dropped: both are correct).
+        Held writes say True: what happens is known once they are made."""
+        return self._write(lambda: self._store_scan(fingerprint, tip, segment, snapshot))
+
+    def _store_scan(
+        self,
+        fingerprint: str,
+        tip: str,
+        segment: NewSegment | None,
+        snapshot: tuple[str, bytes] | None,
+    ) -> bool:
         db = self._db
         try:
             with _immediate(db):
