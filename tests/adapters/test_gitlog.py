@@ -82,13 +82,45 @@ def test_a_path_that_looks_like_a_record_start_stays_a_path() -> None:
     assert record.changes == [(ord("A"), tricky, None), (ord("M"), b"x", None)]
 
 
-def test_merge_records_group_their_tokens() -> None:
-    """Merge records come out as (sha, tree, raw diff tokens), the first token's newline gone."""
+def test_merge_records_keep_their_raw_diffs() -> None:
+    """Merge records come out as (sha, tree, raw diff), the leading newline and the last
+    separator gone."""
     one, two, tree = b"1" * 40, b"2" * 40, b"3" * 40
     parents = one + b" " + two
     data = b"\x01" + b"\0".join([one, parents, tree]) + b"\0\nM\0a\0R100\0b\0c\0"
     data += b"\x01" + b"\0".join([one, parents, tree]) + b"\0\nD\0z\0"
     assert list(parse_merge_records(_chunked(data, 5))) == [
-        (one, tree, [b"M", b"a", b"R100", b"b", b"c"]),
-        (one, tree, [b"D", b"z"]),
+        (one, tree, b"M\0a\0R100\0b\0c"),
+        (one, tree, b"D\0z"),
+    ]
+
+
+@st.composite
+def merge_streams(draw: st.DrawFn) -> tuple[bytes, list[tuple[bytes, bytes, list[bytes]]]]:
+    """A MERGE_FORMAT stream and, per record, its sha, tree and diff tokens."""
+    out = bytearray()
+    records = []
+    for _ in range(draw(st.integers(0, 6))):
+        sha, tree = draw(shas), draw(shas)
+        parents = b" ".join(draw(st.lists(shas, min_size=2, max_size=3)))
+        out += b"\x01" + b"\0".join([sha, parents, tree]) + b"\0"
+        tokens = [
+            token for entry in draw(st.lists(entries, min_size=1, max_size=5)) for token in entry
+        ]
+        out += b"\n" + b"".join(token + b"\0" for token in tokens)
+        records.append((sha, tree, tokens))
+    return bytes(out), records
+
+
+@settings(max_examples=300)
+@given(merge_streams(), st.integers(1, 64))
+def test_merge_records_survive_any_chunking_and_any_path(
+    stream: tuple[bytes, list[tuple[bytes, bytes, list[bytes]]]], size: int
+) -> None:
+    """Paths that start with \\x01 and a header's worth of hex, a newline or a status's
+    name, however git's output is cut: each record's diff splits back into its tokens."""
+    data, records = stream
+    parsed = list(parse_merge_records(_chunked(data, size)))
+    assert [(sha, tree, diff.split(b"\0")) for sha, tree, diff in parsed] == [
+        (sha, tree, [tokens[0].lstrip(b"\n"), *tokens[1:]]) for sha, tree, tokens in records
     ]

@@ -721,7 +721,7 @@ class MergeDiffReader:
         self._early: dict[bytes, list[MergeDiff]] = {}
         # Each stream is parsed on its own: git's output is not made to be concatenated.
         self._records = itertools.chain.from_iterable(map(parse_merge_records, streams))
-        self._next: tuple[bytes, bytes, list[bytes]] | None = None
+        self._next: tuple[bytes, bytes, bytes] | None = None
 
     def __call__(self, sha: bytes) -> list[MergeDiff]:
         """The merge's non-empty diffs, in parent order (git prints nothing for an empty one)."""

@@ -104,11 +104,12 @@ def _is_header(sha: bytes, parents: bytes, tree: bytes) -> bool:
     return len(shas) >= 2 and all(_is_sha(item) for item in shas)
 
 
-def parse_merge_records(chunks: Iterable[bytes]) -> Iterator[tuple[bytes, bytes, list[bytes]]]:
-    """Records of MERGE_FORMAT as (sha, tree, diff tokens), found with C-level splits.
+def parse_merge_records(chunks: Iterable[bytes]) -> Iterator[tuple[bytes, bytes, bytes]]:
+    """Records of MERGE_FORMAT as (sha, tree, raw diff), found with C-level splits.
 
-    The diff tokens are left unparsed (`MergeDiff` reads them lazily): a merge's diff against
-    a side parent can list thousands of paths of which the walk asks about a handful.
+    The diff stays as git printed it, `\\0`-separated (`MergeDiff` reads it lazily): a merge's
+    diff against a side parent can list thousands of paths of which the walk asks about a
+    handful, and splitting sympy's 23 MB of them cost more than the questions.
     """
     rest = b"\0"
     current: list[bytes] | None = None
@@ -127,29 +128,30 @@ def parse_merge_records(chunks: Iterable[bytes]) -> Iterator[tuple[bytes, bytes,
 
 def _take_piece(
     piece: bytes, current: list[bytes] | None
-) -> Generator[tuple[bytes, bytes, list[bytes]], None, list[bytes] | None]:
+) -> Generator[tuple[bytes, bytes, bytes], None, list[bytes] | None]:
+    """`current`: the record being read, as [sha, tree, diff pieces...]."""
     if not piece and current is None:
         return current  # the start of the stream
-    tokens = piece.split(b"\0")
-    if len(tokens) >= 3 and _is_header(tokens[0], tokens[1], tokens[2]):
+    head = piece.split(b"\0", 3)
+    if len(head) >= 3 and _is_header(head[0], head[1], head[2]):
         if current is not None:
             yield _finish(current)
-        return tokens
+        return [head[0], head[2], head[3] if len(head) > 3 else b""]
     if current is None:
         return None
-    # A false boundary: a path starting with \x01. Glue it back to the record it belongs to.
-    current.append(b"\x01" + tokens[0])
-    current.extend(tokens[1:])
+    # A false boundary: a path starting with \x01. Glued back to the record it belongs to.
+    current.append(piece)
     return current
 
 
-def _finish(tokens: list[bytes]) -> tuple[bytes, bytes, list[bytes]]:
-    diff = tokens[3:]
-    if diff and diff[-1] == b"":
-        diff.pop()
-    if diff and diff[0][:1] == b"\n":
-        diff[0] = diff[0].lstrip(b"\n")
-    return tokens[0], tokens[2], diff
+def _finish(current: list[bytes]) -> tuple[bytes, bytes, bytes]:
+    sha, tree, *pieces = current
+    diff = pieces[0] if len(pieces) == 1 else b"\0\x01".join(pieces)
+    if diff[:1] == b"\n":
+        diff = diff.lstrip(b"\n")
+    if diff[-1:] == b"\0":
+        diff = diff[:-1]
+    return sha, tree, diff
 
 
 _MAIN_FIELDS = 6

@@ -40,23 +40,28 @@ MAX_CHANGESET = 30
 
 _STATUS_TOKEN = re.compile(rb"[A-Z][0-9]*")
 _RENAME_TOKEN = re.compile(rb"(?:^|\0)[RC][0-9]{1,3}(?:\0|$)")
+_SEARCHES = 8
+"""Questions a diff answers by searching its raw bytes before it builds a set of its tokens."""
 
 
 class MergeDiff:
-    """One merge's `--name-status` diff against one parent, parsed only as far as asked.
+    """One merge's `--name-status -z` diff against one parent, parsed only as far as asked.
 
     A merge's diff against a side parent can list thousands of paths of which the walk asks
-    about a handful: membership is a C-level set lookup over the raw tokens, and the exact
-    parse runs only when renames are present or a path looks like a status token.
+    about a handful: the first questions are answered by a C-level search of the raw bytes,
+    later ones by a set of the tokens, and the exact parse runs only when renames are
+    present or a path looks like a status token.
     """
 
-    __slots__ = ("_changes", "_tokens", "exact_renames", "tokens")
+    __slots__ = ("_changes", "_searches", "_tokens", "exact_renames", "raw")
 
-    def __init__(self, tokens: list[bytes], *, exact_renames: bool = True) -> None:
-        self.tokens = tokens
+    def __init__(self, raw: bytes, *, exact_renames: bool = True) -> None:
+        self.raw = raw
+        """Statuses and paths, each followed by `\\0` but the last (empty: no change)."""
         self.exact_renames = exact_renames
         self._tokens: frozenset[bytes] | None = None
         self._changes: list[Change] | None = None
+        self._searches = 0
 
     @classmethod
     def from_changes(cls, changes: Iterable[Change]) -> MergeDiff:
@@ -65,7 +70,12 @@ class MergeDiff:
         for status, path, old in changes:
             letter = bytes([status]) + (b"100" if status in (_R, _C) else b"")
             tokens += [letter, old, path] if old is not None else [letter, path]
-        return cls(tokens)
+        return cls(b"\0".join(tokens))
+
+    @property
+    def tokens(self) -> list[bytes]:
+        """Statuses, paths, and old paths of renames, in git's order."""
+        return self.raw.split(b"\0") if self.raw else []
 
     @property
     def token_set(self) -> frozenset[bytes]:
@@ -74,12 +84,27 @@ class MergeDiff:
             self._tokens = frozenset(self.tokens)
         return self._tokens
 
+    def _has(self, token: bytes) -> bool:
+        """Whether `token` is one of the diff's tokens. A few searches of the raw bytes cost
+        less than a set of thousands of tokens; past those, the set is built."""
+        if self._tokens is None and self._searches < _SEARCHES:
+            self._searches += 1
+            raw = self.raw
+            return (
+                b"\0" + token + b"\0" in raw
+                or raw.startswith(token + b"\0")
+                or raw.endswith(b"\0" + token)
+                or raw == token
+            )
+        return token in self.token_set
+
     @property
     def changes(self) -> list[Change]:
         """The exact entries."""
         if self._changes is None:
             changes: list[Change] = []
-            tokens, index, count = self.tokens, 0, len(self.tokens)
+            tokens = self.tokens
+            index, count = 0, len(tokens)
             while index + 1 < count:
                 status = tokens[index][0] if tokens[index] else 0
                 if status in (_R, _C) and index + 2 < count:
@@ -94,15 +119,15 @@ class MergeDiff:
     def renames(self) -> list[tuple[bytes, bytes]]:
         """(old, new) pairs; cheap when there are none."""
         if self.exact_renames:
-            if b"R100" not in self.token_set and b"C100" not in self.token_set:
+            if not (self._has(b"R100") or self._has(b"C100")):
                 return []
-        elif _RENAME_TOKEN.search(b"\0".join(self.tokens)) is None:
+        elif _RENAME_TOKEN.search(self.raw) is None:
             return []
         return [(old, path) for status, path, old in self.changes if old is not None]
 
     def differs(self, path: bytes) -> bool:
         """Whether the merge's version of `path` differs from this parent's."""
-        if path not in self.token_set:
+        if not self._has(path):
             return False
         if _STATUS_TOKEN.fullmatch(path) is None:
             return True
@@ -122,7 +147,7 @@ class Counter(Protocol):
     def commit(self, record: CommitRecord, hits: Mapping[int, int]) -> None: ...
 
 
-_UNCHANGED = MergeDiff([])
+_UNCHANGED = MergeDiff(b"")
 """The diff against a parent whose tree is the merge's: git prints none."""
 
 
