@@ -404,6 +404,41 @@ class TestWritesBesideTheAnalysis:
         monkeypatch.undo()
         assert report == report_json(repo.path) == report_json(repo.path, cache=False)
 
+    def test_the_gil_changes_hands_quickly_only_while_the_writes_run(
+        self, repo: RepoBuilder, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Each SQLite call gives the GIL back; at Python's 5 ms switch interval, getting it
+        again behind the analysis made sympy's writes three times slower."""
+        during: list[float] = []
+        original = HistoryCache._store_scan
+
+        def store(self: HistoryCache, *args: Any) -> bool:
+            during.append(sys.getswitchinterval())
+            return original(self, *args)
+
+        monkeypatch.setattr(HistoryCache, "_store_scan", store)
+        before = sys.getswitchinterval()
+        scan(repo.path)
+        assert during == [min(before, 0.0005)]
+        assert sys.getswitchinterval() == before
+
+    def test_rows_and_checksums_are_written_as_one_at_a_time_would(self, tmp_path: Path) -> None:
+        """Chunks go in a few rows per statement, their checksums in slices: what is read
+        back is what went in, with zlib's checksum of each whole chunk."""
+        pieces = [os.urandom(n) for n in (1, 4095, 4097, 1_100_000)] * 20  # 20 rows: 2 INSERTs
+        cache = HistoryCache(tmp_path / "cache.sqlite")
+        segment = cache_module.NewSegment(None, list(pieces), [b"m" * 10], 3)
+        assert cache.store("fp", "a" * 40, segment, None)
+        stream = cache.stream("fp")
+        assert stream is not None
+        main = list(cache.chunks(stream.id, 0, cache_module.MAIN))
+        cache.close()
+        assert len(main) == 20
+        assert b"".join(main) == b"".join(pieces)
+        with sqlite3.connect(tmp_path / "cache.sqlite") as db:
+            rows = db.execute("SELECT crc, data FROM chunks ORDER BY kind, seq").fetchall()
+        assert [crc for crc, _ in rows] == [zlib.crc32(data) for _, data in rows]
+
     def test_a_failed_write_is_a_warning_after_the_cache_s_other_warnings(
         self, repo: RepoBuilder, monkeypatch: pytest.MonkeyPatch
     ) -> None:

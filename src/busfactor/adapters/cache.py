@@ -13,6 +13,7 @@ transaction: an interrupted scan leaves the file as it was.
 from __future__ import annotations
 
 import errno
+import itertools
 import os
 import sqlite3
 import time
@@ -32,6 +33,9 @@ MAX_SNAPSHOTS = 4
 """Snapshots kept per stream (different activity windows, with or without changesets)."""
 _BUSY_MS = 10_000
 _W = TypeVar("_W")
+_ROWS_PER_INSERT = 16
+"""Chunks (about 1 MiB each) per INSERT statement."""
+_CRC_SLICE = 4096
 _OURS = "substr(name, 1, 7) != 'sqlite_'"
 """SQLite's own tables (sqlite_sequence) are neither counted nor dropped."""
 _COUNT_TABLES = "SELECT count(*) FROM sqlite_master WHERE " + _OURS
@@ -523,14 +527,29 @@ def _insert_segment(
         "INSERT INTO segments (stream, seg, tip, base, commits) VALUES (?, ?, ?, ?, ?)",
         (stream, seg, tip, segment.base, segment.commits),
     )
+    # A few rows per statement, not one: the writes run beside the analysis, and each time
+    # SQLite hands the GIL back, getting it again waits out the analysis' switch interval
+    # (5 ms). Row by row, sympy's 55 rows took 0.4 s instead of 0.25.
     for kind, chunks in ((MAIN, segment.main), (MERGES, segment.merges)):
-        db.executemany(
-            "INSERT INTO chunks (stream, seg, kind, seq, crc, data) VALUES (?, ?, ?, ?, ?, ?)",
-            (
-                (stream, seg, kind, seq, zlib.crc32(data), data)
-                for seq, data in enumerate(_coalesce(chunks))
-            ),
+        rows = (
+            (stream, seg, kind, seq, _crc(data), data) for seq, data in enumerate(_coalesce(chunks))
         )
+        while batch := list(itertools.islice(rows, _ROWS_PER_INSERT)):
+            values = ", ".join(["(?, ?, ?, ?, ?, ?)"] * len(batch))
+            db.execute(
+                f"INSERT INTO chunks (stream, seg, kind, seq, crc, data) VALUES {values}",
+                [value for row in batch for value in row],
+            )
+
+
+def _crc(data: bytes) -> int:
+    """`zlib.crc32(data)`, in slices small enough that zlib keeps the GIL (it lets go above
+    5 KiB): beside the analysis, 55 calls that let go cost 0.3 s of waiting, not 0.02."""
+    crc = 0
+    view = memoryview(data)
+    for start in range(0, len(data), _CRC_SLICE):
+        crc = zlib.crc32(view[start : start + _CRC_SLICE], crc)
+    return crc
 
 
 def _coalesce(chunks: Sequence[bytes], size: int = 1 << 20) -> Iterator[bytes]:
