@@ -276,36 +276,40 @@ def scan(
                         else:
                             cache.write_held()
                             cache.close()
-        assert done is not None  # dropped only when mining raised, which left above
-        classification, documents = done
-        excluded = classification.excluded
-        mining.warnings[:0] = cache_warnings
-        if settings.anonymize or settings.redact_emails:
-            _pseudonymize(mining, settings)
-        from busfactor.adapters.runbooks import find_runbooks
-        from busfactor.core.analysis import build_ownership_graph
-        from busfactor.core.report import ScanReport
+        try:  # the writes beside the analysis are waited for, whatever happens here
+            assert done is not None  # dropped only when mining raised, which left above
+            classification, documents = done
+            excluded = classification.excluded
+            mining.warnings[:0] = cache_warnings
+            if settings.anonymize or settings.redact_emails:
+                _pseudonymize(mining, settings)
+            from busfactor.adapters.runbooks import find_runbooks
+            from busfactor.core.analysis import build_ownership_graph
+            from busfactor.core.report import ScanReport
 
-        reader, paths, codeowners = documents.reader, documents.reader.paths, documents.codeowners
-
-        def runbooks_of(
-            members: Mapping[str, Sequence[str]], last_commit: Callable[[str], int | None]
-        ) -> tuple[list[Runbook], list[str]]:
-            def changed(path: str) -> int | None:  # a linked runbook is as fresh as its file
-                return last_commit(reader.resolve(path) or path)
-
-            return find_runbooks(
-                members,
-                paths,
-                reader,
-                configured=dict(settings.runbooks.links),
-                last_commit=changed,
-                now=revision_time,
-                max_age_days=settings.runbooks.max_age_days,
+            reader, paths, codeowners = (
+                documents.reader,
+                documents.reader.paths,
+                documents.codeowners,
             )
 
-        on_progress(Progress("analysing"))
-        try:
+            def runbooks_of(
+                members: Mapping[str, Sequence[str]], last_commit: Callable[[str], int | None]
+            ) -> tuple[list[Runbook], list[str]]:
+                def changed(path: str) -> int | None:  # a linked runbook is as fresh as its file
+                    return last_commit(reader.resolve(path) or path)
+
+                return find_runbooks(
+                    members,
+                    paths,
+                    reader,
+                    configured=dict(settings.runbooks.links),
+                    last_commit=changed,
+                    now=revision_time,
+                    max_age_days=settings.runbooks.max_age_days,
+                )
+
+            on_progress(Progress("analysing"))
             graph = build_ownership_graph(
                 mining,
                 excluded,

@@ -456,6 +456,26 @@ class TestWritesBesideTheAnalysis:
         assert warnings[1] == f"cache {path}: not updated (database or disk is full)"
         assert table(repo.path, "SELECT count(*) FROM streams") == [(0,)]
 
+    @pytest.mark.parametrize("failing", ["the analysis", "the pseudonyms before it"])
+    def test_a_failed_analysis_still_waits_for_the_writes(
+        self, repo: RepoBuilder, monkeypatch: pytest.MonkeyPatch, failing: str
+    ) -> None:
+        import busfactor.core.analysis as analysis
+        from busfactor import pipeline
+
+        def broken(*args: Any, **kwargs: Any) -> Any:
+            raise RuntimeError(f"{failing} failed")
+
+        if failing == "the analysis":
+            monkeypatch.setattr(analysis, "build_ownership_graph", broken)
+        else:
+            monkeypatch.setattr(pipeline, "_pseudonymize", broken)
+        threads = threading.active_count()
+        with pytest.raises(RuntimeError, match="failed"):
+            scan(repo.path, overrides={"anonymize": True})
+        assert threading.active_count() == threads
+        assert table(repo.path, "SELECT count(*) FROM streams") == [(1,)]
+
     def test_an_error_in_the_writes_reaches_the_scan_s_caller(
         self, repo: RepoBuilder, monkeypatch: pytest.MonkeyPatch
     ) -> None:
