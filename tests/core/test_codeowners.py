@@ -640,6 +640,29 @@ def test_suggest_is_deterministic_and_skips_components_without_a_directory() -> 
     assert first.endswith("\n# build: its files share no directory, left out\n")
 
 
+def test_suggest_names_but_never_owns_a_path_no_codeowners_line_can_hold() -> None:
+    """A line break in a directory's name would add a rule owning another directory; an
+    escape sequence would reach the terminal; undecodable bytes cannot be written at all."""
+    people = people_of(person("ann@example.com"))
+    components = {
+        "nl\ndir": ["nl\ndir/a.py"],
+        "\x1b[31mred": ["\x1b[31mred/b.py"],
+        "bad": ["\udcff\udcfe/c.py"],
+        "ok": ["ok/d.py"],
+        "(root)": ["tab\there.md"],
+    }
+    authors = {path: ["ann@example.com"] for paths in components.values() for path in paths}
+    text = suggest_codeowners(components, authors, people)
+    assert text.splitlines()[3:] == [
+        "/ok/ ann@example.com",
+        "# /nl\\ndir/: CODEOWNERS cannot name this path, left out",
+        "# /\\x1b[31mred/: CODEOWNERS cannot name this path, left out",
+        "# /\\xff\\xfe/: CODEOWNERS cannot name this path, left out",
+        "# /tab\\there.md: CODEOWNERS cannot name this path, left out",
+    ]
+    text.encode("utf-8")  # printable as it is
+
+
 # --- robustness ------------------------------------------------------------------------------
 
 FLAVOURS = st.sampled_from(sorted(CODEOWNERS_LOCATIONS))

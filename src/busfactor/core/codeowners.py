@@ -455,12 +455,18 @@ def suggest_codeowners(
     skipped: list[str] = []
     for name, paths in components.items():
         directory = "" if name == ROOT_COMPONENT else _common_directory(paths)
-        if directory:
-            entries.append((f"/{_escape(directory)}/", paths))
-        elif name == ROOT_COMPONENT:
-            entries.extend((f"/{_escape(path)}", [path]) for path in paths)
-        elif paths:
-            skipped.append(f"# {name}: its files share no directory, left out")
+        owned = [(f"/{directory}/", paths)] if directory else []
+        if name == ROOT_COMPONENT:
+            owned = [(f"/{path}", [path]) for path in paths]
+        elif not directory and paths:
+            skipped.append(f"# {_shown(name)}: its files share no directory, left out")
+        for where, files in owned:
+            # A line break would start a rule of its own, a control character would reach
+            # the terminal, undecodable bytes cannot be written: named, not owned.
+            if _UNNAMEABLE.search(where):
+                skipped.append(f"# {_shown(where)}: CODEOWNERS cannot name this path, left out")
+            else:
+                entries.append((_escape(where), files))
     header = [
         "# CODEOWNERS draft generated from git history by busfactor.",
         "# Owners are each component's top active authors: review it before committing it.",
@@ -490,3 +496,17 @@ def _common_directory(paths: Sequence[str]) -> str:
 
 def _escape(path: str) -> str:
     return _GLOB_SPECIAL.sub(r"\\\1", path)
+
+
+_UNNAMEABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\udc80-\udcff]")
+"""What no CODEOWNERS line can hold: controls, line separators, undecodable bytes."""
+
+
+def _shown(text: str) -> str:
+    """`text` for a comment line: undecodable bytes and every control as a visible escape."""
+    raw = text.encode("utf-8", "surrogateescape")
+    return (
+        raw.decode("latin-1").encode("unicode_escape").decode("ascii")
+        if _UNNAMEABLE.search(text)
+        else text
+    )
