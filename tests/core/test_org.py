@@ -275,7 +275,7 @@ def test_markup_and_control_characters_render_literally() -> None:
     """Names from repositories are escaped in Markdown and made printable in text."""
     evil = person("<b>|Eve\x1b[31m", "eve@x.test")
     report = merged(scan_report("/src/e", [evil], truck=["eve@x.test"]))
-    assert "&lt;b&gt;\\|Eve\\x1b[31m" in render_org_markdown(report)
+    assert "&lt;b&gt;\\|Eve\\\\x1b\\[31m" in render_org_markdown(report)
     assert "\x1b" not in render_org_text(report)
 
 

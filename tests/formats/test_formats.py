@@ -6,6 +6,7 @@ can store: control characters, newlines, pipes, bytes that are not UTF-8.
 
 from __future__ import annotations
 
+import html
 import io
 import json
 import os
@@ -16,6 +17,7 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
+from markdown_it import MarkdownIt
 
 from busfactor.cli import main
 from busfactor.core.analysis import build_ownership_graph
@@ -92,13 +94,22 @@ def control_characters(text: str) -> list[str]:
     return re.findall(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]", text)
 
 
+def shown(render: Renderer, report: ScanReport) -> str:
+    """What a reader sees: the text as printed, Markdown as GitHub-like rendering shows it."""
+    out = render(report)
+    if render is not render_markdown:
+        return out
+    rendered = MarkdownIt("gfm-like").render(out)
+    return html.unescape(re.sub(r"<[^>]+>", "", rendered))
+
+
 @pytest.mark.parametrize("render", [render_text, render_markdown], ids=["text", "markdown"])
 def test_control_characters_are_shown_not_obeyed(render: Renderer, hostile: ScanReport) -> None:
     """Terminal escapes in names, emails and the repository path appear as visible escapes."""
     out = render(hostile)
     assert control_characters(out) == []
-    assert "\\x1b[31mred\\x1b[0m" in out
-    assert "\\x9b2J" in out
+    assert "\\x1b[31mred\\x1b[0m" in shown(render, hostile)
+    assert "\\x9b2J" in shown(render, hostile)
     out.encode("utf-8")
 
 
@@ -106,7 +117,7 @@ def test_control_characters_are_shown_not_obeyed(render: Renderer, hostile: Scan
 def test_a_newline_in_a_path_cannot_start_a_line(render: Renderer, hostile: ScanReport) -> None:
     """A component named after a directory with a newline stays on one line, escaped."""
     out = render(hostile)
-    assert "evil\\ndir" in out
+    assert "evil\\ndir" in shown(render, hostile)
     assert not any(line.startswith("dir") for line in out.splitlines())
 
 
@@ -114,7 +125,7 @@ def test_a_newline_in_a_path_cannot_start_a_line(render: Renderer, hostile: Scan
 def test_non_utf8_bytes_show_as_hex_escapes(render: Renderer, hostile: ScanReport) -> None:
     """A path byte that is not UTF-8 is printed as \\xNN and the output is valid UTF-8."""
     out = render(hostile)
-    assert "caf\\xe9" in out
+    assert "caf\\xe9" in shown(render, hostile)
     out.encode("utf-8")
 
 
@@ -163,7 +174,7 @@ def test_markdown_does_not_pass_html_through() -> None:
 
 def test_cell_escapes_line_breaks() -> None:
     """A Markdown cell never contains a raw carriage return or line feed."""
-    assert cell("a\r\nb|c") == "a\\r\\nb\\|c"
+    assert cell("a\r\nb|c") == "a\\\\r\\\\nb\\|c"  # shown as a\\r\\nb|c
 
 
 def test_json_is_valid_utf8_with_hex_escaped_paths(hostile: ScanReport) -> None:
@@ -261,5 +272,7 @@ def test_non_utf8_path_in_a_real_repository(
             data = json.loads(out)
             assert [entry["path"] for entry in data["files"]] == ["caf\\xe9.txt"]
             assert data["people"][0]["name"] == "Ada \x1b[1mBold"
-        else:
+        elif fmt == "text":
             assert "Ada \\x1b[1mBold" in out
+        else:
+            assert "Ada \\\\x1b\\[1mBold" in out  # shown as Ada \\x1b[1mBold

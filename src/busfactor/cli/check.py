@@ -19,7 +19,7 @@ from busfactor.core.report import ScanReport
 from busfactor.core.wording import counted
 from busfactor.errors import UsageError
 from busfactor.formats.json import render_json
-from busfactor.formats.markdown import render_markdown
+from busfactor.formats.markdown import cell, render_markdown
 from busfactor.formats.text_safety import json_safe, printable
 
 OK, FINDINGS = 0, 1
@@ -84,7 +84,7 @@ def _text(result: Verdict, data: dict[str, Any]) -> str:
 
 def _markdown(report: ScanReport, result: Verdict) -> str:
     verdict_line = "**Policy: failed.**" if result.failed else "**Policy: passed.**"
-    breaches = [f"- {printable(check.message)}" for check in result.breaches]
+    breaches = [f"- {cell(check.message)}" for check in result.breaches]
     return "\n".join([render_markdown(report), verdict_line, *breaches]) + "\n"
 
 

@@ -16,7 +16,6 @@ learner authors every listed file reachable within `COMMITS_CAP` commits.
 from __future__ import annotations
 
 import difflib
-import html
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -27,6 +26,7 @@ import networkx as nx
 from busfactor.core.authorship import doa
 from busfactor.core.gc_pause import paused_gc
 from busfactor.core.graph import COMPONENT, FILE, PERSON, node_id, node_key
+from busfactor.core.markdown_text import markdown_text
 from busfactor.core.settings import Thresholds
 from busfactor.core.truckfactor import truck_factor
 from busfactor.core.wording import counted
@@ -428,8 +428,8 @@ def _safe(value: object) -> str:
 
 
 def _cell(value: object) -> str:
-    """Markdown table text: HTML, pipes and backticks escaped."""
-    return html.escape(_safe(value), quote=False).replace("|", "\\|").replace("`", "\\`")
+    """Markdown text: markup escaped, controls made visible."""
+    return markdown_text(_safe(value))
 
 
 def _decision_label(graph: nx.DiGraph[str], decision: str) -> str:

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import html
-
+from busfactor.core.markdown_text import markdown_text
 from busfactor.core.report import ScanReport
 from busfactor.core.wording import counted
 from busfactor.formats.text_safety import printable
@@ -12,9 +11,9 @@ _ROWS = 25
 
 
 def cell(value: object) -> str:
-    """One Markdown table cell: HTML, pipes and backticks escaped, controls made visible."""
-    text = html.escape(printable(str(value)), quote=False)
-    return text.replace("|", "\\|").replace("`", "\\`")
+    """Repository text in Markdown (a table cell, a bullet): markup escaped, controls made
+    visible."""
+    return markdown_text(printable(str(value)))
 
 
 def render_markdown(report: ScanReport) -> str:
