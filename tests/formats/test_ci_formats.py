@@ -351,6 +351,17 @@ def test_github_property_values_are_escaped() -> None:
     )
 
 
+def test_github_shows_bidi_marks_instead_of_obeying_them() -> None:
+    """A right-to-left override in a name or path would make the log line read otherwise
+    (`txt.exe` shown as `exe.txt`): it appears as `\\u202e`, as in the text format."""
+    item = Finding(
+        "single-owner", "warning", "Rita \u202etxt.exe", path="r\u202eev/x.py", location=None
+    ).as_dict()
+    line = render_github([item])
+    assert "\u202e" not in line
+    assert line == "::warning file=r\\u202eev/x.py,line=1,title=single-owner::Rita \\u202etxt.exe\n"
+
+
 def test_github_limits_each_level_and_keeps_summaries_visible() -> None:
     """At most 10 annotations per level; a truncated level gets one summary notice, and notices
     with their summaries stay within 10."""

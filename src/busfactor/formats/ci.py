@@ -42,7 +42,10 @@ GITHUB_COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
 GITLAB_SEVERITIES = {"error": "critical", "warning": "major", "info": "info"}
 """Finding severity -> GitLab Code Quality severity."""
 _WORST_FIRST = ("error", "warning", "info")
-_COMMAND_CONTROLS = re.compile(r"[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_COMMAND_CONTROLS = re.compile(
+    r"[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
+"""Controls, and the bidi marks that make a log line read other than it is (U+202E)."""
 _XML_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 
 
@@ -58,7 +61,7 @@ def github_escape_property(text: str) -> str:
 
 def _command_text(value: object) -> str:
     text = valid_text(value) if isinstance(value, str) else ""
-    return _COMMAND_CONTROLS.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    return _COMMAND_CONTROLS.sub(lambda m: m.group().encode("unicode_escape").decode(), text)
 
 
 def _severity(finding: Mapping[str, Any]) -> str:
