@@ -29,7 +29,11 @@ from busfactor.core.filters import CONTENT_RULES
 from busfactor.core.gc_pause import paused_gc
 from busfactor.core.identity import is_bot
 from busfactor.core.model import MiningResult, Progress
-from busfactor.core.privacy import pseudonymize_identities, pseudonymize_name
+from busfactor.core.privacy import (
+    pseudonymize_emails_in,
+    pseudonymize_identities,
+    pseudonymize_name,
+)
 from busfactor.core.settings import Settings
 from busfactor.errors import RepositoryError
 
@@ -160,10 +164,15 @@ def _read_documents(
     adr_dirs = find_adr_dirs(paths, reader, settings.adr.dirs)
     reader.prefetch(p for p in paths if any(p.startswith(d + "/") for d in adr_dirs))
     decisions, warnings = read_decisions(adr_dirs, paths, reader)
-    if settings.anonymize:
-        salt = settings.privacy_salt
+    salt = settings.privacy_salt
+    if settings.anonymize or settings.redact_emails:
+        hide = pseudonymize_name if settings.anonymize else pseudonymize_emails_in
         decisions = [
-            dataclasses.replace(d, deciders=tuple(pseudonymize_name(n, salt) for n in d.deciders))
+            dataclasses.replace(
+                d,
+                title=pseudonymize_emails_in(d.title, salt),
+                deciders=tuple(hide(n, salt) for n in d.deciders),
+            )
             for d in decisions
         ]
     codeowners = None
@@ -172,7 +181,25 @@ def _read_documents(
         text = (reader(located[0]) or b"").decode("utf-8", "replace")
         flavour = detect_flavour(located[0], text)
         codeowners = parse_codeowners(text, path=located[0], flavour=flavour)
+        if codeowners is not None and (settings.anonymize or settings.redact_emails):
+            codeowners = _pseudonymous_emails(codeowners, salt)
     return _Documents(reader, decisions, warnings, codeowners)
+
+
+def _pseudonymous_emails(codeowners: CodeOwners, salt: str) -> CodeOwners:
+    """Email owners as the pseudonyms their commits get, so they still match their people;
+    handles stay (under --anonymize they are replaced in the findings afterwards)."""
+    rules = tuple(
+        dataclasses.replace(
+            rule,
+            owners=tuple(
+                owner if owner.startswith("@") else pseudonymize_emails_in(owner, salt)
+                for owner in rule.owners
+            ),
+        )
+        for rule in codeowners.rules
+    )
+    return dataclasses.replace(codeowners, rules=rules)
 
 
 def _beside_history(
@@ -217,6 +244,13 @@ def scan(
     with GitRepository(path) as repo:
         if settings is None:
             settings = settings_for(repo.root, config_file, overrides)
+        if (settings.anonymize or settings.redact_emails) and settings.owners:
+            salt = settings.privacy_salt  # `[owners]` emails match the people's pseudonyms
+            owners = tuple(
+                (handle, tuple(pseudonymize_emails_in(email, salt) for email in emails))
+                for handle, emails in settings.owners
+            )
+            settings = dataclasses.replace(settings, owners=owners)
         if refuse_shallow and repo.is_shallow():
             raise RepositoryError(
                 "shallow clone: the history is cut, so authorship would be wrong",
@@ -392,7 +426,8 @@ def _pseudonymize(mining: MiningResult, settings: Settings) -> None:
 
 def _pseudonymize_owners(graph: Any, codeowners: CodeOwners, salt: str) -> None:
     """CODEOWNERS handles and emails quoted in findings, replaced by pseudonyms."""
-    owners = sorted({o for rule in codeowners.rules for o in rule.owners}, key=len, reverse=True)
+    handles = {o for rule in codeowners.rules for o in rule.owners if o.startswith("@")}
+    owners = sorted(handles, key=len, reverse=True)  # emails are pseudonyms already
     for finding in graph.graph.get("findings", []):
         if not finding["rule"].startswith("codeowners"):
             continue

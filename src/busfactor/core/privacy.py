@@ -253,12 +253,27 @@ def pseudonymize_identities(
         if keep(identity):
             result.append(identity)
             continue
-        email = f"{_digest(email_key(identity.email), salt)}@{DOMAIN}" if identity.email else ""
+        email = pseudonymize_email(identity.email, salt)
         name = identity.name
         if not emails_only and name:
             name = f"Person {_digest(name_key(name), salt)}"
         result.append(RawIdentity(email, name))
     return result
+
+
+def pseudonymize_email(email: str, salt: str) -> str:
+    """An email as the pseudonym the same person's commits get (its key decides: GitHub's
+    noreply forms of one login agree)."""
+    return f"{_digest(email_key(email), salt)}@{DOMAIN}" if email else ""
+
+
+_EMAIL_IN_TEXT = re.compile(r"[\w.+%-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+def pseudonymize_emails_in(text: str, salt: str) -> str:
+    """Every email address in free text (an ADR title, a decider, a CODEOWNERS owner) as its
+    pseudonym."""
+    return _EMAIL_IN_TEXT.sub(lambda match: pseudonymize_email(match.group(), salt), text)
 
 
 def pseudonymize_name(name: str, salt: str) -> str:
