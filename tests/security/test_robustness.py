@@ -490,6 +490,43 @@ def test_a_full_disk_on_stdout_is_one_error_line(small: RepoBuilder) -> None:
     assert done.stderr.splitlines() == ["busfactor: error: No space left on device"]
 
 
+@pytest.mark.parametrize("where", ["stdout", "--output"])
+def test_a_report_the_disk_cannot_hold_whole_is_an_error_not_half_a_file(
+    builder: RepoBuilder, tmp_path: Path, where: str
+) -> None:
+    """A file-size limit (a disk filling mid-write does the same) takes the first part of
+    the report and then refuses: a buffered write says so by writing less, not by raising.
+    The report was cut at 12 KiB with exit code 0."""
+    import resource
+
+    def limited() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (12288, 12288))
+
+    # More than the 8 KiB a buffered writer keeps: written straight through, cut short.
+    builder.commit("ada", write={f"src/module_{n:03}.py": f"{n}\n" for n in range(120)})
+    target = tmp_path / "report.json"
+    command = [sys.executable, "-m", "busfactor", "scan", str(builder.path), "--format", "json"]
+    env = dict(os.environ, PYTHONPATH=str(SRC))
+    full = subprocess.run([*command, "--no-cache"], env=env, capture_output=True, timeout=60)
+    assert len(full.stdout) > 16384  # more than the limit and a buffered writer's 8 KiB
+    with open(target, "wb") as out:
+        done = subprocess.run(
+            [*command, "--no-cache", *(["--output", str(target)] if where != "stdout" else [])],
+            env=env,
+            stdout=out if where == "stdout" else subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+            preexec_fn=limited,
+        )
+    assert done.returncode == 2
+    (line,) = done.stderr.splitlines()
+    assert line.startswith("busfactor: error: ")
+    assert line.endswith(("File too large", "cannot write (File too large)"))
+    if where == "--output":
+        assert not target.exists() or target.read_bytes() == b""  # never half a report
+
+
 def test_codeowners_suggest_never_replaces_a_codeowners_file(
     small: RepoBuilder, tmp_path: Path
 ) -> None:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 import tempfile
 from pathlib import Path
+from typing import BinaryIO
 
 from busfactor.errors import UsageError
 
@@ -18,10 +20,22 @@ def write_report(text: str, output: Path | None) -> None:
             sys.stdout.write(text)
             return
         sys.stdout.flush()
-        binary.write(text.encode("utf-8"))
+        write_all(binary, text.encode("utf-8"))
         binary.flush()
         return
     write_atomically(output, text.encode("utf-8"))
+
+
+def write_all(stream: BinaryIO, data: bytes) -> None:
+    """Every byte, or an OSError. A buffered write can take part of the data and say so
+    without raising (a file-size limit, a disk that fills): the report would end mid-way
+    with exit code 0. Writing the rest makes the system say why it cannot."""
+    view = memoryview(data)
+    while view:
+        written = stream.write(view)
+        if not written:
+            raise OSError(errno.EIO, "the output took no more bytes")
+        view = view[written:]
 
 
 def write_atomically(target: Path, data: bytes) -> None:
@@ -40,7 +54,7 @@ def write_atomically(target: Path, data: bytes) -> None:
     if target.exists() and not target.is_file():
         try:
             with open(target, "wb") as stream:
-                stream.write(data)
+                write_all(stream, data)
         except OSError as error:
             raise UsageError(f"{target}: cannot write ({error.strerror})") from None
         return
@@ -50,7 +64,7 @@ def write_atomically(target: Path, data: bytes) -> None:
         raise UsageError(f"{target}: cannot write ({error.strerror})") from None
     try:
         with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
+            write_all(stream, data)
             stream.flush()
             os.fsync(stream.fileno())
         if target.exists():
