@@ -113,6 +113,7 @@ class _CacheWrites:
         self._cache = cache
         self._seen = len(cache.warnings)
         self._error: BaseException | None = None
+        self._done = threading.Event()
         self._thread = threading.Thread(target=self._run, name="cache-writes")
         _quick_switches(True)
         self._thread.start()
@@ -125,8 +126,13 @@ class _CacheWrites:
         finally:
             self._cache.close()
             _quick_switches(False)
+            self._done.set()
 
     def finish(self) -> list[str]:
+        """Wait for the writes. An event, not `Thread.join`: a join that Ctrl-C interrupts
+        marks the thread finished in Python 3.11 while it still writes, and the CLI then
+        exited under it instead of letting it end (its transaction was lost, not the file)."""
+        self._done.wait()
         self._thread.join()
         if self._error is not None:
             raise self._error

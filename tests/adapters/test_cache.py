@@ -476,6 +476,37 @@ class TestWritesBesideTheAnalysis:
         assert threading.active_count() == threads
         assert table(repo.path, "SELECT count(*) FROM streams") == [(1,)]
 
+    def test_ctrl_c_while_waiting_for_the_writes_leaves_them_running_to_their_end(
+        self, repo: RepoBuilder, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """The interrupt reaches the caller at once; the writing thread stays a live thread
+        the interpreter waits for at exit. (A `Thread.join` that Ctrl-C interrupts marked it
+        finished while it still wrote, and the CLI exited under it.)"""
+        import signal
+
+        writing, release = threading.Event(), threading.Event()
+        original = HistoryCache._store_scan
+
+        def slow_store(self: HistoryCache, *args: Any) -> bool:
+            writing.set()
+            release.wait(30)
+            return original(self, *args)
+
+        def ctrl_c() -> None:
+            writing.wait(30)
+            threading.Event().wait(0.3)  # the scan's thread is waiting for the writes by now
+            os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C: wakes a blocked wait, as a key does
+
+        monkeypatch.setattr(HistoryCache, "_store_scan", slow_store)
+        threading.Thread(target=ctrl_c).start()
+        with pytest.raises(KeyboardInterrupt):
+            scan(repo.path)
+        writers = [t for t in threading.enumerate() if t.name == "cache-writes"]
+        assert [t.is_alive() for t in writers] == [True]
+        release.set()
+        writers[0].join(30)
+        assert table(repo.path, "SELECT count(*) FROM streams") == [(1,)]
+
     def test_an_error_in_the_writes_reaches_the_scan_s_caller(
         self, repo: RepoBuilder, monkeypatch: pytest.MonkeyPatch
     ) -> None:
