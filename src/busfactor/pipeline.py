@@ -404,9 +404,21 @@ def _known_verdicts(cache: HistoryCache | None) -> dict[str, int]:
         return {}
     try:
         return cache.verdicts(CONTENT_RULES)
-    except (CacheCorrupt, CacheUnavailable) as problem:
+    except CacheCorrupt as problem:
+        _set_aside(cache, problem, "file contents")
+        return {}
+    except CacheUnavailable as problem:
         cache.warnings.append(f"cache not used for file contents: {problem}")
         return {}
+
+
+def _set_aside(cache: HistoryCache, problem: CacheCorrupt, what: str) -> None:
+    """Damage found by the reads beside the history: the file is set aside and rebuilt, as
+    for damage to the history itself (only warning, it stayed, with two warnings a scan)."""
+    try:
+        cache.recover(str(problem))
+    except (CacheCorrupt, CacheUnavailable, OSError, sqlite3.Error) as again:
+        cache.warnings.append(f"cache not used for {what}: {again}")
 
 
 def _known_classification(cache: HistoryCache | None, settings: Settings) -> bytes | None:
@@ -415,7 +427,10 @@ def _known_classification(cache: HistoryCache | None, settings: Settings) -> byt
         return None
     try:
         return cache.classification(rules_key(settings))
-    except (CacheCorrupt, CacheUnavailable) as problem:
+    except CacheCorrupt as problem:
+        _set_aside(cache, problem, "file classification")
+        return None
+    except CacheUnavailable as problem:
         cache.warnings.append(f"cache not used for file classification: {problem}")
         return None
 

@@ -313,6 +313,39 @@ class TestDamage:
             db.execute("UPDATE snapshots SET data = x'00'")
         assert plain(mine(repo.path)) == cold
 
+    @pytest.mark.parametrize("table_name", ["snapshots", "classifications"])
+    def test_a_stored_value_turned_to_text_is_set_aside_once(
+        self, repo: RepoBuilder, table_name: str
+    ) -> None:
+        """A damaged record header can turn a stored blob into text that is not UTF-8. That
+        was a warning quoting raw bytes on every scan (and, for a snapshot, every scan cold);
+        it is damage: set aside, rebuilt, warned about once."""
+        cold = report_json(repo.path, cache=False)
+        scan(repo.path)
+        with sqlite3.connect(cache_file(repo.path)) as db:
+            db.execute(f"UPDATE {table_name} SET data = CAST(x'ff' || data AS TEXT)")
+        warnings = scan(repo.path).graph.graph["warnings"]
+        assert len(warnings) == 1
+        assert "unreadable (a stored value is not what was written)" in warnings[0]
+        assert "moved to cache.sqlite.broken-" in warnings[0]
+        assert report_json(repo.path) == cold  # and the next scan is clean
+
+    def test_damage_found_by_the_verdict_reads_is_set_aside(
+        self, repo: RepoBuilder, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        cold = report_json(repo.path, cache=False)
+        scan(repo.path)
+
+        def malformed(self: HistoryCache, rules: int) -> dict[str, int]:
+            raise CacheCorrupt("unreadable (database disk image is malformed)")
+
+        monkeypatch.setattr(HistoryCache, "verdicts", malformed)
+        warnings = scan(repo.path).graph.graph["warnings"]
+        assert len(warnings) == 1
+        assert "moved to cache.sqlite.broken-" in warnings[0]
+        monkeypatch.undo()
+        assert report_json(repo.path) == cold
+
     def test_older_schema_is_rebuilt_without_a_warning(self, repo: RepoBuilder) -> None:
         mine(repo.path)
         with sqlite3.connect(cache_file(repo.path)) as db:

@@ -105,6 +105,10 @@ def _problem(error: sqlite3.Error) -> Exception:
     name = getattr(error, "sqlite_errorname", "") or ""
     if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")) or type(error) is sqlite3.DatabaseError:
         return CacheCorrupt(f"unreadable ({error})")
+    if str(error).startswith("Could not decode to UTF-8"):
+        # A stored value whose type flipped to text (damage): Python's message quotes the
+        # raw bytes, so it is not repeated.
+        return CacheCorrupt("unreadable (a stored value is not what was written)")
     return CacheUnavailable(str(error))
 
 
@@ -237,10 +241,13 @@ class HistoryCache:
                 pass  # a read-only transaction: nothing to keep; damage is reported already
 
     def recover(self, reason: str) -> None:
-        """After a read found damage: set the file aside and start an empty one."""
+        """After a read found damage: set the file aside and start an empty one (writes held
+        stay held)."""
+        held = self._held
         self.close()
         self._set_aside(reason)
         self._db = self._open()
+        self._held = held
 
     def close(self) -> None:
         """Release the file. Held writes are dropped: `write_held` first to keep them."""
