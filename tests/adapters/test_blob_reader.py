@@ -5,9 +5,11 @@ from __future__ import annotations
 import os
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from builders import RepoBuilder
-from busfactor.adapters.blobs import BlobReader
+from busfactor.adapters.blobs import _WANTED, BlobReader, document_candidate
 from busfactor.adapters.git import GitRepository
 from busfactor.cli import main
 
@@ -69,3 +71,38 @@ def test_a_linked_runbook_is_checked_as_the_file_it_links_to(
     assert '"path": "src/pay/RUNBOOK.md"' in out
     assert '"status": "ok"' in out
     assert "missing sections" not in out
+
+
+@given(
+    st.lists(
+        st.sampled_from(
+            ["adr", "ADRs", "decisions", "runbooks", "playbooks", "docs", "a", ".github", "x.md"]
+        ),
+        max_size=3,
+    ),
+    st.sampled_from(
+        [
+            "0001-use-x.md",
+            "README.MARKDOWN",
+            "RUNBOOK.md",
+            "runbook.markdown",
+            "CODEOWNERS",
+            "codeowners",
+            ".adr-dir",
+            ".log4brains.yml",
+            "catalog-info.YAML",
+            "opslevel.yml",
+            "cortex.yaml",
+            "notes.txt",
+            "x.mdx",
+            "a.yml.bak",
+            "md",
+            "runbook.md.orig",
+            "x.Md",
+        ]
+    ),
+)
+def test_the_quick_ending_test_never_drops_a_document(folders: list[str], name: str) -> None:
+    """The ending check in front of the regex only spares it work: same answer for all."""
+    path = "/".join([*folders, name])
+    assert document_candidate(path) == (_WANTED.search(path) is not None)
