@@ -11,7 +11,7 @@ from busfactor.core.codeowners import CodeOwners
 from busfactor.core.components import assign_components
 from busfactor.core.coupling import add_coupling
 from busfactor.core.decisions import Decision
-from busfactor.core.findings import all_findings
+from busfactor.core.findings import all_findings, ordered
 from busfactor.core.gc_pause import paused_gc
 from busfactor.core.graph import add_components, add_files, add_people, tf_attributes
 from busfactor.core.identity import Identities, merge_identities
@@ -139,8 +139,11 @@ def build_ownership_graph(
     findings = all_findings(graph, recent, settings.hotspot_min_commits)
     if codeowners is not None:
         needed = settings.policy.require_runbook_at_bus_factor
-        findings += codeowners_findings(
-            graph, codeowners, settings.owners, 1 if needed is None else needed
+        findings = ordered(
+            findings
+            + codeowners_findings(
+                graph, codeowners, settings.owners, 1 if needed is None else needed
+            )
         )
         notes += [f"{codeowners.path}:{line}: {message}" for line, message in codeowners.errors]
     reasons: dict[str, int] = {}

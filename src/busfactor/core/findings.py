@@ -280,7 +280,12 @@ def all_findings(
     """Every finding, most severe first, then by rule and location."""
     findings = component_findings(graph, recent_commits, hotspot_min_commits)
     findings += decision_findings(graph)
-    findings = [locate(graph, finding) for finding in findings]
+    return ordered([locate(graph, finding) for finding in findings])
+
+
+def ordered(findings: list[Finding]) -> list[Finding]:
+    """Most severe first, then by rule and location: the order every report lists them in
+    (docs/json-contract.md), whoever made them."""
     rank = {severity: index for index, severity in enumerate(reversed(SEVERITIES))}
     return sorted(
         findings,
