@@ -127,8 +127,14 @@ def test_a_status_stays_one_value(adrs: RepoBuilder, capsys: pytest.CaptureFixtu
 
 
 def test_init_takes_no_output_file(adrs: RepoBuilder, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["init", str(adrs.path), "--output", "mine.toml"]) == 2
-    assert "init writes .busfactor.toml" in capsys.readouterr().err
+    """It writes .busfactor.toml where scans look for it; its help offers no --output."""
+    with pytest.raises(SystemExit) as refused:
+        main(["init", str(adrs.path), "--output", "mine.toml"])
+    assert refused.value.code == 2
+    assert "--output" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["init", "--help"])
+    assert "--output" not in capsys.readouterr().out
     assert not (adrs.path / "mine.toml").exists()
     assert not (adrs.path / ".busfactor.toml").exists()
 

@@ -47,7 +47,7 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(ExitCode.ERROR)
 
 
-def _scan_options(parser: argparse.ArgumentParser) -> None:
+def _scan_options(parser: argparse.ArgumentParser, *, output: bool = True) -> None:
     parser.add_argument("path", nargs="?", default=".", type=Path, help="repository (default: .)")
     parser.add_argument("--rev", help="analyse the history reaching REV and its files (HEAD)")
     parser.add_argument("--since", help="read only history after DATE (as git log --since)")
@@ -75,7 +75,8 @@ def _scan_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--redact-emails", action="store_const", const=True, help="pseudonyms for emails only"
     )
-    parser.add_argument("--output", "-o", type=Path, help="write the report to FILE")
+    if output:  # not for `init`, which writes .busfactor.toml where scans look for it
+        parser.add_argument("--output", "-o", type=Path, help="write the report to FILE")
     parser.add_argument(
         "--no-cache",
         dest="cache",
@@ -125,7 +126,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--no-tui", action="store_true", help="print its report instead")
     demo.set_defaults(run=_run_demo)
     init = commands.add_parser("init", help="write .busfactor.toml with what the scan detects")
-    _scan_options(init)
+    _scan_options(init, output=False)
     init.add_argument("--dry-run", action="store_true", help="print instead of writing")
     init.set_defaults(run=_run_init)
     check = commands.add_parser("check", help="CI gate: exit 1 when the policy is breached")
@@ -336,11 +337,6 @@ def _run_init(args: argparse.Namespace) -> int:
     from busfactor.scaffold import repository_root
     from busfactor.scaffold.init_config import detected_config, write_config
 
-    if args.output is not None:
-        raise UsageError(
-            "init writes .busfactor.toml at the repository's root, where scans look for it",
-            hint="--dry-run prints it instead",
-        )
     if not args.dry_run:
         repository_root(args.path)  # a bare repository has no work tree to write into
     report = _report(args)
