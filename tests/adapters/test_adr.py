@@ -654,3 +654,27 @@ def test_arbitrary_markdown_structure_never_raises(lines: list[str]) -> None:
     decisions, warnings = read_decisions(["docs/adr"], files, files.get)
     assert "2" in {d.id for d in decisions}
     assert all("\n" not in warning for warning in warnings)
+
+
+def test_placeholder_deciders_name_nobody() -> None:
+    """What `adr new` writes when no one was named ("unknown"), and templates' braces, are
+    not people: `adr list` showed a decider called "unknown"."""
+    files: Files = {
+        "docs/adr/0001-record-architecture-decisions.md": text("""
+---
+status: accepted
+decision-makers: unknown
+---
+# Record architecture decisions
+"""),
+        "docs/adr/0002-use-queues.md": text("""
+---
+status: accepted
+decision-makers: ["{list everyone involved in the decision}", Ada, TBD]
+---
+# Use queues
+"""),
+    }
+    found = by_id(scan(files)[1])
+    assert found["1"].deciders == ()
+    assert found["2"].deciders == ("Ada",)

@@ -309,13 +309,18 @@ def _references(text: str) -> list[str]:
     return [word for word in words if _ADR_REFERENCE.fullmatch(word)]
 
 
+_NOBODY = frozenset({"unknown", "tbd", "n/a", "none"})
+
+
 def _people(values: list[str]) -> list[str]:
     """Names or e-mails as written; comma-separated strings split, placeholders dropped."""
     people: list[str] = []
     for value in values:
         for name in value.replace(";", ",").split(","):
             name = name.strip()
-            placeholder = name.startswith("[") and name.endswith("]")
+            # "[names]", "{list everyone involved}" (templates) and "unknown" (what `adr new`
+            # writes when no one was named) name nobody.
+            placeholder = name[:1] + name[-1:] in ("[]", "{}") or name.casefold() in _NOBODY
             if name and not placeholder and name not in people:
                 people.append(name)
     return people
