@@ -340,6 +340,20 @@ def test_unknown_record_is_a_usage_error(builder: RepoBuilder) -> None:
     assert not (builder.path / "doc/adr/0004-x.md").exists()
 
 
+def test_a_runbook_for_a_dot_folder_is_a_visible_file(builder: RepoBuilder) -> None:
+    """`.github` gets `docs/runbooks/github.md`, not a hidden `.github.md` (and the scan
+    still finds it for `.github`)."""
+    from busfactor.scaffold.runbook_new import default_location
+
+    assert default_location(builder.path, ".github", [".github", "src"]) == (
+        "docs/runbooks/github.md"
+    )
+    assert default_location(builder.path, "ci/.hooks", ["ci/.hooks"]) == "docs/runbooks/hooks.md"
+    from busfactor.core.runbooks import runbook_names
+
+    assert "github" in runbook_names(".github")  # what the next scan looks for
+
+
 def test_runbook_new_is_detected_by_the_next_scan(
     builder: RepoBuilder, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -246,6 +246,8 @@ def owning_components(path: str, by_directory: Mapping[str, tuple[str, ...]]) ->
 
 def runbook_names(component: str) -> tuple[str, ...]:
     """File names (without `.md`, lower case) a runbooks folder may use for a component: the
-    name, its last path segment, and the name with "/" turned into "-"."""
+    name, its last path segment, and the name with "/" turned into "-", each also without
+    leading dots (`runbook new .github` writes `github.md`, not a hidden file)."""
     candidates = (component, component.rsplit("/", 1)[-1], component.replace("/", "-"))
-    return tuple(dict.fromkeys(name.lower() for name in candidates if name.strip("/")))
+    names = [variant for name in candidates for variant in (name, name.lstrip("."))]
+    return tuple(dict.fromkeys(name.lower() for name in names if name.strip("/")))

@@ -31,7 +31,8 @@ def default_location(root: Path, component: str, components: list[str]) -> str:
         name = component.replace("/", "-")
     else:
         name = last
-    return f"{folder}/{name}.md"
+    # `.github` would make a hidden `.github.md` that `ls` does not show.
+    return f"{folder}/{name.lstrip('.') or 'dot'}.md"
 
 
 def _yaml(value: str) -> str:
