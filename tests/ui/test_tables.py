@@ -12,7 +12,7 @@ from busfactor.demo import make_demo
 from busfactor.pipeline import scan
 from busfactor.ui.app import make_app
 from busfactor.ui.detail import ComponentScreen
-from busfactor.ui.view import fit_names, shorten_path
+from busfactor.ui.view import fit_names, shorten_path, unique_knowledge
 
 
 @pytest.mark.parametrize(
@@ -67,3 +67,17 @@ def test_demo_components_fit_120_columns(tmp_path: Path) -> None:
             assert "services/legacy-billing" in summary
 
     asyncio.run(drive())
+
+
+def test_people_hold_alone_the_components_their_bus_factor_names(tmp_path: Path) -> None:
+    """The People tab counts the components a person holds alone as the reports' single-owner
+    findings do: bus factor 1, named by it, other minor authors or not. The demo's
+    legacy-billing (2 authors) and root (3 authors) count for Lars and Sven."""
+    report = scan(make_demo(tmp_path / "repo"))
+    held = unique_knowledge(report)
+    expected: dict[str, list[str]] = {}
+    for component in report.components():
+        if component["bus_factor"] == 1:
+            expected.setdefault(component["bus_factor_authors"][0], []).append(component["name"])
+    assert {p: c for p, (c, _) in held.items() if c} == expected
+    assert any(len(c["authors"]) > 1 for c in report.components() if c["bus_factor"] == 1)

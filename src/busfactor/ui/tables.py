@@ -256,7 +256,7 @@ class PeoplePane(Vertical):
         "active": "Active",
         "files_authored": "Files authored",
         "unique_files": "Sole author of files",
-        "unique_components": "Sole author of components",
+        "unique_components": "Holds alone (bus factor 1)",
     }
 
     def __init__(self) -> None:

@@ -94,12 +94,16 @@ def severity_counts(report: ScanReport) -> Counter[str]:
 
 
 def unique_knowledge(report: ScanReport) -> dict[str, tuple[list[str], int]]:
-    """Per person: components and the number of files where they are the only author."""
+    """Per person: the components they hold alone (bus factor 1, named by it: what the
+    reports' single-owner findings say) and the files where they are the only author.
+    Counting only components with no other author at all showed 0 for flask's maintainer,
+    whom the reports name as the single owner of three components."""
     components: dict[str, list[str]] = {}
     files: Counter[str] = Counter()
     for component in report.components():
-        if len(component["authors"]) == 1:
-            components.setdefault(component["authors"][0], []).append(component["name"])
+        holders = component.get("bus_factor_authors", [])
+        if component["bus_factor"] == 1 and len(holders) == 1:
+            components.setdefault(holders[0], []).append(component["name"])
     for node in report.files():
         if len(node["authors"]) == 1:
             files[node["authors"][0]] += 1
