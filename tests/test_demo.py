@@ -119,6 +119,13 @@ def test_refuses_a_non_empty_directory(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["keep.txt"]
 
 
+def test_refuses_a_file_saying_it_is_a_file(tmp_path: Path) -> None:
+    (tmp_path / "install.log").write_text("mine\n")
+    with pytest.raises(UsageError, match="is a file, not a directory"):
+        make_demo(tmp_path / "install.log")
+    assert (tmp_path / "install.log").read_text() == "mine\n"
+
+
 def test_accepts_an_empty_directory(tmp_path: Path) -> None:
     """An existing empty directory is used, and the path is returned."""
     assert make_demo(tmp_path) == tmp_path

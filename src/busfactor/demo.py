@@ -779,7 +779,9 @@ def _git(path: Path, *args: str) -> None:
 def make_demo(path: Path, *, seed: int = 7) -> Path:
     """Create the demo repository at `path` (absent or an empty directory); return its path."""
     path = Path(path)
-    if path.exists() and (not path.is_dir() or any(path.iterdir())):
+    if path.exists() and not path.is_dir():
+        raise UsageError(f"{path} is a file, not a directory for the demo repository")
+    if path.exists() and any(path.iterdir()):
         raise UsageError(f"{path} already exists and is not an empty directory")
     path.mkdir(parents=True, exist_ok=True)
     _git(path, "init", "-q", "-b", "main")
