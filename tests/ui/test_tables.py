@@ -81,3 +81,27 @@ def test_people_hold_alone_the_components_their_bus_factor_names(tmp_path: Path)
             expected.setdefault(component["bus_factor_authors"][0], []).append(component["name"])
     assert {p: c for p, (c, _) in held.items() if c} == expected
     assert any(len(c["authors"]) > 1 for c in report.components() if c["bus_factor"] == 1)
+
+
+def test_the_plan_tab_uses_the_configured_target_as_busfactor_plan_does(tmp_path: Path) -> None:
+    """With `[plan] target_bus_factor = 4` the Plan tab showed the plan for the default
+    target, 2: fewer components than `busfactor plan` listed."""
+    from textual.widgets import Static
+
+    from busfactor.core.plan import make_plan, render_plan_text
+
+    repo = make_demo(tmp_path / "repo")
+    (repo / ".busfactor.toml").write_text("[plan]\ntarget_bus_factor = 4\n", encoding="utf-8")
+    report = scan(repo)
+    expected = render_plan_text(make_plan(report.graph, target_bus_factor=4), report.graph)
+    assert expected != render_plan_text(make_plan(report.graph), report.graph)
+    app = make_app(repo, report=report)
+
+    async def drive() -> str:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("l")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            return str(app.query_one("#plan-text", Static).render())
+
+    assert asyncio.run(drive()).strip() == expected.strip()

@@ -206,7 +206,8 @@ class PlanPane(VerticalScroll):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="plan", description="Plan")
     def plan_in_thread(self, report: ScanReport) -> None:
-        plan = make_plan(report.graph)
+        # The configured target, as `busfactor plan` uses it (it used the default, 2).
+        plan = make_plan(report.graph, target_bus_factor=report.settings.target_bus_factor)
         markdown = render_plan_markdown(plan, report.graph)
         text = render_plan_text(plan, report.graph)
         if not get_current_worker().is_cancelled:
