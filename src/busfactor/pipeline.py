@@ -89,9 +89,10 @@ _interval_before = 0.0
 
 def _quick_switches(on: bool) -> None:
     """Hand the GIL over sooner while any cache writes run. The writer's SQLite calls let go
-    of the GIL some 150 times (each statement's prepare, step and finalize), and at the default
-    interval each return waited up to 5 ms for the analysis to yield it: sympy's writes took
-    0.9 s instead of 0.35. The first writer lowers the interval, the last one restores it."""
+    of the GIL over a hundred times (each statement's prepare, step and finalize), and at the
+    default interval each return waited up to 5 ms for the analysis to yield it: sympy's
+    writes took 0.9 s instead of 0.35. The first writer lowers the interval, the last one
+    restores it."""
     global _writers, _interval_before
     with _switching:
         if on:
@@ -194,14 +195,10 @@ def _read_documents(
 
 def _pseudonymous_emails(codeowners: CodeOwners, salt: str) -> CodeOwners:
     """Email owners as the pseudonyms their commits get, so they still match their people;
-    handles stay (under --anonymize they are replaced in the findings afterwards)."""
+    handles (`@login`, no address) stay: under --anonymize the findings replace them."""
     rules = tuple(
         dataclasses.replace(
-            rule,
-            owners=tuple(
-                owner if owner.startswith("@") else pseudonymize_emails_in(owner, salt)
-                for owner in rule.owners
-            ),
+            rule, owners=tuple(pseudonymize_emails_in(owner, salt) for owner in rule.owners)
         )
         for rule in codeowners.rules
     )
@@ -405,16 +402,17 @@ def _known_verdicts(cache: HistoryCache | None) -> dict[str, int]:
     try:
         return cache.verdicts(CONTENT_RULES)
     except CacheCorrupt as problem:
-        _set_aside(cache, problem, "file contents")
+        _recover(cache, problem, "file contents")
         return {}
     except CacheUnavailable as problem:
         cache.warnings.append(f"cache not used for file contents: {problem}")
         return {}
 
 
-def _set_aside(cache: HistoryCache, problem: CacheCorrupt, what: str) -> None:
+def _recover(cache: HistoryCache, problem: CacheCorrupt, what: str) -> None:
     """Damage found by the reads beside the history: the file is set aside and rebuilt, as
-    for damage to the history itself (only warning, it stayed, with two warnings a scan)."""
+    for damage to the history itself (a warning alone left it in use, warned about on every
+    scan)."""
     try:
         cache.recover(str(problem))
     except (CacheCorrupt, CacheUnavailable, OSError, sqlite3.Error) as again:
@@ -428,7 +426,7 @@ def _known_classification(cache: HistoryCache | None, settings: Settings) -> byt
     try:
         return cache.classification(rules_key(settings))
     except CacheCorrupt as problem:
-        _set_aside(cache, problem, "file classification")
+        _recover(cache, problem, "file classification")
         return None
     except CacheUnavailable as problem:
         cache.warnings.append(f"cache not used for file classification: {problem}")
@@ -446,7 +444,8 @@ def _pseudonymize(mining: MiningResult, settings: Settings) -> None:
 
 
 def _pseudonymize_owners(graph: Any, codeowners: CodeOwners, salt: str) -> None:
-    """CODEOWNERS handles and emails quoted in findings, replaced by pseudonyms."""
+    """CODEOWNERS handles quoted in findings, replaced by pseudonyms (email owners were
+    replaced before the analysis, by `_pseudonymous_emails`)."""
     handles = {o for rule in codeowners.rules for o in rule.owners if o.startswith("@")}
     owners = sorted(handles, key=len, reverse=True)  # emails are pseudonyms already
     for finding in graph.graph.get("findings", []):

@@ -19,6 +19,7 @@ from types import MappingProxyType
 
 from busfactor.core.components import ROOT_COMPONENT
 from busfactor.core.identity import email_key, name_key
+from busfactor.core.text_safety import printable
 
 CODEOWNERS_LOCATIONS: dict[str, tuple[str, ...]] = {
     "github": (".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS"),
@@ -459,12 +460,12 @@ def suggest_codeowners(
         if name == ROOT_COMPONENT:
             owned = [(f"/{path}", [path]) for path in paths]
         elif not directory and paths:
-            skipped.append(f"# {_shown(name)}: its files share no directory, left out")
+            skipped.append(f"# {printable(name)}: its files share no directory, left out")
         for where, files in owned:
             # A line break would start a rule of its own, a control character would reach
             # the terminal, undecodable bytes cannot be written: named, not owned.
             if _UNNAMEABLE.search(where):
-                skipped.append(f"# {_shown(where)}: CODEOWNERS cannot name this path, left out")
+                skipped.append(f"# {printable(where)}: CODEOWNERS cannot name this path, left out")
             else:
                 entries.append((_escape(where), files))
     header = [
@@ -500,13 +501,3 @@ def _escape(path: str) -> str:
 
 _UNNAMEABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\udc80-\udcff]")
 """What no CODEOWNERS line can hold: controls, line separators, undecodable bytes."""
-
-
-def _shown(text: str) -> str:
-    """`text` for a comment line: undecodable bytes and every control as a visible escape."""
-    raw = text.encode("utf-8", "surrogateescape")
-    return (
-        raw.decode("latin-1").encode("unicode_escape").decode("ascii")
-        if _UNNAMEABLE.search(text)
-        else text
-    )

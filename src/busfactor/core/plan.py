@@ -16,7 +16,6 @@ learner authors every listed file reachable within `COMMITS_CAP` commits.
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -28,6 +27,7 @@ from busfactor.core.gc_pause import paused_gc
 from busfactor.core.graph import COMPONENT, FILE, PERSON, node_id, node_key
 from busfactor.core.markdown_text import markdown_text
 from busfactor.core.settings import Thresholds
+from busfactor.core.text_safety import printable
 from busfactor.core.truckfactor import truck_factor
 from busfactor.core.wording import counted
 
@@ -38,7 +38,6 @@ PARTIAL_WEIGHT, COUPLED_WEIGHT, DECISION_WEIGHT = 3, 2, 2
 _DAY = 86400
 People = dict[str, dict[str, Any]]
 """Person id -> person node attributes."""
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 class UnknownComponent(LookupError):
@@ -422,9 +421,7 @@ def _bus_factors(
 
 
 def _safe(value: object) -> str:
-    """Valid UTF-8 with control and bidi characters shown as escapes."""
-    text = str(value).encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode(), text)
+    return printable(str(value))
 
 
 def _cell(value: object) -> str:
