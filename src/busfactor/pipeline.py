@@ -35,7 +35,7 @@ from busfactor.core.privacy import (
     pseudonymize_name,
 )
 from busfactor.core.settings import Settings
-from busfactor.errors import RepositoryError
+from busfactor.errors import ConfigError, RepositoryError
 
 if TYPE_CHECKING:
     from busfactor.adapters.files import Classification
@@ -232,6 +232,30 @@ def settings_for(
 
 
 @paused_gc()
+def check_since(repo: GitRepository, since: str) -> None:
+    """Refuse a `since` that git reads as now or later: git skips words it does not know
+    (`garbage`, `tomorrow`), and the scan would read no history and report nobody."""
+    before = int(time.time())
+    cutoff = repo.since_cutoff(since)
+    if cutoff is None or cutoff < before:
+        return
+    hint = "give a date git log --since understands, such as 2024-01-01 or '2 years ago'"
+    if cutoff <= before + 2:
+        raise ConfigError(
+            f"since {since!r}: git finds no date in it and reads it as now, "
+            "so no history would be read",
+            hint=hint,
+        )
+    raise ConfigError(
+        f"since {since!r} is in the future ({_utc(cutoff)}), so no history would be read",
+        hint=hint,
+    )
+
+
+def _utc(timestamp: int) -> str:
+    return time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(timestamp))
+
+
 def scan(
     path: Path,
     *,
@@ -262,6 +286,8 @@ def scan(
             )
         on_progress(Progress("resolving revision"))
         sha, revision_time = repo.resolve(settings.rev)
+        if settings.since:
+            check_since(repo, settings.since)
         entries = repo.tree(sha)
         on_progress(Progress("history"))
         # Which files count is decided from the tree alone, so it runs beside the history

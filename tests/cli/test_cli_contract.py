@@ -455,6 +455,34 @@ def test_a_missing_config_file(tiny: Repo, capsys: pytest.CaptureFixture[str]) -
     assert "absent.toml" in line
 
 
+@pytest.mark.parametrize(
+    ("since", "needle"),
+    [("garbage", "reads it as now"), ("tomorrow", "reads it as now"), ("2090-06-01", "future")],
+)
+def test_a_since_git_reads_as_now_or_later(
+    tiny: Repo, capsys: pytest.CaptureFixture[str], since: str, needle: str
+) -> None:
+    """git skips words it does not know in a date: such a --since would read no history and
+    report nobody, so it exits 2 naming the value, as `since =` in the config file does."""
+    line = assert_one_line_error(*run_main(["scan", str(tiny.path), "--since", since], capsys))
+    assert repr(since) in line
+    assert needle in line
+    (tiny.path / ".busfactor.toml").write_text(f'since = "{since}"\n', encoding="utf-8")
+    line = assert_one_line_error(*run_main(["scan", str(tiny.path)], capsys))
+    assert repr(since) in line
+
+
+def test_a_since_after_every_commit_warns_with_gits_reading(
+    tiny: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A misspelt unit ("yaers") still reads as some date: the warning says which one, so the
+    empty report can be traced to the typo."""
+    code, out, err = run_main(["scan", str(tiny.path), "--since", "2 yaers ago"], capsys)
+    assert code == 0
+    assert "0 commits" in out
+    assert re.search(r"no commits since '2 yaers ago' \(git reads it as \d{4}-\d\d-\d\d ", err)
+
+
 def test_errors_in_a_fresh_interpreter_print_no_traceback(tmp_path: Path) -> None:
     """`python -m busfactor scan <not a repository>` exits 2 with exactly one stderr line."""
     plain = tmp_path / "plain"

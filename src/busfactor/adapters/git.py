@@ -300,6 +300,13 @@ class GitRepository:
         sha, _, when = out.strip().partition(" ")
         return sha, int(when or 0)
 
+    def since_cutoff(self, since: str) -> int | None:
+        """How git reads a `--since` value: the oldest commit time it keeps (None when git
+        prints no reading). git's dates are lenient: words it does not know are skipped."""
+        out = self.run("rev-parse", f"--since={since}")
+        _, _, when = out.strip().rpartition("--max-age=")
+        return int(when) if when.isdigit() else None
+
     def _unborn_head(self) -> RepositoryError:
         """HEAD names a branch with no commits while others have some: a mirror whose default
         branch was renamed, or a new branch not committed to yet. Name the branches there are."""

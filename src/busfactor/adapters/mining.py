@@ -11,6 +11,7 @@ import itertools
 import re
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import NamedTuple
 
@@ -333,7 +334,11 @@ class _Miner:
     def result(self, counts: Counts, shallow: bool) -> MiningResult:
         warnings = []
         if counts.commits_read == 0 and self.settings.since:
-            warnings.append(f"no commits since {self.settings.since!r}: nothing to analyse")
+            cutoff = self.repo.since_cutoff(self.settings.since)
+            reading = "" if cutoff is None else f" (git reads it as {_utc(cutoff)})"
+            warnings.append(
+                f"no commits since {self.settings.since!r}{reading}: nothing to analyse"
+            )
         if shallow:
             warnings.append(
                 "shallow clone: history is cut, so the oldest commit's authors look like the "
@@ -496,3 +501,7 @@ def _fingerprint(repo: GitRepository, settings: Settings) -> str:
         repo.output_fingerprint(),
     )
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+
+def _utc(timestamp: int) -> str:
+    return time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(timestamp))
