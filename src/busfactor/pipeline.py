@@ -394,6 +394,22 @@ def scan(
     return ScanReport(graph, settings)
 
 
+def plan_scan(
+    path: Path,
+    settings: Settings | None,
+    revision: str,
+    *,
+    cancel: threading.Event | None = None,
+) -> ScanReport:
+    """The scan `busfactor plan` reads, at `revision`: with file coupling, which ranks the
+    candidates and orders what they study. The app's own scans leave coupling out (it
+    turns the cache's fast rescan into a replay), so its Plan tab asks for this one."""
+    if settings is None:
+        return scan(path, overrides={"rev": revision}, coupling=True, cancel=cancel)
+    pinned = dataclasses.replace(settings, rev=revision)
+    return scan(path, settings=pinned, coupling=True, cancel=cancel)
+
+
 def open_cache(repo: GitRepository, settings: Settings) -> tuple[HistoryCache | None, list[str]]:
     """The repository's history cache, or None (disabled, or not writable: said in a warning).
 

@@ -105,3 +105,66 @@ def test_the_plan_tab_uses_the_configured_target_as_busfactor_plan_does(tmp_path
             return str(app.query_one("#plan-text", Static).render())
 
     assert asyncio.run(drive()).strip() == expected.strip()
+
+
+def coupled_service(path: Path) -> Path:
+    """Ada writes svc/ alone; a.py, b.py and c.py always change together, z.py alone and
+    most often. Without file coupling Bob would study z.py first; with it, the trio."""
+    from builders import RepoBuilder
+
+    with RepoBuilder(path) as builder:
+        builder.commit("ada", write={f"svc/{name}.py": "0\n" for name in "abcz"})
+        for n in range(6):
+            builder.commit("ada", write={f"svc/{name}.py": f"{n}{name}\n" for name in "abc"})
+        for n in range(12):
+            builder.commit("ada", write={"svc/z.py": f"{n}z\n"})
+        builder.commit("bob", write={"svc/a.py": "bob\n"})
+        builder.commit("bob", write={"lib/x.py": "x\n"})
+    return path
+
+
+def test_the_plan_tab_shows_what_busfactor_plan_prints(tmp_path: Path) -> None:
+    """The app's scans leave file coupling out, and the Plan tab planned from them: its study
+    list put z.py first where `busfactor plan`, which reads coupling, puts the coupled trio."""
+    from textual.widgets import Static
+
+    from busfactor.cli import main
+    from busfactor.core.plan import make_plan, render_plan_text
+
+    repo = coupled_service(tmp_path / "repo")
+    printed = tmp_path / "plan.txt"
+    assert main(["plan", str(repo), "--format", "text", "--output", str(printed)]) == 0
+    report = scan(repo)
+    uncoupled = render_plan_text(make_plan(report.graph), report.graph)
+    assert uncoupled.strip() != printed.read_text(encoding="utf-8").strip()
+    app = make_app(repo, report=report)
+
+    async def drive() -> str:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("l")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            return str(app.query_one("#plan-text", Static).render())
+
+    assert asyncio.run(drive()).strip() == printed.read_text(encoding="utf-8").strip()
+
+
+def test_the_plan_tab_says_why_it_has_no_plan(tmp_path: Path) -> None:
+    """The plan's own scan can fail (the repository went away since the app's scan): the tab
+    says so in one line instead of staying on "Computing"."""
+    import shutil
+
+    repo = coupled_service(tmp_path / "repo")
+    app = make_app(repo, report=scan(repo))
+    shutil.rmtree(repo)
+
+    async def drive() -> str:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("l")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            return str(app.query_one("#plan-text", Static).render())
+
+    shown = asyncio.run(drive())
+    assert shown.startswith("The plan could not be computed: ")
+    assert str(repo) in shown

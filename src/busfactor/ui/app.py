@@ -148,6 +148,7 @@ class BusfactorApp(App[int]):
         self.query_one("#tabs").display = False
         self.query_one(LoadingIndicator).display = True
         self.query_one("#scan-progress", Static).update(Text(f"Scanning {self.repo}…"))
+        self.query_one(PlanPane).cancel()
         self.scan_repository()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="scan", description="Scanning")

@@ -14,7 +14,10 @@ from textual.message import Message
 from textual.widgets import DataTable, Markdown, Static, TabbedContent, TabPane
 from textual.worker import get_current_worker
 
+from busfactor.core.markdown_text import markdown_text
 from busfactor.core.plan import make_plan, render_plan_markdown, render_plan_text
+from busfactor.errors import BusfactorError, Cancelled
+from busfactor.pipeline import plan_scan
 from busfactor.ui.tables import SortedTable, select_row
 from busfactor.ui.view import names_of, safe, text
 
@@ -166,12 +169,17 @@ class PlanReady(Message):
         self.text = text
 
 
+_LATER = "The plan is computed when this tab is shown."
+_COMPUTING = "Computing the cross-training plan (file coupling is read from history)…"
+
+
 class PlanPane(VerticalScroll):
     """The cross-training plan, as `busfactor plan --format markdown` renders it.
 
-    The plan takes a while on a big repository, so it is computed in a thread the first
-    time the tab is shown, not when the scan finishes. Narrow terminals get the plain-text
-    rendering (one block per suggestion) instead of the Markdown tables.
+    The plan reads the scan `busfactor plan` reads, with file coupling (pipeline.plan_scan),
+    so it is computed in a thread when the tab is shown, not when the app's scan finishes.
+    Narrow terminals get the plain-text rendering (one block per suggestion) instead of the
+    Markdown tables.
     """
 
     def __init__(self) -> None:
@@ -180,8 +188,8 @@ class PlanPane(VerticalScroll):
         self.shown_for: ScanReport | None = None
 
     def compose(self) -> ComposeResult:
-        yield Markdown("*The plan is computed when this tab is first shown.*", id="plan-markdown")
-        yield Static("The plan is computed when this tab is first shown.", id="plan-text")
+        yield Markdown(f"*{_LATER}*", id="plan-markdown")
+        yield Static(_LATER, id="plan-text")
 
     def show(self, report: ScanReport) -> None:
         """Take a new report; the plan is computed when the tab is (or becomes) visible."""
@@ -200,17 +208,48 @@ class PlanPane(VerticalScroll):
         if self.report is None or self.shown_for is self.report:
             return
         self.shown_for = self.report
-        self.query_one("#plan-markdown", Markdown).update("*Computing the cross-training plan…*")
-        self.query_one("#plan-text", Static).update("Computing the cross-training plan…")
+        self.query_one("#plan-markdown", Markdown).update(f"*{_COMPUTING}*")
+        self.query_one("#plan-text", Static).update(_COMPUTING)
         self.plan_in_thread(self.report)
+
+    def cancel(self) -> None:
+        """Stop a plan being computed (a rescan started: its scan would read history beside
+        the new one). The tab computes it again when next shown."""
+        running = [w for w in self.workers if w.node is self and w.group == "plan"]
+        if any(not worker.is_finished for worker in running):
+            self.workers.cancel_group(self, "plan")
+            self.shown_for = None
+            self.query_one("#plan-markdown", Markdown).update(f"*{_LATER}*")
+            self.query_one("#plan-text", Static).update(_LATER)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="plan", description="Plan")
     def plan_in_thread(self, report: ScanReport) -> None:
-        # The configured target, as `busfactor plan` uses it (it used the default, 2).
-        plan = make_plan(report.graph, target_bus_factor=report.settings.target_bus_factor)
-        markdown = render_plan_markdown(plan, report.graph)
-        text = render_plan_text(plan, report.graph)
-        if not get_current_worker().is_cancelled:
+        """The plan `busfactor plan` makes for this report's revision: from a scan with file
+        coupling (the cache keeps it for the next time), with the configured target."""
+        worker = get_current_worker()
+        repo: Path | None = getattr(self.app, "repo", None)
+        try:
+            source = (
+                plan_scan(
+                    repo,
+                    getattr(self.app, "settings", None),
+                    report.meta["revision"],
+                    cancel=worker.cancelled_event,
+                )
+                if repo is not None
+                else report
+            )
+        except Cancelled:
+            return
+        except BusfactorError as error:
+            if not worker.is_cancelled:
+                problem = f"The plan could not be computed: {error.message}"
+                self.post_message(PlanReady(report, markdown_text(problem), safe(problem)))
+            return
+        plan = make_plan(source.graph, target_bus_factor=report.settings.target_bus_factor)
+        markdown = render_plan_markdown(plan, source.graph)
+        text = render_plan_text(plan, source.graph)
+        if not worker.is_cancelled:
             self.post_message(PlanReady(report, markdown, text))
 
     @on(PlanReady)
