@@ -473,18 +473,27 @@ def test_merge_with_strategy_ours_discards_the_branch(
 # -- path reuse -------------------------------------------------------------------------------
 
 
+def git_log_count(builder: RepoBuilder, path: str) -> int:
+    """How many commits `git log -- PATH` lists (git's own history of the path)."""
+    return len(builder.repo.git.log("--format=%H", "--", path).split())
+
+
 @BOTH
-def test_path_reused_after_rename_away_keeps_only_its_own_history(
-    builder: RepoBuilder, history: str
-) -> None:
-    """Ada's a.py moves to b.py; Cy's new a.py gets none of the old a.py's history."""
+def test_path_reused_after_rename_away(builder: RepoBuilder, history: str) -> None:
+    """Ada's a.py moves to b.py, then Cy writes a new a.py. The published walk (linear) gives
+    the new a.py none of the old history; the DAG model gives it what `git log -- a.py` lists
+    (Ada's commits, Bob's move as its delete), and b.py keeps it too."""
     builder.commit("ada", write={"a.py": LINES})
     builder.commit("ada", write={"a.py": edited(1)})
     builder.commit("bob", move={"a.py": "b.py"})
     builder.commit("cy", write={"a.py": "brand new\n"})
     result = Scan(builder.path, history=history)
-    assert result.commits("a.py") == 1
-    assert result.figures("a.py") == {CY: (1, 0, 0)}
+    if history == "linear":
+        assert result.commits("a.py") == 1
+        assert result.figures("a.py") == {CY: (1, 0, 0)}
+    else:
+        assert result.commits("a.py") == git_log_count(builder, "a.py") == 4
+        assert result.figures("a.py") == {ADA: (1, 1, 0), CY: (1, 0, 1)}
     assert result.commits("b.py") == 3
     assert_doa(result, "b.py", {ADA: (1, 1, 1), BOB: (0, 1, 1)})
 
@@ -493,14 +502,35 @@ def test_path_reused_after_rename_away_keeps_only_its_own_history(
 def test_path_reused_after_its_file_was_renamed_and_deleted(
     builder: RepoBuilder, history: str
 ) -> None:
-    """a.py moves to b.py, b.py is deleted, Dan creates a new a.py: only Dan's history remains."""
+    """a.py moves to b.py, b.py is deleted, Dan creates a new a.py: the published walk keeps
+    only Dan's history; the DAG model keeps the path's own, as `git log -- a.py` lists it."""
     builder.commit("ada", write={"a.py": LINES})
     builder.commit("bob", move={"a.py": "b.py"})
     builder.commit("cy", delete=["b.py"], write={"keep.txt": "k\n"})
     builder.commit("dan", write={"a.py": "new\n"})
     result = Scan(builder.path, history=history)
-    assert result.commits("a.py") == 1
-    assert result.figures("a.py") == {DAN: (1, 0, 0)}
+    if history == "linear":
+        assert result.commits("a.py") == 1
+        assert result.figures("a.py") == {DAN: (1, 0, 0)}
+    else:
+        assert result.commits("a.py") == git_log_count(builder, "a.py") == 3
+        assert result.figures("a.py") == {ADA: (1, 0, 0), DAN: (1, 0, 0)}
+
+
+@BOTH
+def test_a_commit_adding_one_path_of_a_file_and_changing_another_counts_twice(
+    builder: RepoBuilder, history: str
+) -> None:
+    """Bob adds f.txt and edits old.txt in one commit; f.txt is deleted and old.txt renamed
+    onto it. Both paths are f.txt's history, so Bob's commit is an add (FA) and a delivery
+    (DL), as the model counts each: it counted only the add."""
+    builder.commit("ada", write={"old.txt": LINES})
+    builder.commit("bob", write={"f.txt": "new\n", "old.txt": edited(1)})
+    builder.commit("cy", delete=["f.txt"])
+    builder.commit("cy", move={"old.txt": "f.txt"})
+    result = Scan(builder.path, history=history)
+    assert result.figures("f.txt") == {ADA: (1, 0, 2), BOB: (1, 1, 1), CY: (0, 1, 1)}
+    assert result.authors("f.txt") == [BOB, ADA]
 
 
 # -- identities ----------------------------------------------------------------------------------
@@ -842,3 +872,13 @@ def test_commit_dates_are_deterministic(builder: RepoBuilder) -> None:
     assert people[ADA]["first_commit"] == "2024-01-01T00:00:00Z"
     assert people[ADA]["last_commit"] == "2024-03-01T12:00:00Z"
     assert people[BOB]["first_commit"] == people[BOB]["last_commit"] == "2024-01-02T00:00:00Z"
+
+
+def test_truck_factor_ties_go_to_more_commits_then_the_lower_id(builder: RepoBuilder) -> None:
+    """Three people, one file and one commit each: the model breaks the tie by id ascending.
+    Zed committed first, and the first commit's date used to come before the id."""
+    builder.commit(("Zed", "zed@example.test"), write={"z.py": "z\n"})
+    builder.commit(("Abe", "abe@example.test"), write={"a.py": "a\n"})
+    builder.commit(("Quinn", "quinn@example.test"), write={"q.py": "q\n"})
+    result = Scan(builder.path)
+    assert result.data["truck_factor"]["authors"] == ["abe@example.test", "quinn@example.test"]

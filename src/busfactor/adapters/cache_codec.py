@@ -17,7 +17,7 @@ from busfactor.adapters.cache import CacheCorrupt
 from busfactor.core.history import Counts
 from busfactor.core.model import FileHistory, IdentityActivity, RawIdentity
 
-FORMAT = 6
+FORMAT = 7
 _COLUMNS = ("sizes", "who", "values", "touched", "recent_times")
 
 

@@ -106,11 +106,10 @@ def build_ownership_graph(
     add_files(graph, analysed)
     authors_of = {record.path: record.authors for record in analysed}
     commits_of = {person.id: person.commits for person in identities.people.values()}
-    first_of = {person.id: person.first_commit for person in identities.people.values()}
     coverage = settings.thresholds.coverage
-    repo_tf = truck_factor(list(authors_of), authors_of, commits_of, coverage, first_of=first_of)
+    repo_tf = truck_factor(list(authors_of), authors_of, commits_of, coverage)
     members = assign_components(authors_of, settings.components)
-    add_components(graph, members, authors_of, commits_of, coverage, first_of)
+    add_components(graph, members, authors_of, commits_of, coverage)
     index = {path: position for position, path in enumerate(mining.paths)}
     person_of = identities.person_of
 

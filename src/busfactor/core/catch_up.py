@@ -26,6 +26,7 @@ from dataclasses import dataclass, replace
 
 from busfactor.core.history import (
     ADD,
+    ADD_AND_DELIVERY,
     DELETE,
     DELIVERY,
     Counts,
@@ -48,7 +49,7 @@ _SLOW_CHECK_EVERY = 256
 @dataclass(slots=True)
 class Correction:
     """One old commit the whole walk counts for more files, or more strongly, than the cached
-    walk did (file ids are new ones; kinds are ADD, DELIVERY, DELETE)."""
+    walk did (file ids are new ones; kinds are ADD, DELIVERY, DELETE, ADD_AND_DELIVERY)."""
 
     email: bytes
     name: bytes
@@ -337,6 +338,10 @@ def _count(stats: FileHistory, who: int, when: int, was: int, kind: int) -> bool
                 stats.deliveries[who] = left
             else:
                 del stats.deliveries[who]
+    elif kind == ADD_AND_DELIVERY:
+        stats.adders.add(who)
+        if was != DELIVERY:
+            stats.deliveries[who] = stats.deliveries.get(who, 0) + 1
     else:
         stats.deliveries[who] = stats.deliveries.get(who, 0) + 1
     if was in (0, DELETE):
@@ -350,7 +355,7 @@ def _uncount(stats: FileHistory, who: int, when: int, was: int, kind: int) -> bo
     """Count one commit as `kind` (0: not at all) where the cached walk counted it as the
     stronger `was`. A lost add, or a lost commit that may have set the person's first time or
     the file's last time, cannot be taken back from the counts alone: False."""
-    if was == ADD or (kind == 0 and when >= stats.last_time):
+    if was in (ADD, ADD_AND_DELIVERY) or (kind == 0 and when >= stats.last_time):
         return False
     if was == DELIVERY:
         if stats.first_time.get(who, when) >= when:

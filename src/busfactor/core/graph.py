@@ -9,7 +9,6 @@ first_author, ...) and component -> file (`contains`). Repository-wide figures l
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any, cast
 
@@ -106,7 +105,6 @@ def add_components(
     authors_of: dict[str, tuple[str, ...]],
     commits_of: dict[str, int],
     coverage: float,
-    first_of: Mapping[str, int] | None = None,
 ) -> None:
     """Component nodes with their own bus factor, authors and knowledge already lost."""
     active = {
@@ -118,7 +116,7 @@ def add_components(
         if not paths:
             continue
         component = node_id(COMPONENT, name)
-        result = truck_factor(paths, authors_of, commits_of, coverage, first_of=first_of or {})
+        result = truck_factor(paths, authors_of, commits_of, coverage)
         graph.add_edges_from(((component, node_id(FILE, path)) for path in paths), kind="contains")
         counts: dict[str, int] = {}
         lost = 0

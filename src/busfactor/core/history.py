@@ -23,6 +23,9 @@ from busfactor.core.model import (
 from busfactor.errors import Cancelled
 
 ADD, DELIVERY, DELETE = 3, 2, 1
+ADD_AND_DELIVERY = 4
+"""A commit that adds one of a file's paths and modifies (or renames into) another: the
+file's history meets there, and the commit counts as an add (FA) and a delivery (DL)."""
 _A, _M, _T, _R, _D, _C = (ord(letter) for letter in "AMTRDC")
 
 Target = int | tuple[int, ...]
@@ -256,9 +259,9 @@ class HistoryCounter:
             touches[who] = touches.get(who, 0) + 1
             if kind == DELETE:
                 continue
-            if kind == ADD:
+            if kind != DELIVERY:
                 stats.adders.add(who)
-            else:
+            if kind != ADD:
                 deliveries = stats.deliveries
                 deliveries[who] = deliveries.get(who, 0) + 1
             first_time = stats.first_time
@@ -420,13 +423,14 @@ def _combined(left: FileHistory, right: FileHistory) -> FileHistory:
 
 
 def _hit(hits: dict[int, int], target: Target, kind: int) -> None:
-    if isinstance(target, int):
-        if hits.get(target, 0) < kind:
-            hits[target] = kind
-        return
-    for fid in target:
-        if hits.get(fid, 0) < kind:
-            hits[fid] = kind
+    """Record one change of the commit to a file: the strongest kind wins, except that an add
+    and a delivery together count as both."""
+    for fid in (target,) if isinstance(target, int) else target:
+        was = hits.get(fid, 0)
+        if was < kind:
+            hits[fid] = ADD_AND_DELIVERY if was == DELIVERY and kind == ADD else kind
+        elif was == ADD and kind == DELIVERY:
+            hits[fid] = ADD_AND_DELIVERY
 
 
 def _touches(
@@ -469,24 +473,25 @@ def _merge_targets(left: Target, right: Target) -> Target:
 def _undo_renames(source: PathMap, renames: list[tuple[bytes, bytes]]) -> PathMap:
     """The parent's map: each `old -> new` rename of this commit taken back, all at once.
 
-    A rename whose new path is not tracked drops the old path (its history belongs to a file
-    that no longer exists), so a path reused after a rename away keeps only its own history.
-    The new path stays mapped, as an add keeps it: older history at that path is the same
-    path's history, as `git log -- <path>` lists it.
+    The old path's history is the new path's history, and it stays the history of whatever
+    file the old path itself still leads to: a path renamed away and later re-created keeps
+    its earlier commits, as `git log -- <path>` lists them (where both files are at the
+    revision, the earlier history is both files'). The new path stays mapped, as an add keeps
+    it: older history at that path is the same path's history. Reading every rename against
+    the child's map keeps the renames of one commit apart (a path both renamed away and
+    renamed onto takes only what was renamed onto it).
     """
     moved: dict[bytes, Target] = {}
-    dropped: list[bytes] = []
+    onto = {new for _, new in renames}
     for old, new in renames:
         target = source.get(new)
         if target is None:
-            dropped.append(old)
-        else:
-            moved[old] = target
-    if not moved and not any(old in source for old in dropped):
+            continue
+        current = source.get(old)
+        moved[old] = target if current is None or old in onto else _merge_targets(current, target)
+    if not moved:
         return source
     parent = source.copy()
-    for old in dropped:
-        parent.pop(old, None)
     parent.update(moved)
     return parent
 
@@ -613,6 +618,12 @@ class DagWalk:
             return
         path_map, blocked = entry
         hits, renames = _touches(record.changes, path_map, blocked)
+        for old, _ in renames:
+            # Renamed away: for a file the old path still leads to (it was re-created
+            # later), git lists this commit in the path's history as its delete.
+            gone = path_map.get(old)
+            if gone is not None and not (blocked and old in blocked):
+                _hit(hits, gone, DELETE)
         self.counter.commit(record, hits)
         if not parents:
             return

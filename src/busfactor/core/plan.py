@@ -412,12 +412,11 @@ def _bus_factors(
     """The files' truck factor now, and once `learner` authors the `taken` files too."""
     authors_of = {p: list(graph.nodes[node_id(FILE, p)]["authors"]) for p in files}
     commits_of = {p: int(d.get("commits", 0)) for p, d in people.items()}
-    first_of = {p: int(d.get("first_commit", 0)) for p, d in people.items()}
     coverage = _thresholds(graph).coverage
-    before = truck_factor(files, authors_of, commits_of, coverage, first_of=first_of).value
+    before = truck_factor(files, authors_of, commits_of, coverage).value
     for path in taken:
         authors_of[path].append(learner)
-    return before, truck_factor(files, authors_of, commits_of, coverage, first_of=first_of).value
+    return before, truck_factor(files, authors_of, commits_of, coverage).value
 
 
 def _safe(value: object) -> str:

@@ -2,9 +2,8 @@
 
 While at least `coverage` of the files still have an author among the people left, remove
 the person who authors the most of them (authored-file counts are not recomputed, as in the
-reference; ties: more commits, then the earlier first commit, then id). The truck factor is
-how many were removed. Ties are broken by what pseudonyms keep (adr/0005), so a report with
-redacted emails or names names the same people as the plain one.
+reference; ties: more commits in the analysed history, then id ascending, as the model
+specifies). The truck factor is how many were removed.
 """
 
 from __future__ import annotations
@@ -23,14 +22,10 @@ class TruckFactor:
     files: int
 
 
-_NONE: Mapping[str, int] = {}
-
-
 def removal_order(
     files: Collection[str],
     authors_of: Mapping[str, Sequence[str]],
     commits_of: Mapping[str, int],
-    first_of: Mapping[str, int] = _NONE,
 ) -> list[tuple[str, list[str]]]:
     """People authoring any of `files`, with their authored files, in removal order."""
     authored: dict[str, list[str]] = {}
@@ -39,7 +34,7 @@ def removal_order(
             authored.setdefault(person, []).append(path)
     order = sorted(
         authored,
-        key=lambda p: (-len(authored[p]), -commits_of.get(p, 0), first_of.get(p, 0), p),
+        key=lambda p: (-len(authored[p]), -commits_of.get(p, 0), p),
     )
     return [(person, authored[person]) for person in order]
 
@@ -50,10 +45,8 @@ def truck_factor(
     commits_of: Mapping[str, int],
     threshold: float = 0.5,
     without: Collection[str] = (),
-    first_of: Mapping[str, int] = _NONE,
 ) -> TruckFactor:
-    """The truck factor of `files`; people in `without` are gone before the count starts.
-    `first_of`: each person's first commit time, to break ties."""
+    """The truck factor of `files`; people in `without` are gone before the count starts."""
     total = len(files)
     if total == 0:
         return TruckFactor(0, (), 0.0, 0)
@@ -63,7 +56,7 @@ def truck_factor(
         remaining[path] = sum(1 for p in authors_of.get(path, ()) if p not in gone)
     covered = sum(1 for count in remaining.values() if count)
     removed: list[str] = []
-    for person, authored in removal_order(files, authors_of, commits_of, first_of):
+    for person, authored in removal_order(files, authors_of, commits_of):
         if person in gone:
             continue
         if covered < threshold * total:

@@ -61,23 +61,21 @@ def _authors_of(graph: nx.DiGraph[str]) -> dict[str, tuple[str, ...]]:
     }
 
 
-def _people_of(graph: nx.DiGraph[str]) -> tuple[dict[str, int], dict[str, int]]:
-    """Each person's commits and first commit time: the truck factor's tie-breaks."""
+def _commits_of(graph: nx.DiGraph[str]) -> dict[str, int]:
+    """Each person's commits: the truck factor's tie-break."""
     people = [data for _, data in graph.nodes(data=True) if data.get("kind") == PERSON]
-    commits = {data["id"]: int(data["commits"]) for data in people}
-    first = {data["id"]: int(data.get("first_commit", 0)) for data in people}
-    return commits, first
+    return {data["id"]: int(data["commits"]) for data in people}
 
 
 def simulate(graph: nx.DiGraph[str], without: Sequence[str]) -> dict[str, Any]:
     """The `busfactor.whatif/1` report for these person ids leaving."""
     gone = set(without)
     authors_of = _authors_of(graph)
-    commits_of, first_of = _people_of(graph)
+    commits_of = _commits_of(graph)
     threshold = graph.graph["thresholds"]["coverage"]
     files = list(authors_of)
-    before = truck_factor(files, authors_of, commits_of, threshold, first_of=first_of)
-    after = truck_factor(files, authors_of, commits_of, threshold, without=gone, first_of=first_of)
+    before = truck_factor(files, authors_of, commits_of, threshold)
+    after = truck_factor(files, authors_of, commits_of, threshold, without=gone)
     orphaned = sorted(
         path for path, authors in authors_of.items() if authors and set(authors) <= gone
     )
@@ -88,9 +86,7 @@ def simulate(graph: nx.DiGraph[str], without: Sequence[str]) -> dict[str, Any]:
         if data.get("kind") != COMPONENT:
             continue
         paths = [graph.nodes[f]["path"] for _, f in graph.out_edges(node)]
-        later = truck_factor(
-            paths, authors_of, commits_of, threshold, without=gone, first_of=first_of
-        )
+        later = truck_factor(paths, authors_of, commits_of, threshold, without=gone)
         components.append(
             {
                 "name": data["name"],
