@@ -178,6 +178,32 @@ def test_palette_shows_markup_in_names_literally(small_repo: Path) -> None:
     run(app, scenario)
 
 
+def test_palette_help_lines_are_never_markup(tmp_path: Path) -> None:
+    """A person id or a folder that reads as Textual markup (`[link="]`) crashed the app as
+    soon as the palette showed its help line: they are shown as written."""
+    with RepoBuilder(tmp_path / "repo") as builder:
+        builder.commit(("Q", '[link="]q@x.org'), write={'[link="]x/h.py': "h\n"})
+        builder.commit("ada", write={"[bold]comp/c.py": "c\n"})
+    repo = tmp_path / "repo"
+    app = make_app(repo, report=scan(repo))
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"h.py")
+        await pilot.pause(0.3)  # the file's help line, "in [link="]x", is drawn here
+        await pilot.press("escape")
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Person: Q")
+        await pilot.pause(0.3)
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert cursor_key(app.query_one("#people-table", DataTable)) == '[link="]q@x.org'
+
+    run(app, scenario)
+
+
 def test_palette_opens_a_file_in_its_component(adr_repo: Path) -> None:
     """`File: pay/b.py` opens pay's detail with the cursor on that file, its authors shown."""
     app = make_app(adr_repo, report=scan(adr_repo))

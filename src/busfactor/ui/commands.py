@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
 from textual.content import Content
+from textual.markup import escape as markup_escape
 
 from busfactor.core.wording import counted
 from busfactor.ui.view import safe
@@ -179,7 +180,10 @@ class BusfactorCommands(Provider):
             if people > MAX_HITS_PER_KIND:  # the rest are found by typing
                 continue
             yield DiscoveryHit(
-                Content(entry.text), self.command_for(entry), text=entry.text, help=entry.help
+                Content(entry.text),
+                self.command_for(entry),
+                text=entry.text,
+                help=markup_escape(entry.help),
             )
 
     async def search(self, query: str) -> AsyncIterator[Hit]:
@@ -201,7 +205,7 @@ class BusfactorCommands(Provider):
                     highlighted(entry.text, offsets, matcher),
                     self.command_for(entry),
                     text=entry.text,
-                    help=entry.help,
+                    help=markup_escape(entry.help),
                 )
         needle = query.lower()
         if not needle.strip():
@@ -219,5 +223,5 @@ class BusfactorCommands(Provider):
                 highlighted(text, offsets, matcher),
                 partial(app.show_file, path),
                 text=text,
-                help=f"in {safe(index.component_of[path])}",
+                help=markup_escape(f"in {safe(index.component_of[path])}"),
             )
