@@ -11,8 +11,11 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import signal
+import threading
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from multiprocessing.connection import Connection, wait
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
 
@@ -57,7 +60,12 @@ def unique_paths(paths: Sequence[Path]) -> tuple[list[Path], list[str]]:
     return list(seen), notes
 
 
-def scan_one(path: str, config_file: str | None, overrides: Mapping[str, Any]) -> Outcome:
+def scan_one(
+    path: str,
+    config_file: str | None,
+    overrides: Mapping[str, Any],
+    cancel: threading.Event | None = None,
+) -> Outcome:
     """In a worker: (the JSON report as `scan --format json` writes it, None) or (None, error)."""
     from busfactor.formats.json import render_json
     from busfactor.pipeline import scan
@@ -67,6 +75,7 @@ def scan_one(path: str, config_file: str | None, overrides: Mapping[str, Any]) -
             Path(path),
             config_file=Path(config_file) if config_file else None,
             overrides=overrides,
+            cancel=cancel,
         )
         return render_json(report), None
     except BusfactorError as error:
@@ -103,31 +112,104 @@ def _in_processes(
     jobs: int,
     on_done: Callable[[int, int], None],
 ) -> list[Outcome]:
+    """Each repository in a process of its own, at most `jobs` at once.
+
+    Not a process pool: a pool's worker that dies (the out-of-memory killer) breaks the whole
+    pool and fails every repository, and a Ctrl-C that lands while a worker holds the pool's
+    shared queue can leave the parent waiting forever. A process per repository fails only
+    its own repository, and Ctrl-C only has to stop the processes that run.
+    """
     # spawn, not fork: forking a process that runs threads (a test runner, a TUI) can deadlock.
     context = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context)
     outcomes: list[Outcome] = [(None, "not scanned")] * len(paths)
+    waiting = list(reversed(list(enumerate(paths))))
+    running: dict[int, tuple[BaseProcess, Connection]] = {}
+    finished = 0
     try:
-        futures = {
-            pool.submit(scan_one, str(path), config, overrides): index
-            for index, path in enumerate(paths)
-        }
-        for done, future in enumerate(as_completed(futures), start=1):
-            outcomes[futures[future]] = _outcome(future)
-            on_done(done, len(paths))
-    except BaseException:  # Ctrl-C: drop what has not started, do not wait for the rest
-        pool.shutdown(wait=False, cancel_futures=True)
+        while waiting or running:
+            while waiting and len(running) < jobs:
+                index, path = waiting.pop()
+                running[index] = _start(context, str(path), config, overrides)
+            watched = [part for pair in running.values() for part in (pair[1], pair[0].sentinel)]
+            ready = set(wait(watched))
+            for index, (process, receive) in list(running.items()):
+                if receive not in ready and process.sentinel not in ready:
+                    continue
+                outcomes[index] = _collect(process, receive)
+                del running[index]
+                finished += 1
+                on_done(finished, len(paths))
+    except BaseException:  # Ctrl-C: stop what runs; nothing else has started
+        for process, _ in running.values():
+            process.terminate()
+        for process, receive in running.values():
+            process.join(timeout=5)
+            if process.is_alive():
+                process.kill()
+                process.join()
+            receive.close()
         raise
-    pool.shutdown(wait=True)
     return outcomes
 
 
-def _outcome(future: Future[Outcome]) -> Outcome:
-    """A worker's result; a worker that died (killed, out of memory) fails its repository."""
+def _start(
+    context: Any, path: str, config: str | None, overrides: dict[str, Any]
+) -> tuple[BaseProcess, Connection]:
+    """A scan process, started with Ctrl-C ignored until it can handle it quietly (a Ctrl-C
+    during its start-up would print a traceback from multiprocessing's bootstrap)."""
+    receive, send = context.Pipe(duplex=False)
+    process = context.Process(
+        target=_worker, args=(send, path, config, overrides), name=f"busfactor scan {path}"
+    )
+    main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if main else None
     try:
-        return future.result()
-    except Exception as error:
-        return None, f"scan process failed: {type(error).__name__}: {error}"
+        process.start()
+    finally:
+        if main:
+            signal.signal(signal.SIGINT, previous)
+    send.close()
+    return process, receive
+
+
+def _worker(send: Connection, path: str, config: str | None, overrides: dict[str, Any]) -> None:
+    """In a scan process: Ctrl-C cancels the scan (its git processes stop on their own), the
+    parent stops the process, and nothing is printed."""
+    cancel = threading.Event()
+    signal.signal(signal.SIGINT, lambda signum, frame: cancel.set())
+    outcome = scan_one(path, config, overrides, cancel)
+    try:
+        send.send(outcome)
+    except OSError:
+        pass  # the parent stopped listening (Ctrl-C)
+    finally:
+        send.close()
+
+
+def _collect(process: BaseProcess, receive: Connection) -> Outcome:
+    """A scan process's outcome; one that died before sending it fails its repository."""
+    outcome: Outcome | None = None
+    try:
+        if receive.poll():
+            outcome = receive.recv()
+    except (EOFError, OSError):
+        outcome = None
+    finally:
+        receive.close()
+    process.join()
+    if outcome is not None:
+        return outcome
+    return None, f"scan process died ({_exit_reason(process.exitcode)})"
+
+
+def _exit_reason(code: int | None) -> str:
+    """How a process ended, for a one-line error."""
+    if code is not None and code < 0:
+        try:
+            return f"killed by {signal.Signals(-code).name}"
+        except ValueError:
+            return f"killed by signal {-code}"
+    return f"exit code {code}"
 
 
 def _result(path: Path, text: str | None, error: str | None) -> RepoResult:

@@ -319,3 +319,70 @@ def test_org_commands_load_no_tui_library() -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120
     )
     assert result.stdout.strip() == "[]"
+
+
+def _dies(code: int) -> None:
+    """A scan process's target that ends without an outcome (the out-of-memory killer)."""
+    import os
+
+    if code < 0:
+        os.kill(os.getpid(), -code)
+    os._exit(code)
+
+
+@pytest.mark.parametrize(("code", "reason"), [(3, "exit code 3"), (-9, "killed by SIGKILL")])
+def test_a_scan_process_that_dies_fails_only_its_repository(code: int, reason: str) -> None:
+    """A process pool broke when one worker died and failed every repository, also those not
+    started yet; each repository now has a process of its own, read by `_collect`."""
+    import multiprocessing
+    from multiprocessing.connection import wait
+
+    from busfactor.orgscan import _collect
+
+    context = multiprocessing.get_context("spawn")
+    receive, send = context.Pipe(duplex=False)
+    process = context.Process(target=_dies, args=(code,))
+    process.start()
+    send.close()
+    wait([receive, process.sentinel])
+    assert _collect(process, receive) == (None, f"scan process died ({reason})")
+
+
+def test_ctrl_c_during_a_parallel_scan_is_one_line_and_leaves_nothing_running(
+    tmp_path: Path,
+) -> None:
+    """Ctrl-C reaches the whole process group (a terminal does that): exit 130, one line, no
+    traceback from a worker starting or waiting, no process left behind. The pool it replaced
+    sometimes printed workers' tracebacks, and sometimes never exited."""
+    import os
+    import signal
+    import time
+
+    names = [f"r{n}" for n in range(4)]
+    for name in names:
+        with RepoBuilder(tmp_path / name) as builder:
+            for n in range(40):
+                builder.commit("ada" if n % 2 else "bob", write={f"m/{n % 7}.py": f"{n}\n"})
+    command = [sys.executable, "-m", "busfactor", "scan", *names, "--jobs", "2", "--no-cache"]
+    outcomes = []
+    for delay in (0.4, 0.7, 1.0, 0.2):
+        process = subprocess.Popen(
+            command,
+            cwd=tmp_path,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+        )
+        time.sleep(delay)
+        os.killpg(process.pid, signal.SIGINT)
+        _, err = process.communicate(timeout=60)
+        assert "Traceback" not in err.decode(), err
+        outcomes.append(process.returncode)
+        if process.returncode == 130:
+            assert err.decode() == "busfactor: error: interrupted\n"
+        time.sleep(0.2)
+        left = subprocess.run(
+            ["ps", "-o", "stat=", "-s", str(process.pid)], capture_output=True, text=True
+        ).stdout.split()
+        assert all(state.startswith("Z") for state in left), left  # zombies wait for init
+    assert 130 in outcomes
