@@ -265,6 +265,34 @@ def test_tui_refuses_a_json_that_is_not_an_org_report(
     assert "not an organisation report" in line
 
 
+@pytest.mark.parametrize(
+    ("change", "where"),
+    [
+        ({"repositories": [{}]}, "repositories[0].name"),
+        ({"repositories": [{"name": "api", "error": None}]}, "repositories[0].truck_factor"),
+        ({"people": [{"name": "x"}]}, "people[0].id"),
+        ({"summary": "x"}, "summary"),
+        ({"people": [{"id": "a", "sole_holder_repositories": "api"}]}, "sole_holder"),
+    ],
+)
+def test_tui_refuses_a_malformed_org_report_in_one_line(
+    org: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    change: dict[str, object],
+    where: str,
+) -> None:
+    """A hand-edited org report with the right schema and lists but a broken entry crashed
+    the app with a traceback (and exit 0); it is now a one-line error naming the field."""
+    report = tmp_path / "org.json"
+    run(["scan", *repos(org, "api", "web"), "--format", "json", "-o", str(report)], capsys)
+    data = json.loads(report.read_text(encoding="utf-8"))
+    data.update(change)
+    report.write_text(json.dumps(data), encoding="utf-8")
+    line = assert_one_line_error(*run(["tui", str(report)], capsys))
+    assert where in line
+
+
 def test_tui_opens_an_org_report(
     org: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -12,7 +12,7 @@ from busfactor.errors import UsageError
 SCHEMA = "busfactor.org/1"
 SCAN_SCHEMA = "busfactor.scan/1"
 
-_STR, _INT, _BOOL, _STRS, _TIME, _DICT, _LIST = (
+_STR, _INT, _BOOL, _STRS, _TIME, _DICT, _LIST, _OPT_INT = (
     "string",
     "int",
     "bool",
@@ -20,6 +20,7 @@ _STR, _INT, _BOOL, _STRS, _TIME, _DICT, _LIST = (
     "string or null",
     "object",
     "list",
+    "int or null",
 )
 _ABSENT = object()
 
@@ -93,6 +94,8 @@ def _wrong_schema(schema: str) -> str:
 def _fits(value: object, kind: str) -> bool:
     if kind == _INT:
         return isinstance(value, int) and not isinstance(value, bool)
+    if kind == _OPT_INT:
+        return value is None or _fits(value, _INT)
     if kind == _STRS:
         return isinstance(value, list) and all(isinstance(item, str) for item in value)
     if kind == _TIME:
@@ -114,12 +117,45 @@ def _wrong(data: object, spec: Spec, prefix: str = "") -> str | None:
     return None
 
 
+_ORG: Spec = (
+    ("summary", _DICT, False),
+    ("summary.repositories", _INT, False),
+    ("summary.failed", _INT, False),
+    ("summary.people", _INT, False),
+    ("summary.single_points_of_failure", _INT, False),
+    ("repositories", _LIST, True),
+    ("people", _LIST, True),
+)
+_ORG_REPO: Spec = (
+    ("name", _STR, True),
+    ("error", _TIME, False),
+    ("truck_factor_people", _STRS, False),
+    ("components", _OPT_INT, False),
+    ("components_at_bus_factor_1", _STRS, False),
+)
+_ORG_PERSON: Spec = (
+    ("id", _STR, True),
+    ("name", _TIME, False),
+    ("repositories", _STRS, False),
+    ("sole_holder_repositories", _STRS, False),
+    ("single_point_of_failure", _BOOL, False),
+)
+
+
 def check_org_report(data: object, source: str) -> dict[str, Any]:
-    """`data` if it is a `busfactor.org/1` report, else a one-line UsageError."""
+    """`data` if it is a `busfactor.org/1` report with every field the app reads, else a
+    one-line UsageError (a hand-edited or truncated report must not crash the app)."""
     schema = data.get("schema") if isinstance(data, dict) else None
     if not isinstance(data, dict) or schema != SCHEMA:
         found = f"schema {schema}" if isinstance(schema, str) else "not a busfactor report"
         raise UsageError(f"{source}: not an organisation report ({SCHEMA}; {found})")
-    if not isinstance(data.get("repositories"), list) or not isinstance(data.get("people"), list):
-        raise UsageError(f"{source}: incomplete {SCHEMA} report")
+    where = _wrong(data, _ORG)
+    for key, spec in (("repositories", _ORG_REPO), ("people", _ORG_PERSON)):
+        for index, item in enumerate(data[key] if where is None else []):
+            where = where or _wrong(item, spec, f"{key}[{index}]")
+            scanned = where is None and key == "repositories" and not item.get("error")
+            if scanned and not _fits(item.get("truck_factor", _ABSENT), _INT):
+                where = f"repositories[{index}].truck_factor"
+    if where is not None:
+        raise UsageError(f"{source}: incomplete {SCHEMA} report ({where} missing or wrong)")
     return data
