@@ -484,5 +484,6 @@ def run_tui(path: Path, settings_overrides: dict[str, Any] | None = None) -> int
         if error.hint:
             print(f"busfactor: hint: {error.hint}", file=sys.stderr)
         return 2
-    make_app(root, settings).run()
-    return 0
+    tui = make_app(root, settings)
+    tui.run()
+    return 1 if tui.return_code else 0  # 1: the app failed (Textual printed why)

@@ -132,5 +132,6 @@ class OrgApp(App[int]):
 
 def run_org_tui(report: OrgReport, title: str = "") -> int:
     """Run the app on a checked `busfactor.org/1` report; its exit code."""
-    result = OrgApp(report, title=title).run()
-    return int(result or 0)
+    app = OrgApp(report, title=title)
+    result = app.run()
+    return 1 if app.return_code else int(result or 0)  # 1: the app failed (Textual said why)
