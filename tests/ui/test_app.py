@@ -216,6 +216,29 @@ def test_a_non_repository_shows_the_error_dialog(tmp_path: Path) -> None:
     asyncio.run(drive())
 
 
+def test_with_no_report_on_screen_the_tab_keys_do_not_swallow_the_others(tmp_path: Path) -> None:
+    """After a failed (or cancelled) first scan, `/` moved the focus into the hidden filter:
+    `r`, `q` and the rest were typed into it. The tab keys now wait for a report, and
+    ctrl+c quits when nothing runs."""
+    app = make_app(tmp_path)
+
+    async def drive() -> None:
+        async with app.run_test(size=SIZE) as pilot:
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            await pilot.press("escape")  # close the error dialog
+            await pilot.pause()
+            await pilot.press("slash", "c", "x")
+            await pilot.pause()
+            assert app.query_one("#component-filter", Input).value == ""
+            assert not isinstance(app.focused, Input)
+            await pilot.press("ctrl+c")
+            await pilot.pause()
+            assert app.return_code == 0
+
+    asyncio.run(drive())
+
+
 def test_findings_filter_by_severity(small_repo: Path) -> None:
     """Key 1 keeps errors only, 0 shows all again."""
     report: ScanReport = scan(small_repo)

@@ -84,7 +84,7 @@ class BusfactorApp(App[int]):
         Binding("t", "change_theme", "Theme", show=False),
         Binding("slash", "filter_components", "Filter", show=False),
         Binding("escape", "cancel_scan", "Cancel scan", show=False),
-        Binding("ctrl+c", "cancel_scan", "Cancel scan", show=False, priority=True),
+        Binding("ctrl+c", "interrupt", "Cancel scan or quit", show=False, priority=True),
         *(
             Binding(key, f"show_tab('tab-{tab}')", tab.title(), show=False)
             for key, tab in (
@@ -245,8 +245,16 @@ class BusfactorApp(App[int]):
             self.query_one("#scan-status").display = False
             self.query_one("#tabs").display = True
 
+    def action_interrupt(self) -> None:
+        """ctrl+c: cancel a running scan, else close an error or detail screen, else quit,
+        as in any terminal program."""
+        if self.scanning or isinstance(self.screen, ErrorScreen | ComponentScreen):
+            self.action_cancel_scan()
+        elif self.screen is self.screen_stack[0]:
+            self.exit(0)
+
     def action_cancel_scan(self) -> None:
-        """Cancel a running scan; ctrl+c quits when nothing is running."""
+        """Cancel a running scan; when nothing runs, close an error or detail screen."""
         if not self.scanning:
             if isinstance(self.screen, ErrorScreen | ComponentScreen):
                 self.pop_screen()
@@ -260,9 +268,17 @@ class BusfactorApp(App[int]):
         if event.pane.id == "tab-plan":
             self.query_one(PlanPane).compute()
 
+    def tabs_shown(self) -> bool:
+        """Whether a report's tabs are on screen (not before the first scan, not while one
+        runs or after one failed or was cancelled with nothing to show)."""
+        return bool(self.query_one("#tabs").display)
+
     def action_show_tab(self, tab: str) -> None:
         """Switch tabs from anywhere (o c p f d l), closing a detail screen, and focus the
-        tab's table so arrows, Enter and the tab's keys work at once."""
+        tab's table so arrows, Enter and the tab's keys work at once. Without tabs on screen
+        nothing happens: the focus would go to a hidden field and swallow every key."""
+        if not self.tabs_shown():
+            return
         self.return_to_tabs()
         self.query_one(TabbedContent).active = tab
         target: Widget | None = None
@@ -281,6 +297,8 @@ class BusfactorApp(App[int]):
 
     def action_filter_components(self) -> None:
         """`/`: the Components tab with the cursor in its filter."""
+        if not self.tabs_shown():
+            return
         self.action_show_tab("tab-components")
         field = self.query_one("#component-filter", Input)
         field.screen.set_focus(field)

@@ -37,6 +37,7 @@ SECTIONS: list[tuple[str, list[tuple[str, str]]]] = [
             ("ctrl+p", "jump to any component, person, file or decision; export"),
             ("t", "change the colour theme"),
             ("r / q", "scan again / quit"),
+            ("esc / ctrl+c", "cancel a running scan (ctrl+c quits when none runs)"),
         ],
     ),
     (
