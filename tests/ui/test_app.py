@@ -344,3 +344,21 @@ def test_the_scans_warnings_qualify_the_overview(
 
     app = make_app(small_repo, report=clean)
     run(app, without)
+
+
+def test_worst_components_follow_the_risk_labels() -> None:
+    """A bus factor of 2 with most files lost is HIGH and comes before a plain bus factor 2
+    (MED); the list was in bus-factor order, so MED rows sat above HIGH ones."""
+    from busfactor.ui.overview import Overview
+
+    class Report:
+        def components(self) -> list[dict[str, object]]:
+            return [
+                {"name": "tests", "bus_factor": 2, "files": 30, "files_lost": 2},
+                {"name": "src", "bus_factor": 2, "files": 16, "files_lost": 9},
+                {"name": "ok", "bus_factor": 3, "files": 5, "files_lost": 0},
+            ]
+
+    shown = Overview._worst(Report(), PLAIN).plain  # type: ignore[arg-type]
+    rows = [line.split()[:2] for line in shown.splitlines()[1:]]
+    assert rows == [["HIGH", "src"], ["MED", "tests"], ["OK", "ok"]]

@@ -15,7 +15,7 @@ from textual.widgets import Digits, Static
 
 from busfactor.core.wording import agreeing, counted
 from busfactor.ui.theme import Tones, tones_of
-from busfactor.ui.view import names_of, risk_of, safe, severity_counts, text
+from busfactor.ui.view import RISK_ORDER, names_of, risk_of, safe, severity_counts, text
 
 if TYPE_CHECKING:
     from busfactor.core.report import ScanReport
@@ -104,9 +104,15 @@ class Overview(VerticalScroll):
 
     @staticmethod
     def _worst(report: ScanReport, tones: Tones) -> Text:
+        """The riskiest components, in the Components table's risk order (a bus factor of 2
+        with most files lost is HIGH, above a plain 2)."""
         worst = Text()
         worst.append("Worst components\n", style="bold")
-        for component in report.components()[:WORST]:
+        ranked = sorted(
+            report.components(),
+            key=lambda c: (RISK_ORDER[risk_of(c)], c["bus_factor"], -c["files"], c["name"]),
+        )
+        for component in ranked[:WORST]:
             risk = risk_of(component)
             worst.append(f"  {risk:<4} ", style=tones.risk(risk))
             worst.append(f"{safe(component['name'])}  bus factor {component['bus_factor']}")
