@@ -469,3 +469,26 @@ def test_config_and_codeowners_prefill(
     assert 'decision-makers: "Ada, Bob"' in record
     run(["runbook", "new", "billing", str(builder.path), "--dry-run"])
     assert "`.github/CODEOWNERS:1 /billing/ @ada @bob`" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("mask", [0o022, 0o027])
+def test_new_records_get_the_permissions_open_would_give(
+    builder: RepoBuilder, monkeypatch: pytest.MonkeyPatch, mask: int
+) -> None:
+    """Records were written through mkstemp, so they were 0600 beside 0644 neighbours; they
+    now get 0666 less the umask, as `--output` and any editor give a new file."""
+    import os
+    import stat
+
+    _seed(builder)
+    monkeypatch.chdir(builder.path)
+    previous = os.umask(mask)
+    try:
+        assert run(["adr", "new", "Use PostgreSQL", str(builder.path)]) == 0
+        assert run(["runbook", "new", "billing", str(builder.path)]) == 0
+    finally:
+        os.umask(previous)
+    written = [*(builder.path / "docs/adr").iterdir(), *(builder.path / "docs/runbooks").iterdir()]
+    assert len(written) == 3
+    for path in written:
+        assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~mask, path

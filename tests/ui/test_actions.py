@@ -438,3 +438,18 @@ def test_a_scaffold_error_is_a_notification(adr_repo: Path) -> None:
         assert app.is_running
 
     run(app, scenario)
+
+
+def test_an_export_gets_the_permissions_open_would_give(adr_repo: Path, tmp_path: Path) -> None:
+    """An export was 0600 (mkstemp's mode); it is now 0666 less the umask, as `--output`."""
+    import os
+    import stat
+
+    out = tmp_path / "out"
+    out.mkdir()
+    previous = os.umask(0o022)
+    try:
+        path = export_markdown(scan(adr_repo), out)
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o644

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from busfactor.errors import UsageError
+from busfactor.new_files import new_file_mode
 
 
 def write_report(text: str, output: Path | None) -> None:
@@ -70,14 +71,8 @@ def write_atomically(target: Path, data: bytes) -> None:
         if target.exists():
             os.chmod(temporary, target.stat().st_mode & 0o777)
         else:
-            os.chmod(temporary, 0o666 & ~_umask())
+            os.chmod(temporary, new_file_mode())
         os.replace(temporary, target)
     except OSError as error:
         Path(temporary).unlink(missing_ok=True)
         raise UsageError(f"{target}: cannot write ({error.strerror})") from None
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask

@@ -18,6 +18,7 @@ from typing import Any
 
 from busfactor.adapters.git import GitRepository
 from busfactor.errors import RepositoryError, UsageError
+from busfactor.new_files import new_file_mode
 
 __all__ = [
     "ComponentFacts",
@@ -105,9 +106,11 @@ def create_exclusive(path: Path, text: str) -> None:
 def _temporary(path: Path) -> tuple[int, str]:
     """A temporary file beside `path`; an error names `path`'s folder."""
     try:
-        return tempfile.mkstemp(prefix=".busfactor-", dir=path.parent)
+        descriptor, name = tempfile.mkstemp(prefix=".busfactor-", dir=path.parent)
     except OSError as error:
         raise OSError(error.errno, error.strerror, str(path.parent)) from None
+    os.fchmod(descriptor, new_file_mode())  # a new record reads like its neighbours (not 0600)
+    return descriptor, name
 
 
 def replace_atomic(path: Path, data: bytes) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from busfactor.formats.markdown import render_markdown
+from busfactor.new_files import new_file_mode
 
 if TYPE_CHECKING:
     from busfactor.core.report import ScanReport
@@ -41,6 +42,7 @@ def export_markdown(report: ScanReport, directory: Path) -> Path:
     """Write `render_markdown(report)` to the first free name in `directory`; its path."""
     text = render_markdown(report)
     handle, name = tempfile.mkstemp(prefix=".busfactor-report-", suffix=".tmp", dir=directory)
+    os.fchmod(handle, new_file_mode())  # as `--output` writes it, not mkstemp's 0600
     temporary = Path(name)
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
