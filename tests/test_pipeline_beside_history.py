@@ -130,3 +130,17 @@ def test_a_walk_that_fails_before_git_starts_drops_the_work_beside_it(
     with pytest.raises(Cancelled):
         scan(documented.path, overrides={"cache": False})
     assert calls == []
+
+
+def test_a_scan_pauses_the_garbage_collector_while_it_runs(builder: RepoBuilder) -> None:
+    """The app runs with the collector on; a scan pauses it (core/gc_pause.py) and turns it
+    back on. Adding `check_since` once moved the decorator off `scan` unnoticed."""
+    import gc
+
+    builder.commit("ada", write={"a.py": "1\n"})
+    seen: list[bool] = []
+    assert gc.isenabled()
+    scan(builder.path, on_progress=lambda progress: seen.append(gc.isenabled()))
+    assert seen
+    assert not any(seen)
+    assert gc.isenabled()

@@ -231,7 +231,6 @@ def settings_for(
     return dataclasses.replace(settings, **given) if given else settings
 
 
-@paused_gc()
 def check_since(repo: GitRepository, since: str) -> None:
     """Refuse a `since` that git reads as now or later: git skips words it does not know
     (`garbage`, `tomorrow`), and the scan would read no history and report nobody."""
@@ -256,6 +255,7 @@ def _utc(timestamp: int) -> str:
     return time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(timestamp))
 
 
+@paused_gc()
 def scan(
     path: Path,
     *,
