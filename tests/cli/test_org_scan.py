@@ -414,3 +414,30 @@ def test_ctrl_c_during_a_parallel_scan_is_one_line_and_leaves_nothing_running(
         ).stdout.split()
         assert all(state.startswith("Z") for state in left), left  # zombies wait for init
     assert 130 in outcomes
+
+
+def test_a_bad_config_for_an_org_scan_is_one_error_and_writes_nothing(
+    org: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A mistyped --config failed every repository and replaced the report with one where all
+    failed; it is one configuration error, as for a single repository."""
+    out = tmp_path / "org.json"
+    out.write_text("last week's report\n", encoding="utf-8")
+    missing = tmp_path / "does-not-exist.toml"
+    args = ["scan", *repos(org, "api", "web"), "--config", str(missing), "-o", str(out)]
+    line = assert_one_line_error(*run(args, capsys))
+    assert "does-not-exist.toml" in line
+    assert out.read_text(encoding="utf-8") == "last week's report\n"
+
+
+def test_output_never_replaces_a_path_given_as_a_repository(
+    org: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`scan api notes.txt -o notes.txt` read notes.txt as a repository, failed it, then wrote
+    the report over it."""
+    notes = tmp_path / "notes.txt"
+    notes.write_text("mine\n", encoding="utf-8")
+    args = ["scan", str(org / "api"), str(notes), "-o", str(notes)]
+    line = assert_one_line_error(*run(args, capsys))
+    assert "would replace a repository argument" in line
+    assert notes.read_text(encoding="utf-8") == "mine\n"

@@ -445,12 +445,18 @@ def _count(text: str) -> int:
 
 def _refuse_writing_over_inputs(args: argparse.Namespace) -> None:
     """`--output` or `--write-baseline` naming a file the command reads (its configuration,
-    baseline, repository list, merged reports) or each other would replace it: refused."""
+    baseline, repository list, merged reports, a path given as a repository) or each other
+    would replace it: refused."""
     inputs = [
         ("--config", getattr(args, "config", None)),
         ("--baseline", getattr(args, "baseline", None)),
         ("--repos-from", getattr(args, "repos_from", None)),
         *(("a merged report", report) for report in getattr(args, "reports", None) or ()),
+        *(
+            ("a repository argument", Path(repo))
+            for repo in [getattr(args, "path", None), *(getattr(args, "more_paths", None) or ())]
+            if repo is not None
+        ),
     ]
     outputs = [
         ("--output", getattr(args, "output", None)),

@@ -108,6 +108,10 @@ def run_org_scan(args: argparse.Namespace) -> int:
     if jobs < 1:
         raise UsageError("--jobs must be at least 1")
     paths = _repositories(args)
+    if args.config is not None:  # a bad file is one error, not every repository failing
+        from busfactor.adapters.config import load_settings
+
+        load_settings(Path.cwd(), args.config)
     progress = diagnostics.ProgressLine()
     try:
         results = scan_repositories(
