@@ -232,6 +232,8 @@ def read_reports(files: Sequence[Path]) -> list[RepoResult]:
             raise UsageError(
                 f"{file}: not a busfactor report (invalid JSON at line {error.lineno})"
             ) from None
+        except RecursionError:
+            raise UsageError(f"{file}: not a busfactor report (nested too deeply)") from None
         results.append(RepoResult.scanned(check_scan_report(data, str(file))))
     return results
 
@@ -242,6 +244,6 @@ def read_org_report(path: Path) -> dict[str, Any]:
         data = json.loads(path.read_bytes().decode("utf-8"))
     except OSError as error:
         raise UsageError(f"{path}: cannot read ({error.strerror})") from None
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
         raise UsageError(f"{path}: not a busfactor report (not valid JSON)") from None
     return check_org_report(data, str(path))

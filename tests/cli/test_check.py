@@ -167,6 +167,7 @@ def test_a_broken_baseline_is_a_usage_error(
         '{"findings": [], "components": 5}',
         '{"findings": [], "truck_factor": {}, "components": []}',
         '{"schema": "busfactor.scan/2", "findings": []}',
+        "[" * 100_000,
     ],
 )
 def test_a_baseline_of_the_wrong_shape_is_a_usage_error(

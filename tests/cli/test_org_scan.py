@@ -227,6 +227,7 @@ def test_merge_writes_output_and_dedupes(
         ('{"schema": "busfactor.plan/1"}', "merge takes busfactor.scan/1 reports"),
         ('{"name": "package.json"}', "not a busfactor report"),
         ('{"schema": "busfactor.scan/1", "repository": {}}', "incomplete"),
+        ("[" * 100_000, "nested too deeply"),
         (None, "cannot read"),
     ],
 )

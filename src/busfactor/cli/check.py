@@ -32,6 +32,8 @@ def _load_baseline(path: Path) -> dict[str, Any]:
         raise UsageError(f"{path}: cannot read the baseline ({error.strerror})") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise UsageError(f"{path}: not a busfactor JSON report ({error})") from None
+    except RecursionError:
+        raise UsageError(f"{path}: not a busfactor JSON report (nested too deeply)") from None
     if not isinstance(data, dict) or "findings" not in data:
         raise UsageError(f"{path}: not a busfactor JSON report (no findings)")
     check_scan_report(data, str(path))  # the schema, people, components, truck factor
