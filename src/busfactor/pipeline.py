@@ -28,8 +28,10 @@ from busfactor.adapters.mining import mine_history
 from busfactor.core.filters import CONTENT_RULES
 from busfactor.core.gc_pause import paused_gc
 from busfactor.core.identity import is_bot
+from busfactor.core.mailmap import mailmap_aliases
 from busfactor.core.model import MiningResult, Progress
 from busfactor.core.privacy import (
+    pseudonymize_email,
     pseudonymize_emails_in,
     pseudonymize_identities,
     pseudonymize_name,
@@ -344,6 +346,7 @@ def scan(
             classification, documents = done
             excluded = classification.excluded
             mining.warnings[:0] = cache_warnings
+            mining.mailmap = mailmap_aliases(repo.mailmap_text())
             if settings.anonymize or settings.redact_emails:
                 _pseudonymize(mining, settings)
             from busfactor.adapters.runbooks import find_runbooks
@@ -476,13 +479,25 @@ def _known_classification(cache: HistoryCache | None, settings: Settings) -> byt
 
 
 def _pseudonymize(mining: MiningResult, settings: Settings) -> None:
-    """Swap every human identity for its pseudonym before anything is computed from it."""
+    """Swap every human identity for its pseudonym before anything is computed from it, and
+    the mailmap's emails (and, anonymized, its names) for the pseudonyms they would get."""
+    salt = settings.privacy_salt
     mining.identities = pseudonymize_identities(
         mining.identities,
-        settings.privacy_salt,
+        salt,
         emails_only=not settings.anonymize,
         keep=lambda identity: is_bot(identity, settings.identity.bots),
     )
+
+    def alias(value: str) -> str:
+        if "@" in value:
+            return pseudonymize_email(value, salt)
+        return pseudonymize_name(value, salt) if settings.anonymize else value
+
+    mining.mailmap = {
+        pseudonymize_email(email, salt): tuple(sorted({alias(v) for v in folded}))
+        for email, folded in mining.mailmap.items()
+    }
 
 
 def _pseudonymize_owners(graph: Any, codeowners: CodeOwners, salt: str) -> None:

@@ -12,6 +12,7 @@ the spec: 3.293 + 1.098·FA + 0.164·DL - 0.321·ln(1 + AC).
 
 from __future__ import annotations
 
+import json
 import math
 import os
 from datetime import UTC, datetime
@@ -576,6 +577,34 @@ def test_mailmap_merges_identities_case_insensitively(builder: RepoBuilder, hist
     assert_doa(result, "f.py", {ADA: (1, 1, 1), BOB: (0, 1, 1)})
 
 
+def test_the_mailmaps_old_addresses_are_the_persons_aliases(builder: RepoBuilder) -> None:
+    """git replaces a mailmapped address before busfactor reads it, so Ada's old address was
+    in no report: an organisation report could not match her in a repository without the
+    mailmap. The addresses (and required commit names) the mailmap folds into hers are now
+    her aliases; --redact-emails shows them as the pseudonyms they would get."""
+    builder.commit("A. Lovelace <ada@old.test>", write={"f.py": "1\n"})
+    builder.commit("bob", write={"f.py": "2\n"})
+    mailmap = (
+        "# people\n"
+        "Ada <ada@example.test> <ADA@Old.Test>\n"
+        "Ada <ada@example.test> Countess <countess@older.test>\n"
+        "Bob Fixed <bob@example.test>\n"
+        "Cy <cy@example.test> <cy@old.test>\n"
+    )
+    builder.commit("bob", write={".mailmap": mailmap})
+    result = Scan(builder.path, identity=IdentitySettings(merge_by_name=False))
+    people = {p["id"]: p for p in result.data["people"]}
+    assert set(people) == {ADA, BOB}
+    assert people[ADA]["aliases"] == ["Countess", "ada@old.test", "countess@older.test"]
+    assert (people[BOB]["name"], people[BOB]["aliases"]) == ("Bob Fixed", [])  # a name fix only
+    redacted = Scan(builder.path, redact_emails=True).data
+    text = json.dumps(redacted)
+    assert "old.test" not in text
+    assert "older.test" not in text
+    ada = next(p for p in redacted["people"] if p["name"] == "Ada")
+    assert len([a for a in ada["aliases"] if "@" in a]) == 2
+
+
 def test_email_case_alone_merges_identities(builder: RepoBuilder) -> None:
     """Two names with one email in different case are one person, even without name merging."""
     builder.commit("Ada <Ada@Example.Test>", write={"f.py": "1\n"})
@@ -882,3 +911,14 @@ def test_truck_factor_ties_go_to_more_commits_then_the_lower_id(builder: RepoBui
     builder.commit(("Quinn", "quinn@example.test"), write={"q.py": "q\n"})
     result = Scan(builder.path)
     assert result.data["truck_factor"]["authors"] == ["abe@example.test", "quinn@example.test"]
+
+
+def test_an_empty_email_is_never_the_persons_id(builder: RepoBuilder) -> None:
+    """Ben committed once without an email and once with one: the tie made the empty email
+    his email, so his id was his name and "" one of his aliases (pip's "ben darnell")."""
+    builder.commit(("Ben Darnell", ""), write={"a.py": "1\n"})
+    builder.commit(("Ben Darnell", "ben@example.com"), write={"a.py": "2\n"})
+    people = Scan(builder.path).data["people"]
+    assert [(p["id"], p["email"], p["aliases"]) for p in people] == [
+        ("ben@example.com", "ben@example.com", [])
+    ]

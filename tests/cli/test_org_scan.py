@@ -442,3 +442,29 @@ def test_output_never_replaces_a_path_given_as_a_repository(
     line = assert_one_line_error(*run(args, capsys))
     assert "would replace a repository argument" in line
     assert notes.read_text(encoding="utf-8") == "mine\n"
+
+
+def test_a_mailmapped_address_matches_the_person_in_another_repository(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """In `beta` the mailmap folds asmith@corp.com into Alice; `delta` has no mailmap and
+    sees only asmith@corp.com. git had applied the mailmap before busfactor read `beta`, so
+    the old address was nowhere in its report and the organisation saw two people."""
+    with RepoBuilder(tmp_path / "beta") as beta, RepoBuilder(tmp_path / "delta") as delta:
+        beta.commit(("asmith", "asmith@corp.com"), write={"api/a.py": "a\n" * 20})
+        beta.commit(("Alice Smith", "alice@corp.com"), write={"api/b.py": "b\n" * 20})
+        beta.commit(("Dave Lee", "dave@x.org"), write={"docs/d.md": "d\n" * 20})
+        beta.commit(
+            ("Dave Lee", "dave@x.org"),
+            write={".mailmap": "Alice Smith <alice@corp.com> <asmith@corp.com>\n"},
+        )
+        delta.commit(("asmith", "asmith@corp.com"), write={"tools/t.py": "t\n" * 20})
+        delta.commit(("Erin Moss", "erin@x.org"), write={"srv/s.py": "s\n" * 20})
+    args = ["scan", str(tmp_path / "beta"), str(tmp_path / "delta"), "--format", "json"]
+    code, out, _ = run([*args, "--no-merge-by-name"], capsys)
+    assert code == 0
+    report = json.loads(out)
+    alice = [p for p in report["people"] if "alice@corp.com" in (p["id"], *p["aliases"])]
+    assert len(alice) == 1
+    assert sorted(alice[0]["repositories"]) == ["beta", "delta"]
+    assert alice[0]["single_point_of_failure"] is True

@@ -159,7 +159,7 @@ def test_redact_emails_keeps_names(report: dict[str, Any]) -> None:
     people = {p["id"]: p for p in out["people"]}
     assert people[zelda]["name"] == "Zelda Quux"
     assert people[zelda]["email"] == zelda
-    assert people[zelda]["aliases"] == []
+    assert people[zelda]["aliases"] == ["Zelda Q."]  # the mailmap's commit name: a name
     assert "Yuri Vexley" in text
     assert "Walt Outsider" in text
     assert out["findings"][-1]["message"].startswith(f"Zelda Quux <{zelda}>")

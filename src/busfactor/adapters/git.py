@@ -7,6 +7,7 @@ fsmonitor, no pager, no external diff or textconv drivers, UTF-8 output, pinned 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import itertools
 import os
@@ -391,6 +392,25 @@ class GitRepository:
         for source in sources:
             digest.update(len(source).to_bytes(8, "big") + source)
         return digest.hexdigest()
+
+    def mailmap_text(self) -> str:
+        """The mailmaps git applies, as text: the work tree's `.mailmap` (not a symbolic
+        link, which git does not follow), `mailmap.file`, and `mailmap.blob` (in a bare
+        repository, HEAD's `.mailmap` by default). Unreadable ones are left out."""
+        sources: list[bytes] = []
+        if not self.bare and not self.mailmap_is_link():
+            with contextlib.suppress(OSError):
+                sources.append((self.root / ".mailmap").read_bytes()[: 1 << 24])
+        settings = self.run_configs(r"^mailmap\.(file|blob)$")
+        configured = settings.get("mailmap.file", "")
+        if configured:
+            with contextlib.suppress(OSError):
+                sources.append(Path(os.path.expanduser(configured)).read_bytes()[: 1 << 24])
+        blob = settings.get("mailmap.blob") or ("HEAD:.mailmap" if self.bare else "")
+        if blob:
+            with contextlib.suppress(RepositoryError):
+                sources.append(self.run_bytes("cat-file", "blob", blob)[: 1 << 24])
+        return "\n".join(source.decode("utf-8", "replace") for source in sources)
 
     def mailmap_is_link(self) -> bool:
         """Whether the work tree's `.mailmap` is a symbolic link, which git (2.32 and later)

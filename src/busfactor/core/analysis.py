@@ -94,7 +94,9 @@ def build_ownership_graph(
 ) -> nx.DiGraph[str]:
     """Everything the scan knows, as one graph; `excluded` maps left-out paths to reasons.
     `now` (the caller's clock) only matters for a revision dated in the future."""
-    identities = merge_identities(mining.identities, mining.activity, settings.identity)
+    identities = merge_identities(
+        mining.identities, mining.activity, settings.identity, mining.mailmap
+    )
     graph: nx.DiGraph[str] = nx.DiGraph()
     reference, clock_notes = activity_reference(mining.revision_time, now, identities)
     add_people(graph, identities, reference, settings.activity_days)

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from busfactor.core.mailmap import with_mailmap_aliases
 from busfactor.core.model import IdentityActivity, RawIdentity
 from busfactor.core.settings import IdentitySettings
 
@@ -102,8 +103,10 @@ def merge_identities(
     raw: Sequence[RawIdentity],
     activity: Sequence[IdentityActivity],
     settings: IdentitySettings,
+    mailmap: Mapping[str, tuple[str, ...]] | None = None,
 ) -> Identities:
-    """Group raw identities into people; bots are split off first."""
+    """Group raw identities into people; bots are split off first. `mailmap`: what the
+    repository's mailmap folded into each email, added to the people's aliases."""
     humans = [i for i, ident in enumerate(raw) if not is_bot(ident, settings.bots)]
     groups = _UnionFind(len(raw))
     first_seen: dict[str, int] = {}
@@ -135,7 +138,7 @@ def merge_identities(
     person_of: list[str | None] = [None] * len(raw)
     people: dict[str, Person] = {}
     for members in members_of.values():
-        person = _person(raw, activity, members)
+        person = _person(raw, activity, members, mailmap or {})
         people[person.id] = person
         for index in members:
             person_of[index] = person.id
@@ -147,7 +150,10 @@ def _most_used(values: dict[str, int]) -> str:
 
 
 def _person(
-    raw: Sequence[RawIdentity], activity: Sequence[IdentityActivity], members: list[int]
+    raw: Sequence[RawIdentity],
+    activity: Sequence[IdentityActivity],
+    members: list[int],
+    mailmap: Mapping[str, tuple[str, ...]],
 ) -> Person:
     emails: dict[str, int] = {}
     names: dict[str, int] = {}
@@ -156,9 +162,11 @@ def _person(
         email = raw[index].email.strip().lower()
         emails[email] = emails.get(email, 0) + activity[index].commits
         names[raw[index].name] = names.get(raw[index].name, 0) + activity[index].commits
-    email = _most_used(emails)
+    # An empty email is no id: a person who also has a real one is known by it.
+    email = _most_used({e: n for e, n in emails.items() if e} or emails)
     name = _most_used(names)
-    aliases = sorted((set(emails) - {email}) | (set(names) - {name}))
+    known = with_mailmap_aliases(set(emails), set(emails) | set(names), mailmap)
+    aliases = sorted(known - {email, name, ""})
     return Person(
         id=email or name_key(name) or ANONYMOUS,
         name=name if name.strip() else email or ANONYMOUS,

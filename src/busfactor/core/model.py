@@ -90,6 +90,9 @@ class MiningResult:
     co-change data for coupling (code-maat's max-changeset-size)."""
     recent: list[tuple[int, tuple[int, ...]]] = field(default_factory=list)
     """(raw identity, files touched) of each non-merge commit in the activity window."""
+    mailmap: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Proper email -> the emails and names the repository's mailmap folds into it, which
+    git replaced before the history was read (core/mailmap.py)."""
 
 
 ProgressCallback = Callable[[Progress], None]
