@@ -373,7 +373,8 @@ def test_the_first_record_of_a_new_folder_is_announced_too(
         await settle(app, pilot)
         created = [t for t in notifications(app) if t.startswith("Created ")]
         assert created == [
-            "Created docs/adr/0002-retry-payments.md (press r to rescan)\n"
+            "Created docs/adr/0002-retry-payments.md (commit it, then press r: scans read "
+            "committed files)\n"
             "also created docs/adr/0001-record-architecture-decisions.md"
         ]
 
@@ -415,7 +416,7 @@ def test_a_new_runbook_is_written_after_confirmation(
         await settle(app, pilot)
         created = [t for t in notifications(app) if t.startswith("Created ")]
         assert len(created) == 1
-        path = created[0].removeprefix("Created ").split(" (press")[0]
+        path = created[0].removeprefix("Created ").split(" (commit")[0]
         assert (adr_repo / path).is_file()
         assert "pay" in (adr_repo / path).read_text(encoding="utf-8")
 

@@ -362,3 +362,12 @@ def test_worst_components_follow_the_risk_labels() -> None:
     shown = Overview._worst(Report(), PLAIN).plain  # type: ignore[arg-type]
     rows = [line.split()[:2] for line in shown.splitlines()[1:]]
     assert rows == [["HIGH", "src"], ["MED", "tests"], ["OK", "ok"]]
+
+
+def test_progress_names_its_unit_and_how_to_cancel() -> None:
+    """`history: 47104` said neither what was counted nor that esc stops the scan."""
+    from busfactor.core.model import Progress
+    from busfactor.ui.app import describe
+
+    assert describe(Progress("history", 47104)) == "history: 47,104 commits read  (esc cancels)"
+    assert describe(Progress("analysing")) == "analysing  (esc cancels)"

@@ -61,10 +61,15 @@ if TYPE_CHECKING:
 
 
 def describe(progress: Progress) -> str:
-    """`history: 1200 of 5000` style progress line."""
+    """`history: 12,000 commits read` style progress line, and how to stop."""
     if progress.total:
-        return f"{progress.stage}: {progress.done} of {progress.total}"
-    return f"{progress.stage}: {progress.done}" if progress.done else progress.stage
+        line = f"{progress.stage}: {progress.done:,} of {progress.total:,}"
+    elif progress.done:
+        unit = " commits read" if progress.stage == "history" else ""
+        line = f"{progress.stage}: {progress.done:,}{unit}"
+    else:
+        line = progress.stage
+    return f"{line}  (esc cancels)"
 
 
 class BusfactorApp(App[int]):
@@ -478,7 +483,8 @@ class BusfactorApp(App[int]):
         else:
             also = "".join(f"\n{safe(note)}" for note in message.notes)
             self.notify(
-                f"Created {safe(message.path)} (press r to rescan){also}",
+                f"Created {safe(message.path)} (commit it, then press r: scans read "
+                f"committed files){also}",
                 title="Created",
                 markup=False,
             )
