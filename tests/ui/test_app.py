@@ -371,3 +371,33 @@ def test_progress_names_its_unit_and_how_to_cancel() -> None:
 
     assert describe(Progress("history", 47104)) == "history: 47,104 commits read  (esc cancels)"
     assert describe(Progress("analysing")) == "analysing  (esc cancels)"
+
+
+def test_experts_who_left_are_marked(tmp_path: Path) -> None:
+    """The detail's Experts named people inactive for years like anyone else (requests'
+    Kenneth Reitz): a manager reads them as people to ask."""
+    from datetime import timedelta
+
+    from builders import START
+
+    with RepoBuilder(tmp_path / "repo") as builder:
+        builder.commit("ada", write={"core/a.py": "a\n" * 20, "core/b.py": "b\n" * 20})
+        builder.commit("bob", write={"web/w.py": "w\n"}, when=START + timedelta(days=400))
+    report = scan(tmp_path / "repo")
+    component = dict(report.graph.nodes["component:core"])
+    summary = detail.component_summary(report, component, PLAIN).plain
+    assert "Experts    Ada (inactive)" in summary
+
+
+def test_a_truck_factor_of_zero_says_why_nobody_is_named(tmp_path: Path) -> None:
+    """A shallow clone's Overview said "Named by the truck factor:" and then nothing."""
+    with RepoBuilder(tmp_path / "repo") as builder:
+        builder.commit("ada", write={"a.py": "a\n"})
+        builder.commit("dependabot[bot]", write={f"f{n}.py": "x\n" for n in range(5)})
+    app = make_app(tmp_path / "repo", report=scan(tmp_path / "repo"))
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        shown = str(app.query_one("#truck-people", Static).render())
+        assert "nobody: only 17% of files have an author" in shown
+
+    run(app, scenario)

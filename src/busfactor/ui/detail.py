@@ -35,6 +35,14 @@ MAX_AUTHORS = 6
 """Authors named in the summary (most files first); the rest are counted."""
 
 
+def _active(report: ScanReport, person: str) -> bool:
+    """Whether someone still commits (an unknown id is not said to have left)."""
+    try:
+        return bool(report.person(person)["active"])
+    except KeyError:
+        return True
+
+
 def component_summary(report: ScanReport, component: dict[str, Any], tones: Tones) -> Text:
     """Risk and bus factor, experts, authors, runbook status, decisions and findings."""
     risk = risk_of(component)
@@ -45,7 +53,17 @@ def component_summary(report: ScanReport, component: dict[str, Any], tones: Tone
         f"  bus factor {component['bus_factor']} · {counted(component['files'], 'file')} · "
         f"{component['files_lost']} already lost (every author inactive)\n"
     )
-    experts = ", ".join(names_of(report, component["bus_factor_authors"])) or "nobody"
+    experts = (
+        ", ".join(
+            name if _active(report, person) else f"{name} (inactive)"
+            for person, name in zip(
+                component["bus_factor_authors"],
+                names_of(report, component["bus_factor_authors"]),
+                strict=True,
+            )
+        )
+        or "nobody"
+    )
     summary.append("Experts    ", style=tones.muted)
     summary.append(f"{experts}\n")
     authors = component["authors"]

@@ -55,6 +55,13 @@ class Overview(VerticalScroll):
         people.append("Named by the truck factor:", style="bold")
         for name in names_of(report, truck["authors"]):
             people.append(f"\n  • {name}", style="")
+        if not truck["authors"]:
+            threshold = report.meta["thresholds"]["coverage"]
+            people.append(
+                f"\n  nobody: only {truck['coverage']:.0%} of files have an author before "
+                f"anyone leaves, below the {threshold:.0%} the count starts from (a shallow "
+                "clone, history cut by --since, or most of it by bots or in excluded files)"
+            )
         self.query_one("#truck-people", Static).update(people)
         tones = tones_of(self.app)
         self.query_one("#overview-facts", Static).update(self._facts(report, tones))
