@@ -91,6 +91,32 @@ def test_components_are_sorted_by_risk_and_sort_by_header(small_repo: Path) -> N
     run(app, scenario)
 
 
+def test_tables_sort_from_the_keyboard_and_mark_the_sorted_column(small_repo: Path) -> None:
+    """Sorting needed the mouse, and nothing showed which column was sorted: `.` sorts by the
+    next column, `,` reverses, and the header carries ▲ or ▼."""
+    app = make_app(small_repo, report=scan(small_repo))
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        await pilot.press("c")
+        await pilot.pause()
+        table = app.query_one("#components-table", DataTable)
+        assert str(next(iter(table.columns.values())).label) == "Risk▲"  # as it starts
+        await pilot.press("full_stop")  # the next column: the component's name
+        await pilot.pause()
+        names = plain_cells(table, 1)
+        assert names == sorted(names)
+        labels = [str(column.label) for column in table.columns.values()]
+        assert labels[1] == "Component▲"
+        assert labels[0] == "Risk"
+        await pilot.press("comma")
+        await pilot.pause()
+        assert plain_cells(table, 1) == sorted(names, reverse=True)
+        assert str(next(iter(table.columns.values())).label) == "Risk"
+        assert str(list(table.columns.values())[1].label) == "Component▼"
+
+    run(app, scenario)
+
+
 def test_filter_keeps_matching_components(small_repo: Path) -> None:
     """Typing in the filter keeps only components whose name or authors match."""
     app = make_app(small_repo, report=scan(small_repo))

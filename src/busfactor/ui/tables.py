@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from rich.console import JustifyMethod
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import DataTable, Input, Static
-from textual.widgets.data_table import RowDoesNotExist
+from textual.widgets.data_table import ColumnKey, RowDoesNotExist
 
 from busfactor.ui.messages import (
     ComponentChosen,
@@ -41,8 +42,14 @@ Row = dict[str, Any]
 
 
 class SortedTable(DataTable[Any]):
-    """A row-cursor table over dict rows; clicking a header sorts by that column. A label
-    may take two lines (`"Bus\\nfactor"`): the header is then two lines high."""
+    """A row-cursor table over dict rows, sorted by clicking a header or from the keyboard
+    (`.` the next column, `,` the other way round); the sorted column's header shows ▲ or ▼.
+    A label may take two lines (`"Bus\\nfactor"`): the header is then two lines high."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("full_stop", "sort_next", "Sort by the next column", show=False),
+        Binding("comma", "sort_flip", "Reverse the sort", show=False),
+    ]
 
     def __init__(self, columns: Mapping[str, str], *, id: str) -> None:
         header_height = max(label.count("\n") + 1 for label in columns.values())
@@ -62,6 +69,7 @@ class SortedTable(DataTable[Any]):
         for key, label in self.column_labels.items():
             header = Text(label, justify="right" if key in self.right_aligned else "left")
             self.add_column(header, key=key)
+        self._mark_sorted()  # a pane may start sorted (Components by risk)
 
     def load(self, rows: Iterable[Row]) -> None:
         """Replace the rows (kept in the given order until a header is pressed)."""
@@ -98,8 +106,36 @@ class SortedTable(DataTable[Any]):
         if column not in self.sort_keys:
             return
         self.sort_reverse = not self.sort_reverse if column == self.sort_column else False
-        self.sort_column = column
+        self.sort_by(column, self.sort_reverse)
+
+    def action_sort_next(self) -> None:
+        """`.`: sort by the next column that sorts (the first one when none does yet)."""
+        keys = [key for key in self.column_labels if key in self.sort_keys]
+        if not keys:
+            return
+        after = keys.index(self.sort_column) + 1 if self.sort_column in keys else 0
+        self.sort_by(keys[after % len(keys)], reverse=False)
+
+    def action_sort_flip(self) -> None:
+        """`,`: the same column the other way round."""
+        if self.sort_column is None:
+            self.action_sort_next()
+        else:
+            self.sort_by(self.sort_column, reverse=not self.sort_reverse)
+
+    def sort_by(self, column: str, reverse: bool) -> None:
+        """Sort by `column` and mark its header (▲ ascending, ▼ descending)."""
+        self.sort_column, self.sort_reverse = column, reverse
+        self._mark_sorted()
         self.redraw()
+
+    def _mark_sorted(self) -> None:
+        for key, label in self.column_labels.items():
+            marked = label + ("▼" if self.sort_reverse else "▲")
+            found = self.columns.get(ColumnKey(key))
+            if found is not None:
+                justify: JustifyMethod = "right" if key in self.right_aligned else "left"
+                found.label = Text(marked if key == self.sort_column else label, justify=justify)
 
 
 def select_row(table: DataTable[Any], key: str) -> bool:
