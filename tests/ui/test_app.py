@@ -265,6 +265,34 @@ def test_with_no_report_on_screen_the_tab_keys_do_not_swallow_the_others(tmp_pat
     asyncio.run(drive())
 
 
+def test_findings_filter_by_rule(small_repo: Path) -> None:
+    """u steps through the rules found (the Findings screen was to filter by rule and
+    severity; only severity was there), then back to all; 0 clears it."""
+    report: ScanReport = scan(small_repo)
+    rules = sorted({str(f["rule"]) for f in report.findings()})
+    assert len(rules) > 1
+    app = make_app(small_repo, report=report)
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        await pilot.press("f")
+        await pilot.pause()
+        table = app.query_one("#findings-table", DataTable)
+        for rule in rules:
+            await pilot.press("u")
+            await pilot.pause()
+            assert set(plain_cells(table, 1)) == {rule}
+            hint = str(app.query_one("#findings-hint", Static).render())
+            assert f"of rule {rule}" in hint
+        await pilot.press("u")
+        await pilot.pause()
+        assert table.row_count == len(report.findings())
+        await pilot.press("u", "0")
+        await pilot.pause()
+        assert table.row_count == len(report.findings())
+
+    run(app, scenario)
+
+
 def test_findings_filter_by_severity(small_repo: Path) -> None:
     """Key 1 keeps errors only, 0 shows all again."""
     report: ScanReport = scan(small_repo)

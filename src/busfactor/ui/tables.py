@@ -356,13 +356,15 @@ class PeoplePane(Vertical):
 
 
 class FindingsPane(Vertical):
-    """Every finding; 1/2/3 show errors, warnings, info only and 0 shows all."""
+    """Every finding; 1/2/3 show errors, warnings, info only, u steps through the rules, and
+    0 shows all again."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("0", "severity('')", "All"),
         Binding("1", "severity('error')", "Errors"),
         Binding("2", "severity('warning')", "Warnings"),
         Binding("3", "severity('info')", "Info"),
+        Binding("u", "next_rule", "Rule"),
     ]
     COLUMNS: ClassVar[dict[str, str]] = {
         "severity": "Severity",
@@ -374,12 +376,11 @@ class FindingsPane(Vertical):
     def __init__(self) -> None:
         super().__init__()
         self.severity = ""
+        self.rule = ""
         self.by_fingerprint: dict[str, Row] = {}
 
     def compose(self) -> ComposeResult:
-        yield Static(
-            "Showing all findings (0 all, 1 errors, 2 warnings, 3 info)", id="findings-hint"
-        )
+        yield Static(self._hint(), id="findings-hint")
         table = SortedTable(self.COLUMNS, id="findings-table")
         table.sort_keys = {
             "severity": lambda r: SEVERITY_ORDER.get(r["severity"], 9),
@@ -388,7 +389,10 @@ class FindingsPane(Vertical):
         }
         table.render_row = self._cells
         table.row_key = lambda r: str(r["fingerprint"])
-        table.keep = lambda r: not self.severity or r["severity"] == self.severity
+        table.keep = lambda r: (
+            (not self.severity or r["severity"] == self.severity)
+            and (not self.rule or r["rule"] == self.rule)
+        )
         yield table
 
     def show(self, report: ScanReport) -> None:
@@ -417,8 +421,27 @@ class FindingsPane(Vertical):
         ]
 
     def action_severity(self, severity: str) -> None:
+        """1/2/3: one severity; 0: every finding again (any rule)."""
         self.severity = severity
-        label = f"{severity} findings only" if severity else "all findings"
-        hint = f"Showing {label} (0 all, 1 errors, 2 warnings, 3 info)"
-        self.query_one("#findings-hint", Static).update(hint)
+        if not severity:
+            self.rule = ""
+        self._refilter()
+
+    def action_next_rule(self) -> None:
+        """u: only the next rule found in the report, then all rules again."""
+        rules = sorted({str(f["rule"]) for f in self.by_fingerprint.values()})
+        if not rules:
+            return
+        at = rules.index(self.rule) + 1 if self.rule in rules else 0
+        self.rule = rules[at] if at < len(rules) else ""
+        self._refilter()
+
+    def _refilter(self) -> None:
+        self.query_one("#findings-hint", Static).update(Text(self._hint()))
         self.query_one(SortedTable).redraw()
+
+    def _hint(self) -> str:
+        shown = f"{self.severity} findings" if self.severity else "all findings"
+        if self.rule:
+            shown += f" of rule {safe(self.rule)}"
+        return f"Showing {shown} (0 all, 1 errors, 2 warnings, 3 info, u next rule)"
