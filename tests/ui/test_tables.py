@@ -168,3 +168,33 @@ def test_the_plan_tab_says_why_it_has_no_plan(tmp_path: Path) -> None:
     shown = asyncio.run(drive())
     assert shown.startswith("The plan could not be computed: ")
     assert str(repo) in shown
+
+
+def test_the_plan_tab_exports_the_plan_as_busfactor_plan_writes_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """e on the Plan tab writes busfactor-plan.md (then -2, never over a file): the same
+    Markdown `busfactor plan --format markdown` prints. Issue 6 asked for it; it was missing."""
+    from busfactor.cli import main
+
+    repo = coupled_service(tmp_path / "repo")
+    printed = tmp_path / "printed.md"
+    assert main(["plan", str(repo), "--format", "markdown", "--output", str(printed)]) == 0
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "busfactor-plan.md").write_text("mine\n", encoding="utf-8")
+    monkeypatch.chdir(out)
+    app = make_app(repo, report=scan(repo))
+
+    async def drive() -> None:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("l")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            await pilot.press("e")
+            await pilot.pause()
+
+    asyncio.run(drive())
+    assert (out / "busfactor-plan.md").read_text(encoding="utf-8") == "mine\n"
+    exported = (out / "busfactor-plan-2.md").read_text(encoding="utf-8")
+    assert exported.strip() == printed.read_text(encoding="utf-8").strip()

@@ -18,6 +18,7 @@ from busfactor.core.markdown_text import markdown_text
 from busfactor.core.plan import make_plan, render_plan_markdown, render_plan_text
 from busfactor.errors import BusfactorError, Cancelled
 from busfactor.pipeline import plan_scan
+from busfactor.ui.export import export_text
 from busfactor.ui.tables import SortedTable, select_row
 from busfactor.ui.view import names_of, safe, text
 
@@ -160,13 +161,15 @@ class DecisionsPane(Horizontal):
 
 
 class PlanReady(Message):
-    """The plan worker rendered the plan for a report."""
+    """The plan worker rendered the plan for a report (`plan`: False when it says why there
+    is none)."""
 
-    def __init__(self, report: ScanReport, markdown: str, text: str) -> None:
+    def __init__(self, report: ScanReport, markdown: str, text: str, *, plan: bool = True) -> None:
         super().__init__()
         self.report = report
         self.markdown = markdown
         self.text = text
+        self.plan = plan
 
 
 _LATER = "The plan is computed when this tab is shown."
@@ -182,10 +185,16 @@ class PlanPane(VerticalScroll):
     Markdown tables.
     """
 
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("e", "export_plan", "Export plan"),
+    ]
+
     def __init__(self) -> None:
         super().__init__()
         self.report: ScanReport | None = None
         self.shown_for: ScanReport | None = None
+        self.markdown: str | None = None
+        """The plan shown, as `busfactor plan --format markdown` writes it (None: none yet)."""
 
     def compose(self) -> ComposeResult:
         yield Markdown(f"*{_LATER}*", id="plan-markdown")
@@ -208,6 +217,7 @@ class PlanPane(VerticalScroll):
         if self.report is None or self.shown_for is self.report:
             return
         self.shown_for = self.report
+        self.markdown = None
         self.query_one("#plan-markdown", Markdown).update(f"*{_COMPUTING}*")
         self.query_one("#plan-text", Static).update(_COMPUTING)
         self.plan_in_thread(self.report)
@@ -244,7 +254,9 @@ class PlanPane(VerticalScroll):
         except BusfactorError as error:
             if not worker.is_cancelled:
                 problem = f"The plan could not be computed: {error.message}"
-                self.post_message(PlanReady(report, markdown_text(problem), safe(problem)))
+                self.post_message(
+                    PlanReady(report, markdown_text(problem), safe(problem), plan=False)
+                )
             return
         plan = make_plan(source.graph, target_bus_factor=report.settings.target_bus_factor)
         markdown = render_plan_markdown(plan, source.graph)
@@ -255,5 +267,19 @@ class PlanPane(VerticalScroll):
     @on(PlanReady)
     def show_plan(self, message: PlanReady) -> None:
         if message.report is self.report:
+            self.markdown = message.markdown if message.plan else None
             self.query_one("#plan-markdown", Markdown).update(message.markdown)
             self.query_one("#plan-text", Static).update(Text(message.text))
+
+    def action_export_plan(self) -> None:
+        """e: the plan shown, as Markdown, into `busfactor-plan.md` (or `-2`, …) in the working
+        directory, never over a file; a manager pastes it into a team document."""
+        if self.markdown is None:
+            self.notify("No plan to export yet.", severity="warning")
+            return
+        try:
+            path = export_text(self.markdown, Path.cwd(), "busfactor-plan")
+        except OSError as error:
+            self.notify(f"Export failed: {error}", severity="error", markup=False)
+            return
+        self.notify(f"Plan written to {path}", title="Exported", markup=False)

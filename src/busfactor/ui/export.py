@@ -1,4 +1,4 @@
-"""Export the report as Markdown into a new file, never over an existing one."""
+"""Export the report, or the plan, as Markdown into a new file, never over an existing one."""
 
 from __future__ import annotations
 
@@ -40,8 +40,12 @@ def publish(temporary: Path, target: Path) -> bool:
 
 def export_markdown(report: ScanReport, directory: Path) -> Path:
     """Write `render_markdown(report)` to the first free name in `directory`; its path."""
-    text = render_markdown(report)
-    handle, name = tempfile.mkstemp(prefix=".busfactor-report-", suffix=".tmp", dir=directory)
+    return export_text(render_markdown(report), directory, "busfactor-report")
+
+
+def export_text(text: str, directory: Path, stem: str) -> Path:
+    """Write `text` to `STEM.md`, else `STEM-2.md`, … in `directory` (never over a file)."""
+    handle, name = tempfile.mkstemp(prefix=f".{stem}-", suffix=".tmp", dir=directory)
     os.fchmod(handle, new_file_mode())  # as `--output` writes it, not mkstemp's 0600
     temporary = Path(name)
     try:
@@ -49,9 +53,9 @@ def export_markdown(report: ScanReport, directory: Path) -> Path:
             stream.write(text)
             stream.flush()
             os.fsync(stream.fileno())
-        for target in candidates(directory):
+        for target in candidates(directory, stem):
             if not target.exists() and publish(temporary, target):
                 return target
-        raise FileExistsError(f"{directory}: busfactor-report*.md all exist")
+        raise FileExistsError(f"{directory}: {stem}*.md all exist")
     finally:
         temporary.unlink(missing_ok=True)

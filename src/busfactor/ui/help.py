@@ -24,7 +24,7 @@ SECTIONS: list[tuple[str, list[tuple[str, str]]]] = [
             ("p  People", "who alone knows what; space marks someone as leaving (what-if)"),
             ("f  Findings", "what the scan found; 1 2 3 errors, warnings, info; u a rule; 0 all"),
             ("d  Decisions", "the decision records; s / S follow superseded by / supersedes"),
-            ("l  Plan", "who should learn which component from whom"),
+            ("l  Plan", "who should learn which component from whom; e exports it"),
         ],
     ),
     (
