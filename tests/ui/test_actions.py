@@ -352,6 +352,30 @@ def test_a_new_adr_is_written_for_the_selected_component(
     run(app, scenario)
 
 
+def test_the_adr_dialog_supersedes_records_as_adr_new_does(
+    adr_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The dialog asked only for a title; issue 6 asked for title, supersedes and
+    component. "2" marks ADR 2 superseded by the new record, through the CLI's code."""
+    monkeypatch.chdir(adr_repo)
+    app = make_app(adr_repo, report=scan(adr_repo))
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        await on_component(app, pilot, "pay")
+        await pilot.press("a")
+        await pilot.pause()
+        app.screen.query_one("#adr-title", Input).value = "Use CockroachDB"
+        app.screen.query_one("#adr-supersedes", Input).value = "2"
+        await pilot.click("#adr-create")
+        await settle(app, pilot)
+
+    run(app, scenario)
+    created = (adr_repo / "doc/adr/0004-use-cockroachdb.md").read_text(encoding="utf-8")
+    assert "Supersedes [2. Use PostgreSQL](0002-use-postgresql.md)" in created
+    old = (adr_repo / "doc/adr/0002-use-postgresql.md").read_text(encoding="utf-8")
+    assert "Superseded by [4. Use CockroachDB](0004-use-cockroachdb.md)" in old
+
+
 def test_the_first_record_of_a_new_folder_is_announced_too(
     builder: RepoBuilder, monkeypatch: pytest.MonkeyPatch
 ) -> None:

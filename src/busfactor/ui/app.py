@@ -425,14 +425,15 @@ class BusfactorApp(App[int]):
         component = message.component
         if message.kind == "adr":
 
-            def write_adr(title: str | None) -> None:
-                if title:
+            def write_adr(answer: tuple[str, list[str]] | None) -> None:
+                if answer:
+                    title, supersedes = answer
                     self.scaffold(
                         "adr",
                         argparse.Namespace(
                             title=title,
                             path=self.repo,
-                            supersedes=[],
+                            supersedes=supersedes,
                             links=[],
                             status="proposed",
                             template="madr",

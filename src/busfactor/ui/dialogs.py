@@ -15,8 +15,9 @@ from textual.widgets import Button, Input, Static
 from busfactor.ui.view import safe
 
 
-class NewAdrScreen(ModalScreen[str | None]):
-    """Ask for the title of a new decision record about a component; None when cancelled."""
+class NewAdrScreen(ModalScreen[tuple[str, list[str]] | None]):
+    """Ask for the title of a new decision record about a component, and the records it
+    supersedes (as `adr new --supersedes`); None when cancelled."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
 
@@ -28,18 +29,25 @@ class NewAdrScreen(ModalScreen[str | None]):
         with Vertical(id="adr-dialog", classes="dialog"):
             yield Static(Text(f"New decision record for {safe(self.component)}"), classes="title")
             yield Input(placeholder="Title, e.g. Use PostgreSQL for storage", id="adr-title")
+            yield Input(
+                placeholder="Supersedes (optional): record numbers, e.g. 3 or 3, 7",
+                id="adr-supersedes",
+            )
             with Horizontal(classes="buttons"):
                 yield Button("Create", variant="primary", id="adr-create")
                 yield Button("Cancel", id="adr-cancel")
 
     @on(Input.Submitted, "#adr-title")
+    @on(Input.Submitted, "#adr-supersedes")
     @on(Button.Pressed, "#adr-create")
     def create(self) -> None:
         title = self.query_one("#adr-title", Input).value.strip()
         if not title:
             self.notify("A title is needed.", severity="warning")
             return
-        self.dismiss(title)
+        given = self.query_one("#adr-supersedes", Input).value
+        supersedes = [item.strip() for item in given.replace(",", " ").split() if item.strip()]
+        self.dismiss((title, supersedes))
 
     @on(Button.Pressed, "#adr-cancel")
     def action_cancel(self) -> None:
