@@ -455,3 +455,36 @@ def test_a_truck_factor_of_zero_says_why_nobody_is_named(tmp_path: Path) -> None
         assert "nobody: only 17% of files have an author" in shown
 
     run(app, scenario)
+
+
+def test_enter_on_a_person_lists_what_they_alone_know(small_repo: Path) -> None:
+    """Enter on People did nothing: the files a person alone knows could not be listed.
+    It now opens their detail: the components they hold alone, their sole-author files,
+    and what their leaving would change (the what-if's figures)."""
+    from busfactor.ui.detail import PersonScreen
+
+    report = scan(small_repo)
+    person = report.people()[0]
+    sole = sorted(f["path"] for f in report.files() if list(f["authors"]) == [person["id"]])
+    assert sole
+    after = simulate(report.graph, [person["id"]])["truck_factor"]["after"]
+    app = make_app(small_repo, report=report)
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        await pilot.press("p")
+        await pilot.pause()
+        table = app.query_one("#people-table", DataTable)
+        table.move_cursor(row=table.get_row_index(person["id"]))
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, PersonScreen)
+        shown = str(app.screen.query_one("#person-summary", Static).render())
+        for path in sole:
+            assert path in shown
+        truck = report.meta["truck_factor"]["value"]
+        assert f"truck factor {truck} → {after}" in shown
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, PersonScreen)
+
+    run(app, scenario)

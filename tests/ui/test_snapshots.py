@@ -120,6 +120,7 @@ SCREENS: dict[str, tuple[Steps, tuple[int, int]]] = {
     "component_detail": (keys("c", "enter"), SIZE),
     "people": (keys("p"), SIZE),
     "people_ada_leaving": (on_person("ada@example.test", "space"), SIZE),
+    "person_detail": (on_person("ada@example.test", "enter"), SIZE),
     "findings": (keys("f"), SIZE),
     "decisions": (keys("d", "down"), SIZE),
     "plan": (keys("l"), SIZE),

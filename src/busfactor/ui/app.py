@@ -35,7 +35,7 @@ from busfactor.core.whatif import simulate
 from busfactor.errors import BusfactorError, Cancelled
 from busfactor.pipeline import scan, settings_for
 from busfactor.ui.commands import BusfactorCommands, PaletteIndex, build_index
-from busfactor.ui.detail import ComponentScreen, ErrorScreen
+from busfactor.ui.detail import ComponentScreen, ErrorScreen, PersonScreen
 from busfactor.ui.dialogs import ConfirmScreen, NewAdrScreen
 from busfactor.ui.documents import DecisionsPane, PlanPane
 from busfactor.ui.export import export_markdown
@@ -45,6 +45,7 @@ from busfactor.ui.messages import (
     DecisionChosen,
     LeavingToggled,
     NewDocumentRequested,
+    PersonChosen,
     ScaffoldFinished,
     ScanFailed,
     ScanFinished,
@@ -209,7 +210,7 @@ class BusfactorApp(App[int]):
         for table in self.query(SortedTable):
             table.redraw()
         for screen in self.screen_stack:
-            if isinstance(screen, ComponentScreen):
+            if isinstance(screen, ComponentScreen | PersonScreen):
                 screen.restyle()
 
     @on(ScanFailed)
@@ -253,7 +254,7 @@ class BusfactorApp(App[int]):
     def action_interrupt(self) -> None:
         """ctrl+c: cancel a running scan, else close an error or detail screen, else quit,
         as in any terminal program."""
-        if self.scanning or isinstance(self.screen, ErrorScreen | ComponentScreen):
+        if self.scanning or isinstance(self.screen, ErrorScreen | ComponentScreen | PersonScreen):
             self.action_cancel_scan()
         elif self.screen is self.screen_stack[0]:
             self.exit(0)
@@ -261,7 +262,7 @@ class BusfactorApp(App[int]):
     def action_cancel_scan(self) -> None:
         """Cancel a running scan; when nothing runs, close an error or detail screen."""
         if not self.scanning:
-            if isinstance(self.screen, ErrorScreen | ComponentScreen):
+            if isinstance(self.screen, ErrorScreen | ComponentScreen | PersonScreen):
                 self.pop_screen()
             return
         self.workers.cancel_group(self, "scan")
@@ -352,6 +353,14 @@ class BusfactorApp(App[int]):
     def open_component(self, message: ComponentChosen) -> None:
         self.show_component(message.name)
 
+    @on(PersonChosen)
+    def open_person(self, message: PersonChosen) -> None:
+        """A person's detail screen, over the tabs."""
+        if self.report is None:
+            return
+        self.return_to_tabs()
+        self.push_screen(PersonScreen(self.report, message.person_id))
+
     def show_component(self, name: str, path: str | None = None) -> None:
         """Open a component's detail screen (over the tabs), with the cursor on `path`."""
         if self.report is None:
@@ -402,7 +411,7 @@ class BusfactorApp(App[int]):
 
     def return_to_tabs(self) -> None:
         """Close detail screens and the help so the tabs are visible."""
-        while isinstance(self.screen, ComponentScreen | HelpScreen):
+        while isinstance(self.screen, ComponentScreen | PersonScreen | HelpScreen):
             self.pop_screen()
 
     # -- actions ----------------------------------------------------------------------

@@ -357,3 +357,81 @@ class ErrorScreen(ModalScreen[None]):
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(None)
+
+
+MAX_SOLE_FILES = 40
+"""Files a person alone authors, listed in their detail (the rest are counted)."""
+
+
+def person_summary(report: ScanReport, person_id: str, tones: Tones) -> Text:
+    """Who someone is, what they alone know (components they hold at bus factor 1, files
+    where they are the only author), and what their leaving would change."""
+    from busfactor.core.whatif import simulate
+
+    person = report.person(person_id)
+    summary = Text()
+    summary.append(safe(person["name"] or person_id), style="bold")
+    summary.append(f"  {safe(person['email'] or person_id)}\n", style=tones.muted)
+    active = "active" if person["active"] else "inactive"
+    summary.append(
+        f"{counted(int(person['commits']), 'commit')}, {active}, "
+        f"author of {counted(int(person['files_authored']), 'file')}\n"
+    )
+    held = [
+        c["name"]
+        for c in report.components()
+        if c["bus_factor"] == 1 and c.get("bus_factor_authors") == [person_id]
+    ]
+    named = [
+        c["name"]
+        for c in report.components()
+        if person_id in c.get("bus_factor_authors", []) and c["name"] not in held
+    ]
+    summary.append("Holds alone  ", style=tones.muted)
+    summary.append((", ".join(safe(name) for name in held) or "no component") + "\n")
+    summary.append("Named by     ", style=tones.muted)
+    summary.append(
+        (", ".join(safe(name) for name in named) or "no other component's bus factor") + "\n"
+    )
+    sole = sorted(str(f["path"]) for f in report.files() if list(f["authors"]) == [person_id])
+    summary.append("Sole author  ", style=tones.muted)
+    summary.append(f"{counted(len(sole), 'file')}\n")
+    for path in sole[:MAX_SOLE_FILES]:
+        summary.append(f"  {safe(path)}\n")
+    if len(sole) > MAX_SOLE_FILES:
+        summary.append(f"  and {len(sole) - MAX_SOLE_FILES} more\n", style=tones.muted)
+    whatif = simulate(report.graph, [person_id])
+    before, after = whatif["truck_factor"]["before"], whatif["truck_factor"]["after"]
+    changed = [c for c in whatif["components"] if c["bus_factor_after"] != c["bus_factor_before"]]
+    summary.append("If they left ", style=tones.muted)
+    summary.append(
+        f"truck factor {before} → {after}; "
+        f"{counted(len(whatif['orphaned_files']), 'file')} without an author; "
+        f"{counted(len(changed), 'component')} with a lower bus factor"
+    )
+    return summary
+
+
+class PersonScreen(Screen[None]):
+    """One person in depth: what they alone know and what their leaving changes."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "app.pop_screen", "Back")]
+
+    def __init__(self, report: ScanReport, person_id: str) -> None:
+        super().__init__()
+        self.report = report
+        self.person_id = person_id
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="person-detail"):
+            yield Static(id="person-summary")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.restyle()
+
+    def restyle(self) -> None:
+        """Render the summary in the current theme."""
+        summary = person_summary(self.report, self.person_id, tones_of(self.app))
+        self.query_one("#person-summary", Static).update(summary)

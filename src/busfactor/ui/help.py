@@ -21,7 +21,7 @@ SECTIONS: list[tuple[str, list[tuple[str, str]]]] = [
         [
             ("o  Overview", "the truck factor, the people it names, the worst components"),
             ("c  Components", "risk, bus factor, top authors; Enter opens its files and DOA"),
-            ("p  People", "who alone knows what; space marks someone as leaving (what-if)"),
+            ("p  People", "who alone knows what (Enter: their files); space marks them leaving"),
             ("f  Findings", "what the scan found; 1 2 3 errors, warnings, info; u a rule; 0 all"),
             ("d  Decisions", "the decision records; s / S follow superseded by / supersedes"),
             ("l  Plan", "who should learn which component from whom; e exports it"),

@@ -55,6 +55,14 @@ class ComponentChosen(Message):
         self.name = name
 
 
+class PersonChosen(Message):
+    """The user asked for a person's detail screen."""
+
+    def __init__(self, person_id: str) -> None:
+        super().__init__()
+        self.person_id = person_id
+
+
 class DecisionChosen(Message):
     """The user asked for a decision record (by its path) on the Decisions tab."""
 

@@ -19,6 +19,7 @@ from busfactor.ui.messages import (
     DecisionChosen,
     LeavingToggled,
     NewDocumentRequested,
+    PersonChosen,
 )
 from busfactor.ui.theme import Tones, tones_of
 from busfactor.ui.view import (
@@ -301,7 +302,8 @@ class PeoplePane(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static(
-            "space: mark the selected person as leaving (what-if on Overview, Components)",
+            "Enter: what they alone know · space: mark as leaving (what-if on Overview, "
+            "Components)",
             classes="hint",
         )
         table = SortedTable(self.COLUMNS, id="people-table")
@@ -344,6 +346,12 @@ class PeoplePane(Vertical):
             Text(str(files), justify="right"),
             Text(f"{len(components)}  {shown}".rstrip()),
         ]
+
+    @on(DataTable.RowSelected, "#people-table")
+    def open_person(self, event: DataTable.RowSelected) -> None:
+        """Enter: the person's detail (what they alone know, what their leaving changes)."""
+        if event.row_key.value is not None:
+            self.post_message(PersonChosen(str(event.row_key.value)))
 
     def select(self, person_id: str) -> bool:
         """Put the cursor on a person's row (False when the row is not shown)."""
