@@ -198,3 +198,43 @@ def test_the_plan_tab_exports_the_plan_as_busfactor_plan_writes_it(
     assert (out / "busfactor-plan.md").read_text(encoding="utf-8") == "mine\n"
     exported = (out / "busfactor-plan-2.md").read_text(encoding="utf-8")
     assert exported.strip() == printed.read_text(encoding="utf-8").strip()
+
+
+def test_a_components_detail_shows_its_line_of_the_plan(tmp_path: Path) -> None:
+    """Issue 6 asked for each component's cross-training suggestion in its detail; there was
+    none. It is the Plan tab's suggestion for that component (the plan with file coupling,
+    computed once for both), or why there is none."""
+    from textual.widgets import Static
+
+    from busfactor.cli import main
+    from busfactor.ui.detail import ComponentScreen
+
+    repo = coupled_service(tmp_path / "repo")
+    printed = tmp_path / "plan.json"
+    assert main(["plan", str(repo), "--format", "json", "--output", str(printed)]) == 0
+    import json
+
+    suggestion = next(
+        s
+        for s in json.loads(printed.read_text(encoding="utf-8"))["suggestions"]
+        if s["component"] == "svc"
+    )
+    assert suggestion["learner"] == "bob@example.test"
+    app = make_app(repo, report=scan(repo))
+
+    async def drive() -> str:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("c")
+            await pilot.pause()
+            table = app.query_one("#components-table")
+            table.move_cursor(row=table.get_row_index("svc"))  # type: ignore[attr-defined]
+            await pilot.press("enter")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert isinstance(app.screen, ComponentScreen)
+            return str(app.screen.query_one("#component-plan", Static).render())
+
+    shown = asyncio.run(drive())
+    assert "Bob learns from Ada: bus factor 1 → 2" in shown
+    first = suggestion["files"][0]
+    assert f"study {first['path']} ({first['commits_needed']})" in shown

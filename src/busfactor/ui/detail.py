@@ -7,18 +7,20 @@ only when they are opened, so a component with 10,000 files opens as fast as a s
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Footer, Header, Static, Tree
 from textual.widgets.tree import TreeNode
+from textual.worker import get_current_worker
 
 from busfactor.core.wording import counted
 from busfactor.ui.messages import NewDocumentRequested
@@ -308,15 +310,38 @@ class ComponentScreen(Screen[None]):
         yield Header()
         with VerticalScroll(id="component-head"):
             yield Static(id="component-summary")
+            yield Static(Text("Plan       computing…"), id="component-plan")
         yield FileTree(self.report, paths, id="component-files")
         yield Footer()
 
     def on_mount(self) -> None:
         self.show_summary()
+        self.find_suggestion()
         tree = self.query_one(FileTree)
         tree.focus()
         if self.path is not None:
             tree.reveal(self.path)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="component-plan")
+    def find_suggestion(self) -> None:
+        """This component's suggestion in the plan the Plan tab shows (computed once)."""
+        from busfactor.errors import BusfactorError, Cancelled
+        from busfactor.ui.planning import plan_of
+
+        worker = get_current_worker()
+        try:
+            plan, graph = plan_of(self.app, self.report, worker.cancelled_event)
+        except Cancelled:
+            return
+        except BusfactorError as error:
+            shown = Text(f"Plan       could not be computed: {safe(error.message)}")
+        else:
+            shown = suggestion_text(plan, graph, self.component_name)
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self.show_suggestion, shown)
+
+    def show_suggestion(self, shown: Text) -> None:
+        self.query_one("#component-plan", Static).update(shown)
 
     def show_summary(self) -> None:
         """Render the summary in the current theme."""
@@ -435,3 +460,41 @@ class PersonScreen(Screen[None]):
         """Render the summary in the current theme."""
         summary = person_summary(self.report, self.person_id, tones_of(self.app))
         self.query_one("#person-summary", Static).update(summary)
+
+
+MAX_STUDY = 3
+"""Files to study named in a component's detail (the Plan tab lists them all)."""
+
+
+def suggestion_text(plan: Mapping[str, Any], graph: Any, component: str) -> Text:
+    """One component's line of the plan: who learns it from whom, what to study first and
+    the bus factor it would reach; or why there is none."""
+    line = Text("Plan       ")
+    for item in plan["suggestions"]:
+        if item["component"] != component:
+            continue
+        mentor = item["mentor"]
+        mentor_name = _person_name(graph, mentor) if mentor else "nobody active"
+        learner = _person_name(graph, item["learner"])
+        line.append(
+            f"{learner} learns from {mentor_name}: bus factor "
+            f"{item['bus_factor_before']} → {item['bus_factor_after']}\n"
+        )
+        study = [f"{safe(f['path'])} ({f['commits_needed']})" for f in item["files"][:MAX_STUDY]]
+        if study:
+            more = len(item["files"]) - MAX_STUDY
+            line.append("           study " + ", ".join(study))
+            line.append(f" and {more} more" if more > 0 else "")
+            line.append(" (commits needed; the Plan tab has the reasons)")
+        return line
+    for gap in plan.get("uncovered", []):
+        if gap.get("component") == component:
+            line.append(f"none: {safe(gap.get('reason', 'no learner found'))}")
+            return line
+    line.append("none needed: the bus factor meets the plan's target")
+    return line
+
+
+def _person_name(graph: Any, person: str) -> str:
+    data = graph.nodes.get(f"person:{person}", {})
+    return safe(data.get("name") or person)

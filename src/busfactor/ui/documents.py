@@ -15,10 +15,10 @@ from textual.widgets import DataTable, Markdown, Static, TabbedContent, TabPane
 from textual.worker import get_current_worker
 
 from busfactor.core.markdown_text import markdown_text
-from busfactor.core.plan import make_plan, render_plan_markdown, render_plan_text
+from busfactor.core.plan import render_plan_markdown, render_plan_text
 from busfactor.errors import BusfactorError, Cancelled
-from busfactor.pipeline import plan_scan
 from busfactor.ui.export import export_text
+from busfactor.ui.planning import plan_of
 from busfactor.ui.tables import SortedTable, select_row
 from busfactor.ui.view import names_of, safe, text
 
@@ -237,18 +237,8 @@ class PlanPane(VerticalScroll):
         """The plan `busfactor plan` makes for this report's revision: from a scan with file
         coupling (the cache keeps it for the next time), with the configured target."""
         worker = get_current_worker()
-        repo: Path | None = getattr(self.app, "repo", None)
         try:
-            source = (
-                plan_scan(
-                    repo,
-                    getattr(self.app, "settings", None),
-                    report.meta["revision"],
-                    cancel=worker.cancelled_event,
-                )
-                if repo is not None
-                else report
-            )
+            plan, graph = plan_of(self.app, report, worker.cancelled_event)
         except Cancelled:
             return
         except BusfactorError as error:
@@ -258,9 +248,8 @@ class PlanPane(VerticalScroll):
                     PlanReady(report, markdown_text(problem), safe(problem), plan=False)
                 )
             return
-        plan = make_plan(source.graph, target_bus_factor=report.settings.target_bus_factor)
-        markdown = render_plan_markdown(plan, source.graph)
-        text = render_plan_text(plan, source.graph)
+        markdown = render_plan_markdown(plan, graph)
+        text = render_plan_text(plan, graph)
         if not worker.is_cancelled:
             self.post_message(PlanReady(report, markdown, text))
 
