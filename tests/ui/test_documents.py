@@ -25,11 +25,12 @@ def test_a_path_escaping_the_repository_is_refused(tmp_path: Path) -> None:
 
 
 def test_screenshots_are_saved_for_every_tab(tmp_path: Path, small_repo: Path) -> None:
-    """The screenshot script writes one SVG per tab, a component's detail, the help and the
-    organisation app (on a report of two demo repositories)."""
+    """The screenshot script writes one SVG per tab, a component's detail, a person's, the
+    help and the organisation app (on a report of two demo repositories)."""
     assert main([str(small_repo), str(tmp_path / "shots")]) == 0
     names = sorted(path.stem for path in (tmp_path / "shots").glob("*.svg"))
-    assert names == sorted([*TABS, "component", "help", "org"])
+    assert names == sorted([*TABS, "component", "person", "help", "org"])
+    assert "Holds&#160;alone" in (tmp_path / "shots" / "person.svg").read_text(encoding="utf-8")
     assert "acme-shop-eu" in (tmp_path / "shots" / "org.svg").read_text(encoding="utf-8")
     assert "Cross-training" in (tmp_path / "shots" / "plan.svg").read_text(encoding="utf-8")
 

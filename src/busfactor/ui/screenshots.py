@@ -24,10 +24,13 @@ from busfactor.errors import UsageError
 from busfactor.orgscan import read_org_report, scan_repositories
 from busfactor.pipeline import scan
 from busfactor.ui.app import make_app
+from busfactor.ui.messages import PersonChosen
 from busfactor.ui.org import OrgApp
+from busfactor.ui.view import unique_knowledge
 
 TABS = ("overview", "components", "people", "findings", "decisions", "plan")
-"""One screenshot per tab, then `component.svg` (the riskiest component) and `help.svg`."""
+"""One screenshot per tab, then `component.svg` (the riskiest component), `person.svg` (the
+person who holds most alone) and `help.svg`."""
 ORG_DEMOS = (("acme-shop", 7), ("acme-shop-eu", 8))
 """The demo repositories (folder name, seed) of the organisation screenshot's report: the
 same people in both, so the people who alone hold a component in each are flagged."""
@@ -45,8 +48,8 @@ async def settle(app: App[Any], pilot: Pilot[Any]) -> None:
 
 
 async def save_all(repo: Path, directory: Path, size: tuple[int, int] = (120, 40)) -> list[Path]:
-    """One `<tab>.svg` per tab, the riskiest component's detail and the help, on a report
-    scanned before the app starts."""
+    """One `<tab>.svg` per tab, the riskiest component's detail, the first person's detail
+    and the help, on a report scanned before the app starts."""
     report = scan(repo)
     app = make_app(repo, report=report)
     directory.mkdir(parents=True, exist_ok=True)
@@ -62,6 +65,13 @@ async def save_all(repo: Path, directory: Path, size: tuple[int, int] = (120, 40
             app.show_component(str(components[0]["name"]))
             await settle(app, pilot)
             saved.append(Path(app.save_screenshot("component.svg", str(directory))))
+            app.return_to_tabs()
+        held = unique_knowledge(report)  # the person who holds the most alone
+        if held:
+            person = min(held, key=lambda p: (-len(held[p][0]), -held[p][1], p))
+            app.post_message(PersonChosen(person))
+            await settle(app, pilot)
+            saved.append(Path(app.save_screenshot("person.svg", str(directory))))
             app.return_to_tabs()
         app.action_help()
         await settle(app, pilot)
