@@ -238,3 +238,27 @@ def test_a_components_detail_shows_its_line_of_the_plan(tmp_path: Path) -> None:
     assert "Bob learns from Ada: bus factor 1 → 2" in shown
     first = suggestion["files"][0]
     assert f"study {first['path']} ({first['commits_needed']})" in shown
+
+
+def test_people_fit_120_columns_whatever_the_names(tmp_path: Path) -> None:
+    """One 44-character name pushed "Holds alone" off a 120-column screen (flask); names are
+    cut with … and the detail shows them whole."""
+    from builders import RepoBuilder
+
+    long_name = "Maximiliane Alexandra von Hohenzollern-Sigmaringen"
+    with RepoBuilder(tmp_path / "repo") as builder:
+        builder.commit((long_name, "max@example.test"), write={"a/x.py": "x\n" * 10})
+        builder.commit("ada", write={"b/y.py": "y\n" * 10})
+    repo = tmp_path / "repo"
+    app = make_app(repo, report=scan(repo))
+
+    async def drive() -> None:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("p")
+            await pilot.pause()
+            table = app.query_one("#people-table", DataTable)
+            assert table.virtual_size.width <= table.size.width - 2
+            names = [str(table.get_row_at(i)[1]) for i in range(table.row_count)]
+            assert any(name.endswith("…") and long_name.startswith(name[:-1]) for name in names)
+
+    asyncio.run(drive())

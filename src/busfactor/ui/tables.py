@@ -291,10 +291,13 @@ class PeoplePane(Vertical):
         "name": "Name",
         "commits": "Commits",
         "active": "Active",
-        "files_authored": "Files authored",
-        "unique_files": "Sole author of files",
-        "unique_components": "Holds alone (bus factor 1)",
+        "files_authored": "Files\nauthored",
+        "unique_files": "Sole author\nof files",
+        "unique_components": "Holds alone\n(bus factor 1)",
     }
+    NAME_WIDTH = 26
+    """Longer names end in `…` (the person's detail shows them whole): one long name made the
+    column 44 cells wide and pushed the last column off a 120-column screen."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -339,7 +342,7 @@ class PeoplePane(Vertical):
         shown = ", ".join(safe(c) for c in components[:3]) + (" …" if len(components) > 3 else "")
         return [
             Text("LEAVING", style=tones.error) if row["id"] in self.leaving else Text(""),
-            text(row["name"] or row["id"]),
+            _cut(safe(row["name"] or row["id"]), self.NAME_WIDTH),
             Text(str(row["commits"]), justify="right"),
             Text("yes", style=tones.success) if row["active"] else Text("no", style=tones.muted),
             Text(str(row["files_authored"]), justify="right"),
@@ -453,3 +456,10 @@ class FindingsPane(Vertical):
         if self.rule:
             shown += f" of rule {safe(self.rule)}"
         return f"Showing {shown} (0 all, 1 errors, 2 warnings, 3 info, u next rule)"
+
+
+def _cut(value: str, width: int) -> Text:
+    """A literal Text at most `width` cells wide, ending in … when cut."""
+    shown = Text(value)
+    shown.truncate(width, overflow="ellipsis")
+    return shown
