@@ -41,3 +41,29 @@ def test_front_matter_is_left_out_of_the_rendered_record() -> None:
     assert without_front_matter(record) == "# Use X\n\nBody\n"
     assert without_front_matter("# Use X\n---\n") == "# Use X\n---\n"
     assert without_front_matter("---\nno end\n") == "---\nno end\n"
+
+
+def test_decision_titles_are_cut_so_status_and_date_show(tmp_path: Path) -> None:
+    """At 120 columns the demo's long titles pushed Status (shown as "acc") and Date out of
+    the table's half of the screen; titles now end in … and the record shows them whole."""
+    import asyncio
+
+    from textual.widgets import DataTable
+
+    from busfactor.demo import make_demo
+    from busfactor.pipeline import scan
+    from busfactor.ui.app import make_app
+
+    repo = make_demo(tmp_path / "repo")
+    app = make_app(repo, report=scan(repo))
+
+    async def drive() -> None:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("d")
+            await pilot.pause()
+            table = app.query_one("#decisions-table", DataTable)
+            assert table.virtual_size.width <= table.size.width
+            statuses = {str(table.get_row_at(i)[2]) for i in range(table.row_count)}
+            assert "accepted" in statuses
+
+    asyncio.run(drive())

@@ -20,7 +20,7 @@ from busfactor.errors import BusfactorError, Cancelled
 from busfactor.ui.export import export_text
 from busfactor.ui.planning import plan_of
 from busfactor.ui.tables import SortedTable, select_row
-from busfactor.ui.view import names_of, safe, text
+from busfactor.ui.view import cut, names_of, safe, text
 
 if TYPE_CHECKING:
     from busfactor.core.report import ScanReport
@@ -69,6 +69,9 @@ class DecisionsPane(Horizontal):
         "status": "Status",
         "date": "Date",
     }
+    TITLE_WIDTH = 26
+    """Longer titles end in `…` (the record beside the table shows them whole): at 120
+    columns a long title pushed Status and Date out of the table's half of the screen."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -87,7 +90,7 @@ class DecisionsPane(Horizontal):
         }
         table.render_row = lambda r: [
             text(r["id"]),
-            text(r["title"]),
+            cut(safe(r["title"]), self.TITLE_WIDTH),
             text(r["status"]),
             text(r["date"] or ""),
         ]

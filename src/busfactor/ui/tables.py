@@ -26,6 +26,7 @@ from busfactor.ui.view import (
     RISK_ORDER,
     SEVERITY_ORDER,
     changed_components,
+    cut,
     findings_by_component,
     fit_names,
     names_of,
@@ -342,7 +343,7 @@ class PeoplePane(Vertical):
         shown = ", ".join(safe(c) for c in components[:3]) + (" …" if len(components) > 3 else "")
         return [
             Text("LEAVING", style=tones.error) if row["id"] in self.leaving else Text(""),
-            _cut(safe(row["name"] or row["id"]), self.NAME_WIDTH),
+            cut(safe(row["name"] or row["id"]), self.NAME_WIDTH),
             Text(str(row["commits"]), justify="right"),
             Text("yes", style=tones.success) if row["active"] else Text("no", style=tones.muted),
             Text(str(row["files_authored"]), justify="right"),
@@ -456,10 +457,3 @@ class FindingsPane(Vertical):
         if self.rule:
             shown += f" of rule {safe(self.rule)}"
         return f"Showing {shown} (0 all, 1 errors, 2 warnings, 3 info, u next rule)"
-
-
-def _cut(value: str, width: int) -> Text:
-    """A literal Text at most `width` cells wide, ending in … when cut."""
-    shown = Text(value)
-    shown.truncate(width, overflow="ellipsis")
-    return shown

@@ -32,6 +32,13 @@ def text(value: object, style: str = "") -> Text:
     return Text(safe(value), style=style)
 
 
+def cut(value: str, width: int) -> Text:
+    """A literal Text at most `width` cells wide, ending in … when cut."""
+    shown = Text(value)
+    shown.truncate(width, overflow="ellipsis")
+    return shown
+
+
 def shorten_path(name: str, width: int) -> str:
     """`name` in at most `width` cells: leading folders dropped first (`…/legacy-billing`),
     then the start of the last part (`…-billing`)."""
