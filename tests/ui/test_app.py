@@ -488,3 +488,18 @@ def test_enter_on_a_person_lists_what_they_alone_know(small_repo: Path) -> None:
         assert not isinstance(app.screen, PersonScreen)
 
     run(app, scenario)
+
+
+def test_a_and_n_on_an_empty_filtered_table_say_why_nothing_happens(small_repo: Path) -> None:
+    """With the filter matching nothing, a and n did nothing and said nothing."""
+    app = make_app(small_repo, report=scan(small_repo))
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        await pilot.press("slash", *"zzz-no-such", "enter")
+        await pilot.pause()
+        assert app.query_one("#components-table", DataTable).row_count == 0
+        await pilot.press("a")
+        await pilot.pause()
+        assert any("No component selected" in str(n.message) for n in app._notifications)
+
+    run(app, scenario)

@@ -277,8 +277,13 @@ class ComponentsPane(Vertical):
     def action_new_document(self, kind: str) -> None:
         """Ask the app for a new ADR or runbook about the selected component."""
         name = self.query_one(SortedTable).selected_key()
-        if name is not None:
-            self.post_message(NewDocumentRequested(kind, name))
+        if name is None:
+            what = "an ADR" if kind == "adr" else "a runbook"
+            self.notify(
+                f"No component selected for {what}: the filter shows none.", severity="warning"
+            )
+            return
+        self.post_message(NewDocumentRequested(kind, name))
 
 
 class PeoplePane(Vertical):
