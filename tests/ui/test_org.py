@@ -125,3 +125,30 @@ def test_many_truck_factor_people_fit_their_column_and_count_the_rest() -> None:
     assert cell.startswith("Person With A Long Name 0")
     shown = cell.count("Person With A Long Name")
     assert cell.endswith(f" +{6 - shown}")
+
+
+def test_the_row_under_the_cursor_is_shown_in_full(org_report: dict[str, Any]) -> None:
+    """The tables only counted components at bus factor 1 and Enter did nothing: the row
+    under the cursor is now spelt out below them (which components, whose), literally."""
+    details: list[str] = []
+
+    async def drive() -> None:
+        app = OrgApp(org_report, title="org.json")
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            repos = app.query_one("#org-repositories", DataTable)
+            repos.focus()
+            repos.move_cursor(row=plain(repos, 0).index("api"))
+            await pilot.pause()
+            details.append(str(app.query_one("#org-detail", Static).render()))
+            people = app.query_one("#org-people", DataTable)
+            people.focus()
+            people.move_cursor(row=0)
+            await pilot.pause()
+            details.append(str(app.query_one("#org-detail", Static).render()))
+
+    asyncio.run(drive())
+    repository, person = details
+    assert "Bus factor 1 (1): pay" in repository
+    assert "[bold]Eve[/bold]" in person
+    assert "Holds alone (2): [red]web:ui, api:pay" in person

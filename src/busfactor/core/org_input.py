@@ -132,12 +132,15 @@ _ORG_REPO: Spec = (
     ("truck_factor_people", _STRS, False),
     ("components", _OPT_INT, False),
     ("components_at_bus_factor_1", _STRS, False),
+    ("warnings", _STRS, False),
 )
 _ORG_PERSON: Spec = (
     ("id", _STR, True),
     ("name", _TIME, False),
     ("repositories", _STRS, False),
     ("sole_holder_repositories", _STRS, False),
+    ("sole_components", _STRS, False),
+    ("email", _TIME, False),
     ("single_point_of_failure", _BOOL, False),
 )
 

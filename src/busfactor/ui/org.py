@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from rich.text import Text
+from textual import events
 from textual.app import App, ComposeResult
 from textual.binding import BindingType
 from textual.containers import Vertical
@@ -85,6 +86,40 @@ def person_row(person: Mapping[str, Any]) -> list[Text]:
     ]
 
 
+def repository_detail(repo: Mapping[str, Any], names: Mapping[str, str]) -> Text:
+    """A repository in full: truck-factor people, every component at bus factor 1, its
+    error or warnings."""
+    shown = literal(repo["name"], "bold")
+    if repo.get("error"):
+        shown.append("  ")
+        shown.append_text(literal(repo["error"], "red"))
+        return shown
+    people = [names.get(p, p) for p in repo.get("truck_factor_people", [])]
+    shown.append(f"  truck factor {repo['truck_factor']}: ")
+    shown.append_text(literal(", ".join(people) or "nobody"))
+    at_one = repo.get("components_at_bus_factor_1", [])
+    shown.append(f"\nBus factor 1 ({len(at_one)}): ")
+    shown.append_text(literal(", ".join(at_one) or "none"))
+    for warning in repo.get("warnings", [])[:3]:
+        shown.append("\n")
+        shown.append_text(literal(warning, "yellow"))
+    return shown
+
+
+def person_detail(person: Mapping[str, Any]) -> Text:
+    """A person in full: the repositories they commit to, and the components they alone hold
+    (repository:component), which make them a single point of failure."""
+    shown = literal(person.get("name") or person["id"], "bold")
+    shown.append("  ")
+    shown.append_text(literal(person.get("email") or person["id"]))
+    shown.append("\nRepositories: ")
+    shown.append_text(literal(", ".join(person.get("repositories", [])) or "none"))
+    held = person.get("sole_components", [])
+    shown.append(f"\nHolds alone ({len(held)}): ")
+    shown.append_text(literal(", ".join(held) or "nothing"))
+    return shown
+
+
 class OrgApp(App[int]):
     """Browse an organisation report: repositories and the people who alone hold knowledge."""
 
@@ -92,6 +127,7 @@ class OrgApp(App[int]):
     BINDINGS: ClassVar[list[BindingType]] = [("q", "leave", "Quit")]
     CSS = """
     #org-summary { padding: 0 1; height: auto; }
+    #org-detail { padding: 1 1 0 1; height: auto; max-height: 8; }
     .org-heading { padding: 1 1 0 1; text-style: bold; height: auto; }
     DataTable { height: 1fr; }
     """
@@ -110,20 +146,41 @@ class OrgApp(App[int]):
             yield DataTable(id="org-repositories", cursor_type="row", zebra_stripes=True)
             yield Static("People, worst first", classes="org-heading")
             yield DataTable(id="org-people", cursor_type="row", zebra_stripes=True)
+            yield Static("", id="org-detail")
         yield Footer()
 
     def on_mount(self) -> None:
         names = {p["id"]: p.get("name") or p["id"] for p in self.report.get("people", [])}
+        self.names = names
         repos: DataTable[Text] = self.query_one("#org-repositories", DataTable)
         repos.add_columns(
             "Repository", "Truck factor", "Truck-factor people", "Bus factor 1", "Error"
         )
-        for repo in self.report.get("repositories", []):
-            repos.add_row(*repository_row(repo, names))
+        for index, repo in enumerate(self.report.get("repositories", [])):
+            repos.add_row(*repository_row(repo, names), key=f"r{index}")
         people: DataTable[Text] = self.query_one("#org-people", DataTable)
         people.add_columns("Person", "Repositories", "Sole holder in", "Where", "Cross-repo")
-        for person in self.report.get("people", []):
-            people.add_row(*person_row(person))
+        for index, person in enumerate(self.report.get("people", [])):
+            people.add_row(*person_row(person), key=f"p{index}")
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._show(str(event.row_key.value or ""))
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """Moving into a table shows the row its cursor is on."""
+        table = event.widget
+        if isinstance(table, DataTable) and table.row_count:
+            cell = table.coordinate_to_cell_key(table.cursor_coordinate)
+            self._show(str(cell.row_key.value or ""))
+
+    def _show(self, key: str) -> None:
+        """The row under the cursor, in full below the tables: a repository's components at
+        bus factor 1 and its warnings, a person's sole components and repositories."""
+        detail = self.query_one("#org-detail", Static)
+        if key.startswith("r"):
+            detail.update(repository_detail(self.report["repositories"][int(key[1:])], self.names))
+        elif key.startswith("p"):
+            detail.update(person_detail(self.report["people"][int(key[1:])]))
 
     def action_leave(self) -> None:
         """Quit with exit code 0."""
