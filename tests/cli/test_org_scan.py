@@ -468,3 +468,22 @@ def test_a_mailmapped_address_matches_the_person_in_another_repository(
     assert len(alice) == 1
     assert sorted(alice[0]["repositories"]) == ["beta", "delta"]
     assert alice[0]["single_point_of_failure"] is True
+
+
+def test_merging_reports_made_with_different_models_warns(
+    org: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """CI jobs that ran with different options (a linear history model, code scope) merged
+    without a word; their truck factors are not comparable, and the report says so."""
+    api, web = tmp_path / "api.json", tmp_path / "web.json"
+    run(["scan", str(org / "api"), "--format", "json", "-o", str(api)], capsys)
+    linear = ["--history", "linear"]
+    run(["scan", str(org / "web"), "--format", "json", "-o", str(web), *linear], capsys)
+    code, out, err = run(["merge", str(api), str(web), "--format", "json"], capsys)
+    assert code == 0
+    warnings = json.loads(out)["warnings"]
+    assert any("different history settings" in w for w in warnings), warnings
+    assert "different history settings" in err
+    run(["scan", str(org / "web"), "--format", "json", "-o", str(web)], capsys)
+    code, out, _ = run(["merge", str(api), str(web), "--format", "json"], capsys)
+    assert json.loads(out)["warnings"] == []

@@ -283,16 +283,31 @@ def _repository(
     }
 
 
+_COMPARED = ("history", "scope", "since", "thresholds")
+"""The model settings (`model` in a scan report) that make truck factors comparable."""
+
+
 def _warnings(reports: Sequence[Report]) -> list[str]:
-    """Organisation-wide caveats: people that cannot be matched across repositories."""
+    """Organisation-wide caveats: people that cannot be matched across repositories, and
+    truck factors computed under different models (reports merged from CI jobs that ran
+    with different options)."""
+    notes = []
     pseudonymous = {
         any(str(p["email"]).endswith("@" + DOMAIN) for p in report["people"])
         for report in reports
         if report["people"]
     }
     if len(pseudonymous) > 1:
-        return [
+        notes.append(
             "some reports are anonymized and others are not: "
             "their people are not matched across repositories"
-        ]
-    return []
+        )
+    models = [report.get("model") for report in reports]
+    for setting in _COMPARED:
+        values = {repr(model.get(setting)) for model in models if isinstance(model, Mapping)}
+        if len(values) > 1:
+            notes.append(
+                f"the reports were made with different {setting} settings "
+                f"({', '.join(sorted(values))}): their truck factors are not comparable"
+            )
+    return notes
