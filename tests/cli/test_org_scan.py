@@ -487,3 +487,17 @@ def test_merging_reports_made_with_different_models_warns(
     run(["scan", str(org / "web"), "--format", "json", "-o", str(web)], capsys)
     code, out, _ = run(["merge", str(api), str(web), "--format", "json"], capsys)
     assert json.loads(out)["warnings"] == []
+
+
+def test_two_copies_of_one_repository_are_pointed_out(
+    org: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Two checkouts at the same commit counted as two repositories, so their sole author
+    was flagged across repositories; the report now says it looks like one scanned twice."""
+    copy = tmp_path / "copy-of-api"
+    subprocess.run(["git", "clone", "-q", str(org / "api"), str(copy)], check=True)
+    code, out, err = run(["scan", str(org / "api"), str(copy), "--format", "json"], capsys)
+    assert code == 0
+    warnings = json.loads(out)["warnings"]
+    assert any("api, copy-of-api are at the same commit" in w for w in warnings), warnings
+    assert "scanned twice?" in err

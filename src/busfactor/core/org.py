@@ -86,7 +86,7 @@ def merge_reports(results: Iterable[RepoResult], *, merge_by_name: bool = True) 
         "identity": {"merge_by_name": merge_by_name},
         "repositories": repositories,
         "people": people,
-        "warnings": _warnings([report for _, report in scanned]),
+        "warnings": _warnings([report for _, report in scanned]) + _twins(scanned),
     }
     return OrgMerge(report, notes)
 
@@ -281,6 +281,20 @@ def _repository(
         ],
         "warnings": list(report.get("warnings", [])),
     }
+
+
+def _twins(scanned: Sequence[tuple[str, Report]]) -> list[str]:
+    """Repositories at the very same commit: most likely one repository checked out twice,
+    whose people then count as sole holders "in several repositories"."""
+    by_revision: dict[str, list[str]] = {}
+    for name, report in scanned:
+        by_revision.setdefault(str(report["repository"]["revision"]), []).append(name)
+    return [
+        f"{', '.join(sorted(names))} are at the same commit ({revision[:12]}): one repository "
+        "scanned twice? Its people count once per copy"
+        for revision, names in sorted(by_revision.items())
+        if len(names) > 1
+    ]
 
 
 _COMPARED = ("history", "scope", "since", "thresholds")
