@@ -10,9 +10,23 @@ from textual.widgets import DataTable, Static
 
 from busfactor.demo import make_demo
 from busfactor.pipeline import scan
-from busfactor.ui.app import make_app
+from busfactor.ui.app import BusfactorApp, make_app
 from busfactor.ui.detail import ComponentScreen
 from busfactor.ui.view import fit_names, shorten_path, unique_knowledge
+
+
+def plan_tab_text(app: BusfactorApp) -> str:
+    """The Plan tab's plain-text plan once its worker is done (at 120x40)."""
+    from textual.widgets import Static
+
+    async def drive() -> str:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("l")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            return str(app.query_one("#plan-text", Static).render())
+
+    return asyncio.run(drive())
 
 
 @pytest.mark.parametrize(
@@ -86,7 +100,6 @@ def test_people_hold_alone_the_components_their_bus_factor_names(tmp_path: Path)
 def test_the_plan_tab_uses_the_configured_target_as_busfactor_plan_does(tmp_path: Path) -> None:
     """With `[plan] target_bus_factor = 4` the Plan tab showed the plan for the default
     target, 2: fewer components than `busfactor plan` listed."""
-    from textual.widgets import Static
 
     from busfactor.core.plan import make_plan, render_plan_text
 
@@ -97,14 +110,7 @@ def test_the_plan_tab_uses_the_configured_target_as_busfactor_plan_does(tmp_path
     assert expected != render_plan_text(make_plan(report.graph), report.graph)
     app = make_app(repo, report=report)
 
-    async def drive() -> str:
-        async with app.run_test(size=(120, 40)) as pilot:
-            await pilot.press("l")
-            await app.workers.wait_for_complete()
-            await pilot.pause()
-            return str(app.query_one("#plan-text", Static).render())
-
-    assert asyncio.run(drive()).strip() == expected.strip()
+    assert plan_tab_text(app).strip() == expected.strip()
 
 
 def coupled_service(path: Path) -> Path:
@@ -126,7 +132,6 @@ def coupled_service(path: Path) -> Path:
 def test_the_plan_tab_shows_what_busfactor_plan_prints(tmp_path: Path) -> None:
     """The app's scans leave file coupling out, and the Plan tab planned from them: its study
     list put z.py first where `busfactor plan`, which reads coupling, puts the coupled trio."""
-    from textual.widgets import Static
 
     from busfactor.cli import main
     from busfactor.core.plan import make_plan, render_plan_text
@@ -139,14 +144,7 @@ def test_the_plan_tab_shows_what_busfactor_plan_prints(tmp_path: Path) -> None:
     assert uncoupled.strip() != printed.read_text(encoding="utf-8").strip()
     app = make_app(repo, report=report)
 
-    async def drive() -> str:
-        async with app.run_test(size=(120, 40)) as pilot:
-            await pilot.press("l")
-            await app.workers.wait_for_complete()
-            await pilot.pause()
-            return str(app.query_one("#plan-text", Static).render())
-
-    assert asyncio.run(drive()).strip() == printed.read_text(encoding="utf-8").strip()
+    assert plan_tab_text(app).strip() == printed.read_text(encoding="utf-8").strip()
 
 
 def test_the_plan_tab_says_why_it_has_no_plan(tmp_path: Path) -> None:
@@ -158,14 +156,7 @@ def test_the_plan_tab_says_why_it_has_no_plan(tmp_path: Path) -> None:
     app = make_app(repo, report=scan(repo))
     shutil.rmtree(repo)
 
-    async def drive() -> str:
-        async with app.run_test(size=(120, 40)) as pilot:
-            await pilot.press("l")
-            await app.workers.wait_for_complete()
-            await pilot.pause()
-            return str(app.query_one("#plan-text", Static).render())
-
-    shown = asyncio.run(drive())
+    shown = plan_tab_text(app)
     assert shown.startswith("The plan could not be computed: ")
     assert str(repo) in shown
 
