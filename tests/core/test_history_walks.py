@@ -537,3 +537,16 @@ def test_a_swap_in_one_commit_keeps_both_histories_apart() -> None:
         assert counts.adders("b.py") == {ADA}
         assert counts.adders("a.py") == {BOB}
         assert counts.deliveries("a.py") == counts.deliveries("b.py") == {CY: 1}
+
+
+def test_combined_kind_is_the_stronger_except_add_with_delivery() -> None:
+    """One commit's changes to one file: the stronger kind wins, in either order, except an
+    add with a delivery, which is both (and stays both)."""
+    from busfactor.core.history import ADD, ADD_AND_DELIVERY, DELETE, DELIVERY, combined_kind
+
+    kinds = (0, DELETE, DELIVERY, ADD, ADD_AND_DELIVERY)
+    for was in kinds:
+        for kind in kinds:
+            both = {was, kind} == {ADD, DELIVERY}
+            expected = ADD_AND_DELIVERY if both else max(was, kind)
+            assert combined_kind(was, kind) == combined_kind(kind, was) == expected

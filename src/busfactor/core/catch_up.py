@@ -36,6 +36,7 @@ from busfactor.core.history import (
     PathMap,
     Target,
     TreesOf,
+    combined_kind,
 )
 from busfactor.core.model import CommitRecord, FileHistory
 
@@ -202,8 +203,7 @@ def _moved_hits(
     moved: dict[int, int] = {}
     for q, kind in hits.items():
         for p in sources.get(q, ()):
-            if moved.get(p, 0) < kind:
-                moved[p] = kind
+            moved[p] = combined_kind(moved.get(p, 0), kind)
     return moved, tuple(sorted(moved))
 
 

@@ -422,15 +422,23 @@ def _combined(left: FileHistory, right: FileHistory) -> FileHistory:
     )
 
 
+def combined_kind(was: int, kind: int) -> int:
+    """Two changes of one commit to one file: the stronger kind, except that an add and a
+    delivery together count as both."""
+    if was < kind:
+        return ADD_AND_DELIVERY if was == DELIVERY and kind == ADD else kind
+    return ADD_AND_DELIVERY if was == ADD and kind == DELIVERY else was
+
+
 def _hit(hits: dict[int, int], target: Target, kind: int) -> None:
-    """Record one change of the commit to a file: the strongest kind wins, except that an add
-    and a delivery together count as both."""
-    for fid in (target,) if isinstance(target, int) else target:
-        was = hits.get(fid, 0)
-        if was < kind:
-            hits[fid] = ADD_AND_DELIVERY if was == DELIVERY and kind == ADD else kind
-        elif was == ADD and kind == DELIVERY:
-            hits[fid] = ADD_AND_DELIVERY
+    """Record one change of the commit to a file: `combined_kind` with what it had, written
+    out for the common case of one file and no earlier change (every commit, every path)."""
+    if isinstance(target, int):
+        was = hits.get(target, 0)
+        hits[target] = kind if was == 0 else combined_kind(was, kind)
+        return
+    for fid in target:
+        hits[fid] = combined_kind(hits.get(fid, 0), kind)
 
 
 def _touches(
