@@ -164,7 +164,8 @@ class OrgApp(App[int]):
             people.add_row(*person_row(person), key=f"p{index}")
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        self._show(str(event.row_key.value or ""))
+        if event.data_table.has_focus:  # both tables highlight a row when they are filled
+            self._show(str(event.row_key.value or ""))
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         """Moving into a table shows the row its cursor is on."""
