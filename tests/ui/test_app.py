@@ -503,3 +503,22 @@ def test_a_and_n_on_an_empty_filtered_table_say_why_nothing_happens(small_repo: 
         assert any("No component selected" in str(n.message) for n in app._notifications)
 
     run(app, scenario)
+
+
+def test_a_two_digit_what_if_fits_the_truck_factor_box(small_repo: Path) -> None:
+    """On sympy "today 20 → after leaving 17" wrapped onto a second line of the box."""
+    report = scan(small_repo)
+    app = make_app(small_repo, report=report)
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        from busfactor.ui.overview import Overview
+
+        whatif = simulate(report.graph, [])
+        whatif["truck_factor"] = {"before": 20, "after": 17}
+        app.query_one(Overview).show(report, whatif)
+        await pilot.pause()
+        change = app.query_one("#truck-change", Static)
+        assert "today 20 → after leaving 17" in str(change.render())
+        assert change.size.height == 1
+
+    run(app, scenario)

@@ -152,3 +152,29 @@ def test_the_row_under_the_cursor_is_shown_in_full(org_report: dict[str, Any]) -
     assert "Bus factor 1 (1): pay" in repository
     assert "[bold]Eve[/bold]" in person
     assert "Holds alone (2): [red]web:ui, api:pay" in person
+
+
+def test_the_palette_finds_repositories_and_people(org_report: dict[str, Any]) -> None:
+    """ctrl+p found nothing in the organisation app: it now offers every repository and
+    person and puts the cursor on the chosen row."""
+    seen: dict[str, str] = {}
+
+    async def drive() -> None:
+        app = OrgApp(org_report, title="org.json")
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            await pilot.press("ctrl+p")
+            await pilot.pause()
+            await pilot.press(*"Person: Mal")
+            await pilot.pause(0.4)
+            await pilot.press("down", "enter")
+            await pilot.pause()
+            people = app.query_one("#org-people", DataTable)
+            seen["focused"] = str(app.focused.id if app.focused else None)
+            seen["row"] = plain(people, 0)[people.cursor_row]
+            seen["detail"] = str(app.query_one("#org-detail", Static).render())
+
+    asyncio.run(drive())
+    assert seen["focused"] == "org-people"
+    assert seen["row"].startswith("Mal")
+    assert "Repositories: ops" in seen["detail"]

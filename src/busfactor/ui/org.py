@@ -8,13 +8,16 @@ Every string from a repository is shown literally: it goes into a `Text`, never 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import partial
 from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import events
 from textual.app import App, ComposeResult
 from textual.binding import BindingType
+from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.containers import Vertical
+from textual.content import Content
 from textual.widgets import DataTable, Footer, Header, Static
 
 from busfactor.core.wording import counted
@@ -120,10 +123,43 @@ def person_detail(person: Mapping[str, Any]) -> Text:
     return shown
 
 
+class OrgCommands(Provider):
+    """`Repository: …` and `Person: …`: the palette puts the cursor on that row."""
+
+    def entries(self) -> list[tuple[str, str]]:
+        """(what the palette shows, the row's key)."""
+        report: OrgReport = self.app.report  # type: ignore[attr-defined]
+        repos = [
+            (f"Repository: {printable(str(r['name']))}", f"r{i}")
+            for i, r in enumerate(report.get("repositories", []))
+        ]
+        people = [
+            (f"Person: {printable(str(p.get('name') or p['id']))}", f"p{i}")
+            for i, p in enumerate(report.get("people", []))
+        ]
+        return repos + people
+
+    async def discover(self) -> Hits:
+        for shown, key in self.entries():
+            yield DiscoveryHit(Content(shown), partial(self._select, key), text=shown)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for shown, key in self.entries():
+            score = matcher.match(shown)
+            if score > 0:
+                yield Hit(score, matcher.highlight(shown), partial(self._select, key), text=shown)
+
+    def _select(self, key: str) -> None:
+        app: OrgApp = self.app  # type: ignore[assignment]
+        app.select_row(key)
+
+
 class OrgApp(App[int]):
     """Browse an organisation report: repositories and the people who alone hold knowledge."""
 
     TITLE = "busfactor: organisation"
+    COMMANDS = App.COMMANDS | {OrgCommands}
     BINDINGS: ClassVar[list[BindingType]] = [("q", "leave", "Quit")]
     CSS = """
     #org-summary { padding: 0 1; height: auto; }
@@ -182,6 +218,15 @@ class OrgApp(App[int]):
             detail.update(repository_detail(self.report["repositories"][int(key[1:])], self.names))
         elif key.startswith("p"):
             detail.update(person_detail(self.report["people"][int(key[1:])]))
+
+    def select_row(self, key: str) -> None:
+        """Focus the table that holds row `key` (`r3`, `p0`) with the cursor on it."""
+        table = self.query_one(
+            "#org-repositories" if key.startswith("r") else "#org-people", DataTable
+        )
+        table.focus()
+        table.move_cursor(row=table.get_row_index(key))
+        self._show(key)
 
     def action_leave(self) -> None:
         """Quit with exit code 0."""
