@@ -922,3 +922,17 @@ def test_an_empty_email_is_never_the_persons_id(builder: RepoBuilder) -> None:
     assert [(p["id"], p["email"], p["aliases"]) for p in people] == [
         ("ben@example.com", "ben@example.com", [])
     ]
+
+
+def test_a_repositorys_configuration_is_read_once_per_scan(builder: RepoBuilder) -> None:
+    """The cache's fingerprint and the mailmap aliases both ask for the mailmap settings: one
+    `git config` process serves both (the configuration does not change under a scan)."""
+    from busfactor.adapters.git import GitRepository
+
+    builder.commit("ada", write={"a.py": "1\n"})
+    with GitRepository(builder.path) as repo:
+        first = repo.run_configs(r"^mailmap\.(file|blob)$")
+        builder.repo.git.config("mailmap.file", "/elsewhere")
+        assert repo.run_configs(r"^mailmap\.(file|blob)$") == first == {}
+    with GitRepository(builder.path) as repo:
+        assert repo.run_configs(r"^mailmap\.(file|blob)$") == {"mailmap.file": "/elsewhere"}

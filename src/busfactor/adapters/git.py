@@ -120,6 +120,7 @@ class GitRepository:
         self._hooks = tempfile.TemporaryDirectory(prefix="busfactor-nohooks-")
         self._env = _environment(self._hooks.name)
         self._cwd = str(path)
+        self._configs: dict[str, dict[str, str]] = {}
         try:
             bare, inside, shallow, common = self._facts(path)
             if bare != "true" and inside == "true":
@@ -419,17 +420,23 @@ class GitRepository:
 
     def run_configs(self, pattern: str) -> dict[str, str]:
         """Every key matching `pattern` with the value git resolves for it (the last one set,
-        as `git config --get` gives), in one `git config --get-regexp -z`."""
+        as `git config --get` gives), in one `git config --get-regexp -z`. Asked once per
+        pattern: a scan reads the mailmap settings twice (the cache's fingerprint, the
+        aliases), and the configuration does not change under one scan."""
+        known = self._configs.get(pattern)
+        if known is not None:
+            return dict(known)
         try:
             out = self.run_bytes("config", "-z", "--get-regexp", pattern)
         except RepositoryError:
-            return {}  # exit 1: nothing set
+            out = b""  # exit 1: nothing set
         found: dict[str, str] = {}
         for item in out.split(b"\0"):
             if item:
                 key, _, value = item.partition(b"\n")
                 found[key.decode("utf-8", "replace")] = os.fsdecode(value)
-        return found
+        self._configs[pattern] = found
+        return dict(found)
 
     def tree(self, sha: str) -> list[TreeEntry]:
         """Every blob at the revision (submodules and other non-blobs left out)."""
