@@ -37,6 +37,7 @@ from busfactor.core.privacy import (
     pseudonymize_name,
 )
 from busfactor.core.settings import Settings
+from busfactor.core.wording import utc_minute
 from busfactor.errors import ConfigError, RepositoryError
 
 if TYPE_CHECKING:
@@ -248,13 +249,9 @@ def check_since(repo: GitRepository, since: str) -> None:
             hint=hint,
         )
     raise ConfigError(
-        f"since {since!r} is in the future ({_utc(cutoff)}), so no history would be read",
+        f"since {since!r} is in the future ({utc_minute(cutoff)}), so no history would be read",
         hint=hint,
     )
-
-
-def _utc(timestamp: int) -> str:
-    return time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(timestamp))
 
 
 @paused_gc()

@@ -374,17 +374,14 @@ class GitRepository:
         )
         digest.update("\0".join(pinned).encode())
         sources: list[bytes] = []
-        if not self.bare:
-            in_tree = self.root / ".mailmap"
+        in_tree, configured, blob = self._mailmaps()
+        if in_tree is not None:
             if self.mailmap_is_link():  # git does not follow it: what it points at is unread
                 sources.append(b"link:" + os.fsencode(os.readlink(in_tree)))
             else:
                 sources.append(_read_small(in_tree))
-        settings = self.run_configs(r"^mailmap\.(file|blob)$")  # one git process for both
-        configured = settings.get("mailmap.file", "")
-        if configured:
-            sources.append(_read_small(Path(os.path.expanduser(configured))))
-        blob = settings.get("mailmap.blob") or ("HEAD:.mailmap" if self.bare else "")
+        if configured is not None:
+            sources.append(_read_small(configured))
         if blob:
             try:
                 sources.append(self.run_bytes("rev-parse", "--verify", "--quiet", blob))
@@ -394,20 +391,27 @@ class GitRepository:
             digest.update(len(source).to_bytes(8, "big") + source)
         return digest.hexdigest()
 
-    def mailmap_text(self) -> str:
-        """The mailmaps git applies, as text: the work tree's `.mailmap` (not a symbolic
-        link, which git does not follow), `mailmap.file`, and `mailmap.blob` (in a bare
-        repository, HEAD's `.mailmap` by default). Unreadable ones are left out."""
-        sources: list[bytes] = []
-        if not self.bare and not self.mailmap_is_link():
-            with contextlib.suppress(OSError):
-                sources.append((self.root / ".mailmap").read_bytes()[: 1 << 24])
-        settings = self.run_configs(r"^mailmap\.(file|blob)$")
+    def _mailmaps(self) -> tuple[Path | None, Path | None, str]:
+        """Where git reads mailmaps: the work tree's `.mailmap` (None in a bare repository),
+        `mailmap.file` (None when unset) and `mailmap.blob` (in a bare repository HEAD's
+        `.mailmap` by default; "" when none)."""
+        settings = self.run_configs(r"^mailmap\.(file|blob)$")  # one git process for both
         configured = settings.get("mailmap.file", "")
-        if configured:
-            with contextlib.suppress(OSError):
-                sources.append(Path(os.path.expanduser(configured)).read_bytes()[: 1 << 24])
-        blob = settings.get("mailmap.blob") or ("HEAD:.mailmap" if self.bare else "")
+        return (
+            None if self.bare else self.root / ".mailmap",
+            Path(os.path.expanduser(configured)) if configured else None,
+            settings.get("mailmap.blob") or ("HEAD:.mailmap" if self.bare else ""),
+        )
+
+    def mailmap_text(self) -> str:
+        """The mailmaps git applies, as text; a symbolic link (which git does not follow) and
+        unreadable ones are left out."""
+        in_tree, configured, blob = self._mailmaps()
+        sources: list[bytes] = []
+        for path in (in_tree if not self.mailmap_is_link() else None, configured):
+            if path is not None:
+                with contextlib.suppress(OSError):
+                    sources.append(path.read_bytes()[: 1 << 24])
         if blob:
             with contextlib.suppress(RepositoryError):
                 sources.append(self.run_bytes("cat-file", "blob", blob)[: 1 << 24])

@@ -11,7 +11,6 @@ import itertools
 import re
 import sqlite3
 import threading
-import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import NamedTuple
 
@@ -41,7 +40,7 @@ from busfactor.core.history import (
 )
 from busfactor.core.model import CommitRecord, MiningResult, Progress
 from busfactor.core.settings import Settings
-from busfactor.core.wording import counted
+from busfactor.core.wording import counted, utc_minute
 
 CACHE_FORMAT = "1"
 """Part of every cache fingerprint: bump when what is cached changes meaning."""
@@ -335,7 +334,7 @@ class _Miner:
         warnings = []
         if counts.commits_read == 0 and self.settings.since:
             cutoff = self.repo.since_cutoff(self.settings.since)
-            reading = "" if cutoff is None else f" (git reads it as {_utc(cutoff)})"
+            reading = "" if cutoff is None else f" (git reads it as {utc_minute(cutoff)})"
             warnings.append(
                 f"no commits since {self.settings.since!r}{reading}: nothing to analyse"
             )
@@ -501,7 +500,3 @@ def _fingerprint(repo: GitRepository, settings: Settings) -> str:
         repo.output_fingerprint(),
     )
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
-
-
-def _utc(timestamp: int) -> str:
-    return time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(timestamp))

@@ -12,7 +12,6 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from busfactor.core.mailmap import with_mailmap_aliases
 from busfactor.core.model import IdentityActivity, RawIdentity
 from busfactor.core.settings import IdentitySettings
 
@@ -165,7 +164,8 @@ def _person(
     # An empty email is no id: a person who also has a real one is known by it.
     email = _most_used({e: n for e, n in emails.items() if e} or emails)
     name = _most_used(names)
-    known = with_mailmap_aliases(set(emails), set(emails) | set(names), mailmap)
+    folded = {alias for each in emails for alias in mailmap.get(each, ())}  # its .mailmap
+    known = set(emails) | set(names) | folded
     aliases = sorted(known - {email, name, ""})
     return Person(
         id=email or name_key(name) or ANONYMOUS,

@@ -9,7 +9,6 @@ repository without the mailmap shows the old address.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 
 _ENTRY = re.compile(r"^[^<]*<(?P<pmail>[^>]*)>(?P<cname>[^<]*)<(?P<cmail>[^>]*)>")
 """`[Proper Name] <proper@email> [Commit Name] <commit@email>`: what follows is ignored."""
@@ -37,11 +36,3 @@ def mailmap_aliases(text: str) -> dict[str, tuple[str, ...]]:
         if name and name.lower() != proper:
             others.add(name)
     return {proper: tuple(sorted(others)) for proper, others in sorted(found.items()) if others}
-
-
-def with_mailmap_aliases(
-    emails: set[str], aliases: set[str], mailmap: Mapping[str, tuple[str, ...]]
-) -> set[str]:
-    """A person's aliases plus what the mailmap folded into any of their emails."""
-    extra = {alias for email in emails for alias in mailmap.get(email, ())}
-    return aliases | extra

@@ -118,7 +118,8 @@ def _people(graph: nx.DiGraph[str]) -> People:
     return {d["id"]: d for _, d in graph.nodes(data=True) if d.get("kind") == PERSON}
 
 
-def _name(graph: nx.DiGraph[str], person: str) -> str:
+def person_name(graph: nx.DiGraph[str], person: str) -> str:
+    """A person's name in the graph (the id when the graph does not know them)."""
     node = node_id(PERSON, person)
     return str(graph.nodes[node].get("name") or person) if node in graph else person
 
@@ -295,7 +296,7 @@ def _lost_files(graph: nx.DiGraph[str], people: People, files: Sequence[str]) ->
 
 def _no_mentor_reason(graph: nx.DiGraph[str], component: dict[str, Any]) -> str:
     """Say that nobody active knows the component, and what is left to learn from."""
-    former = ", ".join(_name(graph, p) for p in component.get("authors", []))
+    former = ", ".join(person_name(graph, p) for p in component.get("authors", []))
     said = f"{former} knew it" if former else "no file has one"
     ids = _decisions(graph, component["name"])
     decisions = f"{_plural(len(ids), 'decision')} {', '.join(ids)}" if ids else "no decisions"
@@ -366,7 +367,7 @@ def _suggest(
     free = [p for p in mentors if load.get(p, 0) < max_per_person]
     cap = counted(max_per_person, "suggestion")
     if mentors and not free:
-        names = ", ".join(_name(graph, p) for p in mentors)
+        names = ", ".join(person_name(graph, p) for p in mentors)
         return f"load limit: its active authors ({names}) already have {cap}"
     mentor = free[0] if free else None
     candidates = _rank(graph, people, name)
@@ -455,13 +456,13 @@ def render_plan_text(plan: Mapping[str, Any], graph: nx.DiGraph[str]) -> str:
     """The plan for a terminal: one block per suggestion, then what is not covered."""
     lines = [f"Cross-training plan: {_summary(plan)}."]
     for number, item in enumerate(plan["suggestions"], 1):
-        learner = _name(graph, item["learner"])
+        learner = person_name(graph, item["learner"])
         mentor = item["mentor"]
         lines += [
             "",
             f"{number}. {_safe(item['component'])}: bus factor "
             f"{item['bus_factor_before']} -> {item['bus_factor_after']}{_lost_change(item)}",
-            f"   {_safe(_name(graph, mentor))} mentors {_safe(learner)}."
+            f"   {_safe(person_name(graph, mentor))} mentors {_safe(learner)}."
             if mentor
             else f"   Nobody active knows it: {_safe(learner)} learns from what remains.",
         ]
@@ -498,17 +499,18 @@ def render_plan_markdown(plan: Mapping[str, Any], graph: nx.DiGraph[str]) -> str
             "|---|---|---|---|" + ("---|" if lost else "") + "---|",
         ]
     for item in plan["suggestions"]:
-        mentor = _cell(_name(graph, item["mentor"])) if item["mentor"] else "nobody active"
+        mentor = _cell(person_name(graph, item["mentor"])) if item["mentor"] else "nobody active"
+        learner = _cell(person_name(graph, item["learner"]))
         files_lost = f"{item['files_lost_before']} → {item['files_lost_after']} | "
         lines.append(
-            f"| {_cell(item['component'])} | {mentor} | {_cell(_name(graph, item['learner']))} "
+            f"| {_cell(item['component'])} | {mentor} | {learner} "
             f"| {item['bus_factor_before']} → {item['bus_factor_after']} | "
             + (files_lost if lost else "")
             + f"{'; '.join(_cell(r) for r in item['reasons'])} |"
         )
     for item in plan["suggestions"]:
-        learner = _cell(_name(graph, item["learner"]))
-        mentor = _cell(_name(graph, item["mentor"])) if item["mentor"] else "what remains"
+        learner = _cell(person_name(graph, item["learner"]))
+        mentor = _cell(person_name(graph, item["mentor"])) if item["mentor"] else "what remains"
         lines += ["", f"### {_cell(item['component'])}: {mentor} → {learner}"]
         if item["files"]:
             lines += ["", "| File to study | Commits |", "|---|---:|"]

@@ -22,3 +22,12 @@ def day_of(timestamp: int) -> str:
         return datetime.fromtimestamp(timestamp, UTC).date().isoformat()
     except (OverflowError, OSError, ValueError):
         return str(timestamp)
+
+
+def utc_minute(timestamp: int) -> str:
+    """'2026-11-02 08:25 UTC': how git read a date, to the minute (the number itself when no
+    calendar date fits)."""
+    try:
+        return datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%d %H:%M UTC")
+    except (OverflowError, OSError, ValueError):
+        return str(timestamp)

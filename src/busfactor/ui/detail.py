@@ -22,10 +22,11 @@ from textual.widgets import Button, Footer, Header, Static, Tree
 from textual.widgets.tree import TreeNode
 from textual.worker import get_current_worker
 
+from busfactor.core.plan import person_name
 from busfactor.core.wording import counted
 from busfactor.ui.messages import NewDocumentRequested
 from busfactor.ui.theme import Tones, tones_of
-from busfactor.ui.view import bar, names_of, risk_of, safe
+from busfactor.ui.view import bar, names_of, risk_of, safe, unique_knowledge
 
 if TYPE_CHECKING:
     from busfactor.core.report import ScanReport
@@ -402,11 +403,7 @@ def person_summary(report: ScanReport, person_id: str, tones: Tones) -> Text:
         f"{counted(int(person['commits']), 'commit')}, {active}, "
         f"author of {counted(int(person['files_authored']), 'file')}\n"
     )
-    held = [
-        c["name"]
-        for c in report.components()
-        if c["bus_factor"] == 1 and c.get("bus_factor_authors") == [person_id]
-    ]
+    held = unique_knowledge(report).get(person_id, ([], 0))[0]
     named = [
         c["name"]
         for c in report.components()
@@ -474,8 +471,8 @@ def suggestion_text(plan: Mapping[str, Any], graph: Any, component: str) -> Text
         if item["component"] != component:
             continue
         mentor = item["mentor"]
-        mentor_name = _person_name(graph, mentor) if mentor else "nobody active"
-        learner = _person_name(graph, item["learner"])
+        mentor_name = safe(person_name(graph, mentor)) if mentor else "nobody active"
+        learner = safe(person_name(graph, item["learner"]))
         line.append(
             f"{learner} learns from {mentor_name}: bus factor "
             f"{item['bus_factor_before']} → {item['bus_factor_after']}\n"
@@ -493,8 +490,3 @@ def suggestion_text(plan: Mapping[str, Any], graph: Any, component: str) -> Text
             return line
     line.append("none needed: the bus factor meets the plan's target")
     return line
-
-
-def _person_name(graph: Any, person: str) -> str:
-    data = graph.nodes.get(f"person:{person}", {})
-    return safe(data.get("name") or person)

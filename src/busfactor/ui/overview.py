@@ -15,7 +15,7 @@ from textual.widgets import Digits, Static
 
 from busfactor.core.wording import agreeing, counted
 from busfactor.ui.theme import Tones, tones_of
-from busfactor.ui.view import RISK_ORDER, names_of, risk_of, safe, severity_counts, text
+from busfactor.ui.view import names_of, risk_of, risk_rank, safe, severity_counts, text
 
 if TYPE_CHECKING:
     from busfactor.core.report import ScanReport
@@ -115,10 +115,7 @@ class Overview(VerticalScroll):
         with most files lost is HIGH, above a plain 2)."""
         worst = Text()
         worst.append("Worst components\n", style="bold")
-        ranked = sorted(
-            report.components(),
-            key=lambda c: (RISK_ORDER[risk_of(c)], c["bus_factor"], -c["files"], c["name"]),
-        )
+        ranked = sorted(report.components(), key=lambda c: (*risk_rank(c), c["name"]))
         for component in ranked[:WORST]:
             risk = risk_of(component)
             worst.append(f"  {risk:<4} ", style=tones.risk(risk))

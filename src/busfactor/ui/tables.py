@@ -23,7 +23,6 @@ from busfactor.ui.messages import (
 )
 from busfactor.ui.theme import Tones, tones_of
 from busfactor.ui.view import (
-    RISK_ORDER,
     SEVERITY_ORDER,
     changed_components,
     cut,
@@ -31,6 +30,7 @@ from busfactor.ui.view import (
     fit_names,
     names_of,
     risk_of,
+    risk_rank,
     safe,
     shorten_path,
     text,
@@ -191,7 +191,7 @@ class ComponentsPane(Vertical):
         )
         table = SortedTable(self.COLUMNS, id="components-table")
         table.sort_keys = {
-            "risk": lambda r: (RISK_ORDER[risk_of(r)], r["bus_factor"], -r["files"]),
+            "risk": risk_rank,
             "name": lambda r: r["name"],
             "files": lambda r: r["files"],
             "bus_factor": lambda r: r["bus_factor"],

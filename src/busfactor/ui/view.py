@@ -79,6 +79,11 @@ def risk_of(component: Mapping[str, Any]) -> str:
     return "MED" if bus_factor == 2 else "OK"
 
 
+def risk_rank(component: Mapping[str, Any]) -> tuple[int, int, int]:
+    """Riskiest first: HIGH, MED, OK, then the lower bus factor, then the bigger component."""
+    return RISK_ORDER[risk_of(component)], int(component["bus_factor"]), -int(component["files"])
+
+
 def names_of(report: ScanReport, person_ids: Sequence[str]) -> list[str]:
     """Display names for person ids (the id when the person is unknown)."""
     names = []
