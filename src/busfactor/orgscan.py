@@ -13,7 +13,8 @@ import multiprocessing
 import os
 import signal
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from pathlib import Path
@@ -164,12 +165,31 @@ def _start(
     main = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if main else None
     try:
-        process.start()
+        with _safe_import_path():
+            process.start()
     finally:
         if main:
             signal.signal(signal.SIGINT, previous)
     send.close()
     return process, receive
+
+
+@contextmanager
+def _safe_import_path() -> Iterator[None]:
+    """A scan process starts as `python -c`, which puts the current directory first on the
+    import path until multiprocessing hands it ours, and imports multiprocessing meanwhile:
+    a `multiprocessing/` folder in an untrusted repository we stand in would run.
+    PYTHONSAFEPATH (Python 3.11) leaves the directory out; it is set while the process
+    starts, so git and the caller's own processes see the environment they had."""
+    before = os.environ.get("PYTHONSAFEPATH")
+    os.environ["PYTHONSAFEPATH"] = "1"
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ["PYTHONSAFEPATH"]
+        else:
+            os.environ["PYTHONSAFEPATH"] = before
 
 
 def _worker(send: Connection, path: str, config: str | None, overrides: dict[str, Any]) -> None:

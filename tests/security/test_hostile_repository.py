@@ -305,3 +305,68 @@ def test_a_partial_clone_fetches_nothing(
     assert code == 0, captured.err
     assert captured.out
     assert _fired(markers) == []
+
+
+# -- Python code in the directory busfactor runs in -------------------------------------
+
+SHADOWS = {  # a module each way of starting busfactor would import, if it looked here
+    "argparse.py": "the CLI's first import, under `python -m busfactor`",
+    "multiprocessing/__init__.py": "the first import of an organisation scan's process",
+}
+
+
+@pytest.fixture
+def planted(tmp_path: Path) -> tuple[Path, Path]:
+    """A checkout (the usual working directory of a CI step) holding two repositories and
+    modules named as ones busfactor imports, each writing a marker when run."""
+    checkout, markers = tmp_path / "checkout", tmp_path / "markers"
+    markers.mkdir()
+    for name in ("api", "web"):
+        with RepoBuilder(checkout / name) as builder:
+            builder.commit("ada", write={"src/a.py": "a\n"})
+            builder.commit("bob", write={"src/b.py": "b\n"})
+    for relative in SHADOWS:
+        module = checkout / relative
+        module.parent.mkdir(parents=True, exist_ok=True)
+        marker = markers / relative.replace("/", "-")
+        module.write_text(f"open({str(marker)!r}, 'w').close()\nraise SystemExit(3)\n")
+    return checkout, markers
+
+
+def test_the_planted_modules_are_live(planted: tuple[Path, Path]) -> None:
+    """Plain `python -c` in that directory imports them."""
+    checkout, markers = planted
+    for module in ("argparse", "multiprocessing"):
+        subprocess.run([sys.executable, "-c", f"import {module}"], cwd=checkout, check=False)
+    assert _fired(markers) == ["argparse.py", "multiprocessing-__init__.py"]
+
+
+CONSOLE_SCRIPT = Path(sys.executable).with_name("busfactor")
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        [sys.executable, "-m", "busfactor", "scan", "api"],
+        [sys.executable, "-m", "busfactor", "check", "api"],
+        [sys.executable, "-m", "busfactor", "scan", "api", "web", "--jobs", "2"],
+        # The console script never looks in the working directory, its scan processes did.
+        [str(CONSOLE_SCRIPT), "scan", "api", "web", "--jobs", "2"],
+    ],
+    ids=["scan", "check", "organisation scan", "organisation scan, console script"],
+)
+def test_busfactor_imports_nothing_from_the_working_directory(
+    planted: tuple[Path, Path], command: list[str]
+) -> None:
+    checkout, markers = planted
+    done = subprocess.run(
+        [*command, "--no-cache", "--format", "json"],
+        cwd=checkout,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={k: v for k, v in os.environ.items() if k != "PYTHONSAFEPATH"},
+    )
+    assert _fired(markers) == []
+    assert done.returncode in (0, 1), done.stderr  # check: 1 is a breached policy
+    assert json.loads(done.stdout)
