@@ -310,6 +310,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     for repo_path in args.repos:
         outcomes: list[Outcome] = []
         try:
+            with GitRepository(repo_path) as repo:  # a mistyped revision fails before the work
+                for revision in (args.rev, *args.warm_from):
+                    repo.resolve(revision)
             for history in models:
                 outcomes += check_files(
                     repo_path, args.rev, history, args.sample, args.seed, args.jobs

@@ -106,3 +106,20 @@ def test_a_bad_revision_is_a_one_line_error(
     err = capsys.readouterr().err
     assert err.count("\n") == 1
     assert "error" in err
+
+
+def test_a_bad_warm_from_revision_fails_before_any_check(
+    builder: RepoBuilder,
+    check: ModuleType,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The rescans run last: a mistyped `--warm-from` was reported only after every file was
+    checked (20 s on numpy)."""
+    build(builder)
+    checked: list[str] = []
+    monkeypatch.setattr(check, "check_files", lambda *args: checked.append(args[2]) or [])
+
+    assert check.main([str(builder.path), "--warm-from", "HEAD", "no-such-branch"]) == 2
+    assert "unknown revision: no-such-branch" in capsys.readouterr().err
+    assert checked == []
