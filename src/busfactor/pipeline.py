@@ -420,8 +420,14 @@ def open_cache(repo: GitRepository, settings: Settings) -> tuple[HistoryCache | 
     cache_dir = None
     if settings.cache_dir is not None:
         cache_dir = Path(os.path.expanduser(settings.cache_dir))
-        if not cache_dir.is_absolute():
+        if not cache_dir.is_absolute():  # `[cache] dir`: --cache-dir arrives absolute
             cache_dir = repo.root / cache_dir
+            root = repo.root.resolve()
+            if not cache_dir.resolve().is_relative_to(root):
+                return None, [
+                    f"cache disabled: {settings.cache_dir} (cache.dir) leads out of the "
+                    "repository through a symbolic link"
+                ]
     path: Path | None = None
     try:
         path = default_cache_file(repo.common_dir(), cache_dir)

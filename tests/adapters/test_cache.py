@@ -658,6 +658,25 @@ class TestCommandLine:
         assert made.suffix == ".sqlite"
         assert not cache_file(repo.path).exists()
 
+    def test_config_keeps_the_cache_inside_the_repository(
+        self, repo: RepoBuilder, tmp_path: Path
+    ) -> None:
+        """`[cache] dir` comes with the repository: it may name a folder inside it, but not
+        lead out through a committed symbolic link (the scan made folders and files there)."""
+        outside = tmp_path / "outside"
+        outside.mkdir()
+        (repo.path / "cache").symlink_to(outside)
+        repo.commit("ada", write={".busfactor.toml": '[cache]\ndir = "cache/bf"\n'})
+        result = self.run("scan", str(repo.path), "--format", "json")
+        assert result.returncode == 0, result.stderr
+        assert "cache disabled: cache/bf (cache.dir) leads out of the repository" in result.stderr
+        assert list(outside.iterdir()) == []
+        repo.commit("ada", write={".busfactor.toml": '[cache]\ndir = ".cache/bf"\n'})
+        result = self.run("scan", str(repo.path), "--format", "json")
+        assert result.returncode == 0, result.stderr
+        (made,) = (repo.path / ".cache" / "bf").iterdir()
+        assert made.suffix == ".sqlite"
+
     def test_config_can_switch_the_cache_off(self, repo: RepoBuilder) -> None:
         repo.commit("ada", write={".busfactor.toml": "[cache]\nenabled = false\n"})
         assert self.run("scan", str(repo.path)).returncode == 0

@@ -241,7 +241,7 @@ def test_every_key_is_converted_from_pyproject(tmp_path: Path) -> None:
         ("components = {}", Settings()),
         ("[identity]\n[thresholds]\n[components]", Settings()),
         ("cache.enabled = false", Settings(cache=False)),
-        ('cache.dir = "/var/cache/bf"', Settings(cache_dir="/var/cache/bf")),
+        ('cache.dir = ".cache/bf"', Settings(cache_dir=".cache/bf")),
         ("[cache]", Settings()),
     ],
 )
@@ -730,6 +730,11 @@ def test_a_config_symlink_leaving_the_repository_is_not_followed(tmp_path: Path)
         ("cache.enabled = 1", "expected true or false"),
         ('cache.dir = ""', "empty string"),
         ('cache.path = "x"', 'unknown key "cache.path"'),
+        # The file usually comes with the repository: it may not send the cache elsewhere.
+        ('cache.dir = "/var/cache/bf"', "'/var/cache/bf' leads out of the repository"),
+        ('cache.dir = "~/bf"', "leads out of the repository"),
+        ('cache.dir = "../bf"', "leads out of the repository"),
+        ('cache.dir = "a/../../bf"', "or --cache-dir for a folder elsewhere"),
     ],
 )
 def test_bad_cache_table_is_one_clear_error(tmp_path: Path, text: str, message: str) -> None:

@@ -20,7 +20,7 @@ import re
 import tomllib
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import NoReturn, TypeVar
 
 from busfactor.core.settings import (
@@ -421,7 +421,21 @@ class _Reader:
         """`[cache] enabled = true`, `dir = "..."` (relative: to the repository's root)."""
         table = self.table(path, value, ("enabled", "dir"))
         enabled = _get(table, "enabled", self.boolean, True, path)
-        return enabled, _get(table, "dir", self.string, None, path)
+        return enabled, _get(table, "dir", self.inside, None, path)
+
+    def inside(self, path: _KeyPath, value: object) -> str:
+        """A folder inside the repository. A configuration file usually comes with the
+        repository, which we do not trust: a cache directory it names elsewhere would have
+        the scan create folders and files there. `--cache-dir` places the cache anywhere."""
+        text = self.string(path, value, "a folder path inside the repository")
+        parts = PurePosixPath(text.replace("\\", "/")).parts
+        if text.startswith("~") or PurePosixPath(text).is_absolute() or ".." in parts:
+            self.fail(
+                path,
+                f"{text!r} leads out of the repository: give a path relative to its root, "
+                "or --cache-dir for a folder elsewhere",
+            )
+        return text
 
     def plan(self, path: _KeyPath, value: object) -> int:
         """`[plan] target_bus_factor = N`."""
