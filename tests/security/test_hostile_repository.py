@@ -370,3 +370,75 @@ def test_busfactor_imports_nothing_from_the_working_directory(
     assert _fired(markers) == []
     assert done.returncode in (0, 1), done.stderr  # check: 1 is a breached policy
     assert json.loads(done.stdout)
+
+
+# -- Files the scaffolds read from the work tree ----------------------------------------
+
+SECRET = "AWS_SECRET=hunter2"
+
+
+@pytest.fixture
+def linked_out(tmp_path: Path) -> tuple[Path, Path]:
+    """A repository with one ADR, and a secret file outside it."""
+    secret = tmp_path / "secret"
+    secret.write_text(f"{SECRET}\n* @owner-from-outside\n", encoding="utf-8")
+    with RepoBuilder(tmp_path / "repo") as builder:
+        builder.commit("ada", write={"src/a/x.py": "x\n", "src/b/y.py": "y\n"})
+        builder.commit(
+            "bob",
+            write={
+                "docs/adr/0001-record-architecture-decisions.md": (
+                    "# 1. Record architecture decisions\n\nDate: 2024-01-01\n\n"
+                    "## Status\n\nAccepted\n"
+                )
+            },
+        )
+    return builder.path, secret
+
+
+def test_adr_new_copies_no_template_from_outside_the_repository(
+    linked_out: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo, secret = linked_out
+    (repo / "docs" / "adr" / "template.md").symlink_to(secret)
+    assert main(["adr", "new", "Use Y", str(repo)]) == 0, capsys.readouterr().err
+    created = (repo / "docs" / "adr" / "0002-use-y.md").read_text(encoding="utf-8")
+    assert SECRET not in created
+    assert "Use Y" in created
+
+
+def test_runbook_new_copies_no_codeowners_from_outside_the_repository(
+    linked_out: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo, secret = linked_out
+    (repo / "CODEOWNERS").symlink_to(secret)
+    assert main(["runbook", "new", "src/a", str(repo)]) == 0, capsys.readouterr().err
+    (created,) = (repo / "docs" / "runbooks").iterdir()
+    assert "owner-from-outside" not in created.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("link", "command"),
+    [(".adr-dir", ["adr", "new", "Use Y"]), ("CODEOWNERS", ["runbook", "new", "src/a"])],
+)
+def test_a_file_linked_to_dev_zero_is_not_read_without_end(
+    linked_out: tuple[Path, Path], link: str, command: list[str]
+) -> None:
+    """Under a 1 GiB address space: reading /dev/zero to its end ran out of memory."""
+    import resource
+
+    repo, _ = linked_out
+    (repo / link).symlink_to("/dev/zero")
+
+    def limited() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+
+    done = subprocess.run(
+        [sys.executable, "-m", "busfactor", *command, str(repo)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        preexec_fn=limited,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "internal error" not in done.stderr

@@ -108,15 +108,13 @@ def _codeowners_entry(root: Path, graph: Any, component: str) -> str | None:
         owners_of,
         parse_codeowners,
     )
-    from busfactor.scaffold import working_files
+    from busfactor.scaffold import read_inside, working_files
 
     located = find_codeowners(set(working_files(root)))
-    if located is None:
+    data = read_inside(root, located[0]) if located is not None else None
+    if located is None or data is None:
         return None
-    try:
-        text = (root / located[0]).read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return None
+    text = data.decode("utf-8", errors="replace")
     rules = parse_codeowners(text, path=located[0], flavour=detect_flavour(located[0], text))
     node = f"component:{component}"
     counts: dict[tuple[int, str, tuple[str, ...]], int] = {}

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import stat
 import tempfile
 from dataclasses import dataclass, field
 from datetime import date
@@ -25,6 +26,7 @@ __all__ = [
     "component_facts",
     "create_exclusive",
     "inside",
+    "read_inside",
     "replace_atomic",
     "repository_root",
     "today",
@@ -33,6 +35,8 @@ __all__ = [
 ]
 
 _SKIPPED_DIRS = frozenset({".git", "node_modules", ".venv", "__pycache__"})
+MAX_READ = 1 << 20
+"""The most a scaffold reads of one work-tree file: the scan's own limit for an ADR."""
 
 
 def repository_root(path: Path) -> Path:
@@ -81,6 +85,28 @@ def inside(root: Path, relative: str) -> Path:
     if target != root.resolve() and root.resolve() not in target.parents:
         raise UsageError(f"{relative}: outside the repository")
     return target
+
+
+def read_inside(root: Path, path: str | Path) -> bytes | None:
+    """A work-tree file's bytes, or None unless it is a regular file of at most MAX_READ bytes
+    that stays inside the repository (a symbolic link may lead elsewhere within it).
+
+    The work tree comes with the repository: a committed link to a file outside it had its
+    content copied into a new ADR or runbook, and a link to /dev/zero was read without end.
+    """
+    try:
+        target = inside(root, str(path))
+        descriptor = os.open(target, os.O_RDONLY | os.O_NONBLOCK)  # a FIFO must not block
+    except (UsageError, OSError):
+        return None
+    with os.fdopen(descriptor, "rb") as stream:
+        try:
+            if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+                return None
+            data = stream.read(MAX_READ + 1)
+        except OSError:
+            return None
+    return data if len(data) <= MAX_READ else None
 
 
 def create_exclusive(path: Path, text: str) -> None:

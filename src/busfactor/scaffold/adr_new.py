@@ -25,6 +25,7 @@ from busfactor.scaffold import (
     create_exclusive,
     inside,
     named,
+    read_inside,
     replace_atomic,
     today,
     working_files,
@@ -100,7 +101,7 @@ def slugify(title: str, keep_case: bool = False) -> str:
     return (slug if keep_case else slug.lower()) or "decision"
 
 
-def _records(folder: Path) -> list[Record]:
+def _records(root: Path, folder: Path) -> list[Record]:
     if not folder.is_dir():
         return []
     records = []
@@ -110,9 +111,12 @@ def _records(folder: Path) -> list[Record]:
             continue
         if stem in _NOT_RECORDS or stem.startswith("adr-template"):
             continue
+        data = read_inside(root, path)
         try:
-            text = path.read_bytes().decode("utf-8").removeprefix("\ufeff")
-        except (OSError, UnicodeDecodeError):
+            text = (data or b"").decode("utf-8").removeprefix("\ufeff")
+        except UnicodeDecodeError:
+            continue
+        if data is None:
             continue
         parsed = parse_adr(text.replace("\r\n", "\n"), path.name, "")
         match = _NUMBER.match(path.name)
@@ -182,16 +186,9 @@ def find_folder(root: Path, directory: str | None) -> tuple[Path, bool]:
     """The ADR folder (first one the scan finds, or --dir) and whether it already has records."""
     if directory is not None:
         folder = inside(root, directory)
-        return folder, bool(_records(folder))
+        return folder, bool(_records(root, folder))
     files = working_files(root)
-
-    def read(path: str) -> bytes | None:
-        try:
-            return (root / path).read_bytes()
-        except OSError:
-            return None
-
-    found = find_adr_dirs(files, read)
+    found = find_adr_dirs(files, lambda path: read_inside(root, path))
     if found:
         return inside(root, found[0] or "."), True
     return root / DEFAULT_DIR, False
@@ -308,14 +305,23 @@ def _init_record(style: AdrStyle, number: int, day: str) -> str:
     return text
 
 
-def _template(folder: Path) -> str | None:
-    candidates = [os.environ.get("ADR_TEMPLATE", "")] + [str(folder / t) for t in _TEMPLATES]
-    for candidate in candidates:
-        if candidate and Path(candidate).is_file():
-            try:
-                return Path(candidate).read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError):
-                continue
+def _template(root: Path, folder: Path) -> str | None:
+    """$ADR_TEMPLATE (the user's own, read wherever it is), else a template in the folder
+    (the repository's, read only inside it)."""
+    chosen = os.environ.get("ADR_TEMPLATE", "")
+    if chosen and Path(chosen).is_file():
+        try:
+            return Path(chosen).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            pass
+    for name in _TEMPLATES:
+        data = read_inside(root, folder / name)
+        try:
+            text = data.decode("utf-8") if data is not None else None
+        except UnicodeDecodeError:
+            continue
+        if text is not None:
+            return text
     return None
 
 
@@ -474,7 +480,7 @@ def plan_adr(
     if not status or not status.isprintable():
         raise UsageError("the status must be printable text on one line")
     folder, has_records = find_folder(root, directory)
-    records = _records(folder)
+    records = _records(root, folder)
     style = detect_style(records, template)
     day = today()
     creates: list[tuple[Path, str]] = []
@@ -518,7 +524,7 @@ def plan_adr(
         context = (
             f"Component `{facts.name}` has bus factor {facts.bus_factor} (authors: {authors})."
         )
-    custom = _template(folder)
+    custom = _template(root, folder)
     if custom is not None:
         text = _fill_template(custom, number=number, title=title, day=day, status=status)
         if relations:
