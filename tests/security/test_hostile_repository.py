@@ -442,3 +442,25 @@ def test_a_file_linked_to_dev_zero_is_not_read_without_end(
     )
     assert done.returncode == 0, done.stderr
     assert "internal error" not in done.stderr
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["adr", "new", "Hello"], ["runbook", "new", "src/a"], ["init"]],
+    ids=["adr new", "runbook new", "init"],
+)
+def test_core_worktree_does_not_send_new_files_elsewhere(
+    linked_out: tuple[Path, Path],
+    tmp_path: Path,
+    command: list[str],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The repository's own configuration named another folder its work tree: new records
+    and the configuration were written there, and its `.busfactor.toml` read."""
+    repo, _ = linked_out
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    _git(repo, "config", "core.worktree", str(victim))
+    assert main([*command, str(repo)]) == 2
+    assert "outside it (core.worktree)" in capsys.readouterr().err
+    assert list(victim.iterdir()) == []

@@ -40,11 +40,23 @@ MAX_READ = 1 << 20
 
 
 def repository_root(path: Path) -> Path:
-    """The work tree's top folder of the repository at `path`."""
+    """The work tree's top folder of the repository at `path`: `path` or a folder above it.
+
+    A repository's own configuration can name its work tree elsewhere (`core.worktree`), and
+    the files written there would land in a folder the user never gave.
+    """
     with GitRepository(path) as repo:
         if repo.bare:
             raise RepositoryError(f"{path}: a bare repository has no work tree to write into")
-        return repo.root
+        root = repo.root
+    given, top = path.resolve(), root.resolve()
+    if given != top and top not in given.parents:
+        raise RepositoryError(
+            f"{path}: git's work tree for it is {root}, outside it (core.worktree), "
+            "and busfactor writes only inside the folder given",
+            hint="check `git config core.worktree` in that repository",
+        )
+    return root
 
 
 def user_name(root: Path) -> str:
