@@ -20,6 +20,7 @@ from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
 
+from busfactor.adapters.json_files import read_json
 from busfactor.core.org import RepoResult
 from busfactor.core.org_input import check_org_report, check_scan_report
 from busfactor.errors import BusfactorError, UsageError
@@ -242,28 +243,11 @@ def read_reports(files: Sequence[Path]) -> list[RepoResult]:
     """`busfactor.scan/1` JSON reports from files; a one-line UsageError for anything else."""
     results = []
     for file in files:
-        try:
-            data = json.loads(file.read_bytes().decode("utf-8"))
-        except OSError as error:
-            raise UsageError(f"{file}: cannot read ({error.strerror})") from None
-        except UnicodeDecodeError:
-            raise UsageError(f"{file}: not a busfactor report (not UTF-8 text)") from None
-        except json.JSONDecodeError as error:
-            raise UsageError(
-                f"{file}: not a busfactor report (invalid JSON at line {error.lineno})"
-            ) from None
-        except RecursionError:
-            raise UsageError(f"{file}: not a busfactor report (nested too deeply)") from None
+        data = read_json(file, "a busfactor report")
         results.append(RepoResult.scanned(check_scan_report(data, str(file))))
     return results
 
 
 def read_org_report(path: Path) -> dict[str, Any]:
     """A `busfactor.org/1` report from a file, checked (`busfactor tui ORG.json`)."""
-    try:
-        data = json.loads(path.read_bytes().decode("utf-8"))
-    except OSError as error:
-        raise UsageError(f"{path}: cannot read ({error.strerror})") from None
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
-        raise UsageError(f"{path}: not a busfactor report (not valid JSON)") from None
-    return check_org_report(data, str(path))
+    return check_org_report(read_json(path, "a busfactor report"), str(path))

@@ -168,7 +168,9 @@ def test_a_broken_baseline_is_a_usage_error(
         '{"findings": [], "truck_factor": {}, "components": []}',
         '{"schema": "busfactor.scan/2", "findings": []}',
         "[" * 100_000,
+        '{"findings": [], "commits": ' + "9" * 5000 + "}",  # past json's 4,300 digits
     ],
+    ids=["int", "str", "null", "components", "incomplete", "v2", "deep", "long number"],
 )
 def test_a_baseline_of_the_wrong_shape_is_a_usage_error(
     team: RepoBuilder, tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str

@@ -228,8 +228,10 @@ def test_merge_writes_output_and_dedupes(
         ('{"name": "package.json"}', "not a busfactor report"),
         ('{"schema": "busfactor.scan/1", "repository": {}}', "incomplete"),
         ("[" * 100_000, "nested too deeply"),
+        ('{"schema": "busfactor.scan/1", "x": ' + "9" * 5000 + "}", "a number too long"),
         (None, "cannot read"),
     ],
+    ids=["text", "v2", "org", "plan", "package", "incomplete", "deep", "long number", "none"],
 )
 def test_merge_refuses_other_input_in_one_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str | None, message: str
@@ -294,6 +296,27 @@ def test_tui_refuses_a_malformed_org_report_in_one_line(
     assert where in line
 
 
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("[" * 100_000, "nested too deeply"),
+        ('{"schema": "busfactor.org/1", "x": ' + "9" * 5000 + "}", "a number too long"),
+        (b"\xff\xfe", "not UTF-8 text"),
+    ],
+    ids=["deep", "long number", "not UTF-8"],
+)
+def test_tui_refuses_an_unreadable_json_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str | bytes, message: str
+) -> None:
+    report = tmp_path / "org.json"
+    if isinstance(content, bytes):
+        report.write_bytes(content)
+    else:
+        report.write_text(content, encoding="utf-8")
+    line = assert_one_line_error(*run(["tui", str(report)], capsys))
+    assert message in line
+
+
 def test_tui_opens_an_org_report(
     org: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -334,7 +357,7 @@ def test_tui_refuses_a_file_that_is_not_json(
     notes = tmp_path / "notes.json"
     notes.write_text("{ not json", "utf-8")
     line = assert_one_line_error(*run(["tui", str(notes)], capsys))
-    assert "not valid JSON" in line
+    assert "invalid JSON at line 1" in line
 
 
 def test_org_commands_load_no_tui_library() -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from busfactor import __version__
+from busfactor.adapters.json_files import read_json
 from busfactor.cli.diagnostics import warning
 from busfactor.cli.output import write_atomically, write_report
 from busfactor.core.findings import RULE_INFO
@@ -26,14 +27,7 @@ OK, FINDINGS = 0, 1
 
 
 def _load_baseline(path: Path) -> dict[str, Any]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise UsageError(f"{path}: cannot read the baseline ({error.strerror})") from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise UsageError(f"{path}: not a busfactor JSON report ({error})") from None
-    except RecursionError:
-        raise UsageError(f"{path}: not a busfactor JSON report (nested too deeply)") from None
+    data = read_json(path, "a busfactor JSON report")
     if not isinstance(data, dict) or "findings" not in data:
         raise UsageError(f"{path}: not a busfactor JSON report (no findings)")
     check_scan_report(data, str(path))  # the schema, people, components, truck factor
