@@ -663,6 +663,30 @@ def test_suggest_names_but_never_owns_a_path_no_codeowners_line_can_hold() -> No
     text.encode("utf-8")  # printable as it is
 
 
+def test_suggest_names_no_owner_a_codeowners_line_would_misread() -> None:
+    """git takes any bytes as an email: one holding a space added an owner of its choosing,
+    and an escape sequence reached the terminal."""
+    people = people_of(
+        person("mal@example.com @org/admins"),
+        person("esc\x1b[31m@example.com"),
+        person("hash#x@example.com"),
+        person("ann@example.com"),
+    )
+    components = {"svc": ["svc/a.py"], "ops": ["ops/b.py"], "web": ["web/c.py"]}
+    authors = {
+        "svc/a.py": ["mal@example.com @org/admins", "ann@example.com"],
+        "ops/b.py": ["esc\x1b[31m@example.com"],
+        "web/c.py": ["hash#x@example.com"],
+    }
+    text = suggest_codeowners(components, authors, people)
+    assert text.splitlines()[3:] == [
+        "# /ops/ no author CODEOWNERS can name: esc\\x1b[31m@example.com",
+        "/svc/ ann@example.com",
+        "# /web/ no author CODEOWNERS can name: hash#x@example.com",
+    ]
+    assert owners(parse(text), "svc/a.py") == ("ann@example.com",)
+
+
 # --- robustness ------------------------------------------------------------------------------
 
 FLAVOURS = st.sampled_from(sorted(CODEOWNERS_LOCATIONS))

@@ -447,10 +447,12 @@ def suggest_codeowners(
         authored = Counter(a for path in paths for a in dict.fromkeys(authors.get(path, ())))
         ranked = sorted(authored, key=lambda a: (-authored[a], a))
         active = [a for a in ranked if a in people and people[a].active][:3]
-        if active:
-            return f"{pattern} {' '.join(_handle(a, people, handles) for a in active)}"
-        listed = ", ".join(_handle(a, people, handles) for a in ranked[:3])
-        return f"# {pattern} no active author" + (f": {listed}" if listed else "")
+        owners = [h for a in active if _OWNER_TOKEN.fullmatch(h := _handle(a, people, handles))]
+        if owners:
+            return f"{pattern} {' '.join(owners)}"
+        listed = ", ".join(printable(_handle(a, people, handles)) for a in (active or ranked[:3]))
+        why = "no author CODEOWNERS can name" if active else "no active author"
+        return f"# {pattern} {why}" + (f": {listed}" if listed else "")
 
     entries: list[tuple[str, Sequence[str]]] = []
     skipped: list[str] = []
@@ -501,3 +503,6 @@ def _escape(path: str) -> str:
 
 _UNNAMEABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\udc80-\udcff]")
 """What no CODEOWNERS line can hold: controls, line separators, undecodable bytes."""
+_OWNER_TOKEN = re.compile(r"[^\s#\x00-\x1f\x7f-\x9f\u2028\u2029\udc80-\udcff]+")
+"""What one owner on a CODEOWNERS line can be: owners are split at white space and a `#`
+starts a comment, so an email holding either (git takes any bytes) would add owners."""
