@@ -56,6 +56,19 @@ def test_init_writes_a_config_that_reproduces_the_scan(
     assert configured == default
 
 
+def test_init_escapes_component_names_that_read_as_globs(
+    builder: RepoBuilder, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A folder named `src/[ab]` written as the glob `src/[ab]/**` also took in `src/a` and
+    `src/b`: the configuration written changed the components it was made from."""
+    for who, path in (("ada", "src/[ab]/q.py"), ("bob", "src/a/x.py"), ("cy", "src/b/y.py")):
+        builder.commit(who, write={path: f"{who}\n"})
+    default = {c["name"]: c["files"] for c in scan(builder.path).to_dict()["components"]}
+    assert main(["init", str(builder.path)]) == 0, capsys.readouterr().err
+    configured = {c["name"]: c["files"] for c in scan(builder.path).to_dict()["components"]}
+    assert configured == default == {"src/[ab]": 1, "src/a": 1, "src/b": 1}
+
+
 def test_init_never_overwrites(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A second init, or any existing configuration, exits 1 and leaves the file alone."""
     (project / "pyproject.toml").write_text('[tool.busfactor]\nhistory = "linear"\n')

@@ -235,6 +235,15 @@ def wildmatch(pattern: str, path: str) -> bool:
     return regex is not None and regex.fullmatch(path) is not None
 
 
+def glob_escape(text: str) -> str:
+    """`text` as a glob that matches exactly it: a directory named `src/[ab]` would match
+    `src/a` and `src/b` as a pattern."""
+    return _GLOB_SPECIAL.sub(r"\\\1", text)
+
+
+_GLOB_SPECIAL = re.compile(r"([*?\[\\])")
+
+
 @lru_cache(maxsize=4096)
 def _compile(pattern: str) -> re.Pattern[str] | None:
     """The pattern as a regex; None when git would reject it (it then matches nothing)."""

@@ -13,6 +13,7 @@ from typing import Any
 import tomli_w
 
 from busfactor.adapters.config import find_config
+from busfactor.core.filters import glob_escape
 from busfactor.core.report import ScanReport
 from busfactor.core.settings import PolicySettings, Settings
 from busfactor.errors import RefusedError
@@ -26,7 +27,7 @@ def detected_config(report: ScanReport, root: Path) -> dict[str, Any]:
     data = report.to_dict()
     defaults, policy = Settings(), PolicySettings()
     components = {  # files at the root stay in the default "(root)" component
-        c["name"]: [c["name"] + "/**"]
+        c["name"]: [glob_escape(c["name"]) + "/**"]
         for c in sorted(data["components"], key=lambda c: c["name"])
         if c["name"] != "(root)"
     }
