@@ -33,6 +33,7 @@ from busfactor.core.model import MiningResult, Progress
 from busfactor.core.privacy import (
     pseudonymize_email,
     pseudonymize_emails_in,
+    pseudonymize_handle,
     pseudonymize_identities,
     pseudonymize_name,
 )
@@ -512,7 +513,7 @@ def _pseudonymize_owners(graph: Any, codeowners: CodeOwners, salt: str) -> None:
         if not finding["rule"].startswith("codeowners"):
             continue
         for owner in owners:
-            alias = "@" + pseudonymize_name(owner, salt).replace("Person ", "owner-")
+            alias = pseudonymize_handle(owner, salt)
             finding["message"] = finding["message"].replace(owner, alias)
             if finding.get("person") == owner:
                 finding["person"] = alias

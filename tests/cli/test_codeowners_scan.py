@@ -64,3 +64,22 @@ def test_suggest_prints_a_draft_from_real_authors(
     assert "/api/ bob@example.test" in draft
     assert "/web/ @ada-lovelace" in draft
     assert (owned / ".github" / "CODEOWNERS").read_text(encoding="utf-8") == before
+
+
+def test_suggest_under_anonymize_shows_handles_as_the_findings_do(
+    owned: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--anonymize` promises pseudonyms in every output: the draft printed the real handles
+    of `[owners]`. It now shows them as the findings show CODEOWNERS handles."""
+    from busfactor.core.privacy import pseudonymize_handle
+    from busfactor.core.settings import Settings
+
+    salt = Settings().privacy_salt
+    assert main(["codeowners", "suggest", str(owned), "--anonymize"]) == 0
+    draft = capsys.readouterr().out
+    assert "ada" not in draft.lower() and "bob" not in draft.lower()
+    assert f"/web/ {pseudonymize_handle('@ada-lovelace', salt)}" in draft
+    assert main(["scan", str(owned), "--anonymize", "--format", "json"]) == 0
+    messages = " ".join(f["message"] for f in json.loads(capsys.readouterr().out)["findings"])
+    assert "@carol" not in messages
+    assert pseudonymize_handle("@carol", salt) in messages

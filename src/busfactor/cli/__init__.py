@@ -412,7 +412,13 @@ def _run_codeowners_suggest(args: argparse.Namespace) -> int:
             hint="write the suggestion elsewhere and merge what you want by hand",
         )
     report = _report(args)
-    write_report(suggestion(report.graph, report.settings.owners), args.output)
+    owners = report.settings.owners
+    if report.settings.anonymize:  # the handles findings show as pseudonyms, here too
+        from busfactor.core.privacy import pseudonymize_handle
+
+        salt = report.settings.privacy_salt
+        owners = tuple((pseudonymize_handle(h, salt), emails) for h, emails in owners)
+    write_report(suggestion(report.graph, owners), args.output)
     return ExitCode.OK
 
 

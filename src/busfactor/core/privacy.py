@@ -279,3 +279,10 @@ def pseudonymize_emails_in(text: str, salt: str) -> str:
 def pseudonymize_name(name: str, salt: str) -> str:
     """A free-text name (an ADR decider) as the pseudonym the same person's commits get."""
     return f"Person {_digest(name_key(name), salt)}" if name.strip() else name
+
+
+def pseudonymize_handle(handle: str, salt: str) -> str:
+    """A CODEOWNERS handle (`@login`, `@org/team`) as `@owner-<digest>`, the same wherever it
+    is shown: in findings and in a suggested CODEOWNERS."""
+    owner = "@" + handle.lstrip("@")
+    return "@" + pseudonymize_name(owner, salt).replace("Person ", "owner-")
