@@ -271,13 +271,8 @@ def scan(
     with GitRepository(path) as repo:
         if settings is None:
             settings = settings_for(repo.root, config_file, overrides)
-        if (settings.anonymize or settings.redact_emails) and settings.owners:
-            salt = settings.privacy_salt  # `[owners]` emails match the people's pseudonyms
-            owners = tuple(
-                (handle, tuple(pseudonymize_emails_in(email, salt) for email in emails))
-                for handle, emails in settings.owners
-            )
-            settings = dataclasses.replace(settings, owners=owners)
+        if settings.anonymize or settings.redact_emails:
+            settings = _pseudonymous_settings(settings)
         if refuse_shallow and repo.is_shallow():
             raise RepositoryError(
                 "shallow clone: the history is cut, so authorship would be wrong",
@@ -392,7 +387,33 @@ def scan(
         graph.graph["warnings"][len(cache_warnings) : len(cache_warnings)] = late
     if settings.anonymize and codeowners is not None:
         _pseudonymize_owners(graph, codeowners, settings.privacy_salt)
+    if settings.leaving:
+        from busfactor.core.whatif import unknown_people
+
+        graph.graph["warnings"] += [
+            f"leaving: {unknown.wanted} {unknown.why}"
+            for unknown in unknown_people(graph, settings.leaving)
+        ]
     return ScanReport(graph, settings)
+
+
+def _pseudonymous_settings(settings: Settings) -> Settings:
+    """Settings that name people (`[owners]` emails, `leaving`) as the pseudonyms those
+    people's commits get, so they still match them: under --anonymize the departures of
+    `leaving` matched nobody and vanished from the report."""
+    salt = settings.privacy_salt
+
+    def leaver(entry: str) -> str:
+        if "@" in entry:
+            return pseudonymize_emails_in(entry, salt)
+        return pseudonymize_name(entry, salt) if settings.anonymize else entry
+
+    owners = tuple(
+        (handle, tuple(pseudonymize_emails_in(email, salt) for email in emails))
+        for handle, emails in settings.owners
+    )
+    leaving = tuple(leaver(entry) for entry in settings.leaving)
+    return dataclasses.replace(settings, owners=owners, leaving=leaving)
 
 
 def plan_scan(

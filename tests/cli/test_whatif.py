@@ -62,7 +62,9 @@ def test_an_unknown_person_is_a_one_line_error(
     """A typo exits 2 and lists close matches."""
     assert main(["whatif", str(shop), "--without", "ada@example.tset"]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("busfactor: error: --without ada@example.tset: no such person")
+    assert err.startswith(
+        "busfactor: error: --without ada@example.tset: matches nobody in the history (closest: "
+    )
     assert "ada@example.test" in err
 
 
@@ -79,6 +81,38 @@ def test_leaving_in_config_shows_both_figures(
     assert "Announced departures" in capsys.readouterr().out
     assert main(["scan", str(shop), "--format", "markdown"]) == 0
     assert "**Announced departures** (Bob)" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("flag", ["--anonymize", "--redact-emails"])
+def test_leaving_names_the_same_people_under_pseudonyms(
+    shop: Path, capsys: pytest.CaptureFixture[str], flag: str
+) -> None:
+    """The configured departures matched nobody once emails were pseudonyms: the report said
+    the truck factor stays as it is."""
+    (shop / ".busfactor.toml").write_text('leaving = ["bob@example.test", "Ada"]\n', "utf-8")
+    assert main(["scan", str(shop), "--format", "json"]) == 0
+    plain = json.loads(capsys.readouterr().out)["leaving"]
+    assert main(["scan", str(shop), "--format", "json", flag]) == 0
+    out, err = capsys.readouterr()
+    hidden = json.loads(out)["leaving"]
+    assert len(hidden["without"]) == len(plain["without"]) == 2
+    assert hidden["truck_factor"] == plain["truck_factor"]
+    assert "bob@example.test" not in out
+    assert "matches nobody" not in err
+
+
+def test_leaving_someone_unknown_is_warned_about(
+    shop: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A misspelt departure was dropped without a word, and the report said nobody leaves."""
+    (shop / ".busfactor.toml").write_text('leaving = ["bob@example.tset"]\n', "utf-8")
+    assert main(["scan", str(shop), "--format", "json"]) == 0
+    out, err = capsys.readouterr()
+    assert (
+        "warning: leaving: bob@example.tset matches nobody in the history "
+        "(closest: bob@example.test" in err
+    )
+    assert json.loads(out)["warnings"][-1].startswith("leaving: bob@example.tset matches nobody")
 
 
 def test_the_text_agrees_in_number(shop: Path, capsys: pytest.CaptureFixture[str]) -> None:

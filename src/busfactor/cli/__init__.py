@@ -395,8 +395,10 @@ def _run_whatif(args: argparse.Namespace) -> int:
     try:
         people = resolve_people(report.graph, args.without)
     except UnknownPerson as error:
-        close = ", ".join(error.suggestions) or "nobody similar"
-        raise UsageError(f"--without {error.wanted}: no such person (closest: {close})") from None
+        hint = None
+        if report.settings.anonymize or report.settings.redact_emails:
+            hint = "people are pseudonyms under --anonymize and --redact-emails: name one as shown"
+        raise UsageError(f"--without {error.wanted}: {error.why}", hint=hint) from None
     result = simulate(report.graph, people)
     write_report(render_whatif(report, result, args.format), args.output)
     return ExitCode.OK

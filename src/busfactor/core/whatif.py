@@ -29,6 +29,24 @@ class UnknownPerson(LookupError):
         self.wanted = wanted
         self.suggestions = suggestions
 
+    @property
+    def why(self) -> str:
+        """What to say about it, after the name: the people it may have meant, if any."""
+        if self.suggestions:
+            return f"matches nobody in the history (closest: {', '.join(self.suggestions)})"
+        return "matches nobody in the history, and no name or email is close"
+
+
+def unknown_people(graph: nx.DiGraph[str], wanted: Iterable[str]) -> list[UnknownPerson]:
+    """The entries of `wanted` that match nobody (the `leaving` setting's are warned about)."""
+    unknown = []
+    for item in wanted:
+        try:
+            resolve_people(graph, [item])
+        except UnknownPerson as error:
+            unknown.append(error)
+    return unknown
+
 
 def resolve_people(graph: nx.DiGraph[str], wanted: Iterable[str]) -> list[str]:
     """Emails, names or person ids -> person ids, matched after identity merging."""
