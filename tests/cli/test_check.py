@@ -135,6 +135,48 @@ def test_breaches_the_baseline_had_are_reported_but_do_not_fail(
         assert needle in capsys.readouterr().out
 
 
+def test_markdown_and_the_step_summary_show_only_what_is_new_against_a_baseline(
+    team: RepoBuilder,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The Markdown report (and the GitHub job summary made from it) listed every finding
+    and no bus factor change, although a baseline was given."""
+    baseline = tmp_path / "baseline.json"
+    main(["check", str(team.path), "--write-baseline", str(baseline), "--exit-zero"])
+    capsys.readouterr()
+    team.commit("cy", write={"jobs/j.py": "j\n"}, when=datetime(2025, 6, 5, tzinfo=UTC))
+    assert main(["scan", str(team.path), "--format", "json"]) == 0
+    every = json.loads(capsys.readouterr().out)["findings"]
+    args = ["check", str(team.path), "--baseline", str(baseline)]
+    assert main([*args, "--format", "json"]) == 1
+    new = json.loads(capsys.readouterr().out)["findings"]
+    assert 0 < len(new) < len(every)  # the baseline knew some
+    summary = tmp_path / "summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    assert main([*args, "--format", "markdown"]) == 1
+    markdown = capsys.readouterr().out
+    assert main([*args, "--format", "github"]) == 1
+    capsys.readouterr()
+    for text in (markdown, summary.read_text(encoding="utf-8")):
+        rows = [line for line in text.splitlines() if line.startswith(("| error", "| warning"))]
+        assert len(rows) == len(new)
+        assert "Against the baseline: " in text
+        assert "1 breach already there" in text
+        assert "- jobs: bus factor new -> 1" in text
+
+
+def test_check_text_shows_the_announced_departures(
+    team: RepoBuilder, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`leaving` adds its figures to every report: `check`'s text had none."""
+    _config(team.path, 'leaving = ["bob@example.test"]\n')
+    main(["check", str(team.path), "--exit-zero"])
+    out = capsys.readouterr().out
+    assert "Announced departures (Bob): truck factor 1 today, 1 after they leave" in out
+
+
 def test_a_truck_factor_breach_is_an_error_in_every_ci_format(
     team: RepoBuilder, capsys: pytest.CaptureFixture[str]
 ) -> None:

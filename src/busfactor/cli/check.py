@@ -21,6 +21,7 @@ from busfactor.core.wording import counted
 from busfactor.errors import UsageError
 from busfactor.formats.json import render_json
 from busfactor.formats.markdown import cell, render_markdown
+from busfactor.formats.text import departures
 from busfactor.formats.text_safety import json_safe, printable
 
 OK, FINDINGS = 0, 1
@@ -50,7 +51,7 @@ def _report_dict(report: ScanReport, result: Verdict) -> dict[str, Any]:
     return data
 
 
-def _text(result: Verdict, data: dict[str, Any]) -> str:
+def _text(report: ScanReport, result: Verdict, data: dict[str, Any]) -> str:
     tf = data["truck_factor"]
     lines = [
         f"busfactor check: {'FAILED' if result.failed else 'passed'} "
@@ -72,16 +73,36 @@ def _text(result: Verdict, data: dict[str, Any]) -> str:
         lines.append(f"  no {label}s")
     for change in result.bus_factor_changes:
         if change["before"] != change["after"]:
-            before = "new" if change["before"] is None else change["before"]
-            after = "gone" if change["after"] is None else change["after"]
-            lines.append(f"  bus factor {printable(change['component'])}: {before} -> {after}")
+            lines.append(f"  bus factor {printable(change['component'])}: {_changed(change)}")
+    lines += [f"  {line.strip()}" for line in departures(report, data) if line]
     return "\n".join(lines) + "\n"
 
 
 def _markdown(report: ScanReport, result: Verdict) -> str:
+    """The report with the findings `check` reports (against a baseline: the new ones), the
+    verdict and its new breaches, then what changed since the baseline."""
     verdict_line = "**Policy: failed.**" if result.failed else "**Policy: passed.**"
-    breaches = [f"- {cell(check.message)}" for check in result.breaches]
-    return "\n".join([render_markdown(report), verdict_line, *breaches]) + "\n"
+    lines = [render_markdown(report, result.findings), verdict_line]
+    lines += [f"- {cell(check.message)}" for check in result.breaches]
+    if result.new_only:
+        known = len(result.known_breaches)
+        lines += ["", f"Against the baseline: {counted(len(result.findings), 'new finding')}"]
+        if known:
+            lines[-1] += f", {counted(known, 'breach', 'breaches')} already there"
+        lines[-1] += "."
+        lines += [
+            f"- {cell(change['component'])}: bus factor {_changed(change)}"
+            for change in result.bus_factor_changes
+            if change["before"] != change["after"]
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def _changed(change: dict[str, Any]) -> str:
+    """`2 -> 1`, `new -> 1` or `2 -> gone`."""
+    before = "new" if change["before"] is None else change["before"]
+    after = "gone" if change["after"] is None else change["after"]
+    return f"{before} -> {after}"
 
 
 def render(report: ScanReport, result: Verdict, form: str) -> str:
@@ -92,7 +113,7 @@ def render(report: ScanReport, result: Verdict, form: str) -> str:
     if form == "markdown":
         return _markdown(report, result)
     if form == "text":
-        return _text(result, data)
+        return _text(report, result, data)
     from busfactor.formats.ci import render_github, render_gitlab, render_junit
     from busfactor.formats.sarif import render_sarif
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from busfactor.core.markdown_text import markdown_text
 from busfactor.core.report import ScanReport
 from busfactor.core.wording import counted
@@ -16,9 +18,12 @@ def cell(value: object) -> str:
     return markdown_text(printable(str(value)))
 
 
-def render_markdown(report: ScanReport) -> str:
-    """Headline figures, a component table, and the people the truck factor names."""
+def render_markdown(report: ScanReport, findings: list[dict[str, Any]] | None = None) -> str:
+    """Headline figures, a component table, and the people the truck factor names.
+    `findings`: those to list instead of the report's (`check --baseline`: the new ones)."""
     data = report.to_dict()
+    if findings is not None:
+        data["findings"] = findings
     repo, tf, model = data["repository"], data["truck_factor"], data["model"]
     names = {p["id"]: p["name"] or p["id"] for p in data["people"]}
     tf_people = ", ".join(cell(names.get(p, p)) for p in tf["authors"]) or "nobody"

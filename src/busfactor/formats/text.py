@@ -23,6 +23,20 @@ def _people(report: ScanReport, ids: list[str]) -> str:
     return ", ".join(names) if names else "nobody"
 
 
+def departures(report: ScanReport, data: dict[str, Any]) -> list[str]:
+    """The `leaving` setting's figures, by name as the markdown gives them (text lines)."""
+    leaving = data.get("leaving")
+    if not leaving:
+        return []
+    tf = leaving["truck_factor"]
+    who = _people(report, leaving["without"]) if leaving["without"] else "nobody known"
+    return [
+        "",
+        f"Announced departures ({who}): "
+        f"truck factor {tf['before']} today, {tf['after']} after they leave",
+    ]
+
+
 def _headline(data: dict[str, Any]) -> str:
     tf = data["truck_factor"]
     threshold = data["model"]["thresholds"]["coverage"]
@@ -73,14 +87,7 @@ def render_text(report: ScanReport) -> str:
                 f"  {printable(p['name'])} <{printable(p['email'])}>: "
                 f"{_count(p['files_authored'], 'file')}, last commit {p['last_commit'][:10]}"
             )
-    leaving = data.get("leaving")
-    if leaving:
-        tf = leaving["truck_factor"]
-        lines += [
-            "",
-            f"Announced departures ({', '.join(printable(p) for p in leaving['without'])}): "
-            f"truck factor {tf['before']} today, {tf['after']} after they leave",
-        ]
+    lines += departures(report, data)
     lines += _findings(data["findings"])
     for warning in data["warnings"]:
         lines += ["", f"warning: {printable(warning)}"]
