@@ -372,6 +372,19 @@ def test_runbook_new_is_detected_by_the_next_scan(
     assert components["billing"]["runbook_status"] == "weak"
 
 
+def test_a_runbook_for_the_root_files_is_found_by_the_next_scan(
+    builder: RepoBuilder, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`runbook new "(root)"` wrote `docs/runbooks/root.md`, which no scan looked for."""
+    _seed(builder, {"setup.py": "s\n"})
+    monkeypatch.chdir(builder.path)
+    assert run(["runbook", "new", "(root)", str(builder.path)]) == 0
+    assert capsys.readouterr().out == "docs/runbooks/root.md\n"
+    _commit_all(builder)
+    components = {c["name"]: c for c in scan(builder.path).to_dict()["components"]}
+    assert components["(root)"]["runbook"] == "docs/runbooks/root.md"
+
+
 def _crowded(builder: RepoBuilder) -> None:
     """`billing`: Ada wrote the most of it a year ago and left; twelve others each wrote and
     still keep one file."""

@@ -13,6 +13,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
+from busfactor.core.components import ROOT_COMPONENT
+
 __all__ = [
     "DAY_SECONDS",
     "REQUIRED_SECTIONS",
@@ -247,7 +249,10 @@ def owning_components(path: str, by_directory: Mapping[str, tuple[str, ...]]) ->
 def runbook_names(component: str) -> tuple[str, ...]:
     """File names (without `.md`, lower case) a runbooks folder may use for a component: the
     name, its last path segment, and the name with "/" turned into "-", each also without
-    leading dots (`runbook new .github` writes `github.md`, not a hidden file)."""
+    leading dots (`runbook new .github` writes `github.md`, not a hidden file). The files at
+    the repository's root, `(root)`, have `root.md`, which `runbook new "(root)"` writes."""
+    if component == ROOT_COMPONENT:
+        return ("root", ROOT_COMPONENT)
     candidates = (component, component.rsplit("/", 1)[-1], component.replace("/", "-"))
     names = [variant for name in candidates for variant in (name, name.lstrip("."))]
     return tuple(dict.fromkeys(name.lower() for name in names if name.strip("/")))
