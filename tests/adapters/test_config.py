@@ -233,7 +233,7 @@ def test_every_key_is_converted_from_pyproject(tmp_path: Path) -> None:
             'identity.aliases = [["a", "b"]]',
             Settings(identity=IdentitySettings(aliases=(("a", "b"),))),
         ),
-        ("thresholds.doa_normalized = 1", Settings(thresholds=Thresholds(doa_normalized=1.0))),
+        ("thresholds.doa_normalized = 0.99", Settings(thresholds=Thresholds(doa_normalized=0.99))),
         ("thresholds.doa_absolute = -1.5", Settings(thresholds=Thresholds(doa_absolute=-1.5))),
         ("thresholds.doa_absolute = 0", Settings(thresholds=Thresholds(doa_absolute=0.0))),
         ("thresholds.coverage = 0.01", Settings(thresholds=Thresholds(coverage=0.01))),
@@ -315,7 +315,11 @@ def test_settings_from_mapping_accepts_a_plain_mapping() -> None:
         ),
         (
             "thresholds.doa_normalized = 0",
-            "thresholds.doa_normalized: expected a number greater than 0 and at most 1, got 0",
+            "thresholds.doa_normalized: expected a number greater than 0 and less than 1, got 0",
+        ),
+        (
+            "thresholds.doa_normalized = 1",
+            "thresholds.doa_normalized: expected a number greater than 0 and less than 1, got 1",
         ),
         (
             "thresholds.coverage = 1.5",
@@ -368,7 +372,7 @@ def test_value_errors(tmp_path: Path, text: str, message: str | None) -> None:
         (
             "thresholds.doa_normalized = false",
             "thresholds.doa_normalized",
-            "expected a number greater than 0 and at most 1, got false",
+            "expected a number greater than 0 and less than 1, got false",
         ),
         ("identity.merge_by_name = 1", "identity.merge_by_name", "expected true or false, got 1"),
         ("default_excludes = 0", "default_excludes", "expected true or false, got 0"),
@@ -601,6 +605,7 @@ def test_line_lookup_never_fails_on_any_text(text: str) -> None:
 
 _names = st.text(min_size=1, max_size=20)
 _shares = st.floats(min_value=0, max_value=1, exclude_min=True)
+_below_one = st.floats(min_value=0, max_value=1, exclude_min=True, exclude_max=True)
 _reals = st.floats(allow_nan=False, allow_infinity=False) | st.integers(-(2**63), 2**63 - 1)
 _git_text = st.text(
     st.characters(blacklist_categories=("Cc", "Cs")), min_size=1, max_size=20
@@ -616,7 +621,7 @@ _identity = st.fixed_dictionaries(
 )
 _thresholds = st.fixed_dictionaries(
     {},
-    optional={"doa_normalized": _shares, "doa_absolute": _reals, "coverage": _shares},
+    optional={"doa_normalized": _below_one, "doa_absolute": _reals, "coverage": _shares},
 )
 _components = st.dictionaries(_names, _names | st.lists(_names, min_size=1, max_size=3), max_size=5)
 _config = st.fixed_dictionaries(

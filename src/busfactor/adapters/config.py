@@ -484,7 +484,9 @@ class _Reader:
         table = self.table(path, value, _THRESHOLD_KEYS)
         default = Thresholds()
         return Thresholds(
-            doa_normalized=_get(table, "doa_normalized", self.share, default.doa_normalized, path),
+            doa_normalized=_get(
+                table, "doa_normalized", self.below_best, default.doa_normalized, path
+            ),
             doa_absolute=_get(table, "doa_absolute", self.number, default.doa_absolute, path),
             coverage=_get(table, "coverage", self.share, default.coverage, path),
         )
@@ -530,6 +532,16 @@ class _Reader:
         if number is None or not 0 < number <= 1:
             self.fail(
                 path, f"expected a number greater than 0 and at most 1, got {_describe(value)}"
+            )
+        return number
+
+    def below_best(self, path: _KeyPath, value: object) -> float:
+        """`doa_normalized`: an author's DOA must exceed this share of the file's best, so
+        at 1 nobody would be an author of anything (the best only equals itself)."""
+        number = _as_float(value)
+        if number is None or not 0 < number < 1:
+            self.fail(
+                path, f"expected a number greater than 0 and less than 1, got {_describe(value)}"
             )
         return number
 
