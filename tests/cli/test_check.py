@@ -63,6 +63,25 @@ def test_a_policy_that_holds_exits_0(team: RepoBuilder, capsys: pytest.CaptureFi
     assert {c["rule"] for c in data["policy"]["checks"]} >= {"min-truck-factor"}
 
 
+@pytest.mark.parametrize("paths", ['["services"]', '["services/web"]', '["services/**"]'])
+def test_an_override_for_a_directory_takes_in_the_components_below_it(
+    builder: RepoBuilder, capsys: pytest.CaptureFixture[str], paths: str
+) -> None:
+    """`paths = ["services"]` did not reach the component `services/web`, although the
+    documentation says a directory matches what is below it."""
+    when = datetime(2025, 6, 1, tzinfo=UTC)
+    builder.commit("ada", write={"services/web/w.py": "w\n", "api/a.py": "a\n"}, when=when)
+    builder.commit("bob", write={"api/b.py": "b\n"}, when=when + timedelta(1))
+    _config(
+        builder.path,
+        f"[policy]\nrequire_runbook_at_bus_factor = 1\n[[policy.overrides]]\npaths = {paths}\n"
+        'ignore = ["require-runbook", "missing-runbook", "single-owner"]\n',
+    )
+    assert main(["check", str(builder.path), "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert not [f for f in data["findings"] if f.get("component") == "services/web"]
+
+
 def test_the_flag_overrides_the_config(
     team: RepoBuilder, capsys: pytest.CaptureFixture[str]
 ) -> None:

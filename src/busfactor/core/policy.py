@@ -132,8 +132,17 @@ def _override(policy: PolicySettings, name: str) -> tuple[frozenset[str], int | 
 
 
 def _matches(globs: Sequence[str], name: str) -> bool:
-    """A glob names a component or path itself, or anything below it."""
-    return any(wildmatch(glob, name) or wildmatch(glob, name + "/x") for glob in globs)
+    """A glob names a component or path itself, anything below it (`src/**` takes in the
+    component `src`), or a directory above it (`src` takes in `src/flask`, as a directory a
+    gitignore pattern matches takes in everything below)."""
+    parts = name.split("/")
+    above = ["/".join(parts[:depth]) for depth in range(1, len(parts))]
+    return any(
+        wildmatch(glob, name)
+        or wildmatch(glob, name + "/x")
+        or any(wildmatch(glob, folder) for folder in above)
+        for glob in globs
+    )
 
 
 def _path_ignored(policy: PolicySettings, finding: Mapping[str, Any]) -> bool:
