@@ -131,6 +131,11 @@ def test_nygard_template_for_empty_folder(builder: RepoBuilder) -> None:
     first = (builder.path / "adr/0001-record-architecture-decisions.md").read_text()
     assert first.startswith("# 1. Record architecture decisions\n")
     assert "\nAccepted\n" in first
+    # adr-tools' first record, with none of the template's placeholders left in it
+    assert "thinkrelevance.com/blog/2011/11/15/documenting-architecture-decisions" in first
+    assert "The issue motivating" not in first
+    assert "What becomes easier" not in first
+    assert "## Consequences\n\nSee Michael Nygard's article, linked above.\n" in first
 
 
 def test_existing_nygard_folder(builder: RepoBuilder) -> None:

@@ -289,11 +289,21 @@ def _init_record(style: AdrStyle, number: int, day: str) -> str:
     )
     decision = (
         "We will use Architecture Decision Records, as [described by Michael Nygard]"
-        "(http://thinkrelevant.com/blog/2011/11/15/documenting-architecture-decisions)."
+        "(http://thinkrelevance.com/blog/2011/11/15/documenting-architecture-decisions)."
     )
-    if style.flavour == "nygard":
+    if style.flavour == "nygard":  # adr-tools' own first record, without the placeholders
         text = text.replace(
             "The change that we're proposing or have agreed to implement.", decision
+        )
+        text = text.replace(
+            "\n\nThe issue motivating this decision, and any context that influences or "
+            "constrains the decision.",
+            "",
+        )
+        text = text.replace(
+            "What becomes easier or more difficult to do and any risks introduced by the change"
+            " that will need to be mitigated.",
+            "See Michael Nygard's article, linked above.",
         )
     else:
         outcome = '"ADRs", because w' + decision[1:]
