@@ -844,6 +844,7 @@ def test_the_terminal_apps_run_with_the_collector_on(
         busfactor.ui.org, "run_org_tui", lambda *args, **kw: seen.append(gc.isenabled()) or 0
     )
     monkeypatch.setattr(busfactor.orgscan, "read_org_report", lambda path: {})
+    monkeypatch.setattr("busfactor.cli.diagnostics.require_terminal", lambda: None)
     was = gc.isenabled()
     try:
         gc.disable()

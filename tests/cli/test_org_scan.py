@@ -329,8 +329,23 @@ def test_tui_opens_an_org_report(
     monkeypatch.setattr(
         busfactor.ui.org, "run_org_tui", lambda data, title: opened.append(data) or 0
     )
+    monkeypatch.setattr("busfactor.cli.diagnostics.require_terminal", lambda: None)
     assert main(["tui", str(report)]) == 0
     assert opened == [json.loads(report.read_text("utf-8"))]
+
+
+@pytest.mark.parametrize("kind", ["repository", "org report"])
+def test_tui_without_a_terminal_is_a_one_line_error(
+    org: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], kind: str
+) -> None:
+    """Without a terminal the app wrote its screens into the output and waited for keys
+    (a CI step hung). pytest's standard streams are no terminal."""
+    target = org / "api"
+    if kind == "org report":
+        target = tmp_path / "org.json"
+        run(["scan", *repos(org, "api", "web"), "--format", "json", "-o", str(target)], capsys)
+    line = assert_one_line_error(*run(["tui", str(target)], capsys))
+    assert "the terminal app needs a terminal" in line
 
 
 def test_a_shallow_clone_is_a_failed_repository(

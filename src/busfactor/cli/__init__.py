@@ -302,6 +302,7 @@ def _run_demo(args: argparse.Namespace) -> int:
 def _run_tui(args: argparse.Namespace) -> int:
     if args.path.suffix.lower() == ".json":
         return open_report_tui(args.path)
+    diagnostics.require_terminal()
     return _open_tui(args.path, {})
 
 

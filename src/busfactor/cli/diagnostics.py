@@ -25,6 +25,18 @@ def warning(message: str) -> None:
     sys.stderr.write(f"busfactor: warning: {printable(message)}\n")
 
 
+def require_terminal() -> None:
+    """A terminal app needs one: without it Textual wrote its screens into a file or a CI
+    log and waited for keys that never come (a job hung until its timeout)."""
+    from busfactor.errors import UsageError
+
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise UsageError(
+            "the terminal app needs a terminal for its input and output; "
+            "busfactor scan prints the report without one"
+        )
+
+
 class ProgressLine:
     """A single self-overwriting status line, shown only when stderr is a terminal."""
 

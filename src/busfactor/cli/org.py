@@ -164,6 +164,7 @@ def open_report_tui(path: Path) -> int:
     from busfactor.orgscan import read_org_report
 
     report = read_org_report(path)
+    diagnostics.require_terminal()  # after the report's own errors, which need none
     try:  # deferred: headless commands never load Textual
         ui = importlib.import_module("busfactor.ui.org")
     except ImportError:
