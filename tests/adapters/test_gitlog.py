@@ -28,8 +28,10 @@ def commit_streams(draw: st.DrawFn) -> tuple[bytes, list[tuple[bytes, list[list[
     for _ in range(draw(st.integers(0, 6))):
         sha, tree = draw(shas), draw(shas)
         parents = b" ".join(draw(st.lists(shas, max_size=2)))
-        author = draw(st.sampled_from([b"Ada", b"B\xc3\xb6b", b""]))
-        out += b"\x01" + b"\0".join([sha, parents, tree, b"a@x", author, b"1700000000"]) + b"\0"
+        author = draw(st.sampled_from([b"Ada", b"B\xc3\xb6b", b"", b"\x01Mal", b"\x01"]))
+        email = draw(st.sampled_from([b"a@x", b"\x01m@x", b""]))
+        head = [sha, parents, tree, b"+" + email, b"+" + author, b"1700000000"]
+        out += b"\x01" + b"\0".join(head) + b"\0"
         diff = draw(st.lists(entries, max_size=5))
         if diff:
             out += b"\n" + b"".join(token + b"\0" for entry in diff for token in entry)
@@ -58,6 +60,20 @@ def test_fast_and_reference_parsers_agree(
     assert [record.sha for record in fast] == [sha for sha, _ in commits]
 
 
+def test_an_author_that_starts_with_x01_stays_in_its_commit() -> None:
+    """git takes any byte in a name or email but NUL: one starting with \\x01 put a record's
+    start inside the header, and the commit was read as paths of the one before it."""
+    first, second, tree = b"a" * 40, b"b" * 40, b"c" * 40
+    data = b"\x01" + b"\0".join([first, second, tree, b"+a@x", b"+Ada", b"2"]) + b"\0\nM\0a\0"
+    data += b"\x01" + b"\0".join([second, b"", tree, b"+\x01m@x", b"+\x01Mal", b"1"])
+    data += b"\0\nA\0m\0"
+    for records in (parse_commits([data]), parse_records(_chunked(data, 3), fields=6)):
+        assert [(r.sha, r.email, r.name, r.changes) for r in records] == [
+            (first, b"a@x", b"Ada", [(ord("M"), b"a", None)]),
+            (second, b"\x01m@x", b"\x01Mal", [(ord("A"), b"m", None)]),
+        ]
+
+
 @given(commit_streams())
 def test_entries_keep_old_and_new_paths_of_renames(
     stream: tuple[bytes, list[tuple[bytes, list[list[bytes]]]]],
@@ -76,7 +92,7 @@ def test_a_path_that_looks_like_a_record_start_stays_a_path() -> None:
     """A file named \\x01 + 40 hex digits does not open a new record."""
     sha, tree = b"a" * 40, b"b" * 40
     tricky = b"\x01" + b"c" * 40
-    data = b"\x01" + b"\0".join([sha, b"", tree, b"e", b"n", b"1"]) + b"\0\nA\0" + tricky + b"\0"
+    data = b"\x01" + b"\0".join([sha, b"", tree, b"+e", b"+n", b"1"]) + b"\0\nA\0" + tricky + b"\0"
     data += b"M\0x\0"
     (record,) = parse_commits([data])
     assert record.changes == [(ord("A"), tricky, None), (ord("M"), b"x", None)]

@@ -270,6 +270,34 @@ def test_author_name_with_control_characters(builder: RepoBuilder) -> None:
     assert "\x07" not in text.stdout
 
 
+def test_an_author_starting_with_x01_keeps_their_commit(builder: RepoBuilder) -> None:
+    """git commit strips it, but `hash-object` writes it and `fsck --strict` accepts it: a
+    name starting with \\x01 made the commit vanish and its files go to the author of the
+    commit before it."""
+    builder.commit("ada", write={"core/a.py": "a\n"})
+    builder.commit("mal", write={"web/m.js": "m\n"})
+    builder.commit("bob", write={"web/b.js": "b\n"})
+
+    def git(*args: str, given: bytes | None = None) -> bytes:
+        return subprocess.run(
+            ["git", "-C", str(builder.path), *args], input=given, capture_output=True, check=True
+        ).stdout
+
+    forged = git("cat-file", "commit", "HEAD~1").replace(b"author Mal", b"author \x01Mal", 1)
+    mal = git("hash-object", "-w", "-t", "commit", "--stdin", given=forged).strip()
+    top = git("cat-file", "commit", "HEAD").split(b"\n")
+    top = [b"parent " + mal if line.startswith(b"parent ") else line for line in top]
+    head = git("hash-object", "-w", "-t", "commit", "--stdin", given=b"\n".join(top)).strip()
+    git("update-ref", "HEAD", head.decode())
+    git("fsck", "--strict")
+    for history in ("dag", "linear"):
+        data = scan_json(builder.path, "--history", history)
+        assert data["repository"]["commits"] == 3, history
+        authors = {f["path"]: f["authors"] for f in data["files"]}
+        assert authors["web/m.js"] == ["mal@example.test"], history
+        assert authors["core/a.py"] == ["ada@example.test"], history
+
+
 @pytest.mark.parametrize(
     "when",
     [datetime(1970, 1, 1, 0, 0, 1, tzinfo=UTC), datetime(2099, 12, 31, tzinfo=UTC)],

@@ -13,7 +13,10 @@ from itertools import repeat
 
 from busfactor.core.model import Change, CommitRecord
 
-MAIN_FORMAT = "%x01%H%x00%P%x00%T%x00%aE%x00%aN%x00%at"
+MAIN_FORMAT = "%x01%H%x00%P%x00%T%x00+%aE%x00+%aN%x00%at"
+"""The author's email and name come after a `+`: git takes any byte in them but NUL, and one
+starting with \x01 made `\0\x01`, a record's start, inside the header. That commit was cut
+there, read as a path of the one before, and its files went to that commit's author."""
 MERGE_FORMAT = "%x01%H%x00%P%x00%T"
 
 _RC = (ord("R"), ord("C"))
@@ -84,7 +87,8 @@ def _record(header: list[bytes], changes: list[Change]) -> CommitRecord:
             when = int(header[5])
         except ValueError:
             when = 0
-        return CommitRecord(sha, parents, header[3], header[4], when, changes, header[2])
+        email, name = header[3][1:], header[4][1:]  # after their `+`
+        return CommitRecord(sha, parents, email, name, when, changes, header[2])
     return CommitRecord(sha, parents, b"", b"", 0, changes, header[2] if len(header) > 2 else b"")
 
 
@@ -170,6 +174,7 @@ def _is_main_header(tokens: list[bytes]) -> bool:
         size in (40, 64)
         and len(tokens[2]) == size
         and (parents == 0 or (parents + 1) % (size + 1) == 0)
+        and tokens[3][:1] == tokens[4][:1] == b"+"
     )
 
 
@@ -234,7 +239,8 @@ def _commit(tokens: list[bytes]) -> CommitRecord:
     except ValueError:
         when = 0
     parents = tuple(tokens[1].split()) if tokens[1] else _EMPTY
-    return CommitRecord(tokens[0], parents, tokens[3], tokens[4], when, changes, tokens[2])
+    email, name = tokens[3][1:], tokens[4][1:]  # after their `+`
+    return CommitRecord(tokens[0], parents, email, name, when, changes, tokens[2])
 
 
 def _exact_changes(diff: list[bytes]) -> list[Change]:
