@@ -711,3 +711,10 @@ def test_owners_of_never_raises(text: str, flavour: str, path: str) -> None:
     rule, found = owners_of(codeowners, path)
     assert rule is None or rule in codeowners.rules
     assert set(found) <= {owner for rule in codeowners.rules for owner in rule.owners}
+
+
+def test_a_pattern_of_many_stars_is_answered_at_once() -> None:
+    """`*a*a…*b @x` in CODEOWNERS backtracked without end on a long file name (a scan hung)."""
+    assert not match_pattern("*a" * 12 + "*b", "a" * 200)
+    assert match_pattern("*a" * 12 + "*b", "dir/" + "a" * 200 + "b")
+    assert not match_pattern("/**/a" * 6 + "/**/b", "a/" * 300 + "c")

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from busfactor.core import filters
@@ -722,3 +722,47 @@ def test_head_only_matters_when_content_is_needed(
     rules = parse_gitattributes(text, "")
     if not needs_content(path, rules):
         assert run({path: head}, rules, scope=scope) == run({path: None}, rules, scope=scope)
+
+
+# --- globs that would make the regex engine backtrack without end ---------------------------
+
+_GLOB_PIECES = st.lists(
+    st.sampled_from(["a", "b", "/", "*", "?", "**/", "[ab]"]), min_size=1, max_size=8
+)
+
+
+def _plain_regex(pattern: str) -> re.Pattern[str] | None:
+    """The regex before `glob_regex`: the pieces joined as they are (it backtracks)."""
+    pieces = []
+    for token in filters._GLOB_TOKEN.finditer(pattern):
+        kind, text = token.lastgroup, token.group()
+        if kind == "bad":
+            return None
+        if kind == "globstar":
+            pieces.append(filters.GLOBSTAR if text.endswith("/") else ".*")
+        elif kind in ("star", "any"):
+            pieces.append(filters.STAR if kind == "star" else "[^/]")
+        elif kind == "body":
+            pieces.append(filters._bracket(token["neg"], token["body"]) or "(?!)")
+        else:
+            pieces.append(re.escape(text[-1]))
+    return re.compile("".join(pieces), re.DOTALL)
+
+
+@settings(max_examples=500)
+@given(_GLOB_PIECES, st.text(alphabet="ab/", max_size=12))
+def test_the_atomic_groups_match_what_the_plain_regex_matches(pieces: list[str], path: str) -> None:
+    """Taking the first place for a `*` or `**/` between two wildcards changes no answer."""
+    pattern = "".join(pieces)
+    plain, safe = _plain_regex(pattern), filters._compile(pattern)
+    if plain is None or safe is None:
+        return  # git rejects it, or it holds more backtracking globstars than allowed
+    assert (safe.fullmatch(path) is not None) == (plain.fullmatch(path) is not None)
+
+
+def test_a_glob_of_many_stars_is_answered_at_once() -> None:
+    """`*a*a…*b` on a long name backtracked for hours; `**/a/**/a/…` on a deep path too."""
+    assert not wildmatch("*a" * 12 + "*b", "a" * 200)
+    assert wildmatch("*a" * 12 + "*b", "a" * 200 + "b")
+    assert not wildmatch("**/a/" * 6 + "**/b", "a/" * 300 + "c")
+    assert wildmatch("**/a/" * 2 + "**/b", "x/a/y/a/z/b")

@@ -18,6 +18,7 @@ from functools import lru_cache
 from types import MappingProxyType
 
 from busfactor.core.components import ROOT_COMPONENT
+from busfactor.core.filters import GLOBSTAR, STAR, glob_regex
 from busfactor.core.identity import email_key, name_key
 from busfactor.core.text_safety import printable
 
@@ -230,26 +231,29 @@ def _regex(pattern: str) -> re.Pattern[str] | None:
     glob = pattern[:-1] if directory_only else pattern
     if not glob.strip("/"):
         return None
-    lead = "" if "/" in glob else "(?:.*/)?"  # without a slash: at any depth
+    lead = [] if "/" in glob else [GLOBSTAR]  # without a slash: at any depth
     if directory_only:
         tail = "/.*"
     elif "/" in glob and glob.rpartition("/")[2] == "*":
         tail = ""  # "docs/*": direct children only
     else:
         tail = "(?:/.*)?"  # a file, or a directory and everything below it
-    body = []
+    body = lead
     for token in _GLOB_TOKEN.finditer(glob.removeprefix("/")):
         kind, text = token.lastgroup, token.group()
         if kind == "globstar":
-            body.append("(?:.*/)?" if text.endswith("/") else ".*")
+            body.append(GLOBSTAR if text.endswith("/") else ".*")
         elif kind == "class":
             negated = text[1] in "!^"
             members = re.escape(text[2 if negated else 1 : -1]).replace("\\-", "-")
             body.append(f"[^/{members}]" if negated else f"(?!/)[{members}]")
         else:
-            body.append({"star": "[^/]*", "any": "[^/]"}.get(kind or "", re.escape(text[-1])))
+            body.append({"star": STAR, "any": "[^/]"}.get(kind or "", re.escape(text[-1])))
+    joined = glob_regex(body)  # backtracks within bounds (a hostile line hung the scan)
+    if joined is None:
+        return None
     try:
-        return re.compile(lead + "".join(body) + tail, re.DOTALL)
+        return re.compile(joined + tail, re.DOTALL)
     except re.error:  # a reversed range such as "[z-a]"
         return None
 

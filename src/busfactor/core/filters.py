@@ -244,6 +244,47 @@ def glob_escape(text: str) -> str:
 _GLOB_SPECIAL = re.compile(r"([*?\[\\])")
 
 
+STAR, GLOBSTAR = "[^/]*", "(?:.*/)?"
+"""The regexes of `*` and of `**/`; `glob_regex` joins them with one-character pieces."""
+MAX_BACKTRACKING_GLOBSTARS = 2
+
+
+def glob_regex(pieces: Sequence[str]) -> str | None:
+    """A glob's pieces (STAR, GLOBSTAR, `.*`, or a piece matching exactly one character) as
+    one regex that cannot backtrack without end; None for a glob too costly to match.
+
+    Python's regex engine backtracks: `*a*a*a…*b` on a long name took longer than any scan
+    (a hostile `.gitattributes` or CODEOWNERS line hung it). A `*` followed by fixed
+    characters and then another wildcard may take the first place those characters fit,
+    since the wildcard after them can take up whatever a later place would have left out;
+    so it becomes an atomic lazy group, as CPython's fnmatch does. The same holds for `**/`
+    followed by fixed characters and another `**/` (those characters end with `/`). What
+    is left to backtrack is the last wildcard and a `**/` before a `*`; more than two of
+    those make the glob match nothing (no real repository writes them).
+    """
+    out: list[str] = []
+    backtracking = 0
+    index, count = 0, len(pieces)
+    while index < count:
+        piece = pieces[index]
+        if piece in (STAR, GLOBSTAR, ".*"):
+            end = index + 1
+            while end < count and pieces[end] not in (STAR, GLOBSTAR, ".*"):
+                end += 1
+            run, following = "".join(pieces[index + 1 : end]), pieces[end] if end < count else None
+            if run and following is not None and (piece == STAR or following != STAR):
+                lazy = "[^/]*?" if piece == STAR else "(?:.*?/)??"
+                if piece != ".*":
+                    out.append(f"(?>{lazy}{run})")
+                    index = end
+                    continue
+            if following is not None and piece != STAR:
+                backtracking += 1
+        out.append(piece)
+        index += 1
+    return "".join(out) if backtracking <= MAX_BACKTRACKING_GLOBSTARS else None
+
+
 @lru_cache(maxsize=4096)
 def _compile(pattern: str) -> re.Pattern[str] | None:
     """The pattern as a regex; None when git would reject it (it then matches nothing)."""
@@ -253,9 +294,9 @@ def _compile(pattern: str) -> re.Pattern[str] | None:
         if kind == "bad":
             return None
         if kind == "globstar":
-            out.append("(?:.*/)?" if text.endswith("/") else ".*")
+            out.append(GLOBSTAR if text.endswith("/") else ".*")
         elif kind in ("star", "any"):
-            out.append("[^/]*" if kind == "star" else "[^/]")
+            out.append(STAR if kind == "star" else "[^/]")
         elif kind == "body":
             bracket = _bracket(token["neg"], token["body"])
             if bracket is None:
@@ -263,7 +304,8 @@ def _compile(pattern: str) -> re.Pattern[str] | None:
             out.append(bracket)
         else:
             out.append(re.escape(text[-1]))
-    return re.compile("".join(out), re.DOTALL)
+    regex = glob_regex(out)
+    return re.compile(regex, re.DOTALL) if regex is not None else None
 
 
 def _bracket(negation: str, body: str) -> str | None:
