@@ -12,7 +12,7 @@ from dataclasses import replace
 
 import networkx as nx
 
-from busfactor.core.decisions import Decision, link_targets
+from busfactor.core.decisions import Decision, LinkIndex
 from busfactor.core.graph import COMPONENT, FILE, PERSON, node_id
 from busfactor.core.identity import name_key
 from busfactor.core.runbooks import Runbook
@@ -35,20 +35,30 @@ def _components_of(graph: nx.DiGraph[str], path: str) -> list[str]:
     )
 
 
-def match_people(graph: nx.DiGraph[str], names: Sequence[str]) -> dict[str, str]:
-    """Decider names or emails as written -> person ids, where a person matches."""
-    by_key: dict[str, str] = {}
-    for _, data in graph.nodes(data=True):
-        if data.get("kind") != PERSON:
-            continue
-        for alias in (data["name"], data["email"], *data["aliases"]):
-            by_key.setdefault(name_key(alias), data["id"])
+def match_people(
+    graph: nx.DiGraph[str], names: Sequence[str], by_key: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """Decider names or emails as written -> person ids, where a person matches. `by_key`:
+    `people_by_key(graph)`, made once when many decisions are matched."""
+    if by_key is None:
+        by_key = people_by_key(graph)
     found = {}
     for name in names:
         person = by_key.get(name_key(name.strip().strip("<>@")))
         if person is not None:
             found[name] = person
     return found
+
+
+def people_by_key(graph: nx.DiGraph[str]) -> dict[str, str]:
+    """Every person's name, email and aliases (as `name_key` folds them) -> person id."""
+    by_key: dict[str, str] = {}
+    for _, data in graph.nodes(data=True):
+        if data.get("kind") != PERSON:
+            continue
+        for alias in (data["name"], data["email"], *data["aliases"]):
+            by_key.setdefault(name_key(alias), data["id"])
+    return by_key
 
 
 def add_decisions(
@@ -60,14 +70,16 @@ def add_decisions(
     """Decision nodes, what they mention, who wrote and who decided them."""
     components = [d["name"] for _, d in graph.nodes(data=True) if d.get("kind") == COMPONENT]
     analysed = [d["path"] for _, d in graph.nodes(data=True) if d.get("kind") == FILE]
+    links = LinkIndex.of(analysed or all_paths, components)
+    people = people_by_key(graph)
     for decision in decisions:
-        files, named = link_targets(decision.mentions, analysed or all_paths, components)
+        files, named = links.targets(decision.mentions)
         linked = set(named)
         for path in files:
             linked.update(_components_of(graph, path))
         node = node_id(DECISION, decision.id)
         authors = authors_of(decision.path)
-        deciders = match_people(graph, decision.deciders)
+        deciders = match_people(graph, decision.deciders, people)
         graph.add_node(
             node,
             kind=DECISION,
