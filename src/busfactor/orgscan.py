@@ -37,24 +37,38 @@ def default_jobs() -> int:
 def read_repos_file(file: Path) -> list[Path]:
     """One path per line; blank lines and `#` comments skipped; relative to the file's folder."""
     try:
-        text = file.read_text(encoding="utf-8-sig")  # an editor's byte order mark is not a path
+        with file.open("rb") as stream:
+            raw = stream.read(MAX_REPOS_FILE + 1)  # /dev/zero given by mistake ends here
+        text = raw.decode("utf-8-sig")  # an editor's byte order mark is not a path
     except (OSError, UnicodeDecodeError) as error:
         reason = error.strerror if isinstance(error, OSError) else "not UTF-8 text"
         raise UsageError(f"--repos-from {file}: cannot read ({reason})") from None
+    if len(raw) > MAX_REPOS_FILE:
+        raise UsageError(f"--repos-from {file}: larger than 16 MiB, not a list of paths")
     base = file.parent
     paths = []
-    for line in text.splitlines():
+    for number, line in enumerate(text.splitlines(), 1):
         entry = line.strip()
         if entry and not entry.startswith("#"):
-            paths.append(base / Path(entry).expanduser())
+            try:
+                paths.append(base / Path(entry).expanduser())
+            except RuntimeError:  # `~nosuchuser/x`
+                raise UsageError(f"--repos-from {file}:{number}: no such user's home") from None
     return paths
+
+
+MAX_REPOS_FILE = 16 << 20
 
 
 def unique_paths(paths: Sequence[Path]) -> tuple[list[Path], list[str]]:
     """Paths resolved, each kept once (first occurrence); notes on the ones dropped."""
     seen: dict[Path, int] = {}
     for path in paths:
-        resolved = path.resolve()
+        try:
+            resolved = path.resolve()
+        except (OSError, RuntimeError, ValueError) as error:  # a link loop, a NUL, too long
+            reason = getattr(error, "strerror", None) or str(error) or type(error).__name__
+            raise UsageError(f"{str(path)[:200]}: not a usable path ({reason})") from None
         seen[resolved] = seen.get(resolved, 0) + 1
     notes = [
         f"{path}: given {count} times; scanned once" for path, count in seen.items() if count > 1

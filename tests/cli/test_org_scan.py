@@ -141,6 +141,43 @@ def test_repos_from_skips_a_byte_order_mark(org: Path, capsys: pytest.CaptureFix
     assert out == direct
 
 
+@pytest.mark.parametrize(
+    ("listing", "message"),
+    [
+        ("api\n~nosuchuser-busfactor/x\n", "repos.txt:2: no such user's home"),
+        ("api\nr\0x\n", "not a usable path (embedded null byte)"),
+        ("api\nloop\n", "loop: not a usable path"),
+        ("api\n" + "a" * 100_000 + "\n", "…"),
+    ],
+    ids=["unknown user", "NUL", "link loop", "100 KB path"],
+)
+def test_repos_from_a_bad_entry_is_one_short_line(
+    org: Path, capsys: pytest.CaptureFixture[str], listing: str, message: str
+) -> None:
+    """Each was an internal error, and the 100 KB path came back twice in a 200 KB line."""
+    (org / "loop").symlink_to(org / "loop")
+    (org / "repos.txt").write_text(listing, "utf-8")
+    code, _, err = run(["scan", "--repos-from", str(org / "repos.txt")], capsys)
+    assert code == 2
+    assert "internal error" not in err
+    assert message in err
+    assert all(len(line) < 2100 for line in err.splitlines())
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["scan", "--repos-from", "/dev/zero"], ["merge", "/dev/zero"]],
+    ids=["repos-from", "merge"],
+)
+def test_an_endless_file_is_refused_before_it_fills_memory(
+    capsys: pytest.CaptureFixture[str], args: list[str]
+) -> None:
+    """Given /dev/zero, each read until memory ran out (an internal MemoryError)."""
+    code, _, err = run(args, capsys)
+    assert code == 2
+    assert "larger than" in err
+
+
 def test_repos_from_adds_to_named_repositories(
     org: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

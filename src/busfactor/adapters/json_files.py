@@ -8,6 +8,9 @@ from typing import Any
 
 from busfactor.errors import UsageError
 
+MAX_JSON_FILE = 512 << 20
+"""Far above any report: one of a 100,000-file repository is about 20 MB."""
+
 
 def read_json(path: Path, what: str) -> Any:
     """The parsed file, or one UsageError line saying why not (`what` names what was wanted).
@@ -17,9 +20,14 @@ def read_json(path: Path, what: str) -> Any:
     longer than 4,300 digits (a plain ValueError).
     """
     try:
-        return json.loads(path.read_bytes().decode("utf-8"))
+        with path.open("rb") as stream:
+            raw = stream.read(MAX_JSON_FILE + 1)  # /dev/zero given by mistake ends here
     except OSError as error:
         raise UsageError(f"{path}: cannot read ({error.strerror or error})") from None
+    if len(raw) > MAX_JSON_FILE:
+        raise UsageError(f"{path}: not {what} (larger than 512 MiB)")
+    try:
+        return json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
         raise UsageError(f"{path}: not {what} (not UTF-8 text)") from None
     except json.JSONDecodeError as error:

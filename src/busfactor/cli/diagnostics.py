@@ -7,22 +7,30 @@ import sys
 from busfactor.core.model import Progress
 from busfactor.formats.text_safety import printable
 
+MAX_LINE = 2000
+"""Characters of one message at most: a path from a hostile list made a 200 KB error line."""
+
+
+def _line(message: str) -> str:
+    text = printable(message)
+    return text if len(text) <= MAX_LINE else text[:MAX_LINE] + "…"
+
 
 def error(message: str, hint: str | None = None) -> None:
     """`busfactor: error: …` (and an optional hint line)."""
-    sys.stderr.write(f"busfactor: error: {printable(message)}\n")
+    sys.stderr.write(f"busfactor: error: {_line(message)}\n")
     if hint:
-        sys.stderr.write(f"busfactor: hint: {printable(hint)}\n")
+        sys.stderr.write(f"busfactor: hint: {_line(hint)}\n")
 
 
 def note(message: str) -> None:
     """`busfactor: …`: information for the person running the command."""
-    sys.stderr.write(f"busfactor: {printable(message)}\n")
+    sys.stderr.write(f"busfactor: {_line(message)}\n")
 
 
 def warning(message: str) -> None:
     """`busfactor: warning: …`."""
-    sys.stderr.write(f"busfactor: warning: {printable(message)}\n")
+    sys.stderr.write(f"busfactor: warning: {_line(message)}\n")
 
 
 def require_terminal() -> None:
