@@ -387,6 +387,12 @@ def scan(
         graph.graph["warnings"][len(cache_warnings) : len(cache_warnings)] = late
     if settings.anonymize and codeowners is not None:
         _pseudonymize_owners(graph, codeowners, settings.privacy_salt)
+    found = {data["name"] for _, data in graph.nodes(data=True) if data.get("kind") == "component"}
+    graph.graph["warnings"] += [
+        f"component {name}: its globs match no analysed file, so it is not in the report"
+        for name, _ in settings.components
+        if name not in found
+    ]
     if settings.leaving:
         from busfactor.core.whatif import unknown_people
 

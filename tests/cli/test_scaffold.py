@@ -138,6 +138,17 @@ def test_nygard_template_for_empty_folder(builder: RepoBuilder) -> None:
     assert "## Consequences\n\nSee Michael Nygard's article, linked above.\n" in first
 
 
+def test_a_folder_scans_do_not_look_in_is_said_so(
+    builder: RepoBuilder, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--dir docs/nyg` wrote records no scan or `adr list` would find, without a word."""
+    _seed(builder)
+    assert main(["adr", "new", "Use Y", str(builder.path), "--dir", "docs/nyg"]) == 0
+    assert '[adr] dir = "docs/nyg"' in capsys.readouterr().err
+    assert main(["adr", "new", "Use Z", str(builder.path), "--dir", "docs/adr"]) == 0
+    assert "[adr] dir" not in capsys.readouterr().err
+
+
 def test_existing_nygard_folder(builder: RepoBuilder) -> None:
     builder.repo.git.config("user.name", "Ada Lovelace")
     _nygard(builder)

@@ -115,6 +115,20 @@ def test_leaving_someone_unknown_is_warned_about(
     assert json.loads(out)["warnings"][-1].startswith("leaving: bob@example.tset matches nobody")
 
 
+def test_a_configured_component_that_matches_nothing_is_warned_about(
+    shop: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A glob that matches no file left its component out of the report without a word
+    (the README's own example does on flask)."""
+    (shop / ".busfactor.toml").write_text(
+        '[components]\npayments = ["services/payments/**"]\n', "utf-8"
+    )
+    assert main(["scan", str(shop), "--format", "json"]) == 0
+    out, err = capsys.readouterr()
+    assert "component payments: its globs match no analysed file" in err
+    assert "payments" not in {c["name"] for c in json.loads(out)["components"]}
+
+
 def test_the_text_agrees_in_number(shop: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """One file loses its last author; two files lose theirs."""
     assert main(["whatif", str(shop), "--without", "Ada"]) == 0

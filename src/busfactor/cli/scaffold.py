@@ -11,6 +11,7 @@ import dataclasses
 import difflib
 import re
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -172,8 +173,29 @@ def run_adr_new(args: argparse.Namespace) -> int:
         note(f"also created {shown(path, cwd)}")
     for path, _ in plan.changes:
         note(f"updated {shown(path, cwd)}")
+    unseen = _folder_scans_miss(root, plan.path.parent, settings.adr.dirs)
+    if unseen is not None:
+        note(
+            f"scans look for decision records in {unseen} only when told: add "
+            f'[adr] dir = "{unseen}" to .busfactor.toml (or write that folder into an .adr-dir)'
+        )
     sys.stdout.write(f"{shown(plan.path, cwd)}\n")
     return 0
+
+
+def _folder_scans_miss(root: Path, folder: Path, configured: Sequence[str]) -> str | None:
+    """The new record's folder (repository-relative) when a scan would not look in it, else
+    None: `--dir` can name any folder, and the scan finds configured, declared or usual ones."""
+    from busfactor.adapters.adr import find_adr_dirs
+    from busfactor.scaffold import read_inside, working_files
+
+    try:
+        relative = folder.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return None
+    relative = "" if relative == "." else relative
+    found = find_adr_dirs(working_files(root), lambda path: read_inside(root, path), configured)
+    return None if relative in found else relative or "."
 
 
 def shown(path: Path, cwd: Path) -> str:

@@ -48,7 +48,8 @@ SECTIONS: list[tuple[str, list[tuple[str, str]]]] = [
                 "DOA",
                 "degree of authorship: how well someone knows a file, from having created "
                 "it, their own changes and the changes others made since. A file's authors "
-                "have a DOA of at least 3.293 (or created it) and 75% of its best.",
+                "have a DOA of at least 3.293 (or created it) and more than 75% of its "
+                "best (thresholds in .busfactor.toml change both).",
             ),
             (
                 "Bus factor",
@@ -63,7 +64,7 @@ SECTIONS: list[tuple[str, list[tuple[str, str]]]] = [
             (
                 "Files lost",
                 "knowledge lost: files whose every author is no longer active (no commit "
-                "in the last 180 days).",
+                "in the last 180 days, or activity_days).",
             ),
             ("Risk", "HIGH at bus factor 1 or when most files are lost, MED at 2, else OK."),
             (
