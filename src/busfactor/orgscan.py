@@ -258,7 +258,7 @@ def read_reports(files: Sequence[Path]) -> list[RepoResult]:
     results = []
     for file in files:
         data = read_json(file, "a busfactor report")
-        results.append(RepoResult.scanned(check_scan_report(data, str(file))))
+        results.append(RepoResult.scanned(check_scan_report(data, str(file)), source=str(file)))
     return results
 
 

@@ -285,7 +285,8 @@ def test_merge_refuses_other_input_in_one_line(
 def test_merge_refuses_two_revisions_of_one_folder(
     org: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """Two CI jobs that checked different repositories out into the same folder are caught."""
+    """Two CI jobs that checked different repositories out into the same folder are caught,
+    and the line names the two report files (it named only the folder)."""
     first, second = tmp_path / "1.json", tmp_path / "2.json"
     run(["scan", str(org / "api"), "--format", "json", "-o", str(first)], capsys)
     with RepoBuilder(org / "api") as api:
@@ -293,6 +294,7 @@ def test_merge_refuses_two_revisions_of_one_folder(
     run(["scan", str(org / "api"), "--format", "json", "-o", str(second)], capsys)
     line = assert_one_line_error(*run(["merge", str(first), str(second)], capsys))
     assert "different revisions" in line
+    assert f"({first}, {second})" in line
 
 
 def test_tui_refuses_a_json_that_is_not_an_org_report(

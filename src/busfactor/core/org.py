@@ -40,11 +40,13 @@ class RepoResult:
     path: str
     report: Report | None = None
     error: str | None = None
+    source: str | None = None
+    """The report file it was read from (`busfactor merge`), for messages."""
 
     @classmethod
-    def scanned(cls, report: Report) -> RepoResult:
+    def scanned(cls, report: Report, source: str | None = None) -> RepoResult:
         """A repository that was scanned (its path is the report's own)."""
-        return cls(str(report["repository"]["path"]), report=report)
+        return cls(str(report["repository"]["path"]), report=report, source=source)
 
     @classmethod
     def failed(cls, path: str, error: str) -> RepoResult:
@@ -105,12 +107,14 @@ def _dedupe(results: Iterable[RepoResult]) -> tuple[list[RepoResult], list[str]]
         group = by_path[path]
         if len({_canonical(result) for result in group}) > 1:
             revisions = sorted({r.report["repository"]["revision"] for r in group if r.report})
+            files = sorted({r.source for r in group if r.source})
+            given = f" ({', '.join(files)})" if files else ""
             if len(revisions) > 1:
                 raise UsageError(
-                    f"{path}: reports for different revisions ({', '.join(revisions)}); "
+                    f"{path}: reports for different revisions ({', '.join(revisions)}){given}; "
                     "give each repository its own folder"
                 )
-            raise UsageError(f"{path}: different reports for the same repository; keep one")
+            raise UsageError(f"{path}: different reports for the same repository{given}; keep one")
         if len(group) > 1:
             notes.append(f"{path}: given {len(group)} times; counted once")
         unique.append(group[0])
