@@ -387,18 +387,18 @@ def scan(
         graph.graph["warnings"][len(cache_warnings) : len(cache_warnings)] = late
     if settings.anonymize and codeowners is not None:
         _pseudonymize_owners(graph, codeowners, settings.privacy_salt)
-    found = {data["name"] for _, data in graph.nodes(data=True) if data.get("kind") == "component"}
+    from busfactor.core.graph import COMPONENT, node_id
+    from busfactor.core.whatif import resolve_each
+
     graph.graph["warnings"] += [
         f"component {name}: its globs match no analysed file, so it is not in the report"
         for name, _ in settings.components
-        if name not in found
+        if node_id(COMPONENT, name) not in graph
     ]
-    if settings.leaving:
-        from busfactor.core.whatif import unknown_people
-
+    if settings.leaving:  # resolving indexes every person: not when nobody is named
         graph.graph["warnings"] += [
             f"leaving: {unknown.wanted} {unknown.why}"
-            for unknown in unknown_people(graph, settings.leaving)
+            for unknown in resolve_each(graph, settings.leaving)[1]
         ]
     return ScanReport(graph, settings)
 

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from busfactor.core import filters
@@ -733,24 +733,14 @@ _GLOB_PIECES = st.lists(
 
 def _plain_regex(pattern: str) -> re.Pattern[str] | None:
     """The regex before `glob_regex`: the pieces joined as they are (it backtracks)."""
-    pieces = []
-    for token in filters._GLOB_TOKEN.finditer(pattern):
-        kind, text = token.lastgroup, token.group()
-        if kind == "bad":
-            return None
-        if kind == "globstar":
-            pieces.append(filters.GLOBSTAR if text.endswith("/") else ".*")
-        elif kind in ("star", "any"):
-            pieces.append(filters.STAR if kind == "star" else "[^/]")
-        elif kind == "body":
-            pieces.append(filters._bracket(token["neg"], token["body"]) or "(?!)")
-        else:
-            pieces.append(re.escape(text[-1]))
-    return re.compile("".join(pieces), re.DOTALL)
+    pieces = filters._pieces(pattern)
+    return re.compile("".join(pieces), re.DOTALL) if pieces is not None else None
 
 
 @settings(max_examples=500)
 @given(_GLOB_PIECES, st.text(alphabet="ab/", max_size=12))
+@example(["**/", "a", "*", "b", "*"], "a/a/ab")  # `**/` before `*`: the first fit is wrong
+@example(["*", "a", "*", "b"], "aab")
 def test_the_atomic_groups_match_what_the_plain_regex_matches(pieces: list[str], path: str) -> None:
     """Taking the first place for a `*` or `**/` between two wildcards changes no answer."""
     pattern = "".join(pieces)

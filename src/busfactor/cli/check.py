@@ -86,10 +86,9 @@ def _markdown(report: ScanReport, result: Verdict) -> str:
     lines += [f"- {cell(check.message)}" for check in result.breaches]
     if result.new_only:
         known = len(result.known_breaches)
-        lines += ["", f"Against the baseline: {counted(len(result.findings), 'new finding')}"]
-        if known:
-            lines[-1] += f", {counted(known, 'breach', 'breaches')} already there"
-        lines[-1] += "."
+        already = f", {counted(known, 'breach', 'breaches')} already there" if known else ""
+        new = counted(len(result.findings), "new finding")
+        lines += ["", f"Against the baseline: {new}{already}."]
         lines += [
             f"- {cell(change['component'])}: bus factor {_changed(change)}"
             for change in result.bus_factor_changes

@@ -137,6 +137,7 @@ def run_adr_new(args: argparse.Namespace) -> int:
 
     root = repository_root(args.path)
     settings = load_settings(root)
+    chosen = args.dir is not None  # else a folder the scan finds, or its default docs/adr
     if args.dir is None and settings.adr.dirs:
         args.dir = settings.adr.dirs[0]
     facts = _facts_for_adr(root, args.title, args.component)
@@ -173,7 +174,7 @@ def run_adr_new(args: argparse.Namespace) -> int:
         note(f"also created {shown(path, cwd)}")
     for path, _ in plan.changes:
         note(f"updated {shown(path, cwd)}")
-    unseen = _folder_scans_miss(root, plan.path.parent, settings.adr.dirs)
+    unseen = _folder_scans_miss(root, plan.path.parent, settings.adr.dirs) if chosen else None
     if unseen is not None:
         note(
             f"scans look for decision records in {unseen} only when told: add "

@@ -262,24 +262,23 @@ def glob_regex(pieces: Sequence[str]) -> str | None:
     is left to backtrack is the last wildcard and a `**/` before a `*`; more than two of
     those make the glob match nothing (no real repository writes them).
     """
+    wildcards = (STAR, GLOBSTAR, ".*")  # `.*` (a final `**`) is always the last piece
     out: list[str] = []
     backtracking = 0
     index, count = 0, len(pieces)
     while index < count:
         piece = pieces[index]
-        if piece in (STAR, GLOBSTAR, ".*"):
+        if piece in (STAR, GLOBSTAR):
             end = index + 1
-            while end < count and pieces[end] not in (STAR, GLOBSTAR, ".*"):
+            while end < count and pieces[end] not in wildcards:
                 end += 1
             run, following = "".join(pieces[index + 1 : end]), pieces[end] if end < count else None
             if run and following is not None and (piece == STAR or following != STAR):
                 lazy = "[^/]*?" if piece == STAR else "(?:.*?/)??"
-                if piece != ".*":
-                    out.append(f"(?>{lazy}{run})")
-                    index = end
-                    continue
-            if following is not None and piece != STAR:
-                backtracking += 1
+                out.append(f"(?>{lazy}{run})")
+                index = end
+                continue
+            backtracking += following is not None and piece == GLOBSTAR
         out.append(piece)
         index += 1
     return "".join(out) if backtracking <= MAX_BACKTRACKING_GLOBSTARS else None
@@ -288,6 +287,13 @@ def glob_regex(pieces: Sequence[str]) -> str | None:
 @lru_cache(maxsize=4096)
 def _compile(pattern: str) -> re.Pattern[str] | None:
     """The pattern as a regex; None when git would reject it (it then matches nothing)."""
+    pieces = _pieces(pattern)
+    regex = glob_regex(pieces) if pieces is not None else None
+    return re.compile(regex, re.DOTALL) if regex is not None else None
+
+
+def _pieces(pattern: str) -> list[str] | None:
+    """The pattern's pieces for `glob_regex`; None when git would reject it."""
     out: list[str] = []
     for token in _GLOB_TOKEN.finditer(pattern):
         kind, text = token.lastgroup, token.group()
@@ -304,8 +310,7 @@ def _compile(pattern: str) -> re.Pattern[str] | None:
             out.append(bracket)
         else:
             out.append(re.escape(text[-1]))
-    regex = glob_regex(out)
-    return re.compile(regex, re.DOTALL) if regex is not None else None
+    return out
 
 
 def _bracket(negation: str, body: str) -> str | None:

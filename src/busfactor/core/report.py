@@ -66,16 +66,11 @@ class ScanReport:
 
     def leaving(self) -> dict[str, Any] | None:
         """The what-if for the people `leaving` names (None when nobody is)."""
-        from busfactor.core.whatif import UnknownPerson, resolve_people, simulate
+        from busfactor.core.whatif import resolve_each, simulate
 
         if not self.settings.leaving:
             return None
-        known = []
-        for wanted in self.settings.leaving:
-            try:
-                known += resolve_people(self.graph, [wanted])
-            except UnknownPerson:
-                continue
+        known, _ = resolve_each(self.graph, self.settings.leaving)  # the scan warned of the rest
         return simulate(self.graph, known)
 
     def files(self) -> list[dict[str, Any]]:

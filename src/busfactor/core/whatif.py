@@ -37,19 +37,11 @@ class UnknownPerson(LookupError):
         return "matches nobody in the history, and no name or email is close"
 
 
-def unknown_people(graph: nx.DiGraph[str], wanted: Iterable[str]) -> list[UnknownPerson]:
-    """The entries of `wanted` that match nobody (the `leaving` setting's are warned about)."""
-    unknown = []
-    for item in wanted:
-        try:
-            resolve_people(graph, [item])
-        except UnknownPerson as error:
-            unknown.append(error)
-    return unknown
-
-
-def resolve_people(graph: nx.DiGraph[str], wanted: Iterable[str]) -> list[str]:
-    """Emails, names or person ids -> person ids, matched after identity merging."""
+def resolve_each(
+    graph: nx.DiGraph[str], wanted: Iterable[str]
+) -> tuple[list[str], list[UnknownPerson]]:
+    """Each entry's person id, for the entries that match someone (in order), and one
+    UnknownPerson for each entry that matches nobody; the people are indexed once."""
     keys: dict[str, str] = {}
     for _, data in graph.nodes(data=True):
         if data.get("kind") != PERSON:
@@ -59,16 +51,26 @@ def resolve_people(graph: nx.DiGraph[str], wanted: Iterable[str]) -> list[str]:
                 keys.setdefault(alias.strip().lower(), data["id"])
                 keys.setdefault(email_key(alias), data["id"])
                 keys.setdefault(name_key(alias), data["id"])
-    found = []
+    found: list[str] = []
+    unknown: list[UnknownPerson] = []
     for item in wanted:
         person = keys.get(item.strip().lower()) or keys.get(name_key(item))
         person = person or keys.get(email_key(item))
         if person is None:
             close = difflib.get_close_matches(item.strip().lower(), keys, n=3, cutoff=0.6)
-            raise UnknownPerson(item, close)
-        if person not in found:
+            unknown.append(UnknownPerson(item, close))
+        else:
             found.append(person)
-    return found
+    return found, unknown
+
+
+def resolve_people(graph: nx.DiGraph[str], wanted: Iterable[str]) -> list[str]:
+    """Emails, names or person ids -> person ids (each once), matched after identity merging;
+    UnknownPerson for the first entry that matches nobody."""
+    found, unknown = resolve_each(graph, wanted)
+    if unknown:
+        raise unknown[0]
+    return list(dict.fromkeys(found))
 
 
 def _authors_of(graph: nx.DiGraph[str]) -> dict[str, tuple[str, ...]]:
