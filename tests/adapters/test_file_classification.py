@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import subprocess
 import zlib
 from pathlib import Path
 from typing import Any
@@ -214,3 +215,48 @@ def test_at_most_four_classifications_are_kept(builder: RepoBuilder) -> None:
     assert len(kept) == 4
     assert rules_key(Settings(exclude=globs[0])) not in kept
     assert rules_key(Settings(exclude=globs[-1])) in kept
+
+
+def test_generated_attribute_files_exclude_what_git_check_attr_says(builder: RepoBuilder) -> None:
+    """Thousands of generated `.gitattributes` lines of every shape the attribute index looks
+    up (in two directories, overriding each other) leave out exactly the files that
+    `git check-attr` marks vendored or generated."""
+    tree: dict[str, str | bytes] = {}
+    for n in range(300):
+        tree[f"src/m{n % 7}/f{n}.py"] = f"x = {n}\n"
+        tree[f"lib/g{n}.ext{n % 11}"] = f"y = {n}\n"
+    root = []
+    for n in range(3000):
+        root.append(
+            (
+                f"f{n}.py linguist-generated",
+                f"/src/m{n % 7}/f{n}.py -linguist-generated",
+                f"*.ext{n % 13 + 5} linguist-vendored",
+                f"src/m{n % 9}/** linguist-vendored",
+                f"lib/g{n}.ext* linguist-vendored=false",
+                f"!f{n}.py",  # negation: git refuses the line
+            )[n % 6]
+        )
+    tree[".gitattributes"] = "\n".join(root) + "\n"
+    tree["src/.gitattributes"] = "m1/*.py linguist-vendored\nm3/f1*.py -linguist-vendored\n"
+    builder.commit("ada", write=tree)
+    listed = subprocess.run(
+        ["git", "ls-files", "-z"], cwd=builder.path, capture_output=True, check=True
+    ).stdout.decode()
+    out = subprocess.run(
+        ["git", "check-attr", "-z", "--stdin", "linguist-vendored", "linguist-generated"],
+        input=listed.encode(),
+        cwd=builder.path,
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
+    fields = out.split("\0")[:-1]
+    left_out = {
+        path
+        for path, _, value in zip(fields[::3], fields[1::3], fields[2::3], strict=True)
+        if value not in ("unset", "unspecified", "false")
+    }
+    paths = set(listed.split("\0")[:-1])
+    assert 100 < len(left_out) < len(paths) - 100  # the rules decide both ways
+    analysed = {f["path"] for f in scan(builder.path, overrides={"cache": False}).files()}
+    assert analysed == paths - left_out

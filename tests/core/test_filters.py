@@ -756,3 +756,72 @@ def test_a_glob_of_many_stars_is_answered_at_once() -> None:
     assert wildmatch("*a" * 12 + "*b", "a" * 200 + "b")
     assert not wildmatch("**/a/" * 6 + "**/b", "a/" * 300 + "c")
     assert wildmatch("**/a/" * 2 + "**/b", "x/a/y/a/z/b")
+
+
+# --- the attribute index answers as the rules read one by one -------------------------------
+
+_INDEX_SHAPES = st.sampled_from(
+    # the shapes the index looks up: literal names and paths, `*` + text, `dir/**` ...
+    [
+        *("a", "a.py", "/a", "/x/a", "x/a", "*.py", "*a", "*y/a.py", "x/**", "/x/**", "x/y/**"),
+        # ... and shapes near them that it must leave to the regex (or that match nothing)
+        *("a/", "/", "*", "**", "**.py", "/*.py", "*x/a", "x/*", "x/**/a", "\\a"),
+    ]
+)
+_INDEX_PATTERNS = st.one_of(
+    _INDEX_SHAPES,
+    st.lists(st.sampled_from(["a", "x", ".py", "/", "*", "?", "**/", "[ax]"]), min_size=1).map(
+        "".join
+    ),
+)
+_INDEX_PATHS = st.lists(st.sampled_from(["a", "x", "y", "a.py", "xa"]), min_size=1, max_size=4).map(
+    "/".join
+)
+
+
+@settings(max_examples=1000)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["", "", "x", "x/y"]),
+            _INDEX_PATTERNS,
+            st.sampled_from([VENDORED, GENERATED]),
+            st.sampled_from([True, False, None]),
+        ),
+        max_size=6,
+    ),
+    st.lists(_INDEX_PATHS, min_size=1, max_size=5),
+)
+@example([("x", "a", VENDORED, True), ("", "/x/a", VENDORED, False)], ["x/a", "x/y/a"])
+@example([("", "/*.py", VENDORED, True), ("x", "*.py", GENERATED, True)], ["x/a.py", "y/a.py"])
+@example([("", "*.py", VENDORED, True), ("x", "a.py", VENDORED, False)], ["x/a.py", "a.py"])
+def test_the_attribute_index_answers_as_the_rules_in_order(
+    lines: list[tuple[str, str, str, bool | None]], queries: list[str]
+) -> None:
+    """Looked up by pattern shape, the newest matching rule still wins, base by base."""
+    rules = [AttributeRule(base, pattern, {name: value}) for base, pattern, name, value in lines]
+    index = filters.AttributeIndex(rules)
+    for path in queries:
+        for name in (VENDORED, GENERATED):
+            assert index.value(path, name) == attribute_value(path, rules, name), (path, name)
+
+
+def test_thousands_of_generated_attribute_lines_classify_at_once() -> None:
+    """A generated `.gitattributes` naming 30,000 files one per line stalled a scan for
+    minutes: every rule was compiled again and matched on every path."""
+    lines = []
+    for n in range(30_000):
+        shape = (f"gen{n}.py", f"/src/f{n}.py", f"*.ext{n}", f"out{n}/**")[n % 4]
+        lines.append(f"{shape} linguist-{'generated' if n % 2 else 'vendored'}")
+    rules = parse_gitattributes("\n".join(lines), "")
+    files = {f"src/f{n}.py": None for n in range(4_000)}
+    files |= {f"a/gen{n}.py": None for n in range(0, 4_000, 4)}
+    files |= {"out7/deep/x.c": None, "x.ext2": None, "x.ext3": None}
+    result = run(files, rules)
+    assert result["src/f1.py"] == "generated"
+    assert "src/f2.py" not in result
+    assert result["a/gen0.py"] == "vendored"
+    assert result["out7/deep/x.c"] == "generated"
+    assert result["x.ext2"] == "vendored"
+    assert "x.ext3" not in result
+    assert len(result) == 1_000 + 1_000 + 2

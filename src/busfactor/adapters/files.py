@@ -19,6 +19,7 @@ from busfactor.core.filters import (
     AttributeRule,
     ContentFacts,
     FileFacts,
+    attribute_index,
     classify,
     content_facts,
     content_judged,
@@ -125,7 +126,7 @@ def _judge(
     verdicts learned from the heads read, and whether a head wanted was not there."""
     if not fresh:
         return {}, {}, False
-    rules = attribute_rules(repo, entries) if settings.default_excludes else []
+    rules = attribute_index(attribute_rules(repo, entries) if settings.default_excludes else [])
     cached: dict[str, ContentFacts] = {}
     wanted: list[str] = []
     for entry in fresh:
