@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from busfactor.core.codeowners import (
@@ -718,3 +718,61 @@ def test_a_pattern_of_many_stars_is_answered_at_once() -> None:
     assert not match_pattern("*a" * 12 + "*b", "a" * 200)
     assert match_pattern("*a" * 12 + "*b", "dir/" + "a" * 200 + "b")
     assert not match_pattern("/**/a" * 6 + "/**/b", "a/" * 300 + "c")
+
+
+# --- the rule index answers as the rules matched one by one ---------------------------------
+
+_SHAPES = st.sampled_from(
+    [
+        # the shapes the index looks up ...
+        *("a", "a.py", "a/", "/a", "/a/", "/x/a", "x/a/", "*.py", "*a", "/x/**", "x/a/*"),
+        # ... and shapes near them that it must leave to the regex (or that match nothing)
+        *("/", "*", "**", "/**", "/*", "x/**/", "x/*/", "**/a", "*.py/", "a*", "\\a", "//a"),
+    ]
+)
+_PATTERNS = st.one_of(
+    _SHAPES,
+    st.lists(st.sampled_from(["a", "x", ".py", "/", "*", "?", "**/", "[ax]"]), min_size=1).map(
+        "".join
+    ),
+).flatmap(lambda pattern: st.sampled_from([pattern, "!" + pattern]))
+_PATHS = st.lists(st.sampled_from(["a", "x", "y", "a.py", "xa"]), min_size=1, max_size=4).map(
+    "/".join
+)
+
+
+@settings(max_examples=1000)
+@given(st.lists(_PATTERNS, max_size=6), st.lists(_PATHS, min_size=1, max_size=5))
+@example(["a/", "x/a/*"], ["x/a", "x/a/b.py", "x/a/y/b.py", "a"])
+@example(["/x/**", "*.py/"], ["x", "x/a.py", "a.py/b"])
+def test_the_rule_index_answers_as_the_rules_in_order(
+    patterns: list[str], paths: list[str]
+) -> None:
+    """Looked up by pattern shape, each path gets exactly the rules `match_pattern` gives it."""
+    rules = tuple(OwnerRule(n + 1, p, ("@o",), None, False) for n, p in enumerate(patterns))
+    index = CodeOwners("CODEOWNERS", "gitlab", rules, ()).index
+    for path in (*paths, *("/" + path for path in paths)):
+        expected = [n for n, p in enumerate(patterns) if match_pattern(p.removeprefix("!"), path)]
+        assert index.matching(path) == expected, path
+        assert index.last(path) == (expected[-1] if expected else -1), path
+
+
+@pytest.mark.parametrize("flavour", ["github", "gitlab"])
+def test_thousands_of_plain_lines_decide_at_once(flavour: str) -> None:
+    """A 5,000-line CODEOWNERS on 10,000 files took minutes: every line's regex was compiled
+    again and matched on every file."""
+    lines = []
+    for n in range(5_000):
+        shape = (f"/src/d{n}/", f"src/d{n}/f{n}.py", f"*.ext{n}", f"/docs/p{n}/**")[n % 4]
+        lines.append(f"{shape} @team{n}")
+    codeowners = parse("\n".join(lines) + "\n", flavour=flavour)
+    decided = {
+        f"src/d{n % 3000}/f{n}.py": line_of(codeowners, f"src/d{n % 3000}/f{n}.py")
+        for n in range(10_000)
+    }
+    assert decided["src/d0/f0.py"] == 1
+    assert decided["src/d1/f1.py"] == 2
+    assert decided["src/d1/f3001.py"] is None
+    assert sum(line is not None for line in decided.values()) == 3250
+    assert line_of(codeowners, "x/a.ext2") == 3
+    assert line_of(codeowners, "docs/p3/deep/x.md") == 4
