@@ -222,6 +222,33 @@ def test_jobs_do_not_change_the_report(org: Path, capsys: pytest.CaptureFixture[
     assert one == two
 
 
+def test_options_may_stand_between_repositories(
+    org: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`scan api --format json web ops` and `merge a.json --format json b.json`: argparse
+    filled the list of repositories once and refused the rest as unrecognized."""
+    api, web, ops = repos(org, "api", "web", "ops")
+    code, between, err = run(["scan", api, "--format", "json", web, "--jobs", "1", ops], capsys)
+    assert (code, err) == (0, "")
+    _, after, _ = run(["scan", api, web, ops, "--format", "json", "--jobs", "1"], capsys)
+    assert between == after
+    files = [str(tmp_path / f"{name}.json") for name in ("api", "web", "ops")]
+    for repository, target in zip((api, web, ops), files, strict=True):
+        assert run(["scan", repository, "--format", "json", "-o", target], capsys)[0] == 0
+    code, merged, err = run(["merge", files[0], "--format", "json", *files[1:]], capsys)
+    assert (code, err) == (0, "")
+    assert merged == after
+    for args, rest in (
+        (["scan", api, "--format", "json", web, "--nope"], f"{web} --nope"),
+        (["adr", "list", api, web], web),  # one repository only
+    ):
+        with pytest.raises(SystemExit) as stopped:
+            main(args)
+        assert stopped.value.code == 2
+        err = capsys.readouterr().err
+        assert err.startswith(f"busfactor: error: unrecognized arguments: {rest}\n"), err
+
+
 @pytest.mark.parametrize("fmt", ["json", "text", "markdown"])
 def test_merge_of_scan_reports_equals_the_direct_scan(
     org: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], fmt: str

@@ -490,10 +490,27 @@ def _same_file(left: Path, right: Path) -> bool:
         return False
 
 
+_MORE_POSITIONALS = {"scan": "more_paths", "merge": "reports"}
+"""Commands whose last positional takes many values, and its destination."""
+
+
+def _parse(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> argparse.Namespace:
+    """`parse_args`, except that more repositories or reports may follow an option:
+    argparse fills a positional list once, so `scan a --format json b` was refused as
+    "unrecognized arguments: b" (`parse_intermixed_args` cannot run with subcommands)."""
+    args, extra = parser.parse_known_args(argv)
+    dest = _MORE_POSITIONALS.get(args.command or "")
+    if extra and dest is not None and not any(word.startswith("-") for word in extra):
+        setattr(args, dest, [*getattr(args, dest), *map(Path, extra)])
+    elif extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    return args
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Parse arguments, run one command, turn known errors into one line and exit code 2."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = _parse(parser, argv)
     if args.command is None:
         if not _interactive():
             parser.print_help(sys.stdout)
