@@ -166,6 +166,20 @@ def test_markdown_truck_factor_line_escapes_names() -> None:
     assert "Ada \\| Bob \\`x\\`" in headline
 
 
+@pytest.mark.parametrize("render", [render_text, render_markdown], ids=["text", "markdown"])
+def test_a_name_with_a_comma_is_quoted_in_lists_of_people(render: Renderer) -> None:
+    """`Smith, Jo, Ada` read as three people; the name holding the comma is quoted."""
+    report = report_of(
+        ["a.py", "b.py", "c.py", "d.py"],
+        [("Smith, Jo", "jo@example.test"), ("Ada", "ada@example.test")],
+    )
+    text = render(report)
+    headline = next(line for line in text.splitlines() if "ruck factor" in line)
+    assert '"Smith, Jo", Ada' in headline or 'Ada, "Smith, Jo"' in headline
+    assert "Smith, Jo, " not in text
+    assert ", Smith, Jo" not in text
+
+
 def test_markdown_does_not_pass_html_through() -> None:
     """A name holding an HTML tag is not emitted as a raw tag in the Markdown report."""
     report = report_of(["a.py"], [('<img src="https://evil.test/p.png">', "eve@example.test")])

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
+
+
+def listed(names: Iterable[str]) -> str:
+    """'Ada, Bob' for a list of names in a sentence; a name holding a comma is quoted
+    ('"Smith, Jo", Ada') so the list reads one way only."""
+    return ", ".join(f'"{name}"' if "," in name else name for name in names)
 
 
 def counted(number: int, noun: str, plural: str | None = None) -> str:

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from busfactor.core.report import ScanReport
-from busfactor.core.wording import agreeing, counted
+from busfactor.core.wording import agreeing, counted, listed
 from busfactor.formats.text_safety import json_safe, printable
 
 
@@ -14,7 +14,7 @@ def _names(report: ScanReport, ids: list[str], people: dict[str, str] | None = N
     """People by name; `people` (`_people_names`) when called once per decision."""
     if people is None:
         people = _people_names(report)
-    return ", ".join(printable(people.get(i, i)) for i in ids) or "-"
+    return listed(printable(people.get(i, i)) for i in ids) or "-"
 
 
 def _people_names(report: ScanReport) -> dict[str, str]:

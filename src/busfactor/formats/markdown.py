@@ -6,7 +6,7 @@ from typing import Any
 
 from busfactor.core.markdown_text import markdown_text
 from busfactor.core.report import ScanReport
-from busfactor.core.wording import counted
+from busfactor.core.wording import counted, listed
 from busfactor.formats.text_safety import printable
 
 _ROWS = 25
@@ -26,7 +26,7 @@ def render_markdown(report: ScanReport, findings: list[dict[str, Any]] | None = 
         data["findings"] = findings
     repo, tf, model = data["repository"], data["truck_factor"], data["model"]
     names = {p["id"]: p["name"] or p["id"] for p in data["people"]}
-    tf_people = ", ".join(cell(names.get(p, p)) for p in tf["authors"]) or "nobody"
+    tf_people = listed(cell(names.get(p, p)) for p in tf["authors"]) or "nobody"
     lines = [
         "## busfactor",
         "",
@@ -44,7 +44,7 @@ def render_markdown(report: ScanReport, findings: list[dict[str, Any]] | None = 
         "|---|---:|---:|---|---:|",
     ]
     for c in data["components"][:_ROWS]:
-        top = ", ".join(cell(names.get(p, p)) for p in c["authors"][:3]) or "none"
+        top = listed(cell(names.get(p, p)) for p in c["authors"][:3]) or "none"
         lines.append(
             f"| {cell(c['name'])} | {c['files']} | {c['bus_factor']} | {top} | {c['files_lost']} |"
         )
@@ -52,7 +52,7 @@ def render_markdown(report: ScanReport, findings: list[dict[str, Any]] | None = 
         lines.append(f"\n_{len(data['components']) - _ROWS} more components in the JSON report._")
     leaving = data.get("leaving")
     if leaving:
-        who = ", ".join(cell(names.get(p, p)) for p in leaving["without"]) or "nobody known"
+        who = listed(cell(names.get(p, p)) for p in leaving["without"]) or "nobody known"
         before, after = leaving["truck_factor"]["before"], leaving["truck_factor"]["after"]
         lines += [
             "",

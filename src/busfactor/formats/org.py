@@ -9,7 +9,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from busfactor.core.wording import counted
+from busfactor.core.wording import counted, listed
 from busfactor.formats.markdown import cell
 from busfactor.formats.text_safety import json_safe, printable
 
@@ -73,7 +73,7 @@ def render_org_text(report: OrgReport) -> str:
         if repo["error"] is not None:
             lines.append(f"{label}error: {printable(repo['error'])}")
             continue
-        who = ", ".join(printable(names.get(p, p)) for p in repo["truck_factor_people"])
+        who = listed(printable(names.get(p, p)) for p in repo["truck_factor_people"])
         lines.append(
             f"{label}truck factor {repo['truck_factor']} ({who or 'nobody'}), "
             f"{counted(repo['components'], 'component')}, "
@@ -112,7 +112,7 @@ def _repo_rows(report: OrgReport, names: Mapping[str, str]) -> list[str]:
         if repo["error"] is not None:
             rows.append(f"| {cell(repo['name'])} | | | | | {cell(repo['error'])} |")
             continue
-        who = ", ".join(cell(names.get(p, p)) for p in repo["truck_factor_people"])
+        who = listed(cell(names.get(p, p)) for p in repo["truck_factor_people"])
         rows.append(
             f"| {cell(repo['name'])} | {repo['truck_factor']} | {who} | {repo['components']} "
             f"| {len(repo['components_at_bus_factor_1'])} | |"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from busfactor.core.report import ScanReport
-from busfactor.core.wording import counted
+from busfactor.core.wording import counted, listed
 from busfactor.formats.text_safety import printable
 
 _WORST = 10
@@ -20,7 +20,7 @@ def _people(report: ScanReport, ids: list[str]) -> str:
     for person_id in ids:
         person = report.person(person_id)
         names.append(printable(person["name"] or person_id))
-    return ", ".join(names) if names else "nobody"
+    return listed(names) if names else "nobody"
 
 
 def departures(report: ScanReport, data: dict[str, Any]) -> list[str]:
@@ -47,7 +47,7 @@ def _headline(data: dict[str, Any]) -> str:
             "history is by bots, cut by --since, or in excluded files)"
         )
     names = {p["id"]: p["name"] or p["id"] for p in data["people"]}
-    ordered = ", ".join(printable(names.get(i, i)) for i in tf["authors"])
+    ordered = listed(printable(names.get(i, i)) for i in tf["authors"])
     return (
         f"Truck factor: {tf['value']}  ({ordered}; "
         f"{tf['coverage']:.0%} of files keep an author after they leave)"

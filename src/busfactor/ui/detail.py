@@ -23,7 +23,7 @@ from textual.widgets.tree import TreeNode
 from textual.worker import get_current_worker
 
 from busfactor.core.plan import person_name
-from busfactor.core.wording import counted
+from busfactor.core.wording import counted, listed
 from busfactor.ui.messages import NewDocumentRequested
 from busfactor.ui.theme import Tones, tones_of
 from busfactor.ui.view import bar, names_of, risk_of, safe, unique_knowledge
@@ -57,7 +57,7 @@ def component_summary(report: ScanReport, component: dict[str, Any], tones: Tone
         f"{component['files_lost']} already lost (every author inactive)\n"
     )
     experts = (
-        ", ".join(
+        listed(
             name if _active(report, person) else f"{name} (inactive)"
             for person, name in zip(
                 component["bus_factor_authors"],
@@ -71,7 +71,7 @@ def component_summary(report: ScanReport, component: dict[str, Any], tones: Tone
     summary.append(f"{experts}\n")
     authors = component["authors"]
     summary.append("Authors    ", style=tones.muted)
-    summary.append(", ".join(names_of(report, authors[:MAX_AUTHORS])) or "none")
+    summary.append(listed(names_of(report, authors[:MAX_AUTHORS])) or "none")
     if len(authors) > MAX_AUTHORS:
         summary.append(f" and {len(authors) - MAX_AUTHORS} more", style=tones.muted)
     summary.append("\n")

@@ -20,7 +20,7 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import DataTable, Footer, Header, Static
 
-from busfactor.core.wording import counted
+from busfactor.core.wording import counted, listed
 from busfactor.formats.text_safety import printable
 from busfactor.ui.view import fit_names
 
@@ -99,7 +99,7 @@ def repository_detail(repo: Mapping[str, Any], names: Mapping[str, str]) -> Text
         return shown
     people = [names.get(p, p) for p in repo.get("truck_factor_people", [])]
     shown.append(f"  truck factor {repo['truck_factor']}: ")
-    shown.append_text(literal(", ".join(people) or "nobody"))
+    shown.append_text(literal(listed(people) or "nobody"))
     at_one = repo.get("components_at_bus_factor_1", [])
     shown.append(f"\nBus factor 1 ({len(at_one)}): ")
     shown.append_text(literal(", ".join(at_one) or "none"))

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from rich.cells import cell_len
 from rich.text import Text
 
+from busfactor.core.wording import listed
 from busfactor.formats.text_safety import printable
 
 if TYPE_CHECKING:
@@ -60,13 +61,13 @@ def fit_names(names: Sequence[str], total: int, width: int) -> str:
     shown: list[str] = []
     for index, name in enumerate(names):
         rest = total - index - 1
-        candidate = ", ".join([*shown, name]) + (f" +{rest}" if rest else "")
+        candidate = listed([*shown, name]) + (f" +{rest}" if rest else "")
         if shown and cell_len(candidate) > width:
             break
         shown.append(name)
     rest = total - len(shown)
     more = f" +{rest}" if rest else ""
-    line = Text(", ".join(shown))
+    line = Text(listed(shown))
     line.truncate(max(1, width - cell_len(more)), overflow="ellipsis")
     return line.plain + more
 
