@@ -24,6 +24,7 @@ from busfactor.core.analysis import build_ownership_graph
 from busfactor.core.model import FileHistory, IdentityActivity, MiningResult, RawIdentity
 from busfactor.core.report import ScanReport
 from busfactor.core.settings import Settings
+from busfactor.formats import graph_export
 from busfactor.formats.graph_export import render_graphml, render_node_link
 from busfactor.formats.json import render_json
 from busfactor.formats.markdown import cell, render_markdown
@@ -221,6 +222,33 @@ def test_graphml_keeps_non_utf8_paths_loadable() -> None:
     report = report_of([NON_UTF8_PATH, NEWLINE_PATH], [("Ada", "ada@example.test")])
     graph = nx.read_graphml(io.BytesIO(render_graphml(report.graph).encode("utf-8")))
     assert {"file:caf\\xe9/menu.txt", f"file:{NEWLINE_PATH}"} <= set(graph)
+
+
+def _graphml_by_networkx(graph: nx.DiGraph[str]) -> str:
+    """What `render_graphml` wrote before it wrote text itself: networkx's own writer on a
+    copy of the graph whose values are scalars."""
+    flat: nx.DiGraph[str] = nx.DiGraph()
+    flat.graph.update({key: graph_export._scalar(value) for key, value in graph.graph.items()})
+    for node, data in graph.nodes(data=True):
+        values = {key: graph_export._scalar(value) for key, value in data.items()}
+        flat.add_node(graph_export.xml_text(node), **values)
+    for source, target, data in graph.edges(data=True):
+        values = {key: graph_export._scalar(value) for key, value in data.items()}
+        flat.add_edge(graph_export.xml_text(source), graph_export.xml_text(target), **values)
+    buffer = io.BytesIO()
+    nx.write_graphml(flat, buffer, encoding="utf-8")
+    return buffer.getvalue().decode("utf-8")
+
+
+def test_graphml_is_the_document_networkx_writes(hostile: ScanReport) -> None:
+    """Written as text, GraphML stays byte for byte what `nx.write_graphml` gives, with
+    quotes, ampersands, tabs and carriage returns in names and paths, and empty values."""
+    odd = report_of(
+        ['q"uote&<a>\tb\rc.py', "plain.py", NON_UTF8_PATH],
+        [('Tab\t"Quote" & <Co>', "t@example.test"), ("Ada", "ada@example.test")],
+    )
+    for report in (hostile, odd):
+        assert render_graphml(report.graph) == _graphml_by_networkx(report.graph)
 
 
 def test_graphml_stays_well_formed_with_control_characters(hostile: ScanReport) -> None:

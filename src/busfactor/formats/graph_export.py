@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 import re
 from typing import Any
@@ -31,19 +30,85 @@ def _scalar(value: Any) -> Any:
     return json.dumps(json_safe(value), ensure_ascii=False)
 
 
+_XML_TYPES = {bool: "boolean", int: "long", float: "double", str: "string"}
+"""GraphML's names for the scalar types, as networkx writes and reads them."""
+_NAMESPACES = (
+    'xmlns="http://graphml.graphdrawing.org/xmlns" '
+    'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+    'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
+    'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd"'
+)
+
+
 def render_graphml(graph: nx.DiGraph[str]) -> str:
-    """GraphML with list attributes stored as JSON strings."""
-    flat: nx.DiGraph[str] = nx.DiGraph()
-    flat.graph.update({key: _scalar(value) for key, value in graph.graph.items()})
-    for node, data in graph.nodes(data=True):
-        flat.add_node(xml_text(node), **{k: _scalar(v) for k, v in data.items()})
-    for source, target, data in graph.edges(data=True):
-        flat.add_edge(
-            xml_text(source), xml_text(target), **{k: _scalar(v) for k, v in data.items()}
+    """GraphML with list attributes stored as JSON strings: the document `nx.write_graphml`
+    writes for the graph, key for key and element for element.
+
+    Written as text, not through networkx: its writer copies the graph and builds the whole
+    XML tree first, 1.5 GB on 100,000 files (four times the time of this, 300 MB on 10,000).
+    """
+    keys: dict[tuple[str, str, str], str] = {}
+
+    def data(scope: str, attributes: dict[str, Any], indent: str) -> str:
+        parts = []
+        for name, raw in attributes.items():
+            value = _scalar(raw)
+            xml_type = _XML_TYPES[type(value)]
+            key = keys.setdefault((str(name), xml_type, scope), f"d{len(keys)}")
+            text = _escape(str(value))
+            if text:
+                parts.append(f'{indent}<data key="{key}">{text}</data>')
+            else:
+                parts.append(f'{indent}<data key="{key}" />')
+        return "".join(parts)
+
+    graph_data = data("graph", dict(graph.graph), "\n    ")
+    body: list[str] = []
+    for node, attributes in graph.nodes(data=True):
+        inner = data("node", attributes, "\n      ")
+        name = _escape_attribute(xml_text(node))
+        if inner:
+            body.append(f'\n    <node id="{name}">{inner}\n    </node>')
+        else:
+            body.append(f'\n    <node id="{name}" />')
+    for source, target, attributes in graph.edges(data=True):
+        inner = data("edge", attributes, "\n      ")
+        ends = (
+            f'source="{_escape_attribute(xml_text(source))}" '
+            f'target="{_escape_attribute(xml_text(target))}"'
         )
-    buffer = io.BytesIO()
-    nx.write_graphml(flat, buffer, encoding="utf-8")
-    return buffer.getvalue().decode("utf-8")
+        if inner:
+            body.append(f"\n    <edge {ends}>{inner}\n    </edge>")
+        else:
+            body.append(f"\n    <edge {ends} />")
+    declared = [
+        f'\n  <key id="{key}" for="{scope}" attr.name="{_escape_attribute(name)}" '
+        f'attr.type="{xml_type}" />'
+        for (name, xml_type, scope), key in reversed(keys.items())
+    ]
+    content = "".join(body) + graph_data  # networkx puts the graph's data last
+    graph_element = (
+        f'\n  <graph edgedefault="directed">{content}\n  </graph>'
+        if content
+        else '\n  <graph edgedefault="directed" />'
+    )
+    return (
+        f"<?xml version='1.0' encoding='utf-8'?>\n<graphml {_NAMESPACES}>"
+        + "".join(declared)
+        + graph_element
+        + "\n</graphml>\n"
+    )
+
+
+def _escape(text: str) -> str:
+    """XML character data (as ElementTree escapes it)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _escape_attribute(text: str) -> str:
+    """An XML attribute value in double quotes (as ElementTree escapes it)."""
+    text = _escape(text).replace('"', "&quot;")
+    return text.replace("\r", "&#13;").replace("\n", "&#10;").replace("\t", "&#09;")
 
 
 def render_node_link(graph: nx.DiGraph[str]) -> str:
