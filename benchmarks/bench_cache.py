@@ -33,7 +33,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench_scan import busfactor_env
+from bench_scan import busfactor_env, ensure_synthetic
 
 HERE = Path(__file__).resolve().parent
 WORK = HERE / "work"
@@ -215,7 +215,9 @@ def main() -> None:
     parser.add_argument("--commits", type=int, default=100)
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
-    repos = args.repos or [WORK / "synth"]
+    repos = args.repos or [
+        Path(ensure_synthetic(WORK / "synth", lambda line: print(line, file=sys.stderr)))
+    ]
     print(f"load average before: {os.getloadavg()[0]:.2f}; cpus: {os.cpu_count()}")
     for repo in repos:
         bench(repo, args.commits, args.runs)
