@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -452,6 +453,32 @@ def test_failed_write_on_a_full_disk_keeps_the_old_report(
         mp.undo()
     assert target.read_text() == "old report\n"
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".report")] == []
+
+
+def test_a_report_in_pieces_is_written_whole_or_not_at_all(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A report written piece by piece (a graph export) replaces the file only once every
+    piece is written: a piece that fails to come, or Ctrl-C between two, leaves the old file
+    and no temporary one."""
+    from busfactor.cli.output import write_report
+
+    target = tmp_path / "graph.graphml"
+    target.write_text("old graph\n")
+
+    def pieces(stop: BaseException) -> Iterator[str]:
+        yield "<graphml>"
+        raise stop
+
+    for stop in (RuntimeError("broken"), KeyboardInterrupt()):
+        with pytest.raises(type(stop)):
+            write_report(pieces(stop), target)
+        assert target.read_text() == "old graph\n"
+        assert [p.name for p in tmp_path.iterdir()] == ["graph.graphml"]
+    write_report(iter(["<graphml>", "\n</graphml>\n"]), target)
+    assert target.read_text() == "<graphml>\n</graphml>\n"
+    write_report(iter(["a", "b\n"]), None)
+    assert capsys.readouterr().out == "ab\n"
 
 
 def test_huge_and_binary_files(builder: RepoBuilder) -> None:

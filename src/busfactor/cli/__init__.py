@@ -273,10 +273,10 @@ def _run_scan(args: argparse.Namespace) -> int:
 
 def _run_graph(args: argparse.Namespace) -> int:
     from busfactor.cli.output import write_report
-    from busfactor.formats.graph_export import render_graphml, render_node_link
+    from busfactor.formats.graph_export import graphml_chunks, render_node_link
 
     report = _report(args)
-    render = render_graphml if args.format == "graphml" else render_node_link
+    render = graphml_chunks if args.format == "graphml" else render_node_link
     write_report(render(report.graph), args.output)
     return ExitCode.OK
 

@@ -6,6 +6,7 @@ import errno
 import os
 import sys
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 from typing import BinaryIO
 
@@ -13,18 +14,23 @@ from busfactor.errors import UsageError
 from busfactor.new_files import new_file_mode
 
 
-def write_report(text: str, output: Path | None) -> None:
-    """Write the report as UTF-8 to stdout, or replace `output` in one step (never half a file)."""
+def write_report(text: str | Iterable[str], output: Path | None) -> None:
+    """Write the report as UTF-8 to stdout, or replace `output` in one step (never half a
+    file). A report given in pieces (a big graph export) is written piece by piece, never
+    held whole."""
+    pieces = [text] if isinstance(text, str) else text
     if output is None or str(output) == "-":
         binary = getattr(sys.stdout, "buffer", None)
         if binary is None:  # a text-only stream (tests, embedding)
-            sys.stdout.write(text)
+            for piece in pieces:
+                sys.stdout.write(piece)
             return
         sys.stdout.flush()
-        write_all(binary, text.encode("utf-8"))
+        for piece in pieces:
+            write_all(binary, piece.encode("utf-8"))
         binary.flush()
         return
-    write_atomically(output, text.encode("utf-8"))
+    write_atomically(output, (piece.encode("utf-8") for piece in pieces))
 
 
 def write_all(stream: BinaryIO, data: bytes) -> None:
@@ -39,7 +45,7 @@ def write_all(stream: BinaryIO, data: bytes) -> None:
         view = view[written:]
 
 
-def write_atomically(target: Path, data: bytes) -> None:
+def write_atomically(target: Path, data: bytes | Iterable[bytes]) -> None:
     """Write to a temporary file beside `target`, then rename it into place.
 
     A target that exists and is not a regular file (`/dev/null`, a FIFO, `/dev/stdout`) is
@@ -47,6 +53,7 @@ def write_atomically(target: Path, data: bytes) -> None:
     symbolic link (`latest.json` -> this week's report) is kept: the file it names is
     replaced.
     """
+    chunks = [data] if isinstance(data, bytes) else data
     if target.is_symlink() and target.exists():
         target = target.resolve()
     directory = target.parent if str(target.parent) else Path(".")
@@ -55,7 +62,8 @@ def write_atomically(target: Path, data: bytes) -> None:
     if target.exists() and not target.is_file():
         try:
             with open(target, "wb") as stream:
-                write_all(stream, data)
+                for chunk in chunks:
+                    write_all(stream, chunk)
         except OSError as error:
             raise UsageError(f"{target}: cannot write ({error.strerror})") from None
         return
@@ -65,7 +73,8 @@ def write_atomically(target: Path, data: bytes) -> None:
         raise UsageError(f"{target}: cannot write ({error.strerror})") from None
     try:
         with os.fdopen(handle, "wb") as stream:
-            write_all(stream, data)
+            for chunk in chunks:
+                write_all(stream, chunk)
             stream.flush()
             os.fsync(stream.fileno())
         if target.exists():
@@ -76,3 +85,6 @@ def write_atomically(target: Path, data: bytes) -> None:
     except OSError as error:
         Path(temporary).unlink(missing_ok=True)
         raise UsageError(f"{target}: cannot write ({error.strerror})") from None
+    except BaseException:  # the pieces failed to come, or Ctrl-C: no stray temporary file
+        Path(temporary).unlink(missing_ok=True)
+        raise
