@@ -26,6 +26,7 @@ from busfactor.core.report import ScanReport
 from busfactor.core.settings import Settings
 from busfactor.formats import graph_export
 from busfactor.formats.graph_export import render_graphml, render_node_link
+from busfactor.formats.indented_json import dumps_indented
 from busfactor.formats.json import render_json
 from busfactor.formats.markdown import cell, render_markdown
 from busfactor.formats.text import render_text
@@ -215,6 +216,14 @@ def test_graph_node_link_json_is_valid_utf8(hostile: ScanReport) -> None:
     out = render_node_link(hostile.graph)
     graph = nx.node_link_graph(json.loads(out.encode("utf-8")), edges="edges")
     assert "file:caf\\xe9/menu.txt" in graph
+
+
+def test_node_link_json_is_what_networkx_gives_laid_out_whole(hostile: ScanReport) -> None:
+    """Written item by item, the node-link JSON stays the text of networkx's node-link data
+    made safe and laid out in one piece, non-UTF-8 paths and control characters included."""
+    for graph in (hostile.graph, nx.DiGraph(), nx.DiGraph(note="x")):
+        whole = dumps_indented(json_safe(nx.node_link_data(graph, edges="edges"))) + "\n"
+        assert render_node_link(graph) == whole
 
 
 def test_graphml_keeps_non_utf8_paths_loadable() -> None:

@@ -273,10 +273,10 @@ def _run_scan(args: argparse.Namespace) -> int:
 
 def _run_graph(args: argparse.Namespace) -> int:
     from busfactor.cli.output import write_report
-    from busfactor.formats.graph_export import graphml_chunks, render_node_link
+    from busfactor.formats.graph_export import graphml_chunks, node_link_chunks
 
     report = _report(args)
-    render = graphml_chunks if args.format == "graphml" else render_node_link
+    render = graphml_chunks if args.format == "graphml" else node_link_chunks
     write_report(render(report.graph), args.output)
     return ExitCode.OK
 
