@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import networkx as nx
@@ -83,33 +83,39 @@ def graphml_chunks(graph: nx.DiGraph[str]) -> Iterator[str]:
         yield '\n  <graph edgedefault="directed" />\n</graphml>\n'
         return
     yield '\n  <graph edgedefault="directed">'
+
+    def elements() -> Iterator[str]:
+        for node, attributes in graph.nodes(data=True):
+            name = f'id="{_escape_attribute(xml_text(node))}"'
+            yield _element("node", name, data("node", attributes, "\n      "))
+        for source, target, attributes in graph.edges(data=True):
+            ends = (
+                f'source="{_escape_attribute(xml_text(source))}" '
+                f'target="{_escape_attribute(xml_text(target))}"'
+            )
+            yield _element("edge", ends, data("edge", attributes, "\n      "))
+
+    yield from _batched(elements())
+    # networkx puts the graph's own data after its nodes and edges
+    yield data("graph", dict(graph.graph), "\n    ") + "\n  </graph>\n</graphml>\n"
+
+
+def _element(tag: str, opening: str, inner: str) -> str:
+    """A node or edge element at its level, as ElementTree lays it out."""
+    if inner:
+        return f"\n    <{tag} {opening}>{inner}\n    </{tag}>"
+    return f"\n    <{tag} {opening} />"
+
+
+def _batched(pieces: Iterable[str]) -> Iterator[str]:
+    """The pieces joined in runs of `_BATCH`: one write per run, not per element."""
     batch: list[str] = []
-    for node, attributes in graph.nodes(data=True):
-        inner = data("node", attributes, "\n      ")
-        name = _escape_attribute(xml_text(node))
-        if inner:
-            batch.append(f'\n    <node id="{name}">{inner}\n    </node>')
-        else:
-            batch.append(f'\n    <node id="{name}" />')
-        if len(batch) >= _BATCH:
-            yield "".join(batch)
-            batch.clear()
-    for source, target, attributes in graph.edges(data=True):
-        inner = data("edge", attributes, "\n      ")
-        ends = (
-            f'source="{_escape_attribute(xml_text(source))}" '
-            f'target="{_escape_attribute(xml_text(target))}"'
-        )
-        if inner:
-            batch.append(f"\n    <edge {ends}>{inner}\n    </edge>")
-        else:
-            batch.append(f"\n    <edge {ends} />")
+    for piece in pieces:
+        batch.append(piece)
         if len(batch) >= _BATCH:
             yield "".join(batch)
             batch.clear()
     yield "".join(batch)
-    # networkx puts the graph's own data after its nodes and edges
-    yield data("graph", dict(graph.graph), "\n    ") + "\n  </graph>\n</graphml>\n"
 
 
 _BATCH = 2000
@@ -149,21 +155,18 @@ def node_link_chunks(graph: nx.DiGraph[str]) -> Iterator[str]:
     of its layout."""
     head = {"directed": graph.is_directed(), "multigraph": False, "graph": graph.graph}
     yield dumps_indented(json_safe(head))[:-2] + ","
+    yield from _batched(_json_list("nodes", ({**d, "id": n} for n, d in graph.nodes(data=True))))
+    yield ","
+    edges = ({**d, "source": u, "target": v} for u, v, d in graph.edges(data=True))
+    yield from _batched(_json_list("edges", edges))
+    yield "\n}\n"
+
+
+def _json_list(key: str, items: Iterable[dict[str, Any]]) -> Iterator[str]:
+    """`"key": [...]` at the second level of indented JSON, an item at a time."""
     item_break = "\n    "
-    for key, items in (
-        ("nodes", ({**data, "id": node} for node, data in graph.nodes(data=True))),
-        (
-            "edges",
-            ({**data, "source": u, "target": v} for u, v, data in graph.edges(data=True)),
-        ),
-    ):
-        opener = f'\n  "{key}": [' + item_break
-        batch: list[str] = []
-        for item in items:
-            batch.append(opener + dumps_indented(json_safe(item)).replace("\n", item_break))
-            opener = "," + item_break
-            if len(batch) >= _BATCH:
-                yield "".join(batch)
-                batch.clear()
-        batch.append(f'\n  "{key}": []' if opener != "," + item_break else "\n  ]")
-        yield "".join(batch) + ("," if key == "nodes" else "\n}\n")
+    opener = first = f'\n  "{key}": [' + item_break
+    for item in items:
+        yield opener + dumps_indented(json_safe(item)).replace("\n", item_break)
+        opener = "," + item_break
+    yield f'\n  "{key}": []' if opener == first else "\n  ]"
