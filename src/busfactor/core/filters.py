@@ -230,14 +230,15 @@ class AttributeIndex:
 
     def __init__(self, rules: Sequence[AttributeRule]) -> None:
         self.rules = list(rules)
-        self._per_attribute = {name: _NameIndex() for name in KNOWN_ATTRIBUTES}
+        self._per_attribute: dict[str, _NameIndex] = {}
         for index, rule in enumerate(self.rules):
             for name in rule.attributes:
-                self._per_attribute[name].add(index, rule)
+                self._per_attribute.setdefault(name, _NameIndex()).add(index, rule)
 
     def value(self, path: str, name: str) -> bool | None:
         """The value git gives `name` on `path` (see `attribute_value`)."""
-        index = self._per_attribute[name].last_match(path)
+        rules = self._per_attribute.get(name)
+        index = rules.last_match(path) if rules is not None else -1
         return None if index < 0 else self.rules[index].attributes[name]
 
 
