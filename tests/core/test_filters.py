@@ -10,6 +10,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from busfactor.core import filters
+from busfactor.core.components import assign_components
 from busfactor.core.filters import (
     LFS,
     REASONS,
@@ -794,6 +795,7 @@ _INDEX_PATHS = st.lists(st.sampled_from(["a", "x", "y", "a.py", "xa"]), min_size
 )
 @example([("x", "a", VENDORED, True), ("", "/x/a", VENDORED, False)], ["x/a", "x/y/a"])
 @example([("", "/*.py", VENDORED, True), ("x", "*.py", GENERATED, True)], ["x/a.py", "y/a.py"])
+@example([("", "/x/a", VENDORED, True), ("", "x/a", VENDORED, False)], ["x/a"])
 @example([("", "*.py", VENDORED, True), ("x", "a.py", VENDORED, False)], ["x/a.py", "a.py"])
 def test_the_attribute_index_answers_as_the_rules_in_order(
     lines: list[tuple[str, str, str, bool | None]], queries: list[str]
@@ -801,9 +803,19 @@ def test_the_attribute_index_answers_as_the_rules_in_order(
     """Looked up by pattern shape, the newest matching rule still wins, base by base."""
     rules = [AttributeRule(base, pattern, {name: value}) for base, pattern, name, value in lines]
     index = filters.AttributeIndex(rules)
+    every = filters._NameIndex()  # all matches, as the glob index asks (bases included)
+    for position, rule in enumerate(rules):
+        every.add(position, rule)
     for path in queries:
         for name in (VENDORED, GENERATED):
             assert index.value(path, name) == attribute_value(path, rules, name), (path, name)
+        expected = [
+            n
+            for n, rule in enumerate(rules)
+            if path.startswith(prefix := rule.base + "/" if rule.base else "")
+            and wildmatch(rule.pattern, path[len(prefix) :])
+        ]
+        assert sorted(set(every.all_matches(path))) == expected, path
 
 
 def test_thousands_of_generated_attribute_lines_classify_at_once() -> None:
@@ -825,3 +837,30 @@ def test_thousands_of_generated_attribute_lines_classify_at_once() -> None:
     assert result["x.ext2"] == "vendored"
     assert "x.ext3" not in result
     assert len(result) == 1_000 + 1_000 + 2
+
+
+@settings(max_examples=500)
+@given(st.lists(_INDEX_PATTERNS, max_size=8), st.lists(_INDEX_PATHS, min_size=1, max_size=5))
+@example(["x/**", "*.py", "a", "/x/a", "x/a"], ["x/a", "x/y/a.py"])
+def test_the_glob_index_finds_every_glob_that_matches(globs: list[str], paths: list[str]) -> None:
+    """Excludes and components: every glob `wildmatch` says matches, and no other."""
+    index = filters.GlobIndex(globs)
+    for path in paths:
+        expected = [n for n, glob in enumerate(globs) if wildmatch(glob, path)]
+        assert sorted(set(index.matching(path))) == expected, path
+        assert index.any(path) is bool(expected)
+
+
+def test_hundreds_of_components_are_assigned_at_once() -> None:
+    """300 configured `dir/**` components on 10,000 files took 4 s, each glob matched on
+    each file; files in two components' folders belong to both."""
+    paths = [f"d{n % 500}/sub{n % 3}/f{n}.py" for n in range(10_000)]
+    configured = [(f"c{n}", [f"d{n}/**"]) for n in range(300)]
+    configured.append(("tests", ["**/sub1/*.py", "d7/sub0/f507.py"]))
+    members = assign_components(paths, configured)
+    assert members["c7"] == sorted(p for p in paths if p.startswith("d7/"))
+    in_sub1 = [p for p in paths if "/sub1/" in p]
+    assert members["tests"] == sorted([*in_sub1, "d7/sub0/f507.py"])
+    # a file no other component claims falls to its folder's default component
+    unclaimed = [p for p in paths if p.startswith("d400/") and p not in in_sub1]
+    assert members["d400"] == sorted(unclaimed)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from busfactor.core.filters import wildmatch
+from busfactor.core.filters import GlobIndex
 
 ROOT_COMPONENT = "(root)"
 CONTAINER_DIRS = frozenset(
@@ -46,12 +46,12 @@ def assign_components(
     """Component name -> its files (sorted); configured components first, in config order."""
     members: dict[str, list[str]] = {name: [] for name, _ in configured}
     defaults: dict[str, list[str]] = {}
+    owner = [name for name, globs in configured for _ in globs]  # glob position -> component
+    claims = GlobIndex([glob for _, globs in configured for glob in globs])
     for path in sorted(paths):
-        claimed = False
-        for name, globs in configured:
-            if any(wildmatch(glob, path) for glob in globs):
-                members[name].append(path)
-                claimed = True
+        claimed = {owner[position] for position in claims.matching(path)}
+        for name in claimed:
+            members[name].append(path)
         if not claimed:
             defaults.setdefault(default_component(path), []).append(path)
     for name in sorted(defaults):

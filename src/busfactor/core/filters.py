@@ -9,7 +9,7 @@ can change the verdict, so huge repositories never read every blob.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -259,7 +259,7 @@ class _NameIndex:
     """The rules that mention one attribute, by the shape of their pattern."""
 
     def __init__(self) -> None:
-        self.exact: dict[str, int] = {}  # whole path -> newest rule
+        self.exact: dict[str, list[int]] = {}  # whole path -> rules
         self.basename: dict[str, list[tuple[int, str]]] = {}  # name -> (rule, base prefix)
         self.suffix: dict[str, list[tuple[int, str]]] = {}  # `*` + text: text -> ...
         self.suffix_lengths: set[int] = set()
@@ -274,7 +274,7 @@ class _NameIndex:
         body = pattern[1:] if anchored else pattern
         if _literal(body):
             if anchored or "/" in body:
-                self.exact[prefix + body] = index
+                self.exact.setdefault(prefix + body, []).append(index)
             else:
                 self.basename.setdefault(body, []).append((index, prefix))
         elif not anchored and "/" not in body and body[0] == "*" and _literal(body[1:]):
@@ -287,29 +287,65 @@ class _NameIndex:
 
     def last_match(self, path: str) -> int:
         """The newest rule matching `path`, or -1."""
-        best = self.exact.get(path, -1)
+        best = max(self.exact.get(path, (-1,)))
         name = path.rpartition("/")[2]
-        for index, prefix in reversed(self.basename.get(name, ())):
-            if index <= best:
-                break
-            if path.startswith(prefix):
-                best = index
-                break
+        best = _newest_under(self.basename.get(name), path, best)
         for length in self.suffix_lengths:
             if length <= len(name):
                 best = _newest_under(self.suffix.get(name[len(name) - length :]), path, best)
-        if self.below:
-            end = path.find("/")
-            while end >= 0:
-                best = _newest_under(self.below.get(path[: end + 1]), path, best)
-                end = path.find("/", end + 1)
+        for folder in _folders(path) if self.below else ():
+            best = _newest_under(self.below.get(folder), path, best)
         for index, rule in reversed(self.others):
             if index <= best:
                 break
-            prefix = rule.base + "/" if rule.base else ""
-            if path.startswith(prefix) and wildmatch(rule.pattern, path[len(prefix) :]):
+            if _matches(rule, path):
                 return index
         return best
+
+    def all_matches(self, path: str) -> list[int]:
+        """Every rule matching `path`, in no particular order."""
+        found = list(self.exact.get(path, ()))
+        name = path.rpartition("/")[2]
+        shaped = [self.basename.get(name)]
+        shaped += (
+            self.suffix.get(name[len(name) - n :]) for n in self.suffix_lengths if n <= len(name)
+        )
+        shaped += (self.below.get(folder) for folder in _folders(path) if self.below)
+        for candidates in shaped:
+            found += (index for index, prefix in candidates or () if path.startswith(prefix))
+        found += (index for index, rule in self.others if _matches(rule, path))
+        return found
+
+
+def _folders(path: str) -> Iterator[str]:
+    """Every folder above `path`, as `a/`, `a/b/`, ..."""
+    end = path.find("/")
+    while end >= 0:
+        yield path[: end + 1]
+        end = path.find("/", end + 1)
+
+
+def _matches(rule: AttributeRule, path: str) -> bool:
+    prefix = rule.base + "/" if rule.base else ""
+    return path.startswith(prefix) and wildmatch(rule.pattern, path[len(prefix) :])
+
+
+class GlobIndex:
+    """Which of many globs match a path (`wildmatch`), without matching each of them: a
+    configuration's excludes and components (a committed `.busfactor.toml` can hold
+    thousands; 300 `dir/**` components took 4 s on 10,000 files)."""
+
+    def __init__(self, globs: Sequence[str]) -> None:
+        self._index = _NameIndex()
+        for position, glob in enumerate(globs):
+            self._index.add(position, AttributeRule("", glob, {}))
+
+    def matching(self, path: str) -> list[int]:
+        """The positions of the globs that match `path`, in no particular order."""
+        return self._index.all_matches(path)
+
+    def any(self, path: str) -> bool:
+        return self._index.last_match(path) >= 0
 
 
 def _newest_under(candidates: list[tuple[int, str]] | None, path: str, best: int) -> int:
@@ -562,10 +598,11 @@ def classify(
     if scope not in ("all", "code"):
         raise ValueError(f"unknown scope {scope!r}: expected 'all' or 'code'")
     attributes = attribute_index(rules)
+    excluded_by_config = GlobIndex(exclude)
     excluded: dict[str, str] = {}
     for facts in files:
         reason: str | None = None
-        if any(wildmatch(glob, facts.path) for glob in exclude):
+        if excluded_by_config.any(facts.path):
             reason = EXCLUDED_BY_CONFIG
         elif default_excludes:
             reason = _default_reason(facts, attributes)
