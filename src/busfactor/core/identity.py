@@ -121,13 +121,15 @@ def merge_identities(
         join("e:" + (key or "name:" + name_key(ident.name)), index)
         if settings.merge_by_name and name_key(ident.name):
             join("n:" + name_key(ident.name), index)
-    for group in settings.aliases:
+    known: dict[str, list[int]] = {}  # lower-cased email or name -> the humans it names
+    for index in humans:
+        email, name = raw[index].email.strip().lower(), raw[index].name.strip().lower()
+        known.setdefault(email, []).append(index)
+        if name != email:
+            known.setdefault(name, []).append(index)
+    for group in settings.aliases:  # looked up, not searched: a config may hold thousands
         wanted = {item.strip().lower() for item in group}
-        members = [
-            i
-            for i in humans
-            if raw[i].email.strip().lower() in wanted or raw[i].name.strip().lower() in wanted
-        ]
+        members = sorted({i for item in wanted for i in known.get(item, ())})
         for member in members[1:]:
             groups.union(members[0], member)
 
