@@ -27,7 +27,7 @@ from busfactor.adapters.git import GitRepository
 from busfactor.adapters.mining import mine_history
 from busfactor.core.filters import CONTENT_RULES
 from busfactor.core.gc_pause import paused_gc
-from busfactor.core.identity import is_bot
+from busfactor.core.identity import bot_test
 from busfactor.core.mailmap import mailmap_aliases
 from busfactor.core.model import MiningResult, Progress
 from busfactor.core.privacy import (
@@ -517,7 +517,7 @@ def _pseudonymize(mining: MiningResult, settings: Settings) -> None:
         mining.identities,
         salt,
         emails_only=not settings.anonymize,
-        keep=lambda identity: is_bot(identity, settings.identity.bots),
+        keep=bot_test(settings.identity.bots),
     )
 
     def alias(value: str) -> str:

@@ -260,3 +260,15 @@ def test_thousands_of_alias_groups_merge_what_they_name() -> None:
     result = merge(*people, settings=IdentitySettings(aliases=aliases, merge_by_name=False))
     assert len(set(result.person_of)) == 2_500
     assert result.person_of[10] == result.person_of[11] != result.person_of[12]
+
+
+def test_thousands_of_configured_bots_are_read_once() -> None:
+    """The configured bot list was lower-cased again for every identity (5,000 names on
+    5,000 identities); every listed name or email is still a bot, and no one else."""
+    people = [(f"Person {n}", f"p{n}@example.com", 1) for n in range(5_000)]
+    bots = tuple(f"P{n}@Example.com" if n % 2 else f"person {n}" for n in range(0, 5_000, 5))
+    result = merge(*people, settings=IdentitySettings(bots=bots))
+    assert len(result.bots) == 1_000
+    assert result.person_of[5] is None
+    assert result.person_of[10] is None
+    assert result.person_of[6] == "p6@example.com"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from busfactor.core.model import IdentityActivity, RawIdentity
@@ -41,14 +41,24 @@ def name_key(name: str) -> str:
 
 def is_bot(identity: RawIdentity, extra: Sequence[str] = ()) -> bool:
     """A `[bot]` name or email, a GitLab token user, or a name or email from the configuration."""
-    name = identity.name.strip().lower()
-    email = identity.email.strip().lower()
-    if name.endswith("[bot]") or "[bot]@" in email:
-        return True
-    if _GITLAB_TOKEN_BOT.match(name) or _GITLAB_TOKEN_BOT.match(email):
-        return True
-    listed = {item.strip().lower() for item in extra}
-    return name in listed or email in listed
+    return bot_test(extra)(identity)
+
+
+def bot_test(extra: Sequence[str] = ()) -> Callable[[RawIdentity], bool]:
+    """`is_bot` with the configured names read once, for asking of every identity (a
+    configuration can list thousands)."""
+    listed = frozenset(item.strip().lower() for item in extra)
+
+    def test(identity: RawIdentity) -> bool:
+        name = identity.name.strip().lower()
+        email = identity.email.strip().lower()
+        if name.endswith("[bot]") or "[bot]@" in email:
+            return True
+        if _GITLAB_TOKEN_BOT.match(name) or _GITLAB_TOKEN_BOT.match(email):
+            return True
+        return name in listed or email in listed
+
+    return test
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +116,8 @@ def merge_identities(
 ) -> Identities:
     """Group raw identities into people; bots are split off first. `mailmap`: what the
     repository's mailmap folded into each email, added to the people's aliases."""
-    humans = [i for i, ident in enumerate(raw) if not is_bot(ident, settings.bots)]
+    bot = bot_test(settings.bots)
+    humans = [i for i, ident in enumerate(raw) if not bot(ident)]
     groups = _UnionFind(len(raw))
     first_seen: dict[str, int] = {}
 
@@ -184,8 +195,9 @@ def _bots(
     raw: Sequence[RawIdentity], activity: Sequence[IdentityActivity], settings: IdentitySettings
 ) -> tuple[Bot, ...]:
     merged: dict[str, Bot] = {}
+    bot = bot_test(settings.bots)
     for index, ident in enumerate(raw):
-        if not is_bot(ident, settings.bots):
+        if not bot(ident):
             continue
         key = email_key(ident.email) or ident.name
         known = merged.get(key)
