@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from busfactor.core.wording import counted
+from busfactor.core.wording import counted, listed
 
 
 @pytest.mark.parametrize(
@@ -21,3 +21,11 @@ from busfactor.core.wording import counted
 )
 def test_counted(number: int, noun: str, plural: str | None, expected: str) -> None:
     assert counted(number, noun, plural) == expected
+
+
+def test_a_list_of_names_reads_one_way() -> None:
+    """A name holding a comma is quoted, and quotes inside it doubled, as CSV does."""
+    assert listed(["Ada", "Bob"]) == "Ada, Bob"
+    assert listed(["Smith, Jo", "Ada"]) == '"Smith, Jo", Ada'
+    assert listed(['Smith, "Jo"', 'Al "Bo"']) == '"Smith, ""Jo""", Al "Bo"'
+    assert listed([]) == ""

@@ -260,6 +260,20 @@ def test_graphml_is_the_document_networkx_writes(hostile: ScanReport) -> None:
         assert render_graphml(report.graph) == _graphml_by_networkx(report.graph)
 
 
+def test_graphml_keeps_nodes_apart_whose_escaped_names_read_alike() -> None:
+    """A file named `a` plus byte 0x01 and one named `a\\x01` read alike once escaped for
+    XML: the second node gets its own id (networkx merged the two, and writing both under
+    one id is not GraphML), and each edge keeps its end."""
+    graph: nx.DiGraph[str] = nx.DiGraph()
+    for name, owner in (("file:a\x01", "person:x"), ("file:a\\x01", "person:y")):
+        graph.add_node(name, kind="file")
+        graph.add_node(owner, kind="person")
+        graph.add_edge(owner, name, kind="authorship")
+    loaded = nx.read_graphml(io.StringIO(render_graphml(graph)))
+    assert sorted(loaded) == ["file:a\\x01", "file:a\\x01~2", "person:x", "person:y"]
+    assert set(loaded.edges) == {("person:x", "file:a\\x01"), ("person:y", "file:a\\x01~2")}
+
+
 def test_graphml_stays_well_formed_with_control_characters(hostile: ScanReport) -> None:
     """GraphML of a graph whose names hold terminal escapes is well-formed XML."""
     nx.read_graphml(io.BytesIO(render_graphml(hostile.graph).encode("utf-8")))

@@ -8,8 +8,13 @@ from datetime import UTC, datetime
 
 def listed(names: Iterable[str]) -> str:
     """'Ada, Bob' for a list of names in a sentence; a name holding a comma is quoted
-    ('"Smith, Jo", Ada') so the list reads one way only."""
-    return ", ".join(f'"{name}"' if "," in name else name for name in names)
+    ('"Smith, Jo", Ada'), with its own double quotes doubled as in CSV, so the list reads
+    one way only."""
+    return ", ".join(_quoted(name) if "," in name else name for name in names)
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
 
 
 def counted(number: int, noun: str, plural: str | None = None) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import networkx as nx
@@ -83,21 +83,43 @@ def graphml_chunks(graph: nx.DiGraph[str]) -> Iterator[str]:
         yield '\n  <graph edgedefault="directed" />\n</graphml>\n'
         return
     yield '\n  <graph edgedefault="directed">'
+    id_of = _node_ids(graph)
 
     def elements() -> Iterator[str]:
         for node, attributes in graph.nodes(data=True):
-            name = f'id="{_escape_attribute(xml_text(node))}"'
+            name = f'id="{_escape_attribute(id_of(node))}"'
             yield _element("node", name, data("node", attributes, "\n      "))
         for source, target, attributes in graph.edges(data=True):
             ends = (
-                f'source="{_escape_attribute(xml_text(source))}" '
-                f'target="{_escape_attribute(xml_text(target))}"'
+                f'source="{_escape_attribute(id_of(source))}" '
+                f'target="{_escape_attribute(id_of(target))}"'
             )
             yield _element("edge", ends, data("edge", attributes, "\n      "))
 
     yield from _batched(elements())
     # networkx puts the graph's own data after its nodes and edges
     yield data("graph", dict(graph.graph), "\n    ") + "\n  </graph>\n</graphml>\n"
+
+
+def _node_ids(graph: nx.DiGraph[str]) -> Callable[[str], str]:
+    """Each node's GraphML id: its name as XML text, made unique when the escaping makes two
+    names read alike (a file named `a` plus byte 0x01 and one named `a\\x01`: XML cannot
+    hold the first as it is). networkx's writer merged such nodes into one; a second one
+    now gets `~2`, and so on. Without escaped names, which is nearly always, no table."""
+    escaped = {node: text for node in graph if (text := xml_text(node)) != node}
+    if not escaped:
+        return str
+    ids: dict[str, str] = {}
+    taken: set[str] = set()
+    for node in graph:
+        text = escaped.get(node, node)
+        unique, copy = text, 1
+        while unique in taken:
+            copy += 1
+            unique = f"{text}~{copy}"
+        taken.add(unique)
+        ids[node] = unique
+    return ids.__getitem__
 
 
 def _element(tag: str, opening: str, inner: str) -> str:
