@@ -18,7 +18,7 @@ from functools import lru_cache
 from types import MappingProxyType
 
 from busfactor.core.components import ROOT_COMPONENT
-from busfactor.core.filters import GLOBSTAR, STAR, glob_regex
+from busfactor.core.filters import GLOBSTAR, STAR, glob_regex, literal_glob
 from busfactor.core.identity import email_key, name_key
 from busfactor.core.text_safety import printable
 
@@ -130,22 +130,22 @@ class _RuleIndex:
             return  # matches nothing
         files_too = not directory_only
         if "/" not in glob:
-            if _literal(glob):
+            if literal_glob(glob):
                 self.anywhere.setdefault(glob, []).append((position, files_too))
                 return
-            if glob[0] == "*" and _literal(glob[1:]):
+            if glob[0] == "*" and literal_glob(glob[1:]):
                 self.suffix.setdefault(glob[1:], []).append((position, files_too))
                 self.suffix_lengths.add(len(glob) - 1)
                 return
         else:
             rooted = glob.removeprefix("/")
-            if _literal(rooted):
+            if literal_glob(rooted):
                 self.anchored.setdefault(rooted, []).append((position, files_too))
                 return
-            if files_too and rooted.endswith("/**") and _literal(rooted[:-3]):
+            if files_too and rooted.endswith("/**") and literal_glob(rooted[:-3]):
                 self.anchored.setdefault(rooted[:-3], []).append((position, False))
                 return
-            if files_too and rooted.endswith("/*") and _literal(rooted[:-2]):
+            if files_too and rooted.endswith("/*") and literal_glob(rooted[:-2]):
                 self.children.setdefault(rooted[:-2], []).append(position)
                 return
         self.others.append((position, pattern))
@@ -186,14 +186,6 @@ class _RuleIndex:
         if len(names) > 1:
             found += self.children.get(path[: len(path) - len(names[-1]) - 1], ())
         return found
-
-
-_WILD = frozenset("*?[\\")
-
-
-def _literal(glob: str) -> bool:
-    """Whether a glob matches exactly its own text (no wildcard, no escape)."""
-    return bool(glob) and _WILD.isdisjoint(glob)
 
 
 def find_codeowners(paths: Collection[str]) -> tuple[str, str] | None:

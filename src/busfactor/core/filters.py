@@ -210,10 +210,7 @@ def attribute_value(path: str, rules: Sequence[AttributeRule], name: str) -> boo
     Each pattern is matched relative to the directory of its `.gitattributes` file.
     """
     for rule in reversed(rules):
-        if name not in rule.attributes:
-            continue
-        prefix = rule.base + "/" if rule.base else ""
-        if path.startswith(prefix) and wildmatch(rule.pattern, path[len(prefix) :]):
+        if name in rule.attributes and _matches(rule, path):
             return rule.attributes[name]
     return None
 
@@ -250,8 +247,9 @@ def attribute_index(rules: Sequence[AttributeRule] | AttributeIndex) -> Attribut
 _WILD = frozenset("*?[\\")
 
 
-def _literal(text: str) -> bool:
-    """Whether a glob matches exactly its own text (no wildcard, no escape)."""
+def literal_glob(text: str) -> bool:
+    """Whether a glob matches exactly its own text (no wildcard, no escape), in `wildmatch`
+    and in CODEOWNERS alike: such patterns are looked up, not matched."""
     return bool(text) and _WILD.isdisjoint(text)
 
 
@@ -272,15 +270,15 @@ class _NameIndex:
             return  # matches no file
         anchored = pattern.startswith("/")
         body = pattern[1:] if anchored else pattern
-        if _literal(body):
+        if literal_glob(body):
             if anchored or "/" in body:
                 self.exact.setdefault(prefix + body, []).append(index)
             else:
                 self.basename.setdefault(body, []).append((index, prefix))
-        elif not anchored and "/" not in body and body[0] == "*" and _literal(body[1:]):
+        elif not anchored and "/" not in body and body[0] == "*" and literal_glob(body[1:]):
             self.suffix.setdefault(body[1:], []).append((index, prefix))
             self.suffix_lengths.add(len(body) - 1)
-        elif body.endswith("/**") and _literal(body[:-3]):
+        elif body.endswith("/**") and literal_glob(body[:-3]):
             self.below.setdefault(prefix + body[:-2], []).append((index, prefix))
         else:
             self.others.append((index, rule))
@@ -326,6 +324,7 @@ def _folders(path: str) -> Iterator[str]:
 
 
 def _matches(rule: AttributeRule, path: str) -> bool:
+    """Whether the rule's pattern matches `path`, relative to its file's folder."""
     prefix = rule.base + "/" if rule.base else ""
     return path.startswith(prefix) and wildmatch(rule.pattern, path[len(prefix) :])
 
