@@ -328,3 +328,21 @@ def test_an_extra_delivery_raises_its_author_and_lowers_the_others(
             assert after.contributions[other]["doa"] > share["doa"]
         elif after.contributions[other]["first_author"] == share["first_author"]:
             assert after.contributions[other]["doa"] < share["doa"]
+
+
+@given(file_histories())
+def test_each_contribution_is_the_published_formula_to_the_last_bit(
+    case: tuple[FileHistory, list[str | None]],
+) -> None:
+    """file_authorship writes the formula out for speed; its DOA must still be `doa()`'s
+    float exactly (another summation order changes the last bit, and with it ties and the
+    JSON), and each derived field must agree with it."""
+    file_history, people = case
+    result = authorship(file_history, people)
+    for share in result.contributions.values():
+        fa, dl, ac = int(share["first_author"]), share["deliveries"], share["acceptances"]
+        assert share["doa"] == doa(fa, dl, ac)
+    best = max((s["doa"] for s in result.contributions.values()), default=0.0)
+    for person, share in result.contributions.items():
+        assert share["doa_normalized"] == (share["doa"] / best if best > 0 else 0.0)
+        assert share["author"] == (person in result.authors)

@@ -13,7 +13,7 @@ from dataclasses import replace
 import networkx as nx
 
 from busfactor.core.decisions import Decision, LinkIndex
-from busfactor.core.graph import COMPONENT, FILE, PERSON, node_id
+from busfactor.core.graph import COMPONENT, FILE, PERSON, node_id, node_key
 from busfactor.core.identity import name_key
 from busfactor.core.runbooks import Runbook
 
@@ -170,7 +170,7 @@ def recent_commits_by_component(
         if data.get("kind") != COMPONENT:
             continue
         mask = 0
-        for _, file_node in graph.out_edges(node):
-            mask |= recent.get(graph.nodes[file_node]["path"], 0)
+        for file_node in graph.succ[node]:  # only `contains` edges leave a component
+            mask |= recent.get(node_key(file_node), 0)
         counts[data["name"]] = mask.bit_count()
     return counts

@@ -57,24 +57,8 @@ def file_rows_text(table: Iterable[FileRow], newline: str) -> str:
         else:
             shares = "{}"
         parts.append(
-            "{"
-            + field
-            + '"path": '
-            + encode_basestring(path)
-            + ","
-            + field
-            + '"commits": '
-            + scalar(commits)
-            + ","
-            + field
-            + '"authors": '
-            + listed
-            + ","
-            + field
-            + '"doa": '
-            + shares
-            + row
-            + "}"
+            f'{{{field}"path": {encode_basestring(path)},{field}"commits": {scalar(commits)},'
+            f'{field}"authors": {listed},{field}"doa": {shares}{row}}}'
         )
     return "[" + row + ("," + row).join(parts) + newline + "]" if parts else "[]"
 
