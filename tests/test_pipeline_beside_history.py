@@ -144,3 +144,67 @@ def test_a_scan_pauses_the_garbage_collector_while_it_runs(builder: RepoBuilder)
     assert seen
     assert not any(seen)
     assert gc.isenabled()
+
+
+LATER_IMPORTS_PROBE = """
+import importlib.abc, json, sys, threading
+from pathlib import Path
+
+failing = sys.argv[2] == "fail"
+
+
+class Watch(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path, target=None):
+        where = threading.current_thread().name
+        if failing and where == "imports" and name == "busfactor.core.analysis":
+            raise ImportError("no analysis in this thread")
+        return None
+
+
+sys.meta_path.insert(0, Watch())
+import busfactor.adapters.git as git
+from busfactor.pipeline import scan
+
+alive = []
+tree = git.GitRepository.tree
+
+
+def listing(self, sha):
+    running = any(t.name == "imports" for t in threading.enumerate())
+    alive.append(running or "networkx" in sys.modules)
+    return tree(self, sha)
+
+
+git.GitRepository.tree = listing
+before = sys.getswitchinterval()
+report = scan(Path(sys.argv[1]), overrides={"cache": False})
+for thread in threading.enumerate():
+    if thread.name == "imports":
+        thread.join()
+print(json.dumps([alive, before == sys.getswitchinterval(), len(report.files())]))
+"""
+
+
+@pytest.mark.parametrize("mode", ["ok", "fail"])
+def test_later_modules_load_beside_the_scan_from_its_start(
+    documented: RepoBuilder, mode: str
+) -> None:
+    """networkx and the analysis load in a thread started with the scan, already running when
+    the tree is listed; the switch interval it lowered comes back after it; and an import
+    that fails there is not the scan's failure (the scan imports the module again itself)."""
+    import json
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", LATER_IMPORTS_PROBE, str(documented.path), mode],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    alive, restored, files = json.loads(done.stdout.splitlines()[-1])
+    assert alive == [True]
+    assert restored
+    assert files == 3
+    assert done.stderr == ""  # nothing escaped the thread (threading prints what does)
