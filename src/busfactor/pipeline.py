@@ -163,6 +163,8 @@ def _import_later_modules() -> None:
         finally:
             _quick_switches(False)
 
+    if all(name in sys.modules for name in AFTER_HISTORY):  # a second scan in one process
+        return
     _quick_switches(True)
     threading.Thread(target=run, name="imports", daemon=True).start()
 

@@ -855,3 +855,32 @@ def test_the_terminal_apps_run_with_the_collector_on(
         if was:
             gc.enable()
     assert seen == [True, True]
+
+
+FAST_EXIT = """
+import os, sys, threading
+import busfactor.cli
+leave = os._exit
+def report(code):
+    alive = any(t.name == "imports" and t.is_alive() for t in threading.enumerate())
+    sys.stderr.write(f"\\nfast exit {code} imports-alive={alive}\\n")
+    sys.stderr.flush()
+    leave(code)
+os._exit = report
+sys.argv = ["busfactor", *sys.argv[1:]]
+busfactor.cli.run()
+"""
+
+
+def test_a_scan_that_fails_early_still_exits_at_once(tiny: Repo) -> None:
+    """A scan that stops before its analysis (an unknown revision) leaves the thread that
+    imports networkx still running; it is a daemon, so the fast exit does not wait for it."""
+    result = subprocess.run(
+        [sys.executable, "-c", FAST_EXIT, "scan", str(tiny.path), "--rev", "no-such-revision"],
+        capture_output=True,
+        check=False,
+        timeout=120,
+    )
+    assert result.returncode == 2
+    last = result.stderr.decode().splitlines()[-1]
+    assert last.startswith("fast exit 2 imports-alive=")

@@ -562,7 +562,7 @@ def run() -> None:
     """
     gc.disable()
     code = main()
-    waited_for = threading.active_count() > 1 or _worker_processes() or _observed()
+    waited_for = _threads_left() or _worker_processes() or _observed()
     if waited_for or "textual" in sys.modules:
         sys.exit(code)
     try:
@@ -581,6 +581,14 @@ def _observed() -> bool:
     if monitoring is not None and any(monitoring.get_tool(tool) for tool in range(6)):
         return True
     return "coverage" in sys.modules
+
+
+def _threads_left() -> bool:
+    """A thread other than the main one that must finish. Daemon threads need not: the
+    scan's early imports (pipeline.AFTER_HISTORY) may still run after a command that failed
+    before it needed them."""
+    main = threading.main_thread()
+    return any(t is not main and not t.daemon for t in threading.enumerate())
 
 
 def _worker_processes() -> bool:
