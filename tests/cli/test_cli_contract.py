@@ -796,20 +796,29 @@ def test_a_profiled_run_still_writes_its_profile(tiny: Repo, tmp_path: Path) -> 
     assert profile.stat().st_size > 0
 
 
-COUNT_COLLECTIONS = """
-import gc, os, sys
+def at_fast_exit(setup: str, line: str) -> str:
+    """A script that runs the console entry after `setup` and, when it takes the fast exit
+    (`os._exit`), first writes the f-string `line` (with `code` in scope) to stderr."""
+    return f"""
+import gc, os, sys, threading
 import busfactor.cli
-runs = []
-gc.callbacks.append(lambda phase, info: phase == "start" and runs.append(info["generation"]))
+{setup}
 leave = os._exit
 def report(code):
-    sys.stderr.write(f"collections={len(runs)} enabled={gc.isenabled()}\\n")
+    sys.stderr.write(f"\\n{line}\\n")
     sys.stderr.flush()
     leave(code)
 os._exit = report
 sys.argv = ["busfactor", *sys.argv[1:]]
 busfactor.cli.run()
 """
+
+
+COUNT_COLLECTIONS = at_fast_exit(
+    """runs = []
+gc.callbacks.append(lambda phase, info: phase == "start" and runs.append(info["generation"]))""",
+    "collections={len(runs)} enabled={gc.isenabled()}",
+)
 
 
 def test_a_headless_command_runs_no_garbage_collection(tiny: Repo) -> None:
@@ -857,19 +866,11 @@ def test_the_terminal_apps_run_with_the_collector_on(
     assert seen == [True, True]
 
 
-FAST_EXIT = """
-import os, sys, threading
-import busfactor.cli
-leave = os._exit
-def report(code):
-    alive = any(t.name == "imports" and t.is_alive() for t in threading.enumerate())
-    sys.stderr.write(f"\\nfast exit {code} imports-alive={alive}\\n")
-    sys.stderr.flush()
-    leave(code)
-os._exit = report
-sys.argv = ["busfactor", *sys.argv[1:]]
-busfactor.cli.run()
-"""
+FAST_EXIT = at_fast_exit(
+    "",
+    "fast exit {code} imports-alive="
+    "{any(t.name == 'imports' and t.is_alive() for t in threading.enumerate())}",
+)
 
 
 def test_a_scan_that_fails_early_still_exits_at_once(tiny: Repo) -> None:
