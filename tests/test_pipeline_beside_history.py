@@ -208,3 +208,20 @@ def test_later_modules_load_beside_the_scan_from_its_start(
     assert restored
     assert files == 3
     assert done.stderr == ""  # nothing escaped the thread (threading prints what does)
+
+
+def test_no_thread_for_the_imports_leaves_the_switch_interval_as_it_was(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """When no thread can be started, the interval lowered for it is restored at once (the
+    scan then imports the modules itself)."""
+    import sys
+
+    def refused(self: threading.Thread) -> None:
+        raise RuntimeError("can't start new thread")
+
+    monkeypatch.setattr(pipeline, "AFTER_HISTORY", ("busfactor_no_such_module",))
+    monkeypatch.setattr(threading.Thread, "start", refused)
+    before = sys.getswitchinterval()
+    pipeline._import_later_modules()
+    assert sys.getswitchinterval() == before

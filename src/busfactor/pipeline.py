@@ -166,7 +166,10 @@ def _import_later_modules() -> None:
     if all(name in sys.modules for name in AFTER_HISTORY):  # a second scan in one process
         return
     _quick_switches(True)
-    threading.Thread(target=run, name="imports", daemon=True).start()
+    try:
+        threading.Thread(target=run, name="imports", daemon=True).start()
+    except RuntimeError:  # no thread to be had: the scan imports them itself, as it goes
+        _quick_switches(False)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
