@@ -71,10 +71,11 @@ markdown-it and YAML load later still, on the first decision record or runbook p
 
 
 class _Gate:
-    """Holds work back until git prints history. Started at once, the imports and the files'
-    paths held the GIL while the main thread still had to spawn git: on the synthetic
-    repository git's start came about 0.08 s later. Work still waiting when the walk fails or
-    is cancelled is dropped, so a cancel does not wait for it."""
+    """Holds the classification and the documents back until git prints history. Started at
+    once, they and the imports held the GIL while the main thread still had to spawn git: on
+    the synthetic repository git's start came about 0.08 s later (adr/0010; the imports now
+    start at once, with quick GIL switches, adr/0019). Work still waiting when the walk fails
+    or is cancelled is dropped, so a cancel does not wait for it."""
 
     def __init__(self) -> None:
         self.opened = threading.Event()
