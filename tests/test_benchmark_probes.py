@@ -28,3 +28,32 @@ def test_the_memory_probe_measures_a_headless_scan(
     assert len(lines) == 1
     assert re.match(r"full scan of .*: wall median [\d.]+ s; peak RSS: python process", lines[0])
     assert "PASS" in lines[0]
+
+
+def test_the_side_parent_probe_agrees_with_gits_separate_diffs(
+    builder: RepoBuilder, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """adr/0020's probe: on merges where a listed path equals the side parent's version and
+    where it differs from both parents (an evil merge, a path only the merge has), the
+    lookups give the separate diffs' verdicts, and it counts the paths the side lacks."""
+    builder.commit("alice", write={"a.py": "a = 1\n", "b.py": "b = 1\n"})
+    builder.branch("topic")
+    builder.commit("alice", write={"main.py": "m = 1\n"})
+    builder.checkout("topic")
+    builder.commit("bob", write={"a.py": "a = 2\n"})
+    builder.checkout("main")
+    builder.merge("alice", "topic")  # a.py comes unchanged from the side parent
+    builder.checkout("topic")
+    builder.commit("bob", write={"b.py": "b = 2\n"})
+    builder.checkout("main")
+    builder.commit("alice", write={"main.py": "m = 2\n"})
+    builder.merge("carol", "topic", write={"b.py": "b = 3\n", "new.py": "n = 1\n"})
+    monkeypatch.syspath_prepend(str(BENCHMARKS))
+    import probe_side_parents
+
+    monkeypatch.setattr("sys.argv", ["probe_side_parents.py", str(builder.path)])
+    probe_side_parents.main()
+    out = capsys.readouterr().out
+    assert "2 two-parent merges (0 octopus); 3 lookups" in out
+    assert "1 missing in P2" in out  # new.py: only the merge has it
+    assert "verdicts: 3 agree, 0 differ, 0 not comparable" in out
