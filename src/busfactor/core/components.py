@@ -49,7 +49,7 @@ def assign_components(
     owner = [name for name, globs in configured for _ in globs]  # glob position -> component
     claims = GlobIndex([glob for _, globs in configured for glob in globs])
     for path in sorted(paths):
-        claimed = {owner[position] for position in claims.matching(path)} if owner else ()
+        claimed = {owner[position] for position in claims.matching(path)}
         for name in claimed:
             members[name].append(path)
         if not claimed:

@@ -338,13 +338,14 @@ class GlobIndex:
         self._index = _NameIndex()
         for position, glob in enumerate(globs):
             self._index.add(position, AttributeRule("", glob, {}))
+        self._none = not globs  # the usual configuration: asked of every path, answered at once
 
     def matching(self, path: str) -> list[int]:
         """The positions of the globs that match `path`, in no particular order."""
-        return self._index.all_matches(path)
+        return [] if self._none else self._index.all_matches(path)
 
     def any(self, path: str) -> bool:
-        return self._index.last_match(path) >= 0
+        return not self._none and self._index.last_match(path) >= 0
 
 
 def _newest_under(candidates: list[tuple[int, str]] | None, path: str, best: int) -> int:
