@@ -13,6 +13,9 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+from busfactor.adapters import merge_sides
 from busfactor.adapters.cache import HistoryCache, default_cache_file
 from busfactor.adapters.git import GitRepository
 from busfactor.adapters.mining import mine_history
@@ -66,6 +69,24 @@ def plain(result: MiningResult) -> dict[str, Any]:
     data = asdict(result)
     data["files"] = [ordered(asdict(stats)) for stats in result.files]
     return {key: ordered(value) for key, value in data.items()}
+
+
+SWITCHED = merge_sides.SideDiffs(checkpoints=frozenset({2}), ratio=0.0, min_bytes=0)
+"""Git's separate diffs for two merges, combined diffs for the rest."""
+
+
+def assert_side_diffs_agree(path: Path) -> None:
+    """The dag walk counts the same whether the side diffs come from git's separate diffs,
+    from combined diffs from the start, or from combined diffs after a switch (adr/0021),
+    with exact and with inexact merge renames."""
+    for renames in ("exact", "inexact"):
+        results = []
+        for sides in (merge_sides.SEPARATE, merge_sides.COMBINED, SWITCHED):
+            with pytest.MonkeyPatch.context() as patch:
+                patch.setattr(merge_sides, "SIDE_DIFFS", sides)
+                results.append(plain(mine(path, cached=False, merge_renames=renames)))
+        assert results[1] == results[0], f"combined side diffs, {renames} renames"
+        assert results[2] == results[0], f"switched to combined side diffs, {renames} renames"
 
 
 def revisions(path: Path) -> list[str]:

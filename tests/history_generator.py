@@ -211,3 +211,52 @@ class Generator:
         ours, theirs = self.out.trees[head], self.out.trees[tip]
         assert self.builder.start_merge("last") == [path]
         self.finish_merge(ours | {path: theirs[path]}, ours, theirs, (head, tip))
+
+
+def renaming_history(builder: RepoBuilder, seed: int, size: int) -> list[str]:
+    """Topic branches forking up to a dozen commits back, with renames, deletes, re-adds and
+    conflicts resolved by new content; the commits made, oldest first."""
+    rng = random.Random(seed)
+    serial = itertools.count()
+    builder.commit("ada", write={f"f{n}.txt": f"{n}\n" for n in range(6)})
+    made = [builder.head]
+
+    def change() -> None:
+        paths = sorted(
+            str(p.relative_to(builder.path))
+            for p in builder.path.rglob("*")
+            if p.is_file() and ".git" not in p.parts
+        )
+        who, roll, n = rng.choice(PEOPLE), rng.random(), next(serial)
+        if roll < 0.15 and paths:
+            target = f"{rng.choice(['', 'src/', 'lib/'])}r{n}.txt"
+            builder.commit(who, move={rng.choice(paths): target})
+        elif roll < 0.22 and len(paths) > 3:
+            builder.commit(who, delete=[rng.choice(paths)])
+        elif roll < 0.3:  # a new path, or one deleted or renamed away before
+            builder.commit(who, write={f"f{rng.randrange(30)}.txt": f"v{n}\n"})
+        else:
+            chosen = rng.sample(paths, min(len(paths), rng.randint(1, 3)))
+            builder.commit(who, write={path: f"{path} {n}\n" for path in chosen})
+        made.append(builder.head)
+
+    topics = 0
+    while len(made) < size:
+        if rng.random() >= 0.2:
+            change()
+            continue
+        topics += 1
+        builder.branch(f"t{topics}", rng.choice(made[-12:]))
+        builder.checkout(f"t{topics}")
+        for _ in range(rng.randint(1, 4)):
+            change()
+        builder.checkout("main")
+        for _ in range(rng.randint(0, 3)):
+            change()
+        unmerged = builder.start_merge(f"t{topics}")
+        if unmerged is not None:
+            write = {p: f"resolved {next(serial)}\n" for p in unmerged if builder.exists(p)}
+            gone = [p for p in unmerged if not builder.exists(p)]
+            builder.finish_merge(rng.choice(PEOPLE), write=write or None, delete=gone)
+            made.append(builder.head)
+    return made

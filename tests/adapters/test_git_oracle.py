@@ -33,10 +33,13 @@ from pathlib import Path
 import pytest
 
 from builders import RepoBuilder, isolate_git
+from busfactor.adapters import merge_sides
 from busfactor.adapters.git import GitRepository
+from busfactor.adapters.merge_sides import COMBINED, SideDiffs
 from busfactor.adapters.mining import mine_history
 from busfactor.core.model import MiningResult
 from busfactor.core.settings import Settings
+from cache_check import SWITCHED
 from history_generator import Generated, Generator, Tree
 
 SEEDS = (7, 1234, 90210)
@@ -163,6 +166,7 @@ class Oracle:
     """One generated repository: busfactor's counts, git's, and the model's, per file at HEAD."""
 
     generated: Generated
+    path: Path
     dag: dict[str, FileCounts]
     linear: dict[str, FileCounts]
     git: dict[str, FileCounts]
@@ -189,6 +193,7 @@ def oracle(
             dag = mined(builder.path, "dag")
             yield Oracle(
                 generated,
+                builder.path,
                 dag,
                 mined(builder.path, "linear"),
                 from_git_per_file(builder, dag),
@@ -220,6 +225,16 @@ def test_model_of_git_simplification_agrees_with_git(oracle: Oracle) -> None:
 def test_dag_model_lists_what_git_log_lists(oracle: Oracle) -> None:
     """Per file and author, the dag model counts what git's simplified history lists."""
     assert oracle.dag == oracle.git
+
+
+@pytest.mark.parametrize("sides", [COMBINED, SWITCHED], ids=["combined", "switched"])
+def test_dag_model_lists_what_git_log_lists_from_rebuilt_side_diffs(
+    oracle: Oracle, sides: SideDiffs, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same, with the side diffs rebuilt from combined diffs (adr/0021), from the first
+    merge or after two."""
+    monkeypatch.setattr(merge_sides, "SIDE_DIFFS", sides)
+    assert mined(oracle.path, "dag") == oracle.git
 
 
 def test_linear_model_lists_git_full_history(oracle: Oracle) -> None:

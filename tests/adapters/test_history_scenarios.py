@@ -29,7 +29,7 @@ from busfactor.core.report import ScanReport
 from busfactor.core.settings import IdentitySettings, Settings
 from busfactor.errors import RepositoryError
 from busfactor.pipeline import scan
-from cache_check import assert_warm_equals_cold
+from cache_check import assert_side_diffs_agree, assert_warm_equals_cold
 
 ADA, BOB, CY, DAN, EVE = (email_of(who) for who in ("ada", "bob", "cy", "dan", "eve"))
 BOTH = pytest.mark.parametrize("history", ["dag", "linear"])
@@ -39,13 +39,15 @@ LINES = "".join(f"line {n} of a file long enough for git to see renames\n" for n
 
 @pytest.fixture(autouse=True)
 def _warm_equals_cold(request: pytest.FixtureRequest, tmp_path: Path) -> Any:
-    """After every scenario: the history cache, cold, warm and incremental, changes nothing."""
+    """After every scenario: the history cache, cold, warm and incremental, changes nothing,
+    and neither does where the merges' side diffs come from."""
     yield
     path = tmp_path / "repo"  # the builder's repository, when the test used one
     if "builder" not in request.fixturenames or not (path / ".git" / "HEAD").exists():
         return
     try:
         assert_warm_equals_cold(path)
+        assert_side_diffs_agree(path)
     except RepositoryError:
         return  # no commits on HEAD (the empty-repository scenario)
 
@@ -560,6 +562,35 @@ def test_an_octopus_merge_equal_to_one_parent_follows_that_parent(builder: RepoB
         assert result.commits(path) == len(listed), path
     assert result.commits("x.py") == 1
     assert result.figures("x.py") == {ADA: (1, 0, 0)}
+    assert result.figures("y.py") == {ADA: (1, 0, 1), BOB: (0, 1, 0)}
+
+
+def test_an_octopus_merge_takes_each_path_from_the_branch_that_changed_it(
+    builder: RepoBuilder,
+) -> None:
+    """Each topic of an octopus changed one file and the merge kept every change: each file's
+    history continues in its own topic only, which needs every side diff, not just the first
+    side parent's (the combined diffs of adr/0021 cannot tell which side a path equals)."""
+    builder.commit("ada", write={"x.py": "0\n", "y.py": "0\n", "z.py": "0\n"})
+    base = builder.head
+    builder.branch("a", base)
+    builder.branch("b", base)
+    builder.commit("ada", write={"z.py": "main\n"})
+    builder.branch("result")
+    builder.checkout("a")
+    side = builder.commit("bob", write={"y.py": "bob\n"})
+    builder.checkout("b")
+    other = builder.commit("cy", write={"x.py": "cy\n"})
+    builder.checkout("result")
+    builder.commit("eve", write={"x.py": "cy\n", "y.py": "bob\n"})  # only its tree is used
+    builder.checkout("main")
+    builder.merge_with_tree("dan", [side, other], tree_from="result")
+
+    result = Scan(builder.path)
+    for path in ("x.py", "y.py", "z.py"):
+        listed = builder.repo.git.log("--no-merges", "--format=%H", "HEAD", "--", path).split()
+        assert result.commits(path) == len(listed) == 2, path
+    assert result.figures("x.py") == {ADA: (1, 0, 1), CY: (0, 1, 0)}
     assert result.figures("y.py") == {ADA: (1, 0, 1), BOB: (0, 1, 0)}
 
 

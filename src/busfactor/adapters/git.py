@@ -18,7 +18,7 @@ import sys
 import tempfile
 import threading
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import IO, Any, NamedTuple
@@ -27,7 +27,15 @@ from busfactor.adapters.gitlog import (
     MAIN_FORMAT,
     MERGE_FORMAT,
     parse_commits,
+    parse_diff_records,
     parse_merge_records,
+)
+from busfactor.adapters.merge_sides import (
+    SIDE_DIFFS,
+    CombinedSides,
+    SideDiffs,
+    read_side_diffs,
+    separate_records,
 )
 from busfactor.core.history import MergeDiff
 from busfactor.core.model import CommitRecord
@@ -254,14 +262,16 @@ class GitRepository:
         return _Process(proc, args[0])
 
     @contextmanager
-    def stream(self, *args: str, mux: PipeMux | None = None) -> Iterator[Iterator[bytes]]:
+    def stream(
+        self, *args: str, mux: PipeMux | None = None, stdin: int | IO[bytes] = subprocess.DEVNULL
+    ) -> Iterator[Iterator[bytes]]:
         """Start one long-running git process and yield its stdout as chunks.
 
         Chunks are whatever the pipe holds (up to 1 MiB), read in the calling thread, so no
         thread fights the parser for the GIL. With a `mux`, the other streams it holds are
         drained whenever this one is read or waited for, so no git process waits on us.
         """
-        process = self._popen(args)
+        process = self._popen(args, stdin)
         process.collect_stderr()
         finished = False
         fd = process.stdout.fileno()
@@ -561,36 +571,94 @@ class GitRepository:
         exclude: str | None = None,
         raw: Callable[[bytes], None] | None = None,
         renames: bool = True,
+        sides: SideDiffs = SIDE_DIFFS,
     ) -> Iterator[MergeDiffReader]:
         """Merges' diffs against each parent (exact renames) from a second, concurrent git log.
 
         Both streams share a `PipeMux` (`reader.mux`), so whichever one the walk waits for,
         the other is drained meanwhile: both git processes run at full speed, no threads.
+        When the side diffs turn out to dwarf the first-parent ones, `sides` has them rebuilt
+        from combined diffs instead (adr/0021).
         """
-        args = [
-            "log",
-            "--topo-order",
-            "--merges",
-            "--diff-merges=separate",
-            *_renames(renames, inexact=inexact_renames and not self.partial),
-            "--name-status",
-            *_LOG_FLAGS,
-            f"--format={MERGE_FORMAT}",
-        ]
+        rename_args = _renames(renames, inexact=inexact_renames and not self.partial)
+        tail = [*_LOG_FLAGS, f"--format={MERGE_FORMAT}"]
         if since:
-            args.append(f"--since={since}")
-        process = self._popen([*args, *_range(sha, exclude), "--"])
-        process.collect_stderr()
+            tail.append(f"--since={since}")
+        tail += [*_range(sha, exclude), "--"]
         mux = PipeMux()
-        buffered = mux.add(process.stdout.fileno())
-        live = buffered.chunks()
-        streams = [_tee(live, raw) if raw is not None else live]
-        reader = MergeDiffReader(streams, mux, exact_renames=not inexact_renames)
-        try:
-            yield reader
-        finally:
-            mux.remove(buffered)
-            process.finish(complete=buffered.eof)
+        with contextlib.ExitStack() as stack:
+            separate = contextlib.ExitStack()
+            stack.callback(separate.close)
+            log = ["log", "--topo-order", "--merges", "--diff-merges=separate", *rename_args]
+            chunks = separate.enter_context(self.stream(*log, "--name-status", *tail, mux=mux))
+            records = self._merge_records(
+                chunks, separate.close, _MergeStreams(rename_args, tail, mux, renames), sides
+            )
+            stack.callback(records.close)
+            live = records
+            if raw is not None:
+                live = _coalesced_tee(records, raw)
+                stack.callback(live.close)  # runs first: the last bytes reach the sink
+            yield MergeDiffReader([live], mux, exact_renames=not inexact_renames)
+
+    def _merge_records(
+        self,
+        separate: Iterable[bytes],
+        stop_separate: Callable[[], None],
+        streams: _MergeStreams,
+        sides: SideDiffs,
+    ) -> Generator[bytes, None, None]:
+        """git's separate diffs, one merge per chunk, until a checkpoint finds the side diffs
+        `sides.ratio` times the first-parent ones; the merges after that point from
+        `_separate_from_combined`."""
+        first = side = merges = 0
+        last: bytes | None = None
+        for sha, parents, tree, raw in parse_diff_records(separate):
+            if sha != last:
+                if merges in sides.checkpoints and sides.switch(first, side):
+                    break
+                merges += 1
+                last = sha
+                first += len(raw)
+            else:
+                side += len(raw)
+            yield b"\x01%s\0%s\0%s\0\n%s\0" % (sha, parents, tree, raw)
+        else:
+            return
+        stop_separate()
+        yield from self._separate_from_combined(streams, after=last)
+
+    def _separate_from_combined(
+        self, streams: _MergeStreams, *, after: bytes | None
+    ) -> Generator[bytes, None, None]:
+        """Merge records as `--diff-merges=separate` prints them (those after `after`), from
+        three git processes run one after the other: the combined diffs, the few side diffs
+        they call for, then the first-parent diffs, which stream beside the walk."""
+        rename_args, tail, mux = streams.rename_args, streams.tail, streams.mux
+        log = ["log", "--topo-order", "--merges"]
+        with self.stream(*log, "-c", "--no-renames", "--name-status", *tail, mux=mux) as chunks:
+            sides = CombinedSides.read(chunks, renames=streams.renames, after=after)
+        side_diffs: dict[tuple[bytes, bytes], bytes] = {}
+        if sides.requests:
+            with tempfile.TemporaryFile() as lines:
+                lines.write(sides.stdin())
+                lines.seek(0)
+                args = ["diff-tree", "--stdin", "--always", "-r", *rename_args, "--name-status"]
+                args += [*_LOG_FLAGS, f"--format={MERGE_FORMAT}"]
+                with self.stream(*args, mux=mux, stdin=lines) as chunks:
+                    side_diffs = read_side_diffs(chunks)
+        log.append("--diff-merges=first-parent")
+        with self.stream(*log, *rename_args, "--name-status", *tail, mux=mux) as first_parent:
+            yield from separate_records(first_parent, sides, side_diffs, after=after)
+
+
+class _MergeStreams(NamedTuple):
+    """What every merge stream of one scan shares."""
+
+    rename_args: list[str]
+    tail: list[str]
+    mux: PipeMux
+    renames: bool
 
 
 def _renames(renames: bool, inexact: bool) -> list[str]:
@@ -646,6 +714,26 @@ def _read_small(path: Path) -> bytes:
 
 def _range(sha: str, exclude: str | None) -> list[str]:
     return [sha, f"^{exclude}"] if exclude else [sha]
+
+
+def _coalesced_tee(
+    chunks: Iterable[bytes], sink: Callable[[bytes], None]
+) -> Generator[bytes, None, None]:
+    """Like `_tee`, but the sink gets the small chunks joined into about 1 MiB each (the
+    cache stores one row per chunk); what is left reaches it when the stream ends or closes."""
+    pending: list[bytes] = []
+    size = 0
+    try:
+        for chunk in chunks:
+            pending.append(chunk)
+            size += len(chunk)
+            if size >= _CHUNK:
+                sink(b"".join(pending))
+                pending, size = [], 0
+            yield chunk
+    finally:
+        if pending:
+            sink(b"".join(pending))
 
 
 def _tee(chunks: Iterable[bytes], sink: Callable[[bytes], None]) -> Iterator[bytes]:

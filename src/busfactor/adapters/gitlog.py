@@ -96,8 +96,8 @@ def _is_sha(token: bytes) -> bool:
     return len(token) in (40, 64) and not token.strip(b"0123456789abcdef")
 
 
-def _is_header(sha: bytes, parents: bytes, tree: bytes) -> bool:
-    """A real MERGE_FORMAT header: a sha, two or more parent shas, a tree sha.
+def _is_header(sha: bytes, parents: bytes, tree: bytes, min_parents: int = 2) -> bool:
+    """A real MERGE_FORMAT header: a sha, two (`min_parents`) or more parent shas, a tree sha.
 
     The token after a path is a status (never a sha) or the next header, so a path that
     happens to start with \\x01 can never pass this test in its position.
@@ -105,7 +105,7 @@ def _is_header(sha: bytes, parents: bytes, tree: bytes) -> bool:
     if not (_is_sha(sha) and _is_sha(tree)):
         return False
     shas = parents.split(b" ")
-    return len(shas) >= 2 and all(_is_sha(item) for item in shas)
+    return len(shas) >= min_parents and all(_is_sha(item) for item in shas)
 
 
 def parse_merge_records(chunks: Iterable[bytes]) -> Iterator[tuple[bytes, bytes, bytes]]:
@@ -115,6 +115,15 @@ def parse_merge_records(chunks: Iterable[bytes]) -> Iterator[tuple[bytes, bytes,
     diff against a side parent can list thousands of paths of which the walk asks about a
     handful, and splitting sympy's 23 MB of them cost more than the questions.
     """
+    for sha, _, tree, diff in parse_diff_records(chunks):
+        yield sha, tree, diff
+
+
+def parse_diff_records(
+    chunks: Iterable[bytes], *, min_parents: int = 2
+) -> Iterator[tuple[bytes, bytes, bytes, bytes]]:
+    """Records of MERGE_FORMAT as (sha, parents, tree, raw diff). `min_parents=1` reads
+    `diff-tree --stdin`, whose header names only the one parent it was given."""
     rest = b"\0"
     current: list[bytes] | None = None
     seen = False
@@ -123,24 +132,24 @@ def parse_merge_records(chunks: Iterable[bytes]) -> Iterator[tuple[bytes, bytes,
         pieces = (rest + chunk).split(b"\0\x01")
         rest = pieces.pop()
         for piece in pieces:
-            current = yield from _take_piece(piece, current)
+            current = yield from _take_piece(piece, current, min_parents)
     if seen and rest:
-        current = yield from _take_piece(rest, current)
+        current = yield from _take_piece(rest, current, min_parents)
     if current is not None:
         yield _finish(current)
 
 
 def _take_piece(
-    piece: bytes, current: list[bytes] | None
-) -> Generator[tuple[bytes, bytes, bytes], None, list[bytes] | None]:
-    """`current`: the record being read, as [sha, tree, diff pieces...]."""
+    piece: bytes, current: list[bytes] | None, min_parents: int
+) -> Generator[tuple[bytes, bytes, bytes, bytes], None, list[bytes] | None]:
+    """`current`: the record being read, as [sha, parents, tree, diff pieces...]."""
     if not piece and current is None:
         return current  # the start of the stream
     head = piece.split(b"\0", 3)
-    if len(head) >= 3 and _is_header(head[0], head[1], head[2]):
+    if len(head) >= 3 and _is_header(head[0], head[1], head[2], min_parents):
         if current is not None:
             yield _finish(current)
-        return [head[0], head[2], head[3] if len(head) > 3 else b""]
+        return [head[0], head[1], head[2], head[3] if len(head) > 3 else b""]
     if current is None:
         return None
     # A false boundary: a path starting with \x01. Glued back to the record it belongs to.
@@ -148,14 +157,14 @@ def _take_piece(
     return current
 
 
-def _finish(current: list[bytes]) -> tuple[bytes, bytes, bytes]:
-    sha, tree, *pieces = current
+def _finish(current: list[bytes]) -> tuple[bytes, bytes, bytes, bytes]:
+    sha, parents, tree, *pieces = current
     diff = pieces[0] if len(pieces) == 1 else b"\0\x01".join(pieces)
     if diff[:1] == b"\n":
         diff = diff.lstrip(b"\n")
     if diff[-1:] == b"\0":
         diff = diff[:-1]
-    return sha, tree, diff
+    return sha, parents, tree, diff
 
 
 _MAIN_FIELDS = 6

@@ -14,7 +14,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import NamedTuple
 
-from busfactor.adapters import cache_codec
+from busfactor.adapters import cache_codec, merge_sides
 from busfactor.adapters.cache import (
     MAIN,
     MERGES,
@@ -140,6 +140,7 @@ class _Miner:
                 inexact_renames=settings.merge_renames == "inexact",
                 exclude=exclude,
                 raw=segment.merges.append if segment is not None else None,
+                sides=merge_sides.SIDE_DIFFS,  # looked up here: tests and benchmarks set it
             ) as merge_diffs,
             repo.history(
                 sha,

@@ -1,0 +1,153 @@
+"""Side diffs rebuilt from combined diffs (adapters/merge_sides.py, adr/0021).
+
+The scenarios (test_history_scenarios.py) check after each of them that every way of
+getting the side diffs counts the same; here: the parsing on hand-written streams, the switch
+on git's own output, and rescans whose cached segments hold rebuilt records.
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from builders import RepoBuilder
+from busfactor.adapters import merge_sides
+from busfactor.adapters.git import GitRepository
+from busfactor.adapters.gitlog import parse_merge_records
+from busfactor.adapters.merge_sides import CombinedSides, SideDiffs, separate_records
+from busfactor.core.history import MergeDiff
+from busfactor.errors import RepositoryError
+from cache_check import clear_cache, mine, plain
+from history_generator import renaming_history
+
+M1, M2, M3 = b"1" * 40, b"2" * 40, b"3" * 40
+P1, P2, P3 = b"a" * 40, b"b" * 40, b"c" * 40
+TREE = b"f" * 40
+
+
+def record(sha: bytes, parents: list[bytes], tokens: list[bytes], *, sep: bytes = b"\n") -> bytes:
+    """One MERGE_FORMAT record as git prints it (`-c` separates the entries by a NUL)."""
+    head = b"\x01" + b"\0".join([sha, b" ".join(parents), TREE]) + b"\0"
+    return head + (sep + b"".join(t + b"\0" for t in tokens) if tokens else b"")
+
+
+def test_combined_entries_become_the_side_diff_and_added_paths_ask_for_renames() -> None:
+    """Two-parent merges keep their combined paths; one with a path the side parent lacks
+    asks for its real side diff; an octopus asks for every side diff."""
+    stream = (
+        record(M1, [P1, P2], [b"MM", b"a.py", b"MA", b"new.py"], sep=b"\0")
+        + record(M2, [P1, P2], [b"MD", b"gone.py"], sep=b"\0")
+        + record(M3, [P1, P2, P3], [], sep=b"\0")
+    )
+    sides = CombinedSides.read([stream[:7], stream[7:]], renames=True)
+    assert sides.combined == {M1: [b"MM", b"a.py", b"MA", b"new.py"], M2: [b"MD", b"gone.py"]}
+    assert sides.requests == [(M1, P2), (M3, P2), (M3, P3)]
+    assert sides.stdin() == b"%s %s\n%s %s\n%s %s\n" % (M1, P2, M3, P2, M3, P3)
+    assert CombinedSides.read([stream], renames=False).requests == [(M3, P2), (M3, P3)]
+
+
+def test_records_come_out_as_separate_diffs_with_the_side_renames() -> None:
+    """The rebuilt records read back as git's separate diffs would: the first-parent diff,
+    then a side diff listing the combined paths, an added one as the side rename it is."""
+    sides = CombinedSides.read(
+        [record(M1, [P1, P2], [b"MM", b"a.py", b"MA", b"new.py", b"MA", b"add.py"], sep=b"\0")],
+        renames=True,
+    )
+    side_diff = b"R100\0old.py\0new.py\0A\0add.py\0M\0a.py\0M\0elsewhere.py"
+    first = record(M1, [P1, P2], [b"M", b"a.py", b"A", b"new.py", b"A", b"add.py", b"M", b"b"])
+    empty = record(M2, [P1, P2], [])
+    out = b"".join(separate_records([first + empty], sides, {(M1, P2): side_diff}))
+    records = list(parse_merge_records([out]))
+    assert [sha for sha, _, _ in records] == [M1, M1], "no record for an empty first diff"
+    first_diff, side = (MergeDiff(raw) for _, _, raw in records)
+    assert set(first_diff.changed([b"a.py", b"b", b"new.py", b"other"])) == {
+        b"a.py",
+        b"b",
+        b"new.py",
+    }
+    assert not side.differs(b"b")
+    assert [side.differs(path) for path in (b"a.py", b"new.py", b"add.py")] == [True] * 3
+    assert side.renames() == [(b"old.py", b"new.py")]
+
+
+def test_a_merge_missing_from_a_later_stream_is_an_error() -> None:
+    """Were the merge the switch happened after not there, the walk would get no side
+    diffs at all: an error, never a quiet wrong count."""
+    stream = record(M1, [P1, P2], [b"MM", b"a.py"], sep=b"\0")
+    with pytest.raises(RepositoryError, match="disagree"):
+        CombinedSides.read([stream], renames=True, after=M2)
+    assert CombinedSides.read([stream], renames=True, after=M1).combined == {}
+
+
+def test_the_switch_needs_both_the_ratio_and_the_size() -> None:
+    policy = SideDiffs(ratio=16.0, min_bytes=1000)
+    assert policy.switch(first_parent=10, side=1000)
+    assert not policy.switch(first_parent=100, side=1000)
+    assert not policy.switch(first_parent=1, side=999)
+
+
+def test_separate_diffs_that_dwarf_the_first_parent_ones_are_given_up(
+    builder: RepoBuilder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """git.git's shape: topics forked long ago merged into a mainline that moved on. After
+    the checkpoint, the separate stream stops and combined diffs answer; the counts stay."""
+    builder.commit("ada", write={f"f{n}.txt": f"{n}\n" for n in range(40)})
+    for topic in range(6):
+        builder.branch(f"t{topic}", "HEAD~0")
+        for n in range(40):  # the mainline moves on: every side diff lists these paths
+            builder.commit("bob", write={f"f{n}.txt": f"{n} {topic}\n"})
+        builder.checkout(f"t{topic}")
+        builder.commit("cy", write={f"topic{topic}.txt": "t\n"})
+        builder.checkout("main")
+        builder.merge("dan", f"t{topic}")
+    started: list[str] = []
+    original = GitRepository.stream
+
+    def spy(self: GitRepository, *args: str, **kwargs: Any) -> Any:
+        started.extend(a for a in args if a == "-c" or a.startswith("--diff-merges="))
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(GitRepository, "stream", spy)
+    separate = plain(mine(builder.path, cached=False))
+    assert started == ["--diff-merges=separate", "--diff-merges=off"]
+    started.clear()
+    monkeypatch.setattr(merge_sides, "SIDE_DIFFS", SideDiffs(frozenset({2}), 16.0, 0))
+    assert plain(mine(builder.path, cached=False)) == separate
+    assert started == [
+        "--diff-merges=separate",
+        "--diff-merges=off",
+        "-c",
+        "--diff-merges=first-parent",
+    ]
+
+
+@pytest.mark.parametrize("seed", [7, 21])
+def test_rescans_over_rebuilt_side_diffs_equal_a_cold_scan(
+    builder: RepoBuilder, seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Cached segments hold the rebuilt records, alone or after segments of git's own
+    separate diffs: every rescan equals the cold scan, and some merges needed side renames."""
+    requests: list[int] = []
+    original = CombinedSides.read
+
+    def spy(*args: Any, **kwargs: Any) -> CombinedSides:
+        found = original(*args, **kwargs)
+        requests.append(len(found.requests))
+        return found
+
+    monkeypatch.setattr(CombinedSides, "read", spy)
+    made = renaming_history(builder, seed, 50)
+    path: Path = builder.path
+    cold = plain(mine(path, cached=False))
+    for start in random.Random(seed).sample(made, 5):
+        for first in (merge_sides.COMBINED, merge_sides.SEPARATE):
+            clear_cache(path)
+            monkeypatch.setattr(merge_sides, "SIDE_DIFFS", first)
+            mine(path, start)
+            monkeypatch.setattr(merge_sides, "SIDE_DIFFS", merge_sides.COMBINED)
+            assert plain(mine(path)) == cold, f"rescan from {start}"
+    clear_cache(path)
+    assert sum(requests) > 0, "no merge needed its side renames"
