@@ -71,8 +71,8 @@ def plain(result: MiningResult) -> dict[str, Any]:
     return {key: ordered(value) for key, value in data.items()}
 
 
-SWITCHED = merge_sides.SideDiffs(checkpoints=frozenset({2}), ratio=0.0, min_bytes=0)
-"""Git's separate diffs for two merges, combined diffs for the rest."""
+SWITCHED = merge_sides.SideDiffs(merges=2, ratio=0.0, min_bytes=0)
+"""Combined diffs, after reading git's separate diffs of two merges."""
 
 
 def assert_side_diffs_agree(path: Path) -> None:

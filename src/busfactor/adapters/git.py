@@ -608,36 +608,28 @@ class GitRepository:
         streams: _MergeStreams,
         sides: SideDiffs,
     ) -> Generator[bytes, None, None]:
-        """git's separate diffs, one merge per chunk, until a checkpoint finds the side diffs
-        `sides.ratio` times the first-parent ones; the merges after that point from
-        `_separate_from_combined`."""
-        first = side = merges = 0
-        last: bytes | None = None
-        for sha, parents, tree, raw in parse_diff_records(separate):
-            if sha != last:
-                if merges in sides.checkpoints and sides.switch(first, side):
-                    break
-                merges += 1
-                last = sha
-                first += len(raw)
-            else:
-                side += len(raw)
-            yield b"\x01%s\0%s\0%s\0\n%s\0" % (sha, parents, tree, raw)
-        else:
-            return
-        stop_separate()
-        yield from self._separate_from_combined(streams, after=last)
+        """git's separate diffs as git printed them, unless their first `sides.merges` merges
+        find the side diffs `sides.ratio` times the first-parent ones: then every merge's
+        records come from `_separate_from_combined`."""
+        chunks = iter(separate)
+        held: list[bytes] = []
+        if sides.merges is not None:
+            first, side = _measured(chunks, held, sides.merges)
+            if sides.switch(first, side):
+                stop_separate()
+                yield from self._separate_from_combined(streams)
+                return
+        yield from held
+        yield from chunks
 
-    def _separate_from_combined(
-        self, streams: _MergeStreams, *, after: bytes | None
-    ) -> Generator[bytes, None, None]:
-        """Merge records as `--diff-merges=separate` prints them (those after `after`), from
-        three git processes run one after the other: the combined diffs, the few side diffs
-        they call for, then the first-parent diffs, which stream beside the walk."""
+    def _separate_from_combined(self, streams: _MergeStreams) -> Generator[bytes, None, None]:
+        """Merge records as `--diff-merges=separate` prints them, from three git processes
+        run one after the other: the combined diffs, the few side diffs they call for, then
+        the first-parent diffs, which stream beside the walk."""
         rename_args, tail, mux = streams.rename_args, streams.tail, streams.mux
         log = ["log", "--topo-order", "--merges"]
         with self.stream(*log, "-c", "--no-renames", "--name-status", *tail, mux=mux) as chunks:
-            sides = CombinedSides.read(chunks, renames=streams.renames, after=after)
+            sides = CombinedSides.read(chunks, renames=streams.renames)
         side_diffs: dict[tuple[bytes, bytes], bytes] = {}
         if sides.requests:
             with tempfile.TemporaryFile() as lines:
@@ -649,7 +641,30 @@ class GitRepository:
                     side_diffs = read_side_diffs(chunks)
         log.append("--diff-merges=first-parent")
         with self.stream(*log, *rename_args, "--name-status", *tail, mux=mux) as first_parent:
-            yield from separate_records(first_parent, sides, side_diffs, after=after)
+            yield from separate_records(first_parent, sides, side_diffs)
+
+
+def _measured(chunks: Iterator[bytes], held: list[bytes], merges: int) -> tuple[int, int]:
+    """Bytes of first-parent and of side diffs in the first `merges` merges, read from
+    `chunks`; every chunk read is appended to `held`."""
+
+    def holding() -> Iterator[bytes]:
+        for chunk in chunks:
+            held.append(chunk)
+            yield chunk
+
+    first = side = seen = 0
+    last: bytes | None = None
+    for sha, _, _, raw in parse_diff_records(holding()):
+        if sha != last:
+            if seen == merges:
+                break
+            seen += 1
+            last = sha
+            first += len(raw)
+        else:
+            side += len(raw)
+    return first, side
 
 
 class _MergeStreams(NamedTuple):

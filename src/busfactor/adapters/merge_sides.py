@@ -20,21 +20,21 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from busfactor.adapters.gitlog import parse_diff_records
-from busfactor.errors import RepositoryError
 
 
 @dataclass(frozen=True)
 class SideDiffs:
     """When a scan gives up git's separate diffs for combined ones.
 
-    At each checkpoint (merges read so far), it switches if the side diffs read so far are at
-    least `ratio` times the first-parent diffs and at least `min_bytes`. Measured on the
-    first 100 merges (adr/0021): git.git 47x; sympy 3.6x, pytest 3.4x, cargo 0.9x, click and
-    rich under 1x. The switch costs a pause: the walk waits while the combined diffs of the
-    whole history are computed, which only a history like git.git's repays.
+    It reads git's separate diffs of the first `merges` merges (None: never decides), and
+    switches if their side diffs are at least `ratio` times their first-parent diffs and at
+    least `min_bytes`. Over the first 100 merges (adr/0021): git.git 47x; sympy 3.6x,
+    pytest 3.4x, cargo 0.9x, click and rich under 1x. Switching costs a pause: the walk
+    waits while the combined diffs of the whole history are computed, which only a history
+    like git.git's repays.
     """
 
-    checkpoints: frozenset[int] = frozenset({100, 1000, 10000})
+    merges: int | None = 100
     ratio: float = 16.0
     min_bytes: int = 1 << 20
 
@@ -44,10 +44,10 @@ class SideDiffs:
 
 
 SIDE_DIFFS = SideDiffs()
-SEPARATE = SideDiffs(checkpoints=frozenset())
+SEPARATE = SideDiffs(merges=None)
 """Never switch (tests, and comparisons)."""
-COMBINED = SideDiffs(checkpoints=frozenset({0}), ratio=0.0, min_bytes=0)
-"""Switch before the first merge (tests, and comparisons)."""
+COMBINED = SideDiffs(merges=0, ratio=0.0, min_bytes=0)
+"""Switch before reading any separate diff (tests, and comparisons)."""
 
 
 class CombinedSides:
@@ -61,9 +61,7 @@ class CombinedSides:
         """(merge, side parent) pairs whose real diff is needed, in stream order."""
 
     @classmethod
-    def read(
-        cls, chunks: Iterable[bytes], *, renames: bool, after: bytes | None = None
-    ) -> CombinedSides:
+    def read(cls, chunks: Iterable[bytes], *, renames: bool) -> CombinedSides:
         """Read `git log --merges -c --no-renames --name-status -z --format=MERGE_FORMAT`.
 
         An octopus merge asks for every side diff: the combined diff says a path equals some
@@ -72,7 +70,7 @@ class CombinedSides:
         can be a side rename's destination.
         """
         sides = cls()
-        for sha, parents, _, raw in _after(parse_diff_records(chunks), after):
+        for sha, parents, _, raw in parse_diff_records(chunks):
             others = parents.split(b" ")[1:]
             if len(others) > 1:
                 sides.requests += [(sha, parent) for parent in others]
@@ -101,8 +99,6 @@ def separate_records(
     first_parent: Iterable[bytes],
     sides: CombinedSides,
     side_diffs: dict[tuple[bytes, bytes], bytes],
-    *,
-    after: bytes | None = None,
 ) -> Iterator[bytes]:
     """Each merge of the first-parent stream as `--diff-merges=separate` would print it,
     one merge per chunk, every diff present (an empty one too).
@@ -110,7 +106,7 @@ def separate_records(
     A merge whose first-parent diff is empty has the first parent's tree: git prints nothing
     for it, and neither does this.
     """
-    for sha, parents, tree, raw in _after(parse_diff_records(first_parent), after):
+    for sha, parents, tree, raw in parse_diff_records(first_parent):
         if not raw:
             continue
         header = b"\x01%s\0%s\0%s\0" % (sha, parents, tree)
@@ -159,23 +155,3 @@ def _renames(side_diff: bytes) -> dict[bytes, tuple[bytes, bytes]]:
         else:
             index += 2
     return found
-
-
-Record = tuple[bytes, bytes, bytes, bytes]
-
-
-def _after(records: Iterator[Record], after: bytes | None) -> Iterator[Record]:
-    """The records that follow merge `after` (all of them when None).
-
-    Every merge stream lists the same merges in the same order, so `after` is always there;
-    were it not, the walk would silently get no side diffs, so that is an error.
-    """
-    if after is None:
-        yield from records
-        return
-    for record in records:
-        if record[0] == after:
-            break
-    else:
-        raise RepositoryError("git's merge streams disagree: a merge is missing from one")
-    yield from records
