@@ -17,7 +17,12 @@ from builders import RepoBuilder
 from busfactor.adapters import merge_sides
 from busfactor.adapters.git import GitRepository
 from busfactor.adapters.gitlog import parse_merge_records
-from busfactor.adapters.merge_sides import CombinedSides, SideDiffs, separate_records
+from busfactor.adapters.merge_sides import (
+    CombinedSides,
+    SideDiffs,
+    rebuilt_records,
+    serialized,
+)
 from busfactor.core.history import MergeDiff
 from cache_check import clear_cache, mine, plain
 from history_generator import renaming_history
@@ -42,26 +47,40 @@ def test_combined_entries_become_the_side_diff_and_added_paths_ask_for_renames()
         + record(M3, [P1, P2, P3], [], sep=b"\0")
     )
     sides = CombinedSides.read([stream[:7], stream[7:]], renames=True)
-    assert sides.combined == {M1: [b"MM", b"a.py", b"MA", b"new.py"], M2: [b"MD", b"gone.py"]}
+    assert sides.combined == {
+        M1: (P2, [b"MM", b"a.py", b"MA", b"new.py"]),
+        M2: (P2, [b"MD", b"gone.py"]),
+    }
+    assert sides.octopus == {M3: [P2, P3]}
     assert sides.requests == [(M1, P2), (M3, P2), (M3, P3)]
     assert sides.stdin() == b"%s %s\n%s %s\n%s %s\n" % (M1, P2, M3, P2, M3, P3)
     assert CombinedSides.read([stream], renames=False).requests == [(M3, P2), (M3, P3)]
 
 
 def test_records_come_out_as_separate_diffs_with_the_side_renames() -> None:
-    """The rebuilt records read back as git's separate diffs would: the first-parent diff,
-    then a side diff listing the combined paths, an added one as the side rename it is."""
+    """The rebuilt records read back as git's separate diffs would, stored bytes included:
+    the first-parent diff, then a side diff listing the combined paths, an added one as the
+    side rename it is; an octopus gets every side diff, an empty one too."""
     sides = CombinedSides.read(
-        [record(M1, [P1, P2], [b"MM", b"a.py", b"MA", b"new.py", b"MA", b"add.py"], sep=b"\0")],
+        [
+            record(M1, [P1, P2], [b"MM", b"a.py", b"MA", b"new.py", b"MA", b"add.py"], sep=b"\0")
+            + record(M3, [P1, P2, P3], [], sep=b"\0")
+        ],
         renames=True,
     )
-    side_diff = b"R100\0old.py\0new.py\0A\0add.py\0M\0a.py\0M\0elsewhere.py"
+    fetched = {
+        (M1, P2): b"R100\0old.py\0new.py\0A\0add.py\0M\0a.py\0M\0elsewhere.py",
+        (M3, P2): b"M\0x.py",
+        (M3, P3): b"",
+    }
     first = record(M1, [P1, P2], [b"M", b"a.py", b"A", b"new.py", b"A", b"add.py", b"M", b"b"])
     empty = record(M2, [P1, P2], [])
-    out = b"".join(separate_records([first + empty], sides, {(M1, P2): side_diff}))
-    records = list(parse_merge_records([out]))
-    assert [sha for sha, _, _ in records] == [M1, M1], "no record for an empty first diff"
-    first_diff, side = (MergeDiff(raw) for _, _, raw in records)
+    octopus = record(M3, [P1, P2, P3], [b"M", b"x.py", b"M", b"y.py"])
+    rebuilt = list(rebuilt_records([first + empty + octopus], sides.side_diffs(fetched)))
+    stored = list(parse_merge_records([b"".join(map(serialized, rebuilt))]))
+    assert stored == [(sha, tree, raw) for sha, tree, raw, _ in rebuilt]
+    assert [sha for sha, _, _ in stored] == [M1, M1, M3, M3, M3], "nothing for M2"
+    first_diff, side = (MergeDiff(raw) for _, _, raw in stored[:2])
     assert set(first_diff.changed([b"a.py", b"b", b"new.py", b"other"])) == {
         b"a.py",
         b"b",
@@ -70,6 +89,7 @@ def test_records_come_out_as_separate_diffs_with_the_side_renames() -> None:
     assert not side.differs(b"b")
     assert [side.differs(path) for path in (b"a.py", b"new.py", b"add.py")] == [True] * 3
     assert side.renames() == [(b"old.py", b"new.py")]
+    assert [raw for _, _, raw in stored[3:]] == [b"M\0x.py", b""]
 
 
 def test_the_switch_needs_both_the_ratio_and_the_size() -> None:
@@ -82,9 +102,9 @@ def test_the_switch_needs_both_the_ratio_and_the_size() -> None:
 def test_separate_diffs_that_dwarf_the_first_parent_ones_are_given_up(
     builder: RepoBuilder, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """git.git's shape: topics forked long ago merged into a mainline that moved on. Their
-    first merges' side diffs dwarf the first-parent ones, so the separate stream stops and
-    combined diffs answer; the counts stay. With a smaller ratio the scan keeps git's."""
+    """git.git's shape: topics forked long ago merged into a mainline that moved on. The
+    probe finds the newest merges' side diffs dwarfing their first-parent ones, so combined
+    diffs answer; the counts stay. With a larger ratio the scan keeps git's separate diffs."""
     builder.commit("ada", write={f"f{n}.txt": f"{n}\n" for n in range(40)})
     for topic in range(6):
         builder.branch(f"t{topic}", "HEAD~0")
@@ -102,21 +122,22 @@ def test_separate_diffs_that_dwarf_the_first_parent_ones_are_given_up(
         return original(self, *args, **kwargs)
 
     monkeypatch.setattr(GitRepository, "stream", spy)
+    monkeypatch.setattr(merge_sides, "SIDE_DIFFS", merge_sides.SEPARATE)
     separate = plain(mine(builder.path, cached=False))
-    assert started == ["--diff-merges=separate", "--diff-merges=off"]
+    assert started == ["--diff-merges=off", "--diff-merges=separate"]
     started.clear()
     monkeypatch.setattr(merge_sides, "SIDE_DIFFS", SideDiffs(merges=2, ratio=16.0, min_bytes=0))
     assert plain(mine(builder.path, cached=False)) == separate
     assert started == [
-        "--diff-merges=separate",
         "--diff-merges=off",
+        "--diff-merges=separate",  # the probe
         "-c",
         "--diff-merges=first-parent",
     ]
     started.clear()
     monkeypatch.setattr(merge_sides, "SIDE_DIFFS", SideDiffs(merges=2, ratio=200.0, min_bytes=0))
     assert plain(mine(builder.path, cached=False)) == separate
-    assert started == ["--diff-merges=separate", "--diff-merges=off"]
+    assert started == ["--diff-merges=off", "--diff-merges=separate", "--diff-merges=separate"]
 
 
 @pytest.mark.parametrize("seed", [7, 21])

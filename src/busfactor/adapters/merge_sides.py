@@ -16,6 +16,7 @@ reader, the walk and the cache's stored segments stay as they were.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -26,12 +27,12 @@ from busfactor.adapters.gitlog import parse_diff_records
 class SideDiffs:
     """When a scan gives up git's separate diffs for combined ones.
 
-    It reads git's separate diffs of the first `merges` merges (None: never decides), and
-    switches if their side diffs are at least `ratio` times their first-parent diffs and at
-    least `min_bytes`. Over the first 100 merges (adr/0021): git.git 47x; sympy 3.6x,
-    pytest 3.4x, cargo 0.9x, click and rich under 1x. Switching costs a pause: the walk
-    waits while the combined diffs of the whole history are computed, which only a history
-    like git.git's repays.
+    A probe reads git's separate diffs of the newest `merges` merges (None: no probe, no
+    switch; 0: switch without one), and the scan switches if their side diffs are at least
+    `ratio` times their first-parent diffs and at least `min_bytes`. Over the first 100
+    merges (adr/0021): git.git 47x; sympy 3.6x, pytest 3.4x, cargo 0.9x, click and rich
+    under 1x. Switching costs a pause: the walk waits while the combined diffs of the whole
+    history are computed, which only a history like git.git's repays.
     """
 
     merges: int | None = 100
@@ -47,7 +48,7 @@ SIDE_DIFFS = SideDiffs()
 SEPARATE = SideDiffs(merges=None)
 """Never switch (tests, and comparisons)."""
 COMBINED = SideDiffs(merges=0, ratio=0.0, min_bytes=0)
-"""Switch before reading any separate diff (tests, and comparisons)."""
+"""Switch without a probe (tests, and comparisons)."""
 
 
 class CombinedSides:
@@ -55,8 +56,10 @@ class CombinedSides:
     parent (two-parent merges), and the side diffs git must still print in full."""
 
     def __init__(self) -> None:
-        self.combined: dict[bytes, list[bytes]] = {}
-        """A two-parent merge's combined entries as [status letters, path, ...]."""
+        self.combined: dict[bytes, tuple[bytes, list[bytes]]] = {}
+        """A two-parent merge's side parent and combined entries [status letters, path, ...]."""
+        self.octopus: dict[bytes, list[bytes]] = {}
+        """An octopus merge's side parents."""
         self.requests: list[tuple[bytes, bytes]] = []
         """(merge, side parent) pairs whose real diff is needed, in stream order."""
 
@@ -73,6 +76,7 @@ class CombinedSides:
         for sha, parents, _, raw in parse_diff_records(chunks):
             others = parents.split(b" ")[1:]
             if len(others) > 1:
+                sides.octopus[sha] = others
                 sides.requests += [(sha, parent) for parent in others]
                 continue
             if raw[:1] == b"\0":  # -c -z separates the header from the entries by a NUL
@@ -80,7 +84,7 @@ class CombinedSides:
             if not raw:
                 continue
             tokens = raw.split(b"\0")
-            sides.combined[sha] = tokens
+            sides.combined[sha] = (others[0], tokens)
             if renames and any(status[1:2] == b"A" for status in tokens[0::2]):
                 sides.requests.append((sha, others[0]))
         return sides
@@ -89,19 +93,34 @@ class CombinedSides:
         """`git diff-tree --stdin` lines: `MERGE PARENT` diffs the merge against that parent."""
         return b"".join(b"%s %s\n" % pair for pair in self.requests)
 
+    def side_diffs(self, fetched: dict[tuple[bytes, bytes], bytes]) -> dict[bytes, list[bytes]]:
+        """Each merge's side diffs, in parent order, from the combined entries and the side
+        diffs `fetched` from git (built before the walk needs them, while it waits anyway)."""
+        found = {
+            sha: [side_entries(tokens, fetched.get((sha, parent)))]
+            for sha, (parent, tokens) in self.combined.items()
+        }
+        for sha, parents in self.octopus.items():
+            found[sha] = [fetched.get((sha, parent), b"") for parent in parents]
+        return found
+
 
 def read_side_diffs(chunks: Iterable[bytes]) -> dict[tuple[bytes, bytes], bytes]:
     """`git diff-tree --stdin --always` output as {(merge, parent): raw diff}."""
     return {(sha, parent): raw for sha, parent, _, raw in parse_diff_records(chunks, min_parents=1)}
 
 
-def separate_records(
-    first_parent: Iterable[bytes],
-    sides: CombinedSides,
-    side_diffs: dict[tuple[bytes, bytes], bytes],
-) -> Iterator[bytes]:
-    """Each merge of the first-parent stream as `--diff-merges=separate` would print it,
-    one merge per chunk, every diff present (an empty one too).
+MergeRecord = tuple[bytes, bytes, bytes, bytes]
+"""(sha, tree, raw diff, parents): what the merge reader takes, plus what the cache stores."""
+
+_NO_SIDE_DIFF = [b""]
+
+
+def rebuilt_records(
+    first_parent: Iterable[bytes], side_diffs: dict[bytes, list[bytes]]
+) -> Iterator[MergeRecord]:
+    """Each merge of the first-parent stream as `--diff-merges=separate` would list it, every
+    diff present (an empty one too).
 
     A merge whose first-parent diff is empty has the first parent's tree: git prints nothing
     for it, and neither does this.
@@ -109,16 +128,16 @@ def separate_records(
     for sha, parents, tree, raw in parse_diff_records(first_parent):
         if not raw:
             continue
-        header = b"\x01%s\0%s\0%s\0" % (sha, parents, tree)
-        others = parents.split(b" ")[1:]
-        if len(others) == 1:
-            diffs = [side_entries(sides.combined.get(sha), side_diffs.get((sha, others[0])))]
-        else:
-            diffs = [side_diffs.get((sha, parent), b"") for parent in others]
-        out = [header, b"\n", raw, b"\0"]
-        for diff in diffs:
-            out += [header, b"\n", diff, b"\0"] if diff else [header]
-        yield b"".join(out)
+        yield sha, tree, raw, parents
+        for diff in side_diffs.get(sha, _NO_SIDE_DIFF):
+            yield sha, tree, diff, parents
+
+
+def serialized(record: MergeRecord) -> bytes:
+    """A record in the bytes `git log --diff-merges=separate -z` prints for it."""
+    sha, tree, diff, parents = record
+    header = b"\x01%s\0%s\0%s\0" % (sha, parents, tree)
+    return header + b"\n" + diff + b"\0" if diff else header
 
 
 def side_entries(combined: list[bytes] | None, side_diff: bytes | None) -> bytes:
@@ -142,10 +161,15 @@ def side_entries(combined: list[bytes] | None, side_diff: bytes | None) -> bytes
     return b"\0".join(out)
 
 
+_RENAME_TOKEN = re.compile(rb"(?:^|\0)[RC][0-9]{1,3}(?:\0|$)")
+
+
 def _renames(side_diff: bytes) -> dict[bytes, tuple[bytes, bytes]]:
     """{new path: (status token as git printed it, old path)} of a `--name-status -z` diff."""
-    tokens = side_diff.split(b"\0")
     found: dict[bytes, tuple[bytes, bytes]] = {}
+    if _RENAME_TOKEN.search(side_diff) is None:
+        return found  # no token looks like a rename's status: none to split for
+    tokens = side_diff.split(b"\0")
     index, count = 0, len(tokens)
     while index + 1 < count:
         status = tokens[index]

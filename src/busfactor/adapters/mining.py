@@ -133,7 +133,16 @@ class _Miner:
     def live(self, walker: DagWalk, exclude: str | None, segment: NewSegment | None) -> None:
         """Both git streams (above `exclude`, when given) through the DAG walk."""
         repo, sha, settings = self.repo, self.sha, self.settings
+        mux = PipeMux()
         with (
+            repo.history(  # first: the longest stream starts before the merges' probe
+                sha,
+                since=settings.since,
+                linear=False,
+                mux=mux,
+                exclude=exclude,
+                raw=segment.main.append if segment is not None else None,
+            ) as live,
             repo.merge_diffs(
                 sha,
                 since=settings.since,
@@ -141,15 +150,8 @@ class _Miner:
                 exclude=exclude,
                 raw=segment.merges.append if segment is not None else None,
                 sides=merge_sides.SIDE_DIFFS,  # looked up here: tests and benchmarks set it
+                mux=mux,
             ) as merge_diffs,
-            repo.history(
-                sha,
-                since=settings.since,
-                linear=False,
-                mux=merge_diffs.mux,
-                exclude=exclude,
-                raw=segment.main.append if segment is not None else None,
-            ) as live,
         ):
             self.going()
             records = _counted(live, segment)
