@@ -167,3 +167,44 @@ def test_rescans_over_rebuilt_side_diffs_equal_a_cold_scan(
             assert plain(mine(path)) == cold, f"rescan from {start}"
     clear_cache(path)
     assert sum(requests) > 0, "no merge needed its side renames"
+
+
+def test_rebuilt_side_diffs_fetch_nothing_in_a_blobless_clone(
+    builder: RepoBuilder, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Combined diffs without renames and the side diffs' exact renames read trees and blob
+    ids only: a blobless clone fetches nothing (busfactor never fetches) and counts as git's
+    separate diffs do. The merge needs its side diff: main renamed a.py, the side edited it."""
+    lines = "".join(f"line {n}\n" for n in range(20))
+    builder.commit("ada", write={"a.py": lines})
+    builder.branch("side")
+    builder.commit("bob", move={"a.py": "b.py"})
+    builder.checkout("side")
+    builder.commit("cy", write={"a.py": lines + "more\n"})
+    builder.checkout("main")
+    builder.merge("dan", "side")
+    clone = builder.partial_clone(tmp_path / "clone")
+
+    def missing() -> int:
+        out = builder.repo.git.execute(
+            ["git", "-C", str(clone), "rev-list", "--objects", "--missing=print", "--all"]
+        )
+        return sum(line.startswith("?") for line in str(out).splitlines())
+
+    before = missing()
+    assert before > 0
+    requests: list[int] = []
+    original = CombinedSides.read
+
+    def spy(*args: Any, **kwargs: Any) -> CombinedSides:
+        found = original(*args, **kwargs)
+        requests.append(len(found.requests))
+        return found
+
+    monkeypatch.setattr(CombinedSides, "read", spy)
+    monkeypatch.setattr(merge_sides, "SIDE_DIFFS", merge_sides.SEPARATE)
+    separate = plain(mine(clone, cached=False))
+    monkeypatch.setattr(merge_sides, "SIDE_DIFFS", merge_sides.COMBINED)
+    assert plain(mine(clone, cached=False)) == separate
+    assert requests == [1]
+    assert missing() == before
