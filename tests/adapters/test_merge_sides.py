@@ -99,14 +99,12 @@ def test_the_switch_needs_both_the_ratio_and_the_size() -> None:
     assert not policy.switch(first_parent=1, side=999)
 
 
-def test_separate_diffs_that_dwarf_the_first_parent_ones_are_given_up(
-    builder: RepoBuilder, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """git.git's shape: topics forked long ago merged into a mainline that moved on. The
-    probe finds the newest merges' side diffs dwarfing their first-parent ones, so combined
-    diffs answer; the counts stay. With a larger ratio the scan keeps git's separate diffs."""
+def topics_on_a_moving_mainline(
+    builder: RepoBuilder, monkeypatch: pytest.MonkeyPatch, topics: int = 6
+) -> list[str]:
+    """git.git's shape, and the merge streams' `--diff-merges` and `-c` flags as they start."""
     builder.commit("ada", write={f"f{n}.txt": f"{n}\n" for n in range(40)})
-    for topic in range(6):
+    for topic in range(topics):
         builder.branch(f"t{topic}", "HEAD~0")
         for n in range(40):  # the mainline moves on: every side diff lists these paths
             builder.commit("bob", write={f"f{n}.txt": f"{n} {topic}\n"})
@@ -122,6 +120,16 @@ def test_separate_diffs_that_dwarf_the_first_parent_ones_are_given_up(
         return original(self, *args, **kwargs)
 
     monkeypatch.setattr(GitRepository, "stream", spy)
+    return started
+
+
+def test_separate_diffs_that_dwarf_the_first_parent_ones_are_given_up(
+    builder: RepoBuilder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """git.git's shape: topics forked long ago merged into a mainline that moved on. The
+    probe finds the newest merges' side diffs dwarfing their first-parent ones, so combined
+    diffs answer; the counts stay. With a larger ratio the scan keeps git's separate diffs."""
+    started = topics_on_a_moving_mainline(builder, monkeypatch)
     monkeypatch.setattr(merge_sides, "SIDE_DIFFS", merge_sides.SEPARATE)
     separate = plain(mine(builder.path, cached=False))
     assert started == ["--diff-merges=off", "--diff-merges=separate"]
@@ -138,6 +146,20 @@ def test_separate_diffs_that_dwarf_the_first_parent_ones_are_given_up(
     monkeypatch.setattr(merge_sides, "SIDE_DIFFS", SideDiffs(merges=2, ratio=200.0, min_bytes=0))
     assert plain(mine(builder.path, cached=False)) == separate
     assert started == ["--diff-merges=off", "--diff-merges=separate", "--diff-merges=separate"]
+
+
+def test_a_rescan_runs_no_probe(builder: RepoBuilder, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A rescan reads the merges since the cached tip: git's separate diffs, no probe, even
+    where a cold scan switches."""
+    started = topics_on_a_moving_mainline(builder, monkeypatch)
+    monkeypatch.setattr(merge_sides, "SIDE_DIFFS", SideDiffs(merges=2, ratio=16.0, min_bytes=0))
+    cold = plain(mine(builder.path, cached=False))
+    assert "-c" in started
+    mine(builder.path, "HEAD~3")
+    started.clear()
+    assert plain(mine(builder.path)) == cold
+    assert started == ["--diff-merges=off", "--diff-merges=separate"]
+    clear_cache(builder.path)
 
 
 @pytest.mark.parametrize("seed", [7, 21])

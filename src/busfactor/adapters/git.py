@@ -592,7 +592,7 @@ class GitRepository:
         log = ["log", "--topo-order", "--merges"]
         with contextlib.ExitStack() as stack:
             exact = not inexact_renames
-            if self._combined_pays(sides, rename_args, tail, mux):
+            if self._combined_pays(sides, rename_args, tail, mux, rescan=exclude is not None):
                 chunks = stack.enter_context(
                     self.stream(*log, "-c", "--no-renames", "--name-status", *tail, mux=mux)
                 )
@@ -611,11 +611,19 @@ class GitRepository:
             yield MergeDiffReader([_tee(live, raw) if raw else live], mux, exact_renames=exact)
 
     def _combined_pays(
-        self, sides: SideDiffs, rename_args: list[str], tail: list[str], mux: PipeMux
+        self,
+        sides: SideDiffs,
+        rename_args: list[str],
+        tail: list[str],
+        mux: PipeMux,
+        *,
+        rescan: bool,
     ) -> bool:
         """Whether the newest `sides.merges` merges' separate diffs (in date order: no
-        topological sort to wait for) call for combined diffs: 0.01-0.15 s of git."""
-        if sides.merges is None:
+        topological sort to wait for) call for combined diffs: 0.01-0.15 s of git. A rescan
+        reads the few merges since the cached tip, where a probe would cost more than the
+        pause it could save: no probe, git's separate diffs."""
+        if sides.merges is None or (rescan and sides.merges > 0):
             return False
         first = side = 0
         if sides.merges > 0:
