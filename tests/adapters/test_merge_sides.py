@@ -8,6 +8,7 @@ on git's own output, and rescans whose cached segments hold rebuilt records.
 from __future__ import annotations
 
 import random
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,11 @@ from busfactor.adapters.merge_sides import (
     rebuilt_records,
     serialized,
 )
+from busfactor.adapters.mining import mine_history
 from busfactor.core.history import MergeDiff
+from busfactor.core.model import Progress
+from busfactor.core.settings import Settings
+from busfactor.errors import Cancelled
 from cache_check import clear_cache, mine, plain
 from history_generator import renaming_history
 
@@ -230,3 +235,31 @@ def test_rebuilt_side_diffs_fetch_nothing_in_a_blobless_clone(
     assert plain(mine(clone, cached=False)) == separate
     assert requests == [1]
     assert missing() == before
+
+
+def test_the_wait_for_combined_diffs_reports_progress_and_can_be_cancelled(
+    builder: RepoBuilder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The walk waits while the combined diffs are read (git.git: 6.5 s); the TUI still sees
+    progress, and a cancel ends the scan there."""
+    topics_on_a_moving_mainline(builder, monkeypatch)
+    monkeypatch.setattr(merge_sides, "SIDE_DIFFS", merge_sides.COMBINED)
+    monkeypatch.setattr(merge_sides, "WATCH_EVERY", 2)
+    cancel = threading.Event()
+    seen: list[Progress] = []
+
+    def progress(step: Progress) -> None:
+        seen.append(step)
+        if step.stage == "merges' combined diffs" and step.done >= 4:
+            cancel.set()
+
+    with GitRepository(builder.path) as repo:
+        sha, when = repo.resolve("HEAD")
+        entries = repo.tree(sha)
+        settings = Settings()
+        with pytest.raises(Cancelled):
+            mine_history(repo, sha, when, entries, settings, on_progress=progress, cancel=cancel)
+        assert [s.done for s in seen if s.stage == "merges' combined diffs"] == [2, 4]
+        seen.clear()
+        mine_history(repo, sha, when, entries, settings, on_progress=progress)
+        assert [s.done for s in seen if s.stage == "merges' combined diffs"] == [2, 4, 6]

@@ -575,13 +575,15 @@ class GitRepository:
         renames: bool = True,
         sides: SideDiffs = SIDE_DIFFS,
         mux: PipeMux | None = None,
+        watch: Callable[[int], None] | None = None,
     ) -> Iterator[MergeDiffReader]:
         """Merges' diffs against each parent (exact renames) from a second, concurrent git log.
 
         Both streams share a `PipeMux` (`reader.mux`, or the one given), so whichever one
         the walk waits for, the other is drained meanwhile: both git processes run at full
         speed, no threads. When a probe of the newest merges finds their side diffs dwarfing
-        the first-parent ones, `sides` has them rebuilt from combined diffs (adr/0021).
+        the first-parent ones, `sides` has them rebuilt from combined diffs (adr/0021); the
+        walk then waits while they are read, and `watch` hears how many merges were.
         """
         rename_args = _renames(renames, inexact=inexact_renames and not self.partial)
         tail = [*_LOG_FLAGS, f"--format={MERGE_FORMAT}"]
@@ -596,7 +598,7 @@ class GitRepository:
                 chunks = stack.enter_context(
                     self.stream(*log, "-c", "--no-renames", "--name-status", *tail, mux=mux)
                 )
-                streams = _MergeStreams(rename_args, tail, mux, renames)
+                streams = _MergeStreams(rename_args, tail, mux, renames, watch)
                 rebuilt = self._separate_from_combined(chunks, streams)
                 stack.callback(rebuilt.close)
                 records = rebuilt
@@ -639,7 +641,7 @@ class GitRepository:
         run one after the other: the `combined` diffs, the few side diffs they call for,
         then the first-parent diffs, which stream beside the walk."""
         rename_args, tail, mux = streams.rename_args, streams.tail, streams.mux
-        sides = CombinedSides.read(combined, renames=streams.renames)
+        sides = CombinedSides.read(combined, renames=streams.renames, watch=streams.watch)
         side_diffs: dict[tuple[bytes, bytes], bytes] = {}
         if sides.requests:
             with tempfile.TemporaryFile() as lines:
@@ -675,6 +677,7 @@ class _MergeStreams(NamedTuple):
     tail: list[str]
     mux: PipeMux
     renames: bool
+    watch: Callable[[int], None] | None
 
 
 def _renames(renames: bool, inexact: bool) -> list[str]:

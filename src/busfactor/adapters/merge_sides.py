@@ -17,7 +17,7 @@ reader, the walk and the cache's stored segments stay as they were.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from busfactor.adapters.gitlog import parse_diff_records
@@ -44,6 +44,8 @@ class SideDiffs:
         return side >= self.min_bytes and side >= self.ratio * first_parent
 
 
+WATCH_EVERY = 512
+
 SIDE_DIFFS = SideDiffs()
 SEPARATE = SideDiffs(merges=None)
 """Never switch (tests, and comparisons)."""
@@ -64,16 +66,25 @@ class CombinedSides:
         """(merge, side parent) pairs whose real diff is needed, in stream order."""
 
     @classmethod
-    def read(cls, chunks: Iterable[bytes], *, renames: bool) -> CombinedSides:
+    def read(
+        cls,
+        chunks: Iterable[bytes],
+        *,
+        renames: bool,
+        watch: Callable[[int], None] | None = None,
+    ) -> CombinedSides:
         """Read `git log --merges -c --no-renames --name-status -z --format=MERGE_FORMAT`.
 
         An octopus merge asks for every side diff: the combined diff says a path equals some
         side parent, not which. A two-parent merge asks for its side diff only when rename
         detection is on and a listed path is absent from the side parent: only such a path
-        can be a side rename's destination.
+        can be a side rename's destination. `watch` is told how many merges were read, every
+        `WATCH_EVERY` of them: the walk waits meanwhile, so this is where a cancel is seen.
         """
         sides = cls()
-        for sha, parents, _, raw in parse_diff_records(chunks):
+        for count, (sha, parents, _, raw) in enumerate(parse_diff_records(chunks), 1):
+            if watch is not None and count % WATCH_EVERY == 0:
+                watch(count)
             others = parents.split(b" ")[1:]
             if len(others) > 1:
                 sides.octopus[sha] = others

@@ -41,6 +41,7 @@ from busfactor.core.history import (
 from busfactor.core.model import CommitRecord, MiningResult, Progress
 from busfactor.core.settings import Settings
 from busfactor.core.wording import counted, utc_minute
+from busfactor.errors import Cancelled
 
 CACHE_FORMAT = "1"
 """Part of every cache fingerprint: bump when what is cached changes meaning."""
@@ -151,11 +152,19 @@ class _Miner:
                 raw=segment.merges.append if segment is not None else None,
                 sides=merge_sides.SIDE_DIFFS,  # looked up here: tests and benchmarks set it
                 mux=mux,
+                watch=self.watch_merges,
             ) as merge_diffs,
         ):
             self.going()
             records = _counted(live, segment)
             walk(records, walker, merge_diffs, on_progress=self.on_progress, cancel=self.cancel)
+
+    def watch_merges(self, merges: int) -> None:
+        """While the walk waits for merges' combined diffs (adr/0021): cancel, progress."""
+        if self.cancel is not None and self.cancel.is_set():
+            raise Cancelled("scan cancelled")
+        if self.on_progress is not None:
+            self.on_progress(Progress("merges' combined diffs", merges))
 
     def replay(
         self, cache: HistoryCache, stream: CachedStream, newer: NewSegment | None
