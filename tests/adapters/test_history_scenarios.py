@@ -565,6 +565,40 @@ def test_an_octopus_merge_equal_to_one_parent_follows_that_parent(builder: RepoB
     assert result.figures("y.py") == {ADA: (1, 0, 1), BOB: (0, 1, 0)}
 
 
+def test_a_merge_across_a_file_turned_directory_and_a_file_turned_symlink(
+    builder: RepoBuilder,
+) -> None:
+    """Main turns a.txt into a directory, the side turns `link` into a symlink, and the
+    merge also adds a file of its own: each path's history is git's, however the side
+    diffs are read (the fixture compares separate and combined diffs, adr/0021)."""
+    builder.commit("ada", write={"a.txt": "a\n", "link": "x\n", "keep.txt": "k\n"})
+    builder.branch("side")
+    builder.checkout("side")
+    builder.commit("bob", write={"a.txt": "a side\n"})
+    (builder.path / "link").unlink()
+    (builder.path / "link").symlink_to("keep.txt")
+    builder.repo.git.add("-A")
+    side = builder.commit("cy", write={"other.txt": "o\n"})
+    builder.checkout("main")
+    builder.commit("dan", delete=["a.txt"])
+    builder.commit("dan", write={"a.txt/inner.txt": "inner\n"})
+    builder.branch("result")
+    builder.checkout("result")
+    (builder.path / "link").unlink()
+    (builder.path / "link").symlink_to("keep.txt")
+    builder.repo.git.add("-A")
+    builder.commit("eve", write={"other.txt": "o\n", "c.txt": "evil\n"})  # only its tree
+    builder.checkout("main")
+    builder.merge_with_tree("eve", [side], tree_from="result")
+    assert builder.read("a.txt/inner.txt") == b"inner\n"
+    assert (builder.path / "link").is_symlink()
+
+    result = Scan(builder.path)
+    for path in ("a.txt/inner.txt", "link", "keep.txt", "other.txt", "c.txt"):
+        listed = builder.repo.git.log("--no-merges", "--format=%H", "HEAD", "--", path).split()
+        assert result.commits(path) == len(listed), path
+
+
 def test_an_octopus_merge_takes_each_path_from_the_branch_that_changed_it(
     builder: RepoBuilder,
 ) -> None:

@@ -610,7 +610,9 @@ class GitRepository:
                 return
             args = [*log, "--diff-merges=separate", *rename_args, "--name-status", *tail]
             live = stack.enter_context(self.stream(*args, mux=mux))
-            yield MergeDiffReader([_tee(live, raw) if raw else live], mux, exact_renames=exact)
+            yield MergeDiffReader(
+                [_tee(live, raw) if raw is not None else live], mux, exact_renames=exact
+            )
 
     def _combined_pays(
         self,
