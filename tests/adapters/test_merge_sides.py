@@ -167,21 +167,27 @@ def test_a_rescan_runs_no_probe(builder: RepoBuilder, monkeypatch: pytest.Monkey
     clear_cache(builder.path)
 
 
-@pytest.mark.parametrize("seed", [7, 21])
-def test_rescans_over_rebuilt_side_diffs_equal_a_cold_scan(
-    builder: RepoBuilder, seed: int, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Cached segments hold the rebuilt records, alone or after segments of git's own
-    separate diffs: every rescan equals the cold scan, and some merges needed side renames."""
-    requests: list[int] = []
+@pytest.fixture
+def requests(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many side diffs each read of a combined stream asked git for."""
+    asked: list[int] = []
     original = CombinedSides.read
 
     def spy(*args: Any, **kwargs: Any) -> CombinedSides:
         found = original(*args, **kwargs)
-        requests.append(len(found.requests))
+        asked.append(len(found.requests))
         return found
 
     monkeypatch.setattr(CombinedSides, "read", spy)
+    return asked
+
+
+@pytest.mark.parametrize("seed", [7, 21])
+def test_rescans_over_rebuilt_side_diffs_equal_a_cold_scan(
+    builder: RepoBuilder, seed: int, monkeypatch: pytest.MonkeyPatch, requests: list[int]
+) -> None:
+    """Cached segments hold the rebuilt records, alone or after segments of git's own
+    separate diffs: every rescan equals the cold scan, and some merges needed side renames."""
     made = renaming_history(builder, seed, 50)
     path: Path = builder.path
     cold = plain(mine(path, cached=False))
@@ -197,7 +203,7 @@ def test_rescans_over_rebuilt_side_diffs_equal_a_cold_scan(
 
 
 def test_rebuilt_side_diffs_fetch_nothing_in_a_blobless_clone(
-    builder: RepoBuilder, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    builder: RepoBuilder, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, requests: list[int]
 ) -> None:
     """Combined diffs without renames and the side diffs' exact renames read trees and blob
     ids only: a blobless clone fetches nothing (busfactor never fetches) and counts as git's
@@ -220,15 +226,6 @@ def test_rebuilt_side_diffs_fetch_nothing_in_a_blobless_clone(
 
     before = missing()
     assert before > 0
-    requests: list[int] = []
-    original = CombinedSides.read
-
-    def spy(*args: Any, **kwargs: Any) -> CombinedSides:
-        found = original(*args, **kwargs)
-        requests.append(len(found.requests))
-        return found
-
-    monkeypatch.setattr(CombinedSides, "read", spy)
     monkeypatch.setattr(merge_sides, "SIDE_DIFFS", merge_sides.SEPARATE)
     separate = plain(mine(clone, cached=False))
     monkeypatch.setattr(merge_sides, "SIDE_DIFFS", merge_sides.COMBINED)
