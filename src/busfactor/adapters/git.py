@@ -896,6 +896,11 @@ class MergeDiffReader:
             return []
         return group[1]
 
+    def groups(self) -> Iterator[tuple[bytes, list[MergeDiff]]]:
+        """Every merge's diffs not yet asked for, in stream order (checks of the streams)."""
+        while (group := self._group()) is not None:
+            yield group
+
     def _group(self) -> tuple[bytes, list[MergeDiff]] | None:
         """The next merge's records (consecutive records with the same sha)."""
         first = self._next if self._next is not None else next(self._records, None)
