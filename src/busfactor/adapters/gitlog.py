@@ -92,20 +92,18 @@ def _record(header: list[bytes], changes: list[Change]) -> CommitRecord:
     return CommitRecord(sha, parents, b"", b"", 0, changes, header[2] if len(header) > 2 else b"")
 
 
-def _is_sha(token: bytes) -> bool:
-    return len(token) in (40, 64) and not token.strip(b"0123456789abcdef")
-
-
 def _is_header(sha: bytes, parents: bytes, tree: bytes, min_parents: int = 2) -> bool:
     """A real MERGE_FORMAT header: a sha, two (`min_parents`) or more parent shas, a tree sha.
 
-    The token after a path is a status (never a sha) or the next header, so a path that
-    happens to start with \\x01 can never pass this test in its position.
+    Lengths suffice, as for MAIN_FORMAT: at a false boundary (a path starting with \\x01) the
+    tokens after the path's rest are a status (`M`, `R100`, `MM`: never as long as a parent
+    list) and a path, or a path and a status (never as long as a tree id).
     """
-    if not (_is_sha(sha) and _is_sha(tree)):
+    size = len(sha)
+    if size not in (40, 64) or len(tree) != size:
         return False
-    shas = parents.split(b" ")
-    return len(shas) >= min_parents and all(_is_sha(item) for item in shas)
+    count, extra = divmod(len(parents) + 1, size + 1)
+    return extra == 0 and count >= min_parents
 
 
 def parse_merge_records(chunks: Iterable[bytes]) -> Iterator[tuple[bytes, bytes, bytes]]:
