@@ -666,6 +666,32 @@ def test_every_option_says_what_it_does() -> None:
     assert silent == []
 
 
+def test_a_command_line_builds_the_same_parser_for_its_command() -> None:
+    """Given the command line, the parser leaves other commands' options out (start-up
+    time); the command named, its subcommands and the list of commands read as in full."""
+    import argparse
+
+    from busfactor.cli import build_parser
+
+    def helps(parser: argparse.ArgumentParser, path: tuple[str, ...] = ()) -> dict[str, str]:
+        found = {" ".join(path): parser.format_help()}
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for name, sub in action.choices.items():
+                    found.update(helps(sub, (*path, name)))
+        return found
+
+    full = helps(build_parser())
+    commands = sorted({key.split(" ")[0] for key in full if key})
+    assert len(commands) == 12
+    for command in commands:
+        lazy = helps(build_parser([command, "."]))
+        mine = {key: text for key, text in lazy.items() if key.split(" ")[0] in ("", command)}
+        assert mine == {k: v for k, v in full.items() if k.split(" ")[0] in ("", command)}
+        others = [key for key in lazy if key and key.split(" ")[0] != command]
+        assert all("--rev" not in lazy[key] for key in others), command
+
+
 def test_usage_errors_exit_2(shop: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """An unknown option value is a usage error: exit 2, nothing on stdout."""
     with pytest.raises(SystemExit) as exit_info:

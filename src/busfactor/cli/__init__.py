@@ -91,8 +91,17 @@ def _scan_options(parser: argparse.ArgumentParser, *, output: bool = True) -> No
     )
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """All subcommands; argparse itself exits 2 on usage errors."""
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """All subcommands; argparse itself exits 2 on usage errors.
+
+    Given the command line, only the command it names gets its options: the others are
+    listed with their help, and their options (a tenth of a scan's start-up) are left out.
+    """
+    word = argv[0] if argv and not argv[0].startswith("-") else None
+
+    def full(name: str) -> bool:
+        return word is None or word == name
+
     parser = _Parser(
         prog="busfactor",
         description="Find single-person knowledge dependencies in a git repository.",
@@ -100,21 +109,23 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"busfactor {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     scan = commands.add_parser("scan", help="analyse a repository and print a report")
-    _scan_options(scan)
-    scan.add_argument(
-        "--format", choices=["text", "json", "markdown"], default="text", help="report format"
-    )
-    add_org_scan_options(scan)
+    if full("scan"):
+        _scan_options(scan)
+        scan.add_argument(
+            "--format", choices=["text", "json", "markdown"], default="text", help="report format"
+        )
+        add_org_scan_options(scan)
     scan.set_defaults(run=_run_scan)
     add_merge_parser(commands)
     graph = commands.add_parser("graph", help="export the ownership graph")
-    _scan_options(graph)
-    graph.add_argument(
-        "--format",
-        choices=["graphml", "json"],
-        default="json",
-        help="json: networkx node-link data; graphml: for Gephi, yEd, networkx (json)",
-    )
+    if full("graph"):
+        _scan_options(graph)
+        graph.add_argument(
+            "--format",
+            choices=["graphml", "json"],
+            default="json",
+            help="json: networkx node-link data; graphml: for Gephi, yEd, networkx (json)",
+        )
     graph.set_defaults(run=_run_graph)
     tui = commands.add_parser("tui", help="open the terminal app (also: busfactor alone)")
     tui.add_argument(
@@ -126,94 +137,113 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--no-tui", action="store_true", help="print its report instead")
     demo.set_defaults(run=_run_demo)
     init = commands.add_parser("init", help="write .busfactor.toml with what the scan detects")
-    _scan_options(init, output=False)
-    init.add_argument("--dry-run", action="store_true", help="print instead of writing")
+    if full("init"):
+        _scan_options(init, output=False)
+        init.add_argument("--dry-run", action="store_true", help="print instead of writing")
     init.set_defaults(run=_run_init)
     check = commands.add_parser("check", help="CI gate: exit 1 when the policy is breached")
-    _scan_options(check)
-    check.add_argument(
-        "--format",
-        choices=["text", "json", "markdown", "sarif", "github", "gitlab", "junit"],
-        default="text",
-        help="text; json; markdown; sarif (code scanning); github (workflow annotations); "
-        "gitlab (Code Quality report); junit (test report)",
-    )
-    check.add_argument(
-        "--fail-on",
-        choices=["warning", "error"],
-        default="error",
-        help="lowest finding severity that fails the check (error)",
-    )
-    check.add_argument("--exit-zero", action="store_true", help="exit 0 unless the run failed")
-    check.add_argument(
-        "--min-truck-factor",
-        type=_count,
-        metavar="N",
-        help="fail when the truck factor is below N (overrides [policy] min_truck_factor)",
-    )
-    check.add_argument("--baseline", type=Path, metavar="FILE", help="report only new findings")
-    check.add_argument(
-        "--write-baseline",
-        type=Path,
-        metavar="FILE",
-        help="also save this run's JSON report as the next baseline",
-    )
-    check.add_argument("--allow-shallow", action="store_true", help="scan a shallow clone anyway")
+    if full("check"):
+        _scan_options(check)
+        check.add_argument(
+            "--format",
+            choices=["text", "json", "markdown", "sarif", "github", "gitlab", "junit"],
+            default="text",
+            help="text; json; markdown; sarif (code scanning); github (workflow annotations); "
+            "gitlab (Code Quality report); junit (test report)",
+        )
+        check.add_argument(
+            "--fail-on",
+            choices=["warning", "error"],
+            default="error",
+            help="lowest finding severity that fails the check (error)",
+        )
+        check.add_argument("--exit-zero", action="store_true", help="exit 0 unless the run failed")
+        check.add_argument(
+            "--min-truck-factor",
+            type=_count,
+            metavar="N",
+            help="fail when the truck factor is below N (overrides [policy] min_truck_factor)",
+        )
+        check.add_argument("--baseline", type=Path, metavar="FILE", help="report only new findings")
+        check.add_argument(
+            "--write-baseline",
+            type=Path,
+            metavar="FILE",
+            help="also save this run's JSON report as the next baseline",
+        )
+        check.add_argument(
+            "--allow-shallow", action="store_true", help="scan a shallow clone anyway"
+        )
     check.set_defaults(run=_run_check)
     plan = commands.add_parser("plan", help="cross-training plan: who should learn what")
-    _scan_options(plan)
-    plan.add_argument("--component", metavar="NAME", help="plan for one component only")
-    plan.add_argument(
-        "--max-per-person",
-        type=int,
-        default=2,
-        metavar="N",
-        help="suggestions any one person is in, as learner or mentor, at most (2)",
-    )
-    plan.add_argument(
-        "--format", choices=["text", "markdown", "json"], default="text", help="report format"
-    )
+    if full("plan"):
+        _scan_options(plan)
+        plan.add_argument("--component", metavar="NAME", help="plan for one component only")
+        plan.add_argument(
+            "--max-per-person",
+            type=int,
+            default=2,
+            metavar="N",
+            help="suggestions any one person is in, as learner or mentor, at most (2)",
+        )
+        plan.add_argument(
+            "--format", choices=["text", "markdown", "json"], default="text", help="report format"
+        )
     plan.set_defaults(run=_run_plan)
     whatif = commands.add_parser("whatif", help="simulate people leaving")
-    _scan_options(whatif)
-    whatif.add_argument(
-        "--without",
-        action="append",
-        required=True,
-        metavar="ID",
-        help="email, name or person id of someone who leaves (repeatable)",
-    )
-    whatif.add_argument("--format", choices=["text", "json"], default="text", help="report format")
+    if full("whatif"):
+        _scan_options(whatif)
+        whatif.add_argument(
+            "--without",
+            action="append",
+            required=True,
+            metavar="ID",
+            help="email, name or person id of someone who leaves (repeatable)",
+        )
+        whatif.add_argument(
+            "--format", choices=["text", "json"], default="text", help="report format"
+        )
     whatif.set_defaults(run=_run_whatif)
     owners = commands.add_parser("codeowners", help="CODEOWNERS from the actual authors")
-    owners_commands = owners.add_subparsers(dest="owners_command", metavar="COMMAND", required=True)
-    suggest = owners_commands.add_parser(
-        "suggest", help="print a CODEOWNERS draft from who really authors each component"
-    )
-    _scan_options(suggest)
-    suggest.set_defaults(run=_run_codeowners_suggest)
+    if full("codeowners"):
+        owners_commands = owners.add_subparsers(
+            dest="owners_command", metavar="COMMAND", required=True
+        )
+        suggest = owners_commands.add_parser(
+            "suggest", help="print a CODEOWNERS draft from who really authors each component"
+        )
+        _scan_options(suggest)
+        suggest.set_defaults(run=_run_codeowners_suggest)
     adr = commands.add_parser("adr", help="architecture decision records")
-    adr_commands = adr.add_subparsers(dest="adr_command", metavar="COMMAND", required=True)
-    adr_list = adr_commands.add_parser("list", help="list the decisions with status and authors")
-    _scan_options(adr_list)
-    adr_list.add_argument("--format", choices=["text", "json"], default="text", help="list format")
-    adr_list.set_defaults(run=_run_adr_list)
-    from busfactor.cli.scaffold import add_adr_new, add_runbook_new
+    if full("adr"):
+        adr_commands = adr.add_subparsers(dest="adr_command", metavar="COMMAND", required=True)
+        adr_list = adr_commands.add_parser(
+            "list", help="list the decisions with status and authors"
+        )
+        _scan_options(adr_list)
+        adr_list.add_argument(
+            "--format", choices=["text", "json"], default="text", help="list format"
+        )
+        adr_list.set_defaults(run=_run_adr_list)
+        from busfactor.cli.scaffold import add_adr_new
 
-    add_adr_new(adr_commands)
+        add_adr_new(adr_commands)
     runbook = commands.add_parser("runbook", help="runbooks")
-    runbook_commands = runbook.add_subparsers(
-        dest="runbook_command", metavar="COMMAND", required=True
-    )
-    runbook_list = runbook_commands.add_parser(
-        "list", help="list the components with their runbook status"
-    )
-    _scan_options(runbook_list)
-    runbook_list.add_argument(
-        "--format", choices=["text", "json"], default="text", help="list format"
-    )
-    runbook_list.set_defaults(run=_run_runbook_list)
-    add_runbook_new(runbook_commands)
+    if full("runbook"):
+        runbook_commands = runbook.add_subparsers(
+            dest="runbook_command", metavar="COMMAND", required=True
+        )
+        runbook_list = runbook_commands.add_parser(
+            "list", help="list the components with their runbook status"
+        )
+        _scan_options(runbook_list)
+        runbook_list.add_argument(
+            "--format", choices=["text", "json"], default="text", help="list format"
+        )
+        runbook_list.set_defaults(run=_run_runbook_list)
+        from busfactor.cli.scaffold import add_runbook_new
+
+        add_runbook_new(runbook_commands)
     return parser
 
 
@@ -509,7 +539,7 @@ def _parse(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> argpa
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Parse arguments, run one command, turn known errors into one line and exit code 2."""
-    parser = build_parser()
+    parser = build_parser(sys.argv[1:] if argv is None else argv)
     args = _parse(parser, argv)
     if args.command is None:
         if not _interactive():
