@@ -16,11 +16,11 @@ reader, the walk and the cache's stored segments stay as they were.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from busfactor.adapters.gitlog import parse_diff_records
+from busfactor.core.history import RENAME_TOKEN
 
 
 @dataclass(frozen=True)
@@ -172,13 +172,10 @@ def side_entries(combined: list[bytes] | None, side_diff: bytes | None) -> bytes
     return b"\0".join(out)
 
 
-_RENAME_TOKEN = re.compile(rb"(?:^|\0)[RC][0-9]{1,3}(?:\0|$)")
-
-
 def _renames(side_diff: bytes) -> dict[bytes, tuple[bytes, bytes]]:
     """{new path: (status token as git printed it, old path)} of a `--name-status -z` diff."""
     found: dict[bytes, tuple[bytes, bytes]] = {}
-    if _RENAME_TOKEN.search(side_diff) is None:
+    if RENAME_TOKEN.search(side_diff) is None:
         return found  # no token looks like a rename's status: none to split for
     tokens = side_diff.split(b"\0")
     index, count = 0, len(tokens)

@@ -150,7 +150,7 @@ class _Miner:
                 inexact_renames=settings.merge_renames == "inexact",
                 exclude=exclude,
                 raw=segment.merges.append if segment is not None else None,
-                sides=merge_sides.SIDE_DIFFS,  # looked up here: tests and benchmarks set it
+                sides=merge_sides.SIDE_DIFFS,  # looked up here: tests set it
                 mux=mux,
                 watch=self.watch_merges,
             ) as merge_diffs,

@@ -13,10 +13,10 @@ import gc
 import os
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from enum import IntEnum
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from busfactor import __version__
 from busfactor.cli import diagnostics
@@ -89,6 +89,16 @@ def _scan_options(parser: argparse.ArgumentParser, *, output: bool = True) -> No
         metavar="DIR",
         help="keep history caches in DIR (default: busfactor/ in the repository's git dir)",
     )
+
+
+def _add_list(
+    commands: argparse._SubParsersAction[Any], help: str, run: Callable[..., int]
+) -> None:
+    """`adr list` and `runbook list`: the scan's options, and a text or JSON list."""
+    listing = commands.add_parser("list", help=help)
+    _scan_options(listing)
+    listing.add_argument("--format", choices=["text", "json"], default="text", help="list format")
+    listing.set_defaults(run=run)
 
 
 def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
@@ -217,14 +227,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     adr = commands.add_parser("adr", help="architecture decision records")
     if full("adr"):
         adr_commands = adr.add_subparsers(dest="adr_command", metavar="COMMAND", required=True)
-        adr_list = adr_commands.add_parser(
-            "list", help="list the decisions with status and authors"
-        )
-        _scan_options(adr_list)
-        adr_list.add_argument(
-            "--format", choices=["text", "json"], default="text", help="list format"
-        )
-        adr_list.set_defaults(run=_run_adr_list)
+        _add_list(adr_commands, "list the decisions with status and authors", _run_adr_list)
         from busfactor.cli.scaffold import add_adr_new
 
         add_adr_new(adr_commands)
@@ -233,14 +236,9 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         runbook_commands = runbook.add_subparsers(
             dest="runbook_command", metavar="COMMAND", required=True
         )
-        runbook_list = runbook_commands.add_parser(
-            "list", help="list the components with their runbook status"
+        _add_list(
+            runbook_commands, "list the components with their runbook status", _run_runbook_list
         )
-        _scan_options(runbook_list)
-        runbook_list.add_argument(
-            "--format", choices=["text", "json"], default="text", help="list format"
-        )
-        runbook_list.set_defaults(run=_run_runbook_list)
         from busfactor.cli.scaffold import add_runbook_new
 
         add_runbook_new(runbook_commands)

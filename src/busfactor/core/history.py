@@ -42,7 +42,8 @@ MAX_CHANGESET = 30
 
 
 _STATUS_TOKEN = re.compile(rb"[A-Z][0-9]*")
-_RENAME_TOKEN = re.compile(rb"(?:^|\0)[RC][0-9]{1,3}(?:\0|$)")
+RENAME_TOKEN = re.compile(rb"(?:^|\0)[RC][0-9]{1,3}(?:\0|$)")
+"""A rename's or copy's status token in a `-z` diff (any score)."""
 _SEARCHES = 8
 """Questions a diff answers by searching its raw bytes before it builds a set of its tokens."""
 
@@ -124,7 +125,7 @@ class MergeDiff:
         if self.exact_renames:
             if not (self._has(b"R100") or self._has(b"C100")):
                 return []
-        elif _RENAME_TOKEN.search(self.raw) is None:
+        elif RENAME_TOKEN.search(self.raw) is None:
             return []
         return [(old, path) for status, path, old in self.changes if old is not None]
 
