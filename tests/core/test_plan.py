@@ -17,6 +17,7 @@ from busfactor.core.model import FileHistory
 from busfactor.core.plan import (
     COMMITS_CAP,
     UnknownComponent,
+    can_author,
     commits_needed,
     make_plan,
     rank_learners,
@@ -24,6 +25,7 @@ from busfactor.core.plan import (
     render_plan_text,
 )
 from busfactor.core.settings import Thresholds
+from busfactor.core.truckfactor import truck_factor
 
 DAY = 86400
 REVISION_TIME = 1_700_000_000
@@ -174,11 +176,79 @@ def test_bus_factor_rises_when_the_learner_takes_the_files() -> None:
     assert first["bus_factor_after"] == 2
 
 
-def test_too_few_files_leave_the_bus_factor_unchanged() -> None:
-    """With one file to study out of four, Bob's new authorship does not lift the bus factor."""
-    first = make_plan(payments(), files_per_suggestion=1)["suggestions"][0]
-    assert len(first["files"]) == 1
-    assert first["bus_factor_before"] == first["bus_factor_after"] == 1
+def test_the_study_list_grows_until_the_bus_factor_rises() -> None:
+    """Asked for one file, the plan lists two: Bob authoring only the first leaves payments
+    at bus factor 1 (checked here with the truck factor itself), a list that changes
+    nothing is no plan, and the first two are the fewest that lift it to 2."""
+    graph = payments()
+    first = make_plan(graph, files_per_suggestion=1)["suggestions"][0]
+    paths = [f["path"] for f in first["files"]]
+    assert paths == ["pay/api.py", "pay/db.py"]
+    assert first["bus_factor_before"] == 1
+    assert first["bus_factor_after"] == 2
+    authors = {p: list(graph.nodes[f"file:{p}"]["authors"]) for p in PAYMENTS}
+    commits = {"ada": 120, "bob": 41}
+    authors["pay/api.py"].append("bob")
+    assert truck_factor(PAYMENTS, authors, commits).value == 1
+    assert all(
+        f["commits_needed"] == commits_needed("bob", f["path"], graph) for f in first["files"]
+    )
+
+
+def sole_owner(files: int) -> nx.DiGraph[str]:
+    """Ada alone wrote every file of `core`, each changed more than the last; Bob, active,
+    edited one."""
+    shares = {f"core/{n:02}.py": {"ada": (1, 3 + n)} for n in range(files)}
+    shares["core/00.py"]["bob"] = (0, 1)
+    people = {"ada": (200, 2), "bob": (30, 4)}
+    return build(shares, people, {"core": sorted(shares)})
+
+
+def test_a_large_component_lists_every_file_its_bus_factor_needs() -> None:
+    """Twelve files of Ada's: Bob must come to author six before losing Ada leaves half of
+    them covered, so the default five grow to six, most changed first; JSON lists all six
+    and the text names the first ten only, counting the rest."""
+    graph = sole_owner(12)
+    [item] = make_plan(graph)["suggestions"]
+    assert [f["path"] for f in item["files"]] == [f"core/{n:02}.py" for n in range(11, 5, -1)]
+    assert (item["bus_factor_before"], item["bus_factor_after"]) == (1, 2)
+    big = sole_owner(30)
+    plan = make_plan(big)
+    [item] = plan["suggestions"]
+    assert len(item["files"]) == 15
+    assert item["bus_factor_after"] == 2
+    text = render_plan_text(plan, big)
+    assert "core/20.py" in text
+    assert "core/19.py" not in text
+    rest = sum(f["commits_needed"] for f in item["files"][10:])
+    assert f"     and 5 more files, {rest} commits (the JSON plan lists them)\n" in text
+    markdown = render_plan_markdown(plan, big)
+    assert "| core/20.py |" in markdown
+    assert "core/19.py" not in markdown
+    assert f"And 5 more files, {rest} commits: `busfactor plan --format json`" in markdown
+
+
+def test_a_bus_factor_resting_on_a_busy_mentor_is_explained() -> None:
+    """Ada holds `alpha` and most of `core`; with one suggestion each she mentors alpha, so
+    core gets Ben, who knows only one of its files. Learning that file leaves core at bus
+    factor 1, and the plan says on whom it rests and why she was not asked."""
+    files = {f"alpha/{n}.py": {"ada": (1, 10)} for n in range(8)}
+    files |= {f"core/{n}.py": {"ada": (1, 10)} for n in range(5)}
+    files["core/5.py"] = {"ben": (1, 10)}
+    people = {"ada": (90, 1), "ben": (20, 2), "cy": (30, 3), "dee": (25, 4)}
+    components = {"alpha": sorted(p for p in files if p[0] == "a")}
+    components["core"] = sorted(p for p in files if p[0] == "c")
+    graph = build(files, people, components)
+    plan = make_plan(graph, max_per_person=1)
+    alpha, core = plan["suggestions"]
+    assert (alpha["component"], alpha["mentor"]) == ("alpha", "ada")
+    assert (core["component"], core["mentor"]) == ("core", "ben")
+    assert [f["path"] for f in core["files"]] == ["core/5.py"]
+    assert core["bus_factor_before"] == core["bus_factor_after"] == 1
+    assert core["reasons"][-1] == (
+        "these files leave the bus factor at 1: it rests on Ada Doe (already in 1 suggestion)"
+    )
+    assert not any("leave the bus factor" in r for r in alpha["reasons"])
 
 
 def spread() -> nx.DiGraph[str]:
@@ -460,9 +530,56 @@ def test_markdown_of_an_empty_plan_says_so() -> None:
 def test_bisection_finds_what_counting_up_finds(
     shares: dict[str, tuple[int, int]], learner: str
 ) -> None:
-    """The fewest commits, found by bisection, are the first count the DOA model accepts."""
+    """The fewest commits, found by bisection, are the first count the DOA model accepts;
+    the quick test of the cap agrees on whether there is one."""
     people = {name: (9, 1) for name in ("ada", "bob", "cy", "dee", "eve")}
     graph = build({"f.py": shares}, people, {})
-    assert commits_needed(learner, "f.py", graph) == brute_force(
-        learner, "f.py", graph, COMMITS_CAP
-    )
+    needed = brute_force(learner, "f.py", graph, COMMITS_CAP)
+    assert commits_needed(learner, "f.py", graph) == needed
+    assert can_author(learner, "f.py", graph) == (needed is not None)
+
+
+def _bus_factor_with(graph: nx.DiGraph[str], files: list[str], learner: str) -> int:
+    """The component's truck factor once `learner` authors `files` (those they can reach)."""
+    component = [p for p in graph if p.startswith("file:c/")]
+    authors = {p[5:]: list(graph.nodes[p]["authors"]) for p in component}
+    for path in files:
+        if commits_needed(learner, path, graph) is not None:
+            authors[path].append(learner)
+    commits = {graph.nodes[p]["id"]: graph.nodes[p]["commits"] for p in graph if p[:7] == "person:"}
+    return truck_factor(list(authors), authors, commits).value
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    owners=st.lists(
+        st.tuples(
+            st.sampled_from(["ada", "ada", "ada", "ben"]),
+            st.integers(5, 30),
+            st.dictionaries(st.sampled_from(["ben", "cy"]), st.integers(1, 6), max_size=2),
+        ),
+        min_size=1,
+        max_size=20,
+    ),
+    at_least=st.integers(1, 6),
+)
+def test_a_grown_list_is_one_file_past_what_leaves_the_bus_factor(
+    owners: list[tuple[str, int, dict[str, int]]], at_least: int
+) -> None:
+    """Whatever the ownership: a list longer than asked raises the bus factor and one file
+    fewer would not; a list that raises nothing below the target says on whom it rests."""
+    files = {
+        f"c/{n:02}.py": {owner: (1, size)} | {p: (0, d) for p, d in others.items() if p != owner}
+        for n, (owner, size, others) in enumerate(owners)
+    }
+    people = {"ada": (50, 1), "ben": (40, 2), "cy": (30, 3), "dee": (20, 4)}
+    graph = build(files, people, {"c": sorted(files)})
+    for item in make_plan(graph, files_per_suggestion=at_least)["suggestions"]:
+        paths = [f["path"] for f in item["files"]]
+        before, after = item["bus_factor_before"], item["bus_factor_after"]
+        assert _bus_factor_with(graph, paths, item["learner"]) == after
+        if len(paths) > at_least:
+            assert after > before
+            assert _bus_factor_with(graph, paths[:-1], item["learner"]) <= before
+        unraised = [r for r in item["reasons"] if r.startswith("these files leave")]
+        assert bool(unraised) == (after <= before < 2)

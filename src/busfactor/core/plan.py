@@ -16,7 +16,7 @@ learner authors every listed file reachable within `COMMITS_CAP` commits.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,6 +34,9 @@ from busfactor.core.wording import counted
 SCHEMA = "busfactor.plan/1"
 COMMITS_CAP = 200
 """`commits_needed` gives up (None) beyond this many additional commits."""
+STUDY_SHOWN = 10
+"""Files to study the text and Markdown plans name per suggestion; JSON lists them all (a
+large component can need dozens before its bus factor rises)."""
 PARTIAL_WEIGHT, COUPLED_WEIGHT, DECISION_WEIGHT = 3, 2, 2
 _DAY = 86400
 People = dict[str, dict[str, Any]]
@@ -173,6 +176,35 @@ def commits_needed(learner: str, path: str, graph: nx.DiGraph[str]) -> int | Non
     Each commit is a delivery for the learner and an acceptance for everyone else; a learner
     who never touched the file needs at least one commit to count at all.
     """
+    enough, low, monotone = _qualifies(learner, path, graph)
+    high = COMMITS_CAP
+    if not monotone:
+        return next((extra for extra in range(low, high + 1) if enough(extra)), None)
+    # Each commit raises the learner's DOA and lowers everyone else's, so once enough, always
+    # enough: the fewest is found by bisection.
+    if not enough(high):
+        return None
+    while low < high:
+        middle = (low + high) // 2
+        if enough(middle):
+            high = middle
+        else:
+            low = middle + 1
+    return low
+
+
+def can_author(learner: str, path: str, graph: nx.DiGraph[str]) -> bool:
+    """Whether `commits_needed` finds a count within the cap: one test of the DOA rule at the
+    cap, not a bisection (the plan asks this of every file a long study list might hold)."""
+    enough, _, monotone = _qualifies(learner, path, graph)
+    return enough(COMMITS_CAP) if monotone else commits_needed(learner, path, graph) is not None
+
+
+def _qualifies(
+    learner: str, path: str, graph: nx.DiGraph[str]
+) -> tuple[Callable[[int], bool], int, bool]:
+    """The DOA rule's verdict on `learner` after so many more commits on `path`, the fewest
+    commits that can count, and whether the verdict, once true, stays true."""
     thresholds = _thresholds(graph)
     shares = {
         person: (int(bool(e.get("first_author"))), int(e["deliveries"]), int(e["acceptances"]))
@@ -189,20 +221,8 @@ def commits_needed(learner: str, path: str, graph: nx.DiGraph[str]) -> int | Non
         absolute = mine >= thresholds.doa_absolute or first == 1
         return best > 0 and mine / best > thresholds.doa_normalized and absolute
 
-    low, high = (0 if own is not None else 1), COMMITS_CAP
-    if thresholds.doa_normalized < 0:  # the test below is monotone only for t >= 0
-        return next((extra for extra in range(low, high + 1) if enough(extra)), None)
-    # Each commit raises the learner's DOA and lowers everyone else's, so once enough, always
-    # enough: the fewest is found by bisection.
-    if not enough(high):
-        return None
-    while low < high:
-        middle = (low + high) // 2
-        if enough(middle):
-            high = middle
-        else:
-            low = middle + 1
-    return low
+    # The verdict is monotone only for a normalised threshold of at least 0.
+    return enough, 0 if own is not None else 1, thresholds.doa_normalized >= 0
 
 
 def rank_learners(graph: nx.DiGraph[str], component: str) -> list[Candidate]:
@@ -341,7 +361,8 @@ def make_plan(
     people = _people(graph)
     suggestions = []
     for target in (c for c in nodes if _at_risk(c, target_bus_factor)):
-        made = _suggest(graph, people, target, load, (max_per_person, files_per_suggestion))
+        limits = (max_per_person, files_per_suggestion, target_bus_factor)
+        made = _suggest(graph, people, target, load, limits)
         if isinstance(made, str):
             uncovered.append({"component": target["name"], "reason": made})
             continue
@@ -357,10 +378,10 @@ def _suggest(
     people: People,
     target: dict[str, Any],
     load: Mapping[str, int],
-    limits: tuple[int, int],
+    limits: tuple[int, int, int],
 ) -> dict[str, Any] | str:
     """One suggestion for a target, or the reason there is none."""
-    max_per_person, files_per_suggestion = limits
+    max_per_person, files_per_suggestion, target_bus_factor = limits
     name = target["name"]
     files = _files_of(graph, name)
     mentors = _mentors(graph, people, files)
@@ -388,11 +409,16 @@ def _suggest(
     # Mostly lost: relearning those files comes first, the mentor's own files after.
     first = lost if _mostly_lost(target) else []
     study = _study(graph, people, files, mentor)
-    paths = list(dict.fromkeys([*first, *study]))[:files_per_suggestion]
-    needed = [commits_needed(learner.person, path, graph) for path in paths]
-    reachable = [path for path, count in zip(paths, needed, strict=True) if count is not None]
-    before, after = _bus_factors(graph, people, files, learner.person, reachable)
-    relearned = len(set(lost).intersection(reachable))
+    gain = _Gain(graph, people, files, learner.person, list(dict.fromkeys([*first, *study])))
+    before = gain.before
+    count = gain.enough(files_per_suggestion, extend=before < target_bus_factor)
+    paths = gain.order[:count]
+    after = gain.after(count)
+    if after <= before < target_bus_factor:
+        busy = {p for p in gain.resting_on if load.get(p, 0) >= max_per_person}
+        reasons.append(_unraised(graph, before, gain.resting_on, busy, cap))
+    needed = [gain.needed(path) for path in paths]
+    relearned = len(set(lost).intersection(gain.reachable(count)))
     return {
         "component": name,
         "mentor": mentor,
@@ -407,17 +433,87 @@ def _suggest(
     }
 
 
-def _bus_factors(
-    graph: nx.DiGraph[str], people: People, files: Sequence[str], learner: str, taken: list[str]
-) -> tuple[int, int]:
-    """The files' truck factor now, and once `learner` authors the `taken` files too."""
-    authors_of = {p: list(graph.nodes[node_id(FILE, p)]["authors"]) for p in files}
-    commits_of = {p: int(d.get("commits", 0)) for p, d in people.items()}
-    coverage = _thresholds(graph).coverage
-    before = truck_factor(files, authors_of, commits_of, coverage).value
-    for path in taken:
-        authors_of[path].append(learner)
-    return before, truck_factor(files, authors_of, commits_of, coverage).value
+class _Gain:
+    """What a learner gains a component by studying the first files of `order`: the cost
+    (commits needed per file) and the bus factor once they author the reachable ones."""
+
+    def __init__(
+        self,
+        graph: nx.DiGraph[str],
+        people: People,
+        files: Sequence[str],
+        learner: str,
+        order: list[str],
+    ) -> None:
+        self._graph, self._files, self._learner = graph, files, learner
+        self.order = order
+        self._authors = {p: tuple(graph.nodes[node_id(FILE, p)]["authors"]) for p in files}
+        self._commits = {p: int(d.get("commits", 0)) for p, d in people.items()}
+        self._coverage = _thresholds(graph).coverage
+        self._needed: dict[str, int | None] = {}
+        self._can: dict[str, bool] = {}
+        now = truck_factor(files, self._authors, self._commits, self._coverage)
+        self.before = now.value
+        self.resting_on = list(now.removed)
+        self._after: dict[int, int] = {}
+
+    def needed(self, path: str) -> int | None:
+        if path not in self._needed:
+            self._needed[path] = commits_needed(self._learner, path, self._graph)
+        return self._needed[path]
+
+    def reachable(self, count: int) -> list[str]:
+        """The first `count` files of the order the learner can come to author."""
+        return [path for path in self.order[:count] if self._reachable(path)]
+
+    def _reachable(self, path: str) -> bool:
+        if path not in self._can:
+            self._can[path] = can_author(self._learner, path, self._graph)
+        return self._can[path]
+
+    def after(self, count: int) -> int:
+        """The bus factor once the learner authors the reachable files among the first `count`."""
+        if count not in self._after:
+            authors = dict(self._authors)
+            for path in self.reachable(count):
+                authors[path] = (*authors[path], self._learner)
+            result = truck_factor(self._files, authors, self._commits, self._coverage)
+            self._after[count] = result.value
+        return self._after[count]
+
+    def enough(self, at_least: int, *, extend: bool) -> int:
+        """How many files to list: the first `at_least`, or, with `extend`, more when those
+        leave the bus factor where it is and the whole order would raise it. A suggestion
+        that changes nothing is no plan. The order holds only the files the study rule
+        picks, so a component the mentor does not hold is never studied whole."""
+        floor = min(at_least, len(self.order))
+        if not extend or self.after(floor) > self.before:
+            return floor
+        if self.after(len(self.order)) <= self.before:
+            return floor
+        # Bisection, keeping a count that raises the bus factor: each step is one truck
+        # factor of the files. More authored files mostly raise coverage, but the greedy
+        # removal order can shift, so this is the fewest only where the rise is monotone.
+        low, high = floor, len(self.order)
+        while high - low > 1:
+            middle = (low + high) // 2
+            if self.after(middle) > self.before:
+                high = middle
+            else:
+                low = middle
+        return high
+
+
+def _unraised(
+    graph: nx.DiGraph[str], before: int, resting_on: Sequence[str], busy: set[str], cap: str
+) -> str:
+    """Why a suggestion leaves the bus factor where it is: whose files it rests on, and
+    which of them the load limit kept from mentoring it."""
+    names = [
+        person_name(graph, p) + (f" (already in {cap})" if p in busy else "") for p in resting_on
+    ]
+    why = f"it rests on {', '.join(names)}" if names else "most of its files have no author"
+    return f"these files leave the bus factor at {before}: {why}"
 
 
 def _safe(value: object) -> str:
@@ -436,6 +532,15 @@ def _decision_label(graph: nx.DiGraph[str], decision: str) -> str:
 
 def _needed(value: int | None) -> str:
     return f"over {COMMITS_CAP}" if value is None else str(value)
+
+
+def _more_files(rest: Sequence[Mapping[str, Any]]) -> str:
+    """'and 8 more files, 350 commits' for the files a rendering leaves out."""
+    counts = [f["commits_needed"] for f in rest]
+    known = sum(n for n in counts if n is not None)
+    over = sum(1 for n in counts if n is None)
+    capped = f", and {counted(over, 'file')} over {COMMITS_CAP} each" if over else ""
+    return f"and {counted(len(rest), 'more file')}, {counted(known, 'commit')}{capped}"
 
 
 def _summary(plan: Mapping[str, Any]) -> str:
@@ -468,10 +573,11 @@ def render_plan_text(plan: Mapping[str, Any], graph: nx.DiGraph[str]) -> str:
         ]
         lines += [f"   - {_safe(reason)}" for reason in item["reasons"]]
         if item["files"]:
+            shown, rest = item["files"][:STUDY_SHOWN], item["files"][STUDY_SHOWN:]
             lines.append("   Study (commits still needed to become an author):")
-            lines += [
-                f"     {_safe(f['path'])}: {_needed(f['commits_needed'])}" for f in item["files"]
-            ]
+            lines += [f"     {_safe(f['path'])}: {_needed(f['commits_needed'])}" for f in shown]
+            if rest:
+                lines.append(f"     {_more_files(rest)} (the JSON plan lists them)")
         if item["decisions"]:
             labels = ", ".join(_decision_label(graph, d) for d in item["decisions"])
             lines.append(f"   Read decisions: {_safe(labels)}")
@@ -514,9 +620,14 @@ def render_plan_markdown(plan: Mapping[str, Any], graph: nx.DiGraph[str]) -> str
         lines += ["", f"### {_cell(item['component'])}: {mentor} → {learner}"]
         if item["files"]:
             lines += ["", "| File to study | Commits |", "|---|---:|"]
-            lines += [
-                f"| {_cell(f['path'])} | {_needed(f['commits_needed'])} |" for f in item["files"]
-            ]
+            shown, rest = item["files"][:STUDY_SHOWN], item["files"][STUDY_SHOWN:]
+            lines += [f"| {_cell(f['path'])} | {_needed(f['commits_needed'])} |" for f in shown]
+            if rest:
+                more = _more_files(rest)
+                lines += [
+                    "",
+                    f"{more[0].upper()}{more[1:]}: `busfactor plan --format json` lists them.",
+                ]
         if item["decisions"]:
             labels = ", ".join(_cell(_decision_label(graph, d)) for d in item["decisions"])
             lines += ["", f"Decisions to read: {labels}."]
