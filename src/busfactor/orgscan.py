@@ -207,18 +207,35 @@ def _safe_import_path() -> Iterator[None]:
             os.environ["PYTHONSAFEPATH"] = before
 
 
+class _Stopped(KeyboardInterrupt):
+    """SIGTERM in a scan process: a KeyboardInterrupt, so the scan stops as on Ctrl-C."""
+
+
+def _stop_worker(signum: int, frame: object) -> None:
+    signal.signal(signum, signal.SIG_IGN)  # once: the clean-up must not be cut short
+    raise _Stopped
+
+
 def _worker(send: Connection, path: str, config: str | None, overrides: dict[str, Any]) -> None:
     """In a scan process: Ctrl-C cancels the scan (its git processes stop on their own), the
-    parent stops the process, and nothing is printed."""
+    parent stops the process, and nothing is printed. SIGTERM, the parent's way to stop it,
+    stops the scan where it stands, as Ctrl-C stops a scan in the foreground: its git
+    processes end and its temporary directory goes (Python's default left both behind)."""
     cancel = threading.Event()
     signal.signal(signal.SIGINT, lambda signum, frame: cancel.set())
-    outcome = scan_one(path, config, overrides, cancel)
+    signal.signal(signal.SIGTERM, _stop_worker)
+    stopped = False
     try:
-        send.send(outcome)
-    except OSError:
-        pass  # the parent stopped listening (Ctrl-C)
+        send.send(scan_one(path, config, overrides, cancel))
+    except _Stopped:
+        stopped = True
+    except OSError:  # the parent stopped listening (Ctrl-C)
+        pass
     finally:
         send.close()
+    if stopped:  # cleaned up: now end as SIGTERM would have, for the parent to report
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGTERM)
 
 
 def _collect(process: BaseProcess, receive: Connection) -> Outcome:

@@ -1,7 +1,8 @@
 """Command-line interface: `busfactor scan`, `busfactor graph`, `busfactor merge`, ...
 
 Exit codes (the CLI's API): 0 success; 2 usage, configuration or repository error, or an
-internal error (one `busfactor: error:` line on stderr, nothing on stdout); 130 interrupted.
+internal error (one `busfactor: error:` line on stderr, nothing on stdout); 130 interrupted
+(Ctrl-C); 143 and 129 stopped by SIGTERM and SIGHUP (128 + the signal's number).
 An organisation report (`scan` of several repositories, `merge`) exits 2 when any repository
 failed, but still writes the report, each failure in it and on its own stderr line.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 import argparse
 import gc
 import os
+import signal
 import sys
 import threading
 from collections.abc import Callable, Sequence
@@ -27,6 +29,7 @@ from busfactor.cli.org import (
     org_scan_requested,
     run_org_scan,
 )
+from busfactor.cli.stopping import Terminated, default_signals, stop_cleanly_on_signals
 from busfactor.errors import BusfactorError, RefusedError, UsageError
 
 
@@ -353,6 +356,7 @@ def _open_tui(path: Path, overrides: dict[str, object]) -> int:
     import importlib
 
     gc.enable()  # off for headless commands (see run); an app runs for hours
+    default_signals()  # the app stops on them itself (ui.app), restoring the terminal
     try:  # deferred: headless commands never load Textual
         app = importlib.import_module("busfactor.ui.app")
     except ImportError:
@@ -554,6 +558,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BusfactorError as error:
         diagnostics.error(error.message, error.hint)
         return error.exit_code
+    except Terminated as stop:
+        diagnostics.error(f"stopped by {signal.Signals(stop.signum).name}")
+        return 128 + stop.signum
     except KeyboardInterrupt:
         diagnostics.error("interrupted")
         return ExitCode.INTERRUPTED
@@ -589,6 +596,7 @@ def run() -> None:
     (core/gc_pause.py) cost 0.05 s of that rescan. The terminal app turns it back on.
     """
     gc.disable()
+    stop_cleanly_on_signals()
     code = main()
     waited_for = _threads_left() or _worker_processes() or _observed()
     if waited_for or "textual" in sys.modules:

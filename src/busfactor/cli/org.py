@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from busfactor.cli import diagnostics
+from busfactor.cli.stopping import default_signals
 from busfactor.errors import UsageError
 
 __all__ = [
@@ -171,5 +172,6 @@ def open_report_tui(path: Path) -> int:
         diagnostics.error("the terminal app is not available in this installation")
         return ERROR
     gc.enable()  # off for headless commands (cli.run); an app runs for hours
+    default_signals()  # the app stops on them itself (ui.signals), restoring the terminal
     code: int = ui.run_org_tui(report, title=path.name)
     return code

@@ -53,6 +53,7 @@ from busfactor.ui.messages import (
     WhatIfComputed,
 )
 from busfactor.ui.overview import Overview
+from busfactor.ui.signals import exit_on_signals, release_signals, stopped_by
 from busfactor.ui.tables import ComponentsPane, FindingsPane, PeoplePane, SortedTable
 from busfactor.ui.view import safe
 
@@ -138,12 +139,16 @@ class BusfactorApp(App[int]):
         yield Footer()
 
     def on_mount(self) -> None:
+        exit_on_signals(self)
         self.sub_title = self.repo.name or str(self.repo)  # never the absolute path
         self.theme_changed_signal.subscribe(self, lambda _theme: self.restyle())
         if self.initial_report is not None:
             self.show_report(ScanFinished(self.initial_report))
         else:
             self.start_scan()
+
+    def on_unmount(self) -> None:
+        release_signals(self)
 
     # -- scanning ---------------------------------------------------------------------
 
@@ -520,4 +525,7 @@ def run_tui(path: Path, settings_overrides: dict[str, Any] | None = None) -> int
         return 2
     tui = make_app(root, settings)
     tui.run()
+    number = stopped_by(tui)
+    if number is not None:
+        return 128 + number
     return 1 if tui.return_code else 0  # 1: the app failed (Textual printed why)

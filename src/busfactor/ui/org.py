@@ -22,6 +22,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from busfactor.core.wording import counted, listed
 from busfactor.formats.text_safety import printable
+from busfactor.ui.signals import exit_on_signals, release_signals, stopped_by
 from busfactor.ui.view import fit_names
 
 OrgReport = Mapping[str, Any]
@@ -186,6 +187,7 @@ class OrgApp(App[int]):
         yield Footer()
 
     def on_mount(self) -> None:
+        exit_on_signals(self)
         names = {p["id"]: p.get("name") or p["id"] for p in self.report.get("people", [])}
         self.names = names
         repos: DataTable[Text] = self.query_one("#org-repositories", DataTable)
@@ -198,6 +200,9 @@ class OrgApp(App[int]):
         people.add_columns("Person", "Repositories", "Sole holder in", "Where", "Cross-repo")
         for index, person in enumerate(self.report.get("people", [])):
             people.add_row(*person_row(person), key=f"p{index}")
+
+    def on_unmount(self) -> None:
+        release_signals(self)
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         if event.data_table.has_focus:  # both tables highlight a row when they are filled
@@ -237,4 +242,7 @@ def run_org_tui(report: OrgReport, title: str = "") -> int:
     """Run the app on a checked `busfactor.org/1` report; its exit code."""
     app = OrgApp(report, title=title)
     result = app.run()
+    number = stopped_by(app)
+    if number is not None:
+        return 128 + number
     return 1 if app.return_code else int(result or 0)  # 1: the app failed (Textual said why)

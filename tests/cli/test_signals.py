@@ -1,0 +1,179 @@
+"""SIGTERM and SIGHUP stop a command as Ctrl-C does: one line, exit 128 + the signal, no git
+process and no temporary directory left behind.
+
+A CI runner cancelling a job sends SIGTERM; Python's default ended the process on the spot,
+and an organisation scan's workers, stopped the same way by their parent, left theirs too.
+Each scan here waits on a `git` that never answers (a wrapper on PATH that turns the history
+stream into `sleep`), so the signal always lands mid-scan, with a git child running.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import signal
+import stat
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from builders import RepoBuilder
+
+pytestmark = pytest.mark.skipif(os.name != "posix", reason="POSIX signals")
+
+
+def stalling_git(folder: Path) -> Path:
+    """A `git` that runs the real one, except for the history streams, which never print
+    (in a repository whose path names it healthy, they do)."""
+    real = shutil.which("git")
+    assert real is not None
+    folder.mkdir()
+    wrapper = folder / "git"
+    wrapper.write_text(
+        "#!/bin/sh\n"
+        'case "$PWD" in *healthy*) exec "$0.real" "$@";; esac\n'
+        'case " $* " in *" --name-status "*) exec sleep 120;; esac\n'
+        f'exec "{real}" "$@"\n',
+        encoding="utf-8",
+    )
+    wrapper.chmod(wrapper.stat().st_mode | stat.S_IXUSR)
+    (folder / "git.real").symlink_to(real)
+    return folder
+
+
+def repository(path: Path) -> Path:
+    with RepoBuilder(path) as builder:
+        for n in range(6):
+            builder.commit("ada" if n % 2 else "bob", write={f"m/{n % 3}.py": f"{n}\n"})
+    return path
+
+
+def left_in_session(pid: int) -> list[str]:
+    """Commands still running in the session `pid` leads (zombies wait for init)."""
+    rows = subprocess.run(
+        ["ps", "-o", "stat=,comm=", "-s", str(pid)], capture_output=True, text=True, check=False
+    ).stdout.splitlines()
+    return [row.split(None, 1)[-1] for row in rows if not row.strip().startswith("Z")]
+
+
+@pytest.fixture
+def sessions() -> Iterator[list[subprocess.Popen[bytes]]]:
+    """Processes started in sessions of their own; whatever a failed test left in them is
+    killed (a `sleep` outlives its scan by two minutes)."""
+    started: list[subprocess.Popen[bytes]] = []
+    yield started
+    for process in started:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
+
+
+def start(
+    sessions: list[subprocess.Popen[bytes]], args: list[str], tmp_path: Path, **popen: Any
+) -> subprocess.Popen[bytes]:
+    """`python -m busfactor ARGS` with the stalling git first on PATH and its own TMPDIR."""
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    path = f"{stalling_git(tmp_path / 'bin')}{os.pathsep}{os.environ['PATH']}"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "busfactor", *args],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "PATH": path, "TMPDIR": str(scratch)},
+        start_new_session=True,
+        **popen,
+    )
+    sessions.append(process)
+    return process
+
+
+def wait_for_stalled_gits(process: subprocess.Popen[bytes], count: int) -> None:
+    deadline = time.monotonic() + 60
+    while left_in_session(process.pid).count("sleep") < count:
+        assert process.poll() is None, process.communicate()
+        assert time.monotonic() < deadline, left_in_session(process.pid)
+        time.sleep(0.05)
+
+
+def assert_stopped_cleanly(
+    process: subprocess.Popen[bytes], tmp_path: Path, number: signal.Signals
+) -> None:
+    out, err = process.communicate(timeout=60)
+    assert (process.returncode, out) == (128 + number, b"")
+    assert err.decode() == f"busfactor: error: stopped by {number.name}\n"
+    assert list((tmp_path / "tmp").iterdir()) == []  # the no-hooks directories went
+    assert left_in_session(process.pid) == []  # and git with them
+
+
+@pytest.mark.parametrize("number", [signal.SIGTERM, signal.SIGHUP])
+def test_a_signal_stops_a_scan_cleanly(
+    tmp_path: Path, number: signal.Signals, sessions: list[subprocess.Popen[bytes]]
+) -> None:
+    """Without the handler: exit -15, the directory and the `sleep` left behind."""
+    repo = repository(tmp_path / "repo")
+    process = start(sessions, ["scan", str(repo), "--no-cache"], tmp_path)
+    wait_for_stalled_gits(process, 1)
+    os.kill(process.pid, number)
+    assert_stopped_cleanly(process, tmp_path, number)
+
+
+def test_sigterm_stops_an_organisation_scan_and_its_workers(
+    tmp_path: Path, sessions: list[subprocess.Popen[bytes]]
+) -> None:
+    """The parent stops each worker with SIGTERM; each worker then stops its own scan the
+    same way, instead of dying with its git process and directory left behind."""
+    repos = [str(repository(tmp_path / name)) for name in ("api", "web")]
+    process = start(sessions, ["scan", *repos, "--jobs", "2", "--no-cache"], tmp_path)
+    wait_for_stalled_gits(process, 2)
+    os.kill(process.pid, signal.SIGTERM)  # the parent alone, as a CI runner does
+    assert_stopped_cleanly(process, tmp_path, signal.SIGTERM)
+
+
+def test_a_signal_the_caller_ignores_stays_ignored(
+    tmp_path: Path, sessions: list[subprocess.Popen[bytes]]
+) -> None:
+    """`nohup busfactor scan`: SIGHUP was ignored before busfactor started, so the scan goes
+    on (here it is then stopped with SIGTERM, since its git never answers)."""
+    repo = repository(tmp_path / "repo")
+    ignore_hangups = lambda: signal.signal(signal.SIGHUP, signal.SIG_IGN)  # noqa: E731
+    process = start(
+        sessions, ["scan", str(repo), "--no-cache"], tmp_path, preexec_fn=ignore_hangups
+    )
+    wait_for_stalled_gits(process, 1)
+    os.kill(process.pid, signal.SIGHUP)
+    time.sleep(0.5)
+    assert process.poll() is None
+    os.kill(process.pid, signal.SIGTERM)
+    assert_stopped_cleanly(process, tmp_path, signal.SIGTERM)
+
+
+def test_a_worker_stopped_from_outside_fails_its_repository_alone(
+    tmp_path: Path, sessions: list[subprocess.Popen[bytes]]
+) -> None:
+    """Someone ends a runaway scan process with `kill`: it cleans up, then dies of the
+    signal, so its repository is reported as killed by SIGTERM and the other one is scanned."""
+    healthy = repository(tmp_path / "healthy")
+    stuck = repository(tmp_path / "stuck")
+    args = ["scan", str(healthy), str(stuck), "--jobs", "2", "--no-cache", "--format", "json"]
+    process = start(sessions, args, tmp_path)
+    wait_for_stalled_gits(process, 1)
+    rows = subprocess.run(
+        ["ps", "-o", "ppid=,comm=", "-s", str(process.pid)], capture_output=True, text=True
+    ).stdout.splitlines()
+    [worker] = {int(row.split()[0]) for row in rows if row.split()[1] == "sleep"}
+    os.kill(worker, signal.SIGTERM)
+    out, err = process.communicate(timeout=60)
+    report = json.loads(out)
+    errors = {Path(repo["path"]).name: repo.get("error") for repo in report["repositories"]}
+    assert errors == {"healthy": None, "stuck": "scan process died (killed by SIGTERM)"}
+    assert process.returncode == 2
+    assert err.decode() == "busfactor: error: stuck: scan process died (killed by SIGTERM)\n"
+    assert list((tmp_path / "tmp").iterdir()) == []
