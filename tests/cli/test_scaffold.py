@@ -94,7 +94,11 @@ def test_empty_repository_folder_gets_init_record_and_madr4(
     ]
     out, err = capsys.readouterr()
     assert out == "docs/adr/0002-use-postgresql.md\n"
-    assert err == "busfactor: also created docs/adr/0001-record-architecture-decisions.md\n"
+    assert err == (
+        "busfactor: also created docs/adr/0001-record-architecture-decisions.md\n"
+        "busfactor: scans read decision records from commits: commit this one (and the files "
+        "above) to see it counted\n"
+    )
     text = (folder / "0002-use-postgresql.md").read_text()
     assert text.startswith('---\nstatus: "proposed"\ndate: 2025-06-01\ndecision-makers: ')
     assert "# Use PostgreSQL\n" in text
@@ -170,7 +174,9 @@ def test_supersedes_nygard_changes_only_the_status_line(
     run(["adr", "new", "Use Kafka", str(builder.path), "--supersedes", "2"])
     assert capsys.readouterr() == (
         "doc/adr/0004-use-kafka.md\n",
-        "busfactor: updated doc/adr/0002-decision-number-2.md\n",
+        "busfactor: updated doc/adr/0002-decision-number-2.md\n"
+        "busfactor: scans read decision records from commits: commit this one (and the files "
+        "above) to see it counted\n",
     )
     new = (builder.path / "doc/adr/0004-use-kafka.md").read_text()
     assert "Supersedes [2. Decision number 2](0002-decision-number-2.md)" in new
@@ -376,7 +382,12 @@ def test_runbook_new_is_detected_by_the_next_scan(
     _seed(builder)
     monkeypatch.chdir(builder.path)
     assert run(["runbook", "new", "billing", str(builder.path)]) == 0
-    assert capsys.readouterr().out == "docs/runbooks/billing.md\n"
+    assert capsys.readouterr() == (
+        "docs/runbooks/billing.md\n",
+        "busfactor: scans read runbooks from commits: commit this one to see it counted\n",
+    )
+    before = {c["name"]: c for c in scan(builder.path).to_dict()["components"]}
+    assert before["billing"]["runbook"] is None  # not yet: what the note says
     text = (builder.path / "docs/runbooks/billing.md").read_text()
     assert text.startswith('---\ncomponent: "billing"\nowner: "Ada"\nlast_reviewed: 2025-06-01\n')
     assert "Bus factor: 1 (authors: Ada)." in text

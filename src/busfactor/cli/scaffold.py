@@ -22,6 +22,12 @@ from busfactor.scaffold import ComponentFacts, component_facts, repository_root,
 __all__ = ["add_adr_new", "add_runbook_new"]
 
 
+COMMIT_NOTE = "scans read "
+"""How the note that a new file counts once committed begins: a scan reads the revision, so
+`adr list` right after `adr new` would not show the record. The terminal app says it in its
+own words and leaves this note out."""
+
+
 def add_adr_new(adr_commands: argparse._SubParsersAction[Any]) -> None:
     """`adr new TITLE [PATH] ...`."""
     new = adr_commands.add_parser(
@@ -180,6 +186,8 @@ def run_adr_new(args: argparse.Namespace) -> int:
             f"scans look for decision records in {unseen} only when told: add "
             f'[adr] dir = "{unseen}" to .busfactor.toml (or write that folder into an .adr-dir)'
         )
+    others = " (and the files above)" if plan.creates or plan.changes else ""
+    note(f"{COMMIT_NOTE}decision records from commits: commit this one{others} to see it counted")
     sys.stdout.write(f"{shown(plan.path, cwd)}\n")
     return 0
 
@@ -243,5 +251,6 @@ def run_runbook_new(args: argparse.Namespace) -> int:
     if args.dry_run:
         sys.stdout.write(f"==> {shown(target, cwd)} (new) <==\n{text}")
         return 0
+    note(f"{COMMIT_NOTE}runbooks from commits: commit this one to see it counted")
     sys.stdout.write(f"{shown(target, cwd)}\n")
     return 0

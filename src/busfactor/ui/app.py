@@ -475,7 +475,7 @@ class BusfactorApp(App[int]):
     @work(thread=True, exit_on_error=False, group="scaffold", description="Writing")
     def scaffold(self, kind: str, args: argparse.Namespace) -> None:
         """Run `busfactor adr new` / `runbook new` as the CLI does; post the printed path."""
-        from busfactor.cli.scaffold import run_adr_new, run_runbook_new
+        from busfactor.cli.scaffold import COMMIT_NOTE, run_adr_new, run_runbook_new
 
         run = run_adr_new if kind == "adr" else run_runbook_new
         printed, said = io.StringIO(), io.StringIO()
@@ -487,6 +487,7 @@ class BusfactorApp(App[int]):
             return
         lines = [line for line in printed.getvalue().splitlines() if line.strip()]
         notes = [line.removeprefix("busfactor: ") for line in said.getvalue().splitlines()]
+        notes = [line for line in notes if not line.startswith(COMMIT_NOTE)]  # said below
         self.post_message(ScaffoldFinished(lines[-1] if lines else None, notes=notes))
 
     @on(ScaffoldFinished)
