@@ -96,6 +96,9 @@ def start(
 
 
 def wait_for_stalled_gits(process: subprocess.Popen[bytes], count: int) -> None:
+    """Until `count` history streams stall: a scan starts two at once (the main stream and
+    the merges' probe), and a signal between a spawn and its bookkeeping is a narrower race
+    than this test can aim at."""
     deadline = time.monotonic() + 60
     while left_in_session(process.pid).count("sleep") < count:
         assert process.poll() is None, process.communicate()
@@ -120,7 +123,7 @@ def test_a_signal_stops_a_scan_cleanly(
     """Without the handler: exit -15, the directory and the `sleep` left behind."""
     repo = repository(tmp_path / "repo")
     process = start(sessions, ["scan", str(repo), "--no-cache"], tmp_path)
-    wait_for_stalled_gits(process, 1)
+    wait_for_stalled_gits(process, 2)
     os.kill(process.pid, number)
     assert_stopped_cleanly(process, tmp_path, number)
 
@@ -132,7 +135,7 @@ def test_sigterm_stops_an_organisation_scan_and_its_workers(
     same way, instead of dying with its git process and directory left behind."""
     repos = [str(repository(tmp_path / name)) for name in ("api", "web")]
     process = start(sessions, ["scan", *repos, "--jobs", "2", "--no-cache"], tmp_path)
-    wait_for_stalled_gits(process, 2)
+    wait_for_stalled_gits(process, 4)
     os.kill(process.pid, signal.SIGTERM)  # the parent alone, as a CI runner does
     assert_stopped_cleanly(process, tmp_path, signal.SIGTERM)
 
@@ -147,7 +150,7 @@ def test_a_signal_the_caller_ignores_stays_ignored(
     process = start(
         sessions, ["scan", str(repo), "--no-cache"], tmp_path, preexec_fn=ignore_hangups
     )
-    wait_for_stalled_gits(process, 1)
+    wait_for_stalled_gits(process, 2)
     os.kill(process.pid, signal.SIGHUP)
     time.sleep(0.5)
     assert process.poll() is None
@@ -164,7 +167,7 @@ def test_a_worker_stopped_from_outside_fails_its_repository_alone(
     stuck = repository(tmp_path / "stuck")
     args = ["scan", str(healthy), str(stuck), "--jobs", "2", "--no-cache", "--format", "json"]
     process = start(sessions, args, tmp_path)
-    wait_for_stalled_gits(process, 1)
+    wait_for_stalled_gits(process, 2)
     rows = subprocess.run(
         ["ps", "-o", "ppid=,comm=", "-s", str(process.pid)], capture_output=True, text=True
     ).stdout.splitlines()

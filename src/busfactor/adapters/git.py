@@ -261,7 +261,12 @@ class GitRepository:
             )
         except FileNotFoundError:
             raise RepositoryError(GIT_MISSING) from None
-        return _Process(proc, args[0])
+        try:
+            return _Process(proc, args[0])
+        except BaseException:  # a Ctrl-C or SIGTERM right after the spawn: no orphan
+            proc.kill()
+            proc.wait()
+            raise
 
     @contextmanager
     def stream(
@@ -274,21 +279,24 @@ class GitRepository:
         drained whenever this one is read or waited for, so no git process waits on us.
         """
         process = self._popen(args, stdin)
-        process.collect_stderr()
         finished = False
-        fd = process.stdout.fileno()
-        buffered = mux.add(fd) if mux is not None else None
-
-        def chunks() -> Iterator[bytes]:
-            nonlocal finished
-            if buffered is not None:
-                yield from buffered.chunks()
-            else:
-                while chunk := os.read(fd, _CHUNK):
-                    yield chunk
-            finished = True
-
+        buffered = None
+        # Everything after the spawn is inside the `try`: a Ctrl-C or SIGTERM (cli.stopping)
+        # landing before the first read still ends the process.
         try:
+            process.collect_stderr()
+            fd = process.stdout.fileno()
+            buffered = mux.add(fd) if mux is not None else None
+
+            def chunks() -> Iterator[bytes]:
+                nonlocal finished
+                if buffered is not None:
+                    yield from buffered.chunks()
+                else:
+                    while chunk := os.read(fd, _CHUNK):
+                        yield chunk
+                finished = True
+
             yield chunks()
         finally:
             if buffered is not None and mux is not None:

@@ -10,7 +10,8 @@ and one learner, an active person authoring none of its files, ranked (algorithm
 files; its decisions they wrote or decided). Activity only breaks ties, as every learner is
 active: summed partial DOA, coupling degree, commits, last commit, id. Nobody is in more than
 `max_per_person` suggestions (greedy, worst target first). The bus factor after assumes the
-learner authors every listed file reachable within `COMMITS_CAP` commits.
+learner authors every listed file reachable within `COMMITS_CAP` commits; below the target,
+the list grows until that raises it (adr/0022).
 """
 
 from __future__ import annotations
