@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from busfactor.adapters.blobs import BlobReader
 from busfactor.adapters.cache import (
@@ -308,6 +308,8 @@ def scan(
         sha, revision_time = repo.resolve(settings.rev)
         if settings.since:
             check_since(repo, settings.since)
+        if _reads_all_history(repo, settings):
+            repo.prestart_history(sha, since=settings.since, linear=settings.history == "linear")
         entries = repo.tree(sha)
         on_progress(Progress("history"))
         # Which files count is decided from the tree alone, so it runs beside the history
@@ -461,6 +463,34 @@ def plan_scan(
     return scan(path, settings=pinned, coupling=True, cancel=cancel)
 
 
+def _reads_all_history(repo: GitRepository, settings: Settings) -> bool:
+    """Whether the scan will certainly read the whole history from git: no cache, or none
+    yet (a first scan, as in CI's fresh checkouts). Any doubt says no: its stream then starts
+    where it always did."""
+    if not settings.cache or settings.since or repo.is_shallow():
+        return True
+    try:
+        folder = _cache_dir(repo, settings)
+        if folder is False:  # the cache is off (open_cache says why)
+            return True
+        return not default_cache_file(repo.common_dir(), folder).exists()
+    except (OSError, ValueError):
+        return False
+
+
+def _cache_dir(repo: GitRepository, settings: Settings) -> Path | Literal[False] | None:
+    """Where the configured cache lives: None for the default place, False when a relative
+    `[cache] dir` leads out of the repository through a symbolic link (the cache is off)."""
+    if settings.cache_dir is None:
+        return None
+    cache_dir = Path(os.path.expanduser(settings.cache_dir))
+    if not cache_dir.is_absolute():  # `[cache] dir`: --cache-dir arrives absolute
+        cache_dir = repo.root / cache_dir
+        if not cache_dir.resolve().is_relative_to(repo.root.resolve()):
+            return False
+    return cache_dir
+
+
 def open_cache(repo: GitRepository, settings: Settings) -> tuple[HistoryCache | None, list[str]]:
     """The repository's history cache, or None (disabled, or not writable: said in a warning).
 
@@ -468,17 +498,12 @@ def open_cache(repo: GitRepository, settings: Settings) -> tuple[HistoryCache | 
     """
     if not settings.cache or settings.since or repo.is_shallow():
         return None, []
-    cache_dir = None
-    if settings.cache_dir is not None:
-        cache_dir = Path(os.path.expanduser(settings.cache_dir))
-        if not cache_dir.is_absolute():  # `[cache] dir`: --cache-dir arrives absolute
-            cache_dir = repo.root / cache_dir
-            root = repo.root.resolve()
-            if not cache_dir.resolve().is_relative_to(root):
-                return None, [
-                    f"cache disabled: {settings.cache_dir} (cache.dir) leads out of the "
-                    "repository through a symbolic link"
-                ]
+    cache_dir = _cache_dir(repo, settings)
+    if cache_dir is False:
+        return None, [
+            f"cache disabled: {settings.cache_dir} (cache.dir) leads out of the "
+            "repository through a symbolic link"
+        ]
     path: Path | None = None
     try:
         path = default_cache_file(repo.common_dir(), cache_dir)

@@ -131,6 +131,7 @@ class GitRepository:
         self._env = _environment(self._hooks.name)
         self._cwd = str(path)
         self._configs: dict[str, dict[str, str]] = {}
+        self._prestarted: dict[tuple[str, ...], _Process] = {}
         try:
             bare, inside, shallow, common = self._facts(path)
             if bare != "true" and inside == "true":
@@ -212,8 +213,13 @@ class GitRepository:
         )
 
     def close(self) -> None:
-        """Remove the empty hooks directory."""
-        self._hooks.cleanup()
+        """End a prestarted stream nobody took, remove the empty hooks directory."""
+        try:
+            while self._prestarted:
+                _, process = self._prestarted.popitem()
+                process.finish(complete=False)
+        finally:
+            self._hooks.cleanup()
 
     def __enter__(self) -> GitRepository:
         return self
@@ -278,13 +284,17 @@ class GitRepository:
         thread fights the parser for the GIL. With a `mux`, the other streams it holds are
         drained whenever this one is read or waited for, so no git process waits on us.
         """
-        process = self._popen(args, stdin)
+        process = self._prestarted.pop(tuple(args), None) if stdin == subprocess.DEVNULL else None
+        fresh = process is None
+        if process is None:
+            process = self._popen(args, stdin)
         finished = False
         buffered = None
         # Everything after the spawn is inside the `try`: a Ctrl-C or SIGTERM (cli.stopping)
         # landing before the first read still ends the process.
         try:
-            process.collect_stderr()
+            if fresh:
+                process.collect_stderr()
             fd = process.stdout.fileno()
             buffered = mux.add(fd) if mux is not None else None
 
@@ -550,6 +560,34 @@ class GitRepository:
         cache's rescans. `raw` is handed every chunk of git's output as it is parsed.
         `renames=False` is for checks against `git log -- PATH`, which follows no renames.
         """
+        args = self._history_args(sha, since=since, linear=linear, exclude=exclude, renames=renames)
+        return self._records(args, mux, raw)
+
+    def prestart_history(self, sha: str, *, since: str | None, linear: bool) -> None:
+        """Start the whole main history stream now, for a scan that will read it all (no
+        cache to consult): git starts working while the scan lists the tree and opens its
+        cache, about 0.1 s on a cold scan. `history` with the same arguments takes the
+        process over; one never taken is ended by `close`."""
+        args = tuple(self._history_args(sha, since=since, linear=linear, exclude=None))
+        if args in self._prestarted:
+            return
+        process = self._popen(args)
+        try:
+            process.collect_stderr()
+        except BaseException:
+            process.finish(complete=False)
+            raise
+        self._prestarted[args] = process
+
+    def _history_args(
+        self,
+        sha: str,
+        *,
+        since: str | None,
+        linear: bool,
+        exclude: str | None,
+        renames: bool = True,
+    ) -> list[str]:
         order = ["--no-merges"] if linear else ["--topo-order", "--diff-merges=off"]
         args = [
             "log",
@@ -562,7 +600,7 @@ class GitRepository:
         ]
         if since:
             args.append(f"--since={since}")
-        return self._records([*args, *_range(sha, exclude), "--"], mux, raw)
+        return [*args, *_range(sha, exclude), "--"]
 
     @contextmanager
     def _records(
