@@ -177,7 +177,21 @@ def commits_needed(learner: str, path: str, graph: nx.DiGraph[str]) -> int | Non
     Each commit is a delivery for the learner and an acceptance for everyone else; a learner
     who never touched the file needs at least one commit to count at all.
     """
-    enough, low, monotone = _qualifies(learner, path, graph)
+    return _fewest(*_qualifies(learner, path, graph))
+
+
+def can_author(learner: str, path: str, graph: nx.DiGraph[str]) -> bool:
+    """Whether `commits_needed` finds a count within the cap: one test of the DOA rule at the
+    cap, not a bisection (the plan asks this of every file a long study list might hold)."""
+    return _within_cap(*_qualifies(learner, path, graph))
+
+
+_Rule = tuple[Callable[[int], bool], int, bool]
+"""`_qualifies`' answer: the DOA rule's verdict after so many more commits, the fewest that
+can count, and whether the verdict, once true, stays true."""
+
+
+def _fewest(enough: Callable[[int], bool], low: int, monotone: bool) -> int | None:
     high = COMMITS_CAP
     if not monotone:
         return next((extra for extra in range(low, high + 1) if enough(extra)), None)
@@ -194,18 +208,12 @@ def commits_needed(learner: str, path: str, graph: nx.DiGraph[str]) -> int | Non
     return low
 
 
-def can_author(learner: str, path: str, graph: nx.DiGraph[str]) -> bool:
-    """Whether `commits_needed` finds a count within the cap: one test of the DOA rule at the
-    cap, not a bisection (the plan asks this of every file a long study list might hold)."""
-    enough, _, monotone = _qualifies(learner, path, graph)
-    return enough(COMMITS_CAP) if monotone else commits_needed(learner, path, graph) is not None
+def _within_cap(enough: Callable[[int], bool], low: int, monotone: bool) -> bool:
+    return enough(COMMITS_CAP) if monotone else _fewest(enough, low, monotone) is not None
 
 
-def _qualifies(
-    learner: str, path: str, graph: nx.DiGraph[str]
-) -> tuple[Callable[[int], bool], int, bool]:
-    """The DOA rule's verdict on `learner` after so many more commits on `path`, the fewest
-    commits that can count, and whether the verdict, once true, stays true."""
+def _qualifies(learner: str, path: str, graph: nx.DiGraph[str]) -> _Rule:
+    """The DOA rule for `learner` on `path` (see `_Rule`)."""
     thresholds = _thresholds(graph)
     shares = {
         person: (int(bool(e.get("first_author"))), int(e["deliveries"]), int(e["acceptances"]))
@@ -451,6 +459,7 @@ class _Gain:
         self._authors = {p: tuple(graph.nodes[node_id(FILE, p)]["authors"]) for p in files}
         self._commits = {p: int(d.get("commits", 0)) for p, d in people.items()}
         self._coverage = _thresholds(graph).coverage
+        self._rules: dict[str, _Rule] = {}  # each file's edges read once, for both questions
         self._needed: dict[str, int | None] = {}
         self._can: dict[str, bool] = {}
         now = truck_factor(files, self._authors, self._commits, self._coverage)
@@ -458,9 +467,14 @@ class _Gain:
         self.resting_on = list(now.removed)
         self._after: dict[int, int] = {}
 
+    def _rule(self, path: str) -> _Rule:
+        if path not in self._rules:
+            self._rules[path] = _qualifies(self._learner, path, self._graph)
+        return self._rules[path]
+
     def needed(self, path: str) -> int | None:
         if path not in self._needed:
-            self._needed[path] = commits_needed(self._learner, path, self._graph)
+            self._needed[path] = _fewest(*self._rule(path))
         return self._needed[path]
 
     def reachable(self, count: int) -> list[str]:
@@ -469,7 +483,7 @@ class _Gain:
 
     def _reachable(self, path: str) -> bool:
         if path not in self._can:
-            self._can[path] = can_author(self._learner, path, self._graph)
+            self._can[path] = _within_cap(*self._rule(path))
         return self._can[path]
 
     def after(self, count: int) -> int:
