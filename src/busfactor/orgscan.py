@@ -24,6 +24,7 @@ from busfactor.adapters.json_files import read_json
 from busfactor.core.org import RepoResult
 from busfactor.core.org_input import check_org_report, check_scan_report
 from busfactor.errors import BusfactorError, UsageError
+from busfactor.stopping import Terminated, stop_cleanly_on_signals
 
 Outcome = tuple[str | None, str | None]
 """(the JSON report, None) or (None, the one-line error)."""
@@ -207,15 +208,6 @@ def _safe_import_path() -> Iterator[None]:
             os.environ["PYTHONSAFEPATH"] = before
 
 
-class _Stopped(KeyboardInterrupt):
-    """SIGTERM in a scan process: a KeyboardInterrupt, so the scan stops as on Ctrl-C."""
-
-
-def _stop_worker(signum: int, frame: object) -> None:
-    signal.signal(signum, signal.SIG_IGN)  # once: the clean-up must not be cut short
-    raise _Stopped
-
-
 def _worker(send: Connection, path: str, config: str | None, overrides: dict[str, Any]) -> None:
     """In a scan process: Ctrl-C cancels the scan (its git processes stop on their own), the
     parent stops the process, and nothing is printed. SIGTERM, the parent's way to stop it,
@@ -223,19 +215,19 @@ def _worker(send: Connection, path: str, config: str | None, overrides: dict[str
     processes end and its temporary directory goes (Python's default left both behind)."""
     cancel = threading.Event()
     signal.signal(signal.SIGINT, lambda signum, frame: cancel.set())
-    signal.signal(signal.SIGTERM, _stop_worker)
-    stopped = False
+    stop_cleanly_on_signals()
+    stopped: int | None = None
     try:
         send.send(scan_one(path, config, overrides, cancel))
-    except _Stopped:
-        stopped = True
+    except Terminated as stop:
+        stopped = stop.signum
     except OSError:  # the parent stopped listening (Ctrl-C)
         pass
     finally:
         send.close()
-    if stopped:  # cleaned up: now end as SIGTERM would have, for the parent to report
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
-        os.kill(os.getpid(), signal.SIGTERM)
+    if stopped is not None:  # cleaned up: now end as the signal would have, for the parent
+        signal.signal(stopped, signal.SIG_DFL)
+        os.kill(os.getpid(), stopped)
 
 
 def _collect(process: BaseProcess, receive: Connection) -> Outcome:

@@ -467,7 +467,7 @@ def _reads_all_history(repo: GitRepository, settings: Settings) -> bool:
     """Whether the scan will certainly read the whole history from git: no cache, or none
     yet (a first scan, as in CI's fresh checkouts). Any doubt says no: its stream then starts
     where it always did."""
-    if not settings.cache or settings.since or repo.is_shallow():
+    if _uncached(repo, settings):
         return True
     try:
         folder = _cache_dir(repo, settings)
@@ -476,6 +476,11 @@ def _reads_all_history(repo: GitRepository, settings: Settings) -> bool:
         return not default_cache_file(repo.common_dir(), folder).exists()
     except (OSError, ValueError):
         return False
+
+
+def _uncached(repo: GitRepository, settings: Settings) -> bool:
+    """No cache for this scan: turned off, or one that is never cached (mining.mine_history)."""
+    return not settings.cache or bool(settings.since) or repo.is_shallow()
 
 
 def _cache_dir(repo: GitRepository, settings: Settings) -> Path | Literal[False] | None:
@@ -496,7 +501,7 @@ def open_cache(repo: GitRepository, settings: Settings) -> tuple[HistoryCache | 
 
     Shallow clones and `since` scans are never cached (see mining.mine_history).
     """
-    if not settings.cache or settings.since or repo.is_shallow():
+    if _uncached(repo, settings):
         return None, []
     cache_dir = _cache_dir(repo, settings)
     if cache_dir is False:

@@ -285,16 +285,14 @@ class GitRepository:
         drained whenever this one is read or waited for, so no git process waits on us.
         """
         process = self._prestarted.pop(tuple(args), None) if stdin == subprocess.DEVNULL else None
-        fresh = process is None
         if process is None:
             process = self._popen(args, stdin)
         finished = False
         buffered = None
-        # Everything after the spawn is inside the `try`: a Ctrl-C or SIGTERM (cli.stopping)
+        # Everything after the spawn is inside the `try`: a Ctrl-C or SIGTERM (busfactor.stopping)
         # landing before the first read still ends the process.
         try:
-            if fresh:
-                process.collect_stderr()
+            process.collect_stderr()
             fd = process.stdout.fileno()
             buffered = mux.add(fd) if mux is not None else None
 
@@ -751,7 +749,10 @@ class _Process:
 
     def collect_stderr(self) -> None:
         """Grow the stdout pipe (git runs further ahead) and read stderr in a thread, so a
-        chatty git never blocks on it while we read stdout."""
+        chatty git never blocks on it while we read stdout. Once: a prestarted stream has
+        begun to when `stream` takes it over."""
+        if self._drain is not None:
+            return
         _grow_pipe(self.stdout)
         stderr, lines = self.stderr, self._stderr_lines
         self._drain = threading.Thread(target=lambda: lines.extend(stderr), daemon=True)

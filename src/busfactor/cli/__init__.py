@@ -29,8 +29,8 @@ from busfactor.cli.org import (
     org_scan_requested,
     run_org_scan,
 )
-from busfactor.cli.stopping import Terminated, default_signals, stop_cleanly_on_signals
 from busfactor.errors import BusfactorError, RefusedError, UsageError
+from busfactor.stopping import Terminated, default_signals, stop_cleanly_on_signals
 
 
 class ExitCode(IntEnum):

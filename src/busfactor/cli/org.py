@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from busfactor.cli import diagnostics
-from busfactor.cli.stopping import default_signals
 from busfactor.errors import UsageError
+from busfactor.stopping import default_signals
 
 __all__ = [
     "add_merge_parser",

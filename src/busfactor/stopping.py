@@ -1,4 +1,5 @@
-"""How a headless command stops on SIGTERM and SIGHUP: as on Ctrl-C, cleanly."""
+"""How a headless command, or an organisation scan's scan process, stops on SIGTERM and
+SIGHUP: as on Ctrl-C, cleanly."""
 
 from __future__ import annotations
 
