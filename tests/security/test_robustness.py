@@ -521,6 +521,20 @@ def test_a_git_too_old_for_the_history_options_is_named(small: RepoBuilder, tmp_
     assert len(stderr.splitlines()) == 2  # the error and its hint
 
 
+def test_an_object_missing_from_history_is_named_with_what_to_do(builder: RepoBuilder) -> None:
+    """A copy that left a blob out (no promisor to fetch it from): git's rename detection
+    cannot read it, and the error says the clone is incomplete rather than only git's words."""
+    builder.commit("ada", write={"a.txt": "".join(f"{n}\n" for n in range(50))})
+    builder.commit("ada", write={"b.txt": "".join(f"{n}\n" for n in range(51))}, delete=["a.txt"])
+    blob = git(builder.path, "rev-parse", "HEAD~1:a.txt").strip()
+    (builder.path / ".git" / "objects" / blob[:2] / blob[2:]).unlink()
+    stderr = assert_error(
+        busfactor("scan", builder.path, "--no-cache"),
+        f"the repository lacks an object git needs (unable to read {blob})",
+    )
+    assert stderr.splitlines()[1].startswith("busfactor: hint: the clone is damaged or incomplete")
+
+
 def test_merge_never_replaces_a_report_it_reads(small: RepoBuilder, tmp_path: Path) -> None:
     report = tmp_path / "a.json"
     report.write_text(busfactor("scan", small.path, "--format", "json").stdout, encoding="utf-8")

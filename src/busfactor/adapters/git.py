@@ -972,12 +972,18 @@ def is_git_directory(folder: Path) -> bool:
 
 
 _PROMISOR = "from promisor remote"
+_LOST_OBJECT = re.compile(
+    r"unable to read [0-9a-f]{40,64}|(?:bad|missing) (?:object|blob|tree) [0-9a-f]{40,64}"
+)
+"""git's words for an object it needs and cannot find, in a repository without a promisor
+remote to fetch it from (a damaged clone, or a copy that left its largest blobs out)."""
 
 
 def _failure(stderr: bytes, fallback: str) -> RepositoryError:
     """git's failure as one line. A partial clone lacking an object git cannot do without
     (a tree, in a clone made with `--filter=tree:0`) gets its own message: git's first line
-    would only say that no transport is allowed."""
+    would only say that no transport is allowed. So does an object missing from a repository
+    that has no promisor: git names only its sha."""
     text = stderr.decode("utf-8", "replace")
     if _PROMISOR in text:
         fetch = next((line for line in text.splitlines() if _PROMISOR in line), "")
@@ -986,6 +992,13 @@ def _failure(stderr: bytes, fallback: str) -> RepositoryError:
             f"({_first_line(fetch)}), and busfactor never fetches",
             hint="scan a clone made without --filter=tree:0 (a blobless clone, "
             "--filter=blob:none, is read as it is)",
+        )
+    lost = _LOST_OBJECT.search(text)
+    if lost is not None:
+        return RepositoryError(
+            f"the repository lacks an object git needs ({lost[0]})",
+            hint="the clone is damaged or incomplete: `git fsck` lists what is missing; "
+            "scan a complete clone",
         )
     if any(word in text for word in ("unrecognized argument", "unknown option", "usage: git")):
         old = _old_git()
