@@ -425,7 +425,25 @@ def scan(
             f"leaving: {unknown.wanted} {unknown.why}"
             for unknown in resolve_each(graph, settings.leaving)[1]
         ]
-    return ScanReport(graph, settings)
+    report = ScanReport(graph, settings)
+    return dataclasses.replace(report, inputs=_inputs(repo.root, config_file, report, codeowners))
+
+
+def _inputs(
+    root: Path, config_file: Path | None, report: ScanReport, codeowners: CodeOwners | None
+) -> tuple[Path, ...]:
+    """The work-tree files a report must not be written over (`ScanReport.inputs`): the
+    configuration given, every file discovery looks at (a `pyproject.toml` without a
+    busfactor table is still the project's), .mailmap and the documents read."""
+    from busfactor.adapters.config import CONFIG_NAMES, PYPROJECT
+
+    documents = [item["path"] for item in (*report.decisions(), *report.runbooks())]
+    if codeowners is not None:
+        documents.append(codeowners.path)
+    return (
+        *([config_file] if config_file is not None else []),
+        *(root / name for name in (*CONFIG_NAMES, PYPROJECT, ".mailmap", *documents)),
+    )
 
 
 def _pseudonymous_settings(settings: Settings) -> Settings:

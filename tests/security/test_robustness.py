@@ -535,6 +535,41 @@ def test_an_object_missing_from_history_is_named_with_what_to_do(builder: RepoBu
     assert stderr.splitlines()[1].startswith("busfactor: hint: the clone is damaged or incomplete")
 
 
+@pytest.mark.parametrize(
+    ("target", "command"),
+    [
+        (".busfactor.toml", "scan"),  # the configuration discovery found and read
+        ("pyproject.toml", "scan"),  # looked at by discovery, the project's own file
+        ("docs/runbooks/api.md", "plan"),  # a runbook the scan read
+        ("docs/adr/0001-use-x.md", "scan"),  # a decision record
+        ("CODEOWNERS", "graph"),
+        (".mailmap", "scan"),
+        ("src/../.busfactor.toml", "check"),  # another spelling of the same file
+    ],
+)
+def test_a_report_is_never_written_over_a_file_the_scan_read(
+    builder: RepoBuilder, target: str, command: str
+) -> None:
+    """Only files named on the command line were guarded: `--output .busfactor.toml` replaced
+    the configuration the scan had just read, and the next scan failed on a report."""
+    files = {
+        ".busfactor.toml": "activity_days = 400\n",
+        "pyproject.toml": "[project]\nname = 'x'\n",
+        "docs/runbooks/api.md": "# API runbook\n",
+        "docs/adr/0001-use-x.md": "# 1. Use X\n\n## Status\n\nAccepted\n",
+        "CODEOWNERS": "* @ada\n",
+        ".mailmap": "Ada <ada@example.test>\n",
+        "src/api/a.py": "a\n",
+    }
+    builder.commit("ada", write=files)
+    before = {path: (builder.path / path).read_bytes() for path in files}
+    flag = "--write-baseline" if command == "check" else "--output"
+    done = busfactor(command, builder.path, flag, builder.path / target)
+    assert_error(done, f"{flag} {builder.path / target} would replace a file this scan read")
+    assert {path: (builder.path / path).read_bytes() for path in files} == before
+    assert busfactor("scan", builder.path, "--output", builder.path / "report.txt").returncode == 0
+
+
 def test_merge_never_replaces_a_report_it_reads(small: RepoBuilder, tmp_path: Path) -> None:
     report = tmp_path / "a.json"
     report.write_text(busfactor("scan", small.path, "--format", "json").stdout, encoding="utf-8")

@@ -283,7 +283,26 @@ def _report(  # type: ignore[no-untyped-def]
         progress.clear()
     for warning in report.meta["warnings"]:
         diagnostics.warning(warning)
+    _refuse_writing_over_what_the_scan_read(args, report.inputs)
     return report
+
+
+def _refuse_writing_over_what_the_scan_read(
+    args: argparse.Namespace, inputs: Sequence[Path]
+) -> None:
+    """`--output` or `--write-baseline` naming a file the scan found and read by itself (the
+    configuration it discovered, a decision record, a runbook, CODEOWNERS, .mailmap) would
+    replace it: refused, as for the files named on the command line."""
+    for flag in ("--output", "--write-baseline"):
+        target = getattr(args, flag[2:].replace("-", "_"), None)
+        if not isinstance(target, Path) or str(target) == "-":
+            continue
+        for source in inputs:
+            if source.exists() and _same_file(target, source):
+                raise UsageError(
+                    f"{flag} {target} would replace a file this scan read",
+                    hint="write the report to another file",
+                )
 
 
 def _run_scan(args: argparse.Namespace) -> int:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import networkx as nx
@@ -27,6 +28,10 @@ class ScanReport:
     graph: nx.DiGraph[str]
     settings: Settings = field(default_factory=Settings)
     """The settings the scan ran with (policy, thresholds), for the commands built on it."""
+    inputs: tuple[Path, ...] = ()
+    """Files of the work tree the scan read, or read the committed copy of: its
+    configuration, .mailmap, CODEOWNERS, decision records and runbooks. A report written
+    over one would destroy what someone wrote (the CLI refuses)."""
 
     def _nodes(self, kind: str) -> list[dict[str, Any]]:
         return [data for _, data in self.graph.nodes(data=True) if data.get("kind") == kind]
