@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -568,6 +569,42 @@ def test_a_report_is_never_written_over_a_file_the_scan_read(
     assert_error(done, f"{flag} {builder.path / target} would replace a file this scan read")
     assert {path: (builder.path / path).read_bytes() for path in files} == before
     assert busfactor("scan", builder.path, "--output", builder.path / "report.txt").returncode == 0
+
+
+def closed(fd: int, *args: str | Path) -> subprocess.CompletedProcess[str]:
+    """busfactor run by a shell that closed descriptor `fd` (`>&-`, `2>&-`) first."""
+    env = dict(os.environ, PYTHONPATH=str(SRC))
+    env.pop("BUSFACTOR_DEBUG", None)
+    command = " ".join(
+        [shlex.quote(sys.executable), "-m", "busfactor", *map(shlex.quote, map(str, args))]
+    )
+    return subprocess.run(
+        ["bash", "-c", f"exec {command} {fd}>&-"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_a_closed_stdout_is_one_error_line(small: RepoBuilder, tmp_path: Path) -> None:
+    """Python leaves sys.stdout None: the report's write was an AttributeError traceback."""
+    done = closed(1, "scan", small.path)
+    assert done.returncode == 2
+    assert done.stderr == "busfactor: error: standard output is closed: give --output FILE\n"
+    done = closed(1, "scan", small.path, "--format", "json", "--output", tmp_path / "r.json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["repository"]
+
+
+def test_a_closed_stderr_still_gives_the_report_and_the_exit_code(small: RepoBuilder) -> None:
+    """The warnings had nowhere to go and the run failed with exit 1, report lost; the cache
+    opened next would also have taken descriptor 2."""
+    done = closed(2, "scan", small.path, "--format", "json")
+    assert done.returncode == 0
+    assert json.loads(done.stdout)["repository"]["commits"] == 3
+    assert closed(2, "check", small.path, "--exit-zero").returncode == 0
+    assert closed(2, "scan", small.path, "--rev", "nosuch").returncode == 2
 
 
 def test_merge_never_replaces_a_report_it_reads(small: RepoBuilder, tmp_path: Path) -> None:

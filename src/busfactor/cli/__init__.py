@@ -10,7 +10,9 @@ failed, but still writes the report, each failure in it and on its own stderr li
 from __future__ import annotations
 
 import argparse
+import errno
 import gc
+import io
 import os
 import signal
 import sys
@@ -616,6 +618,7 @@ def run() -> None:
     """
     gc.disable()
     stop_cleanly_on_signals()
+    _fill_closed_standard_streams()
     code = main()
     waited_for = _threads_left() or _worker_processes() or _observed()
     if waited_for or "textual" in sys.modules:
@@ -626,6 +629,41 @@ def run() -> None:
     except OSError:  # a closed pipe (`busfactor scan | head`): the reader has what it wanted
         pass
     os._exit(code)
+
+
+class _ClosedOutput(io.TextIOBase):
+    """Standard output the caller closed (`busfactor scan >&-`): a report written to it is one
+    error line, not an AttributeError on None."""
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        raise OSError(errno.EBADF, "standard output is closed: give --output FILE")
+
+    @property
+    def buffer(self) -> _ClosedOutput:
+        return self
+
+
+def _fill_closed_standard_streams() -> None:
+    """Put /dev/null on a standard descriptor the caller closed, before anything is opened:
+    the cache database or a git pipe would otherwise get that number, and whatever writes to
+    it next (a child process inheriting it) would write there. Python leaves `sys.stdout` or
+    `sys.stderr` as None then; stderr becomes /dev/null (the messages have nowhere to go,
+    the exit code still tells), stdout refuses the report with one line."""
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            held = os.open(os.devnull, os.O_RDWR)
+            if held != fd:
+                os.dup2(held, fd)
+                os.close(held)
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - for the process
+    if sys.stdout is None:
+        sys.stdout = _ClosedOutput()
 
 
 def _observed() -> bool:
