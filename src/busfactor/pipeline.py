@@ -420,6 +420,17 @@ def scan(
         for name, _ in settings.components
         if node_id(COMPONENT, name) not in graph
     ]
+    policy = settings.policy
+    if policy.component_min_bus_factor or policy.overrides:
+        from busfactor.core.graph import FILE, node_key
+        from busfactor.core.policy import policy_that_applies_to_nothing
+
+        kinds = graph.nodes(data="kind")
+        graph.graph["warnings"] += policy_that_applies_to_nothing(
+            policy,
+            [node_key(node) for node, kind in kinds if kind == COMPONENT],
+            [node_key(node) for node, kind in kinds if kind == FILE],
+        )
     if settings.leaving:  # resolving indexes every person: not when nobody is named
         graph.graph["warnings"] += [
             f"leaving: {unknown.wanted} {unknown.why}"

@@ -340,3 +340,31 @@ def test_a_config_file_that_cannot_be_read_is_an_error(
         target.symlink_to("missing.toml")
     assert main(["check", str(team.path)]) == 2
     assert ".busfactor.toml: not a readable file" in capsys.readouterr().err
+
+
+def test_a_policy_entry_that_matches_nothing_is_warned_about(
+    team: RepoBuilder, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A mistyped component in `min_bus_factor` made the check pass silently, where the
+    right name fails it; an override of no paths, or of paths nothing has, did too."""
+    policy = (
+        "[policy]\nrequire_runbook_at_bus_factor = 0\n"
+        'ignore = ["single-owner", "missing-runbook"]\nmin_bus_factor = {{ {name} = 2 }}\n'
+        '[[policy.overrides]]\npaths = ["web/w.py", "wbe/**"]\nignore = ["single-owner"]\n'
+        "[[policy.overrides]]\npaths = []\n"
+    )
+    _config(team.path, policy.format(name='"wbe"'))
+    assert main(["check", str(team.path), "--format", "json"]) == 0
+    captured = capsys.readouterr()
+    expected = [
+        "policy.min_bus_factor: no component 'wbe', so its minimum of 2 checks nothing "
+        "(closest: web)",
+        "policy.overrides[0].paths: 'wbe/**' matches no component or file, so it applies to "
+        "nothing",
+        "policy.overrides[1]: no paths, so it applies to nothing",
+    ]
+    assert captured.err.splitlines() == [f"busfactor: warning: {line}" for line in expected]
+    assert json.loads(captured.out)["warnings"] == expected
+    _config(team.path, policy.format(name='"web"'))
+    assert main(["check", str(team.path)]) == 1
+    assert "policy.min_bus_factor" not in capsys.readouterr().err

@@ -9,6 +9,7 @@ verdict fails when a check is breached or a finding is at or above `fail_on`. Wi
 from __future__ import annotations
 
 import dataclasses
+import difflib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -246,3 +247,35 @@ def verdict(
     )
     failed = bool(result.breaches or result.failing_findings)
     return dataclasses.replace(result, failed=failed)
+
+
+def policy_that_applies_to_nothing(
+    policy: PolicySettings, components: Sequence[str], paths: Sequence[str]
+) -> list[str]:
+    """Warnings for policy entries that match nothing: a mistyped component in
+    `min_bus_factor = {...}` or an override's paths would otherwise pass every build the
+    policy was written to fail."""
+    warnings = []
+    known = set(components)
+    for name, minimum in policy.component_min_bus_factor:
+        if name not in known:
+            warnings.append(
+                f"policy.min_bus_factor: no component {name!r}, so its minimum of {minimum} "
+                f"checks nothing{_closest(name, components)}"
+            )
+    for index, override in enumerate(policy.overrides):
+        if not override.paths:
+            warnings.append(f"policy.overrides[{index}]: no paths, so it applies to nothing")
+            continue
+        for glob in override.paths:
+            if not any(_matches((glob,), place) for place in (*components, *paths)):
+                warnings.append(
+                    f"policy.overrides[{index}].paths: {glob!r} matches no component or file, so "
+                    f"it applies to nothing{_closest(glob, components)}"
+                )
+    return warnings
+
+
+def _closest(name: str, names: Sequence[str]) -> str:
+    close = difflib.get_close_matches(name, names, n=3)
+    return f" (closest: {', '.join(close)})" if close else ""
