@@ -425,7 +425,7 @@ def scan(
         from busfactor.core.graph import FILE, node_key
         from busfactor.core.policy import policy_that_applies_to_nothing
 
-        kinds = graph.nodes(data="kind")
+        kinds = [(node, data.get("kind")) for node, data in graph.nodes(data=True)]
         graph.graph["warnings"] += policy_that_applies_to_nothing(
             policy,
             [node_key(node) for node, kind in kinds if kind == COMPONENT],
