@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import datetime as dt
 import importlib
 import os
+import re
 import sqlite3
 import sys
 import threading
@@ -259,14 +261,39 @@ def settings_for(
     return dataclasses.replace(settings, **given) if given else settings
 
 
+_CALENDAR_DATE = re.compile(r"\s*(\d{4})-(\d{1,2})-(\d{1,2})(?![\d-])")
+
+
 def check_since(repo: GitRepository, since: str) -> None:
     """Refuse a `since` that git reads as now or later: git skips words it does not know
-    (`garbage`, `tomorrow`), and the scan would read no history and report nobody."""
+    (`garbage`, `tomorrow`), and the scan would read no history and report nobody. A
+    calendar date is checked here first, because git reads some wrongly without a word:
+    9999-12-31 as 2012-12-31, 1960-01-01 as now, 2024-02-30 as 2024-03-01."""
+    hint = "give a date git log --since understands, such as 2024-01-01 or '2 years ago'"
+    if not since.strip():
+        raise ConfigError("since is empty: give a date, or leave it out to read all history")
     before = int(time.time())
+    calendar = _CALENDAR_DATE.match(since)
+    if calendar is not None:
+        try:
+            day = dt.date(*map(int, calendar.groups()))
+        except ValueError:
+            raise ConfigError(f"since {since!r} is not a calendar date", hint=hint) from None
+        if day.year < 1970:
+            raise ConfigError(
+                f"since {since!r} lies before 1970, which git cannot read",
+                hint="leave since out to read all history",
+            )
+        if day > dt.datetime.fromtimestamp(before, dt.UTC).date() + dt.timedelta(days=1):
+            raise ConfigError(f"since {since!r} is in the future, so no history would be read")
     cutoff = repo.since_cutoff(since)
+    if cutoff is not None and cutoff >= 1 << 63:  # before 1970, as git's unsigned wraparound
+        raise ConfigError(
+            f"since {since!r} lies before 1970, which git cannot read",
+            hint="leave since out to read all history",
+        )
     if cutoff is None or cutoff < before:
         return
-    hint = "give a date git log --since understands, such as 2024-01-01 or '2 years ago'"
     if cutoff <= before + 2:
         raise ConfigError(
             f"since {since!r}: git finds no date in it and reads it as now, "
@@ -306,7 +333,7 @@ def scan(
             )
         on_progress(Progress("resolving revision"))
         sha, revision_time = repo.resolve(settings.rev)
-        if settings.since:
+        if settings.since is not None:
             check_since(repo, settings.since)
         if _reads_all_history(repo, settings):
             repo.prestart_history(sha, since=settings.since, linear=settings.history == "linear")

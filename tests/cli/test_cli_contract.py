@@ -457,7 +457,15 @@ def test_a_missing_config_file(tiny: Repo, capsys: pytest.CaptureFixture[str]) -
 
 @pytest.mark.parametrize(
     ("since", "needle"),
-    [("garbage", "reads it as now"), ("tomorrow", "reads it as now"), ("2090-06-01", "future")],
+    [
+        ("garbage", "reads it as now"),
+        ("tomorrow", "reads it as now"),
+        ("2090-06-01", "future"),
+        ("9999-12-31", "future"),  # git reads it as 2012-12-31 and read history from there
+        ("1960-01-01", "before 1970"),  # git reads it as now
+        ("100 years ago", "before 1970"),  # git's reading wraps round to 2**64 - something
+        ("2024-02-30", "not a calendar date"),  # git reads it as 2024-03-01
+    ],
 )
 def test_a_since_git_reads_as_now_or_later(
     tiny: Repo, capsys: pytest.CaptureFixture[str], since: str, needle: str
@@ -470,6 +478,14 @@ def test_a_since_git_reads_as_now_or_later(
     (tiny.path / ".busfactor.toml").write_text(f'since = "{since}"\n', encoding="utf-8")
     line = assert_one_line_error(*run_main(["scan", str(tiny.path)], capsys))
     assert repr(since) in line
+
+
+def test_an_empty_since_is_an_error(tiny: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    """`--since ""` read all history while the report said since "", as if it had applied."""
+    line = assert_one_line_error(*run_main(["scan", str(tiny.path), "--since", " "], capsys))
+    assert (
+        line == "busfactor: error: since is empty: give a date, or leave it out to read all history"
+    )
 
 
 def test_a_since_after_every_commit_warns_with_gits_reading(
