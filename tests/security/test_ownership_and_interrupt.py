@@ -15,19 +15,27 @@ from busfactor.cli import main
 
 
 def test_dubious_ownership_is_explained_with_the_fix(
-    builder: RepoBuilder, capsys: pytest.CaptureFixture[str]
+    builder: RepoBuilder, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """git refuses a repository owned by another user; busfactor says so and how to allow it."""
+    """git refuses a repository owned by another user; busfactor says so and how to allow it,
+    with the absolute path git wants (the hint once repeated a relative `.`, which git
+    does not accept as a safe directory)."""
     if os.geteuid() != 0 or shutil.which("chown") is None:
         pytest.skip("needs root to give the repository to another user")
-    builder.commit("ada", write={"a.py": "a\n"}, when=datetime(2025, 6, 1, tzinfo=UTC))
+    builder.commit("ada", write={"src/a.py": "a\n"}, when=datetime(2025, 6, 1, tzinfo=UTC))
     builder.close()
     subprocess.run(["chown", "-R", "65534:65534", str(builder.path)], check=True)
     assert main(["scan", str(builder.path)]) == 2
     err = capsys.readouterr().err.splitlines()
     assert err[0].startswith("busfactor: error: ")
     assert "owned by another user" in err[0]
-    assert "safe.directory" in err[1]
+    assert err[1] == (
+        f"busfactor: hint: if you trust it: git config --global --add safe.directory "
+        f"{builder.path.resolve()}"
+    )
+    monkeypatch.chdir(builder.path / "src")
+    assert main(["scan", "."]) == 2
+    assert capsys.readouterr().err.splitlines()[1] == err[1]
 
 
 def test_ctrl_c_exits_130_with_one_line(

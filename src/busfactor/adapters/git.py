@@ -164,9 +164,10 @@ class GitRepository:
             if error.message == GIT_MISSING:
                 raise
             if "dubious ownership" in error.message:
+                allow = error.hint or f"git config --global --add safe.directory {path.resolve()}"
                 raise RepositoryError(
                     f"{path}: git refuses this repository (owned by another user)",
-                    hint=f"if you trust it: git config --global --add safe.directory {path}",
+                    hint=f"if you trust it: {allow}",
                 ) from None
             if "safe.bareRepository" in error.message and "GIT_DIR" not in self._env:
                 if not is_git_directory(path):
@@ -993,6 +994,9 @@ def _failure(stderr: bytes, fallback: str) -> RepositoryError:
             hint="scan a clone made without --filter=tree:0 (a blobless clone, "
             "--filter=blob:none, is read as it is)",
         )
+    if "dubious ownership" in text:  # git names the directory to allow, absolute
+        allow = re.search(r"git config --global --add safe\.directory \S.*", text)
+        return RepositoryError(_first_line(text), hint=allow[0].strip() if allow else None)
     lost = _LOST_OBJECT.search(text)
     if lost is not None:
         return RepositoryError(
