@@ -357,6 +357,14 @@ def test_config_that_is_binary(small: RepoBuilder, tmp_path: Path) -> None:
     assert_error(busfactor("scan", small.path, "--config", bad), "bad.toml")
 
 
+def test_config_nested_too_deeply_is_one_line(small: RepoBuilder, tmp_path: Path) -> None:
+    """tomllib recurses into nested arrays: 100,000 of them was an internal RecursionError."""
+    deep = tmp_path / "deep.toml"
+    deep.write_text("a = " + "[" * 100_000 + "]" * 100_000 + "\n", encoding="utf-8")
+    stderr = assert_error(busfactor("scan", small.path, "--config", deep))
+    assert stderr == f"busfactor: error: {deep}: invalid TOML: nested too deeply\n"
+
+
 # -- decision records -----------------------------------------------------------------------
 
 

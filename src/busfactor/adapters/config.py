@@ -218,6 +218,8 @@ def _decode(raw: bytes, source: str) -> str:
 def _parse(text: str, source: str) -> dict[str, object]:
     try:
         return tomllib.loads(text)
+    except RecursionError:  # tomllib recurses into nested arrays and inline tables
+        raise _error(f"{source}: invalid TOML: nested too deeply") from None
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         match = _TOML_ERROR.fullmatch(message)
