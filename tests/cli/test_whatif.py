@@ -137,3 +137,22 @@ def test_the_text_agrees_in_number(shop: Path, capsys: pytest.CaptureFixture[str
     assert main(["whatif", str(shop), "--without", "Ada", "--without", "Bob"]) == 0
     text = capsys.readouterr().out
     assert "web: bus factor 2 -> 1, 1 file loses its last author" in text
+
+
+def test_a_component_that_keeps_its_bus_factor_but_loses_files_is_listed(
+    builder: RepoBuilder, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Ada alone holds most of lib; Bob's file goes with him, and lib's bus factor stays 1.
+    The text listed only components whose bus factor changed, so Bob's lost file appeared
+    nowhere (on git.git, 8 files the terminal app showed)."""
+    when = datetime(2025, 6, 1, tzinfo=UTC)
+    lib = {f"lib/x{n}.py": f"{n}\n" for n in range(3)}
+    builder.commit("ada", write=lib, when=when)
+    builder.commit("bob", write={"lib/y.py": "y\n"}, when=when + timedelta(1))
+    builder.commit("cy", write={"lib/z.py": "z\n"}, when=when + timedelta(2))
+    assert main(["whatif", str(builder.path), "--without", "Bob"]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "If Bob left: truck factor 1 -> 1",
+        "  1 file loses its last author",
+        "  lib: bus factor stays 1, 1 file loses its last author",
+    ]

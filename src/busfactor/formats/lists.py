@@ -89,15 +89,26 @@ def render_whatif(report: ScanReport, result: dict[str, Any], form: str) -> str:
         f"If {_names(report, result['without'])} left: truck factor "
         f"{tf['before']} -> {tf['after']}",
     ]
-    changed = [c for c in result["components"] if c["bus_factor_after"] != c["bus_factor_before"]]
+    if result["orphaned_files"]:
+        orphaned = len(result["orphaned_files"])
+        lines.append(
+            f"  {counted(orphaned, 'file')} {agreeing(orphaned, 'loses its', 'lose their')} "
+            "last author"
+        )
+    # A component whose bus factor holds can still lose files: the terminal app lists them,
+    # and leaving them out made the components' files lost add up to less than the total.
+    changed = [
+        c
+        for c in result["components"]
+        if c["bus_factor_after"] != c["bus_factor_before"] or c["orphaned_files"]
+    ]
     for c in changed:
         orphaned = len(c["orphaned_files"])
         verb = agreeing(orphaned, "loses its", "lose their")
         lost = f", {counted(orphaned, 'file')} {verb} last author" if orphaned else ""
-        lines.append(
-            f"  {printable(c['name'])}: bus factor {c['bus_factor_before']} -> "
-            f"{c['bus_factor_after']}{lost}"
-        )
+        before, after = c["bus_factor_before"], c["bus_factor_after"]
+        change = f"{before} -> {after}" if after != before else f"stays {before}"
+        lines.append(f"  {printable(c['name'])}: bus factor {change}{lost}")
     if not changed:
         lines.append("  no component's bus factor changes")
     if result["decisions_orphaned"]:
