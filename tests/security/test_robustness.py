@@ -202,9 +202,16 @@ def test_shallow_clone_warns_and_check_refuses(small: RepoBuilder, tmp_path: Pat
     assert_error(busfactor("check", shallow), "shallow")
 
 
-@pytest.mark.parametrize("rev", ["nosuchbranch", "HEAD~99", "--output=x", "a..b"])
+@pytest.mark.parametrize("rev", ["nosuchbranch", "HEAD~99", "--output=x"])
 def test_unknown_revision(small: RepoBuilder, rev: str) -> None:
     assert_error(busfactor("scan", small.path, f"--rev={rev}"), "unknown revision")
+
+
+@pytest.mark.parametrize("rev", ["a..b", "HEAD~2..main", "main...HEAD", "main^!", "HEAD^-"])
+def test_a_range_is_not_a_revision(small: RepoBuilder, rev: str) -> None:
+    """`--rev HEAD~2..main` scanned main without a word: git log read it as a range and the
+    scan took the range's first commit."""
+    assert_error(busfactor("scan", small.path, f"--rev={rev}"), f"{rev} is a range")
 
 
 # -- names, encodings, dates ----------------------------------------------------------------

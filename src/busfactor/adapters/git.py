@@ -318,6 +318,12 @@ class GitRepository:
         """Full sha and committer time of REV, or a RepositoryError naming it."""
         if rev.startswith("-"):
             raise RepositoryError(f"unknown revision: {rev}")
+        if ".." in rev or rev.endswith(("^!", "^@")) or re.search(r"\^-\d*$", rev):
+            # git log reads these as ranges, and the scan took the range's tip without a word
+            raise RepositoryError(
+                f"{rev} is a range: a scan reads one revision and all history behind it",
+                hint="pass the revision itself, such as main or v2.0",
+            )
         try:
             out = self.run("log", "-1", "--no-walk", "--format=%H %ct", f"{rev}^{{commit}}", "--")
         except RepositoryError:
