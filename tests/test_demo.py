@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +15,7 @@ from busfactor.errors import UsageError
 from busfactor.pipeline import scan
 
 PRIYA = "priya.natarajan@acme.example"
+SRC = Path(__file__).resolve().parents[1] / "src"
 
 
 def git(repo: Path, *args: str) -> str:
@@ -130,3 +133,21 @@ def test_accepts_an_empty_directory(tmp_path: Path) -> None:
     """An existing empty directory is used, and the path is returned."""
     assert make_demo(tmp_path) == tmp_path
     assert (tmp_path / ".git").is_dir()
+
+
+def test_a_demo_without_a_path_leaves_nothing_behind(tmp_path: Path) -> None:
+    """`busfactor demo --no-tui` left a repository in the temporary folder on every run."""
+    env = dict(os.environ, TMPDIR=str(tmp_path), PYTHONPATH=str(SRC))
+    done = subprocess.run(
+        [sys.executable, "-m", "busfactor", "demo", "--no-tui"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.startswith(f"busfactor: demo repository: {tmp_path}")
+    assert "(removed at exit: --path DIR keeps one)" in done.stderr
+    assert "Truck factor" in done.stdout
+    assert list(tmp_path.iterdir()) == []

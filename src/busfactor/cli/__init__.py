@@ -336,11 +336,18 @@ def _run_graph(args: argparse.Namespace) -> int:
 def _run_demo(args: argparse.Namespace) -> int:
     import tempfile
 
+    if args.path is not None:
+        return _demo(args, args.path, "")
+    # Without --path the demo is a throw-away: every run left a repository in /tmp behind.
+    with tempfile.TemporaryDirectory(prefix="busfactor-demo-") as scratch:
+        return _demo(args, Path(scratch) / "repo", " (removed at exit: --path DIR keeps one)")
+
+
+def _demo(args: argparse.Namespace, target: Path, kept: str) -> int:
     from busfactor.demo import make_demo
 
-    target = args.path or Path(tempfile.mkdtemp(prefix="busfactor-demo-")) / "repo"
     repo = make_demo(target)
-    diagnostics.note(f"demo repository: {repo}")
+    diagnostics.note(f"demo repository: {repo}{kept}")
     if args.no_tui or not sys.stdout.isatty():
         from busfactor.cli.output import write_report
         from busfactor.formats.text import render_text
