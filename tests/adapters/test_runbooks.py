@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from busfactor.adapters.runbooks import MAX_FILE_BYTES, find_runbooks, read_runbook_document
-from busfactor.core.runbooks import DAY_SECONDS, Runbook
+from busfactor.core.runbooks import DAY_SECONDS, Runbook, check_runbook
 
 NOW = int(datetime(2024, 11, 5, tzinfo=UTC).timestamp())
 """The analysed revision's date in these tests."""
@@ -507,3 +507,24 @@ def test_find_runbooks_never_raises(files: dict[str, bytes], configured: str) ->
     assert all(runbook.status in ("ok", "weak", "unverified") for runbook in runbooks)
     assert all(len(warning.splitlines()) == 1 for warning in warnings)
     assert [runbook.path for runbook in runbooks] == sorted({r.path for r in runbooks})
+
+
+@pytest.mark.parametrize(
+    ("front", "problem"),
+    [
+        (
+            "last_reviewed: 2024-02-30",
+            "unreadable front matter (an impossible date: day is out of range for month)",
+        ),
+        ("last_reviewed: soon", "last_reviewed 'soon' is not a date (YYYY-MM-DD)"),
+        ("reviewed: [2024]", "reviewed '[2024]' is not a date (YYYY-MM-DD)"),
+        ("- a list", "unreadable front matter (not a mapping)"),
+    ],
+)
+def test_a_review_date_that_cannot_be_read_is_a_problem(front: str, problem: str) -> None:
+    """An impossible date made the whole front matter unreadable, and the runbook fell back to
+    its last commit's date without a word."""
+    body = "# Runbook\n## Overview\nx\n## Alerts\nx\n## Procedures\nx\n## Escalation\nx\n"
+    doc = read_runbook_document(f"---\n{front}\n---\n{body}".encode())
+    assert doc.last_reviewed is None
+    assert check_runbook(doc, last_commit=NOW, now=NOW, max_age_days=365) == (problem,)

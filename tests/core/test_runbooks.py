@@ -156,9 +156,21 @@ def test_no_date_and_no_commit_means_no_staleness_check() -> None:
     assert check(document(last_reviewed="soon"), NOW - 400 * DAY_SECONDS) != ()
 
 
-def test_a_review_date_after_now_is_not_stale() -> None:
-    """A date after the analysed revision (clock skew, typo) does not count as stale."""
-    assert check(document(last_reviewed="2030-01-01")) == ()
+def test_a_review_date_shortly_after_now_is_not_stale() -> None:
+    """A date written ahead of the merge, or clock skew, does not count as stale."""
+    assert check(document(last_reviewed="2024-12-06")) == ()
+
+
+@pytest.mark.parametrize(
+    ("reviewed", "problem"),
+    [
+        ("2024-12-07", "last_reviewed 2024-12-07 lies 32 days after the revision's date"),
+        ("9999-12-31", "last_reviewed 9999-12-31 lies 2912864 days after the revision's date"),
+    ],
+)
+def test_a_review_date_far_ahead_is_a_problem(reviewed: str, problem: str) -> None:
+    """9999-12-31 kept a runbook fresh for ever, without a word."""
+    assert check(document(last_reviewed=reviewed)) == (problem,)
 
 
 # --- placeholders in prose ------------------------------------------------------------------------

@@ -66,7 +66,7 @@ def read_runbook_document(data: bytes) -> RunbookDocument:
     if b"\x00" in data:
         return RunbookDocument((), (), None, True)
     text = data.decode("utf-8", errors="replace").removeprefix("\ufeff")
-    front, body = _split_front_matter(text)
+    front, body, problem = _split_front_matter(text)
     placeholders: list[str] = []
     for value in _strings(front):
         placeholders += find_placeholders(value)
@@ -87,42 +87,55 @@ def read_runbook_document(data: bytes) -> RunbookDocument:
             placeholders += find_placeholders(token.content, markup=True)
         elif token.type in ("fence", "code_block"):
             empty = empty and not token.content.strip()
+    reviewed, unreadable = _review_date(front)
     return RunbookDocument(
         headings=tuple(headings),
         placeholders=tuple(dict.fromkeys(placeholders)),
-        last_reviewed=_review_date(front),
+        last_reviewed=reviewed,
         empty=empty,
+        front_matter_problem=problem or unreadable,
     )
 
 
-def _split_front_matter(text: str) -> tuple[dict[object, object] | None, str]:
-    """(front matter mapping, Markdown body): a block between `---` lines opening the file, as
-    mdit-py-plugins' front_matter locates it; YAML that is broken or not a mapping gives None."""
+def _split_front_matter(text: str) -> tuple[dict[object, object] | None, str, str | None]:
+    """(front matter mapping, Markdown body, why the front matter is unreadable): a block
+    between `---` lines opening the file, as mdit-py-plugins' front_matter locates it; YAML
+    that is broken or not a mapping gives None and the reason."""
     lines = text.split("\n")
     if lines[0].rstrip() != "---":
-        return None, text
+        return None, text, None
     for number, line in enumerate(lines[1:], start=1):
         if line.rstrip() in ("---", "..."):
-            loaded, _ = _load_yaml("\n".join(lines[1:number]), all_documents=False)
-            return loaded if isinstance(loaded, dict) else None, "\n".join(lines[number + 1 :])
-    return None, text
+            loaded, error = _load_yaml("\n".join(lines[1:number]), all_documents=False)
+            body = "\n".join(lines[number + 1 :])
+            if isinstance(loaded, dict):
+                return loaded, body, None
+            if error is None and loaded is None:  # an empty block
+                return None, body, None
+            why = f"unreadable front matter ({error or 'not a mapping'})"
+            return None, body, why
+    return None, text, None
 
 
-def _review_date(front: dict[object, object] | None) -> str | None:
+def _review_date(front: dict[object, object] | None) -> tuple[str | None, str | None]:
+    """(the ISO review date, why a review key's value is not one)."""
     if front is None:
-        return None
+        return None, None
+    unreadable = None
     for key in REVIEW_KEYS:
         value = front.get(key)
         if isinstance(value, datetime):
-            return value.date().isoformat()
+            return value.date().isoformat(), None
         if isinstance(value, date):
-            return value.isoformat()
+            return value.isoformat(), None
         if isinstance(value, str):
             try:
-                return date.fromisoformat(value.strip()[:10]).isoformat()
+                return date.fromisoformat(value.strip()[:10]).isoformat(), None
             except ValueError:
-                continue
-    return None
+                pass
+        if value is not None and unreadable is None:
+            unreadable = f"{key} {str(value)[:40]!r} is not a date (YYYY-MM-DD)"
+    return None, unreadable
 
 
 def _strings(value: object, budget: int = 1000) -> Iterator[str]:
@@ -288,6 +301,8 @@ def _load_yaml(text: str | bytes, *, all_documents: bool) -> tuple[object, str |
         return None, f"{where}{error.problem or error.context or 'unreadable'}"
     # PyYAML raises more than YAMLError on hostile input: ValueError for impossible timestamps,
     # RecursionError for deep nesting, TypeError for unhashable keys, and others.
+    except ValueError as error:  # a timestamp such as 2024-02-30
+        return None, f"an impossible date: {str(error)[:80]}"
     except Exception as error:
         return None, type(error).__name__
 

@@ -82,6 +82,9 @@ class RunbookDocument:
     """ISO date from the front matter (`last_reviewed`, `last-reviewed` or `reviewed`)."""
     empty: bool
     """No text beyond headings and front matter."""
+    front_matter_problem: str | None = None
+    """Why the front matter, or its review date, could not be read (the date then comes from
+    the last commit): a date such as 2024-02-30 made the whole front matter unreadable."""
 
 
 REQUIRED_SECTIONS: Mapping[str, tuple[str, ...]] = {
@@ -111,6 +114,11 @@ def missing_sections(headings: Iterable[str]) -> tuple[str, ...]:
     )
 
 
+FUTURE_REVIEW_DAYS = 31
+"""A review date this far after the analysed revision is still taken (a date written ahead
+of the merge, clock skew); further ahead it is a problem."""
+
+
 def check_runbook(
     document: RunbookDocument, *, last_commit: int | None, now: int, max_age_days: int
 ) -> tuple[str, ...]:
@@ -123,6 +131,15 @@ def check_runbook(
         problems.append("template placeholders left: " + _listing(document.placeholders))
     if document.empty:
         problems.append("empty: no text beyond headings")
+    if document.front_matter_problem:
+        problems.append(document.front_matter_problem)
+    reviewed = _parse_day(document.last_reviewed)
+    ahead = (reviewed - datetime.fromtimestamp(now, UTC).date()).days if reviewed else 0
+    if reviewed is not None and ahead > FUTURE_REVIEW_DAYS:
+        # a review date far ahead (9999-12-31) would keep the runbook fresh for ever
+        problems.append(
+            f"last_reviewed {reviewed.isoformat()} lies {ahead} days after the revision's date"
+        )
     stale = _staleness(document.last_reviewed, last_commit, now, max_age_days)
     if stale:
         problems.append(stale)
