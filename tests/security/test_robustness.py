@@ -418,6 +418,42 @@ def test_output_onto_a_directory(small: RepoBuilder, tmp_path: Path) -> None:
     assert_error(busfactor("scan", small.path, "--output", tmp_path), "is a directory")
 
 
+def test_output_onto_a_file_mounted_on_its_own_says_what_to_mount(
+    small: RepoBuilder, tmp_path: Path
+) -> None:
+    """`docker run -v $PWD/out.json:/w/out.json`: the rename over a mount point fails (EBUSY),
+    and the error now says why a report cannot be written there and what to mount instead."""
+    if os.geteuid() != 0 or shutil.which("unshare") is None:
+        pytest.skip("needs root and unshare for a private mount namespace")
+    source, target = tmp_path / "mounted.json", tmp_path / "out" / "report.json"
+    source.write_text("{}\n", encoding="utf-8")
+    target.parent.mkdir()
+    target.touch()
+    command = [sys.executable, "-m", "busfactor", "scan", str(small.path), "--output", str(target)]
+    done = subprocess.run(
+        [
+            "unshare",
+            "-m",
+            "sh",
+            "-c",
+            'mount --bind "$1" "$2" && shift 2 && exec "$@"',
+            "sh",
+            str(source),
+            str(target),
+            *command,
+        ],
+        env=dict(os.environ, PYTHONPATH=str(SRC)),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    if "mount" in done.stderr and "busfactor" not in done.stderr:
+        pytest.skip(f"no bind mounts here: {done.stderr.strip()}")
+    stderr = assert_error(done, f"{target}: cannot write (Device or resource busy)")
+    assert "mount its folder instead" in stderr.splitlines()[1]
+    assert source.read_text(encoding="utf-8") == "{}\n"
+
+
 def test_failed_write_keeps_the_old_report(small: RepoBuilder, tmp_path: Path) -> None:
     target = tmp_path / "out" / "report.json"
     target.parent.mkdir()

@@ -45,6 +45,12 @@ def write_all(stream: BinaryIO, data: bytes) -> None:
         view = view[written:]
 
 
+_WHOLE = (
+    "a report replaces its file whole, through a new file in the same folder: that folder "
+    "must be writable and the file not a mount of its own (mount its folder instead)"
+)
+
+
 def write_atomically(target: Path, data: bytes | Iterable[bytes]) -> None:
     """Write to a temporary file beside `target`, then rename it into place.
 
@@ -70,7 +76,10 @@ def write_atomically(target: Path, data: bytes | Iterable[bytes]) -> None:
     try:
         handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=directory)
     except OSError as error:
-        raise UsageError(f"{target}: cannot write ({error.strerror})") from None
+        raise UsageError(
+            f"{target}: cannot write ({error.strerror})",
+            hint=_WHOLE if target.exists() else None,
+        ) from None
     try:
         with os.fdopen(handle, "wb") as stream:
             for chunk in chunks:
@@ -84,7 +93,8 @@ def write_atomically(target: Path, data: bytes | Iterable[bytes]) -> None:
         os.replace(temporary, target)
     except OSError as error:
         Path(temporary).unlink(missing_ok=True)
-        raise UsageError(f"{target}: cannot write ({error.strerror})") from None
+        hint = _WHOLE if error.errno in (errno.EBUSY, errno.EXDEV) else None
+        raise UsageError(f"{target}: cannot write ({error.strerror})", hint=hint) from None
     except BaseException:  # the pieces failed to come, or Ctrl-C: no stray temporary file
         Path(temporary).unlink(missing_ok=True)
         raise
