@@ -927,3 +927,20 @@ def test_a_scan_that_fails_early_still_exits_at_once(tiny: Repo) -> None:
     assert result.returncode == 2
     last = result.stderr.decode().splitlines()[-1]
     assert last.startswith("fast exit 2 imports-alive=")
+
+
+def test_a_path_given_as_the_command_hints_at_the_app(
+    tiny: Repo, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`busfactor ~/src/app` was only "invalid choice"; a folder or a report names `tui`."""
+    report = tmp_path / "org.json"
+    report.write_text("{}", encoding="utf-8")
+    for target in (str(tiny.path), str(report)):
+        with pytest.raises(SystemExit) as stopped:
+            main([target])
+        assert stopped.value.code == 2
+        err = capsys.readouterr().err.splitlines()
+        assert err[1] == f"busfactor: hint: to open the app on it: busfactor tui {target}"
+    with pytest.raises(SystemExit):
+        main(["sacn"])
+    assert capsys.readouterr().err.splitlines()[1] == "busfactor: hint: see: busfactor --help"

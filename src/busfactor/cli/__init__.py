@@ -14,6 +14,7 @@ import errno
 import gc
 import io
 import os
+import re
 import signal
 import sys
 import threading
@@ -48,8 +49,20 @@ class _Parser(argparse.ArgumentParser):
     """argparse with one-line errors, like every other busfactor error."""
 
     def error(self, message: str) -> NoReturn:
-        diagnostics.error(message, hint=f"see: {self.prog} --help")
+        hint = f"see: {self.prog} --help"
+        word = re.match(r"argument COMMAND: invalid choice: '(.*)' \(choose from", message)
+        if word is not None and _openable(Path(word[1])):  # `busfactor ~/src/app`
+            hint = f"to open the app on it: {self.prog} tui {word[1]}"
+        diagnostics.error(message, hint=hint)
         raise SystemExit(ExitCode.ERROR)
+
+
+def _openable(path: Path) -> bool:
+    """A repository folder or a report the terminal app opens."""
+    try:
+        return path.is_dir() or (path.suffix.lower() == ".json" and path.is_file())
+    except OSError:
+        return False
 
 
 def _scan_options(parser: argparse.ArgumentParser, *, output: bool = True) -> None:
