@@ -41,7 +41,7 @@ from busfactor.core.privacy import (
     pseudonymize_name,
 )
 from busfactor.core.settings import Settings
-from busfactor.core.wording import utc_minute
+from busfactor.core.wording import counted, utc_minute
 from busfactor.errors import ConfigError, RepositoryError
 
 if TYPE_CHECKING:
@@ -391,6 +391,12 @@ def scan(
             classification, documents = done
             excluded = classification.excluded
             mining.warnings[:0] = cache_warnings
+            if classification.unread and not repo.partial:  # a partial clone's are named
+                mining.warnings.append(
+                    f"the content of {counted(classification.unread, 'file')} at the revision "
+                    "could not be read: the repository lacks those objects, so the binary, "
+                    "generated and minified checks skipped them (git fsck lists what is missing)"
+                )
             mining.mailmap = mailmap_aliases(repo.mailmap_text())
             if settings.anonymize or settings.redact_emails:
                 _pseudonymize(mining, settings)

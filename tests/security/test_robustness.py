@@ -658,6 +658,23 @@ def test_a_closed_stderr_still_gives_the_report_and_the_exit_code(small: RepoBui
     assert closed(2, "scan", small.path, "--rev", "nosuch").returncode == 2
 
 
+def test_a_file_whose_content_is_missing_is_warned_about(builder: RepoBuilder) -> None:
+    """A damaged repository lacking a blob of the revision was scanned without a word, its
+    file's content checks skipped; a partial clone already said so."""
+    builder.commit("ada", write={"app.js": "".join(f"f{n}();\n" for n in range(50)), "b.py": "b\n"})
+    blob = git(builder.path, "rev-parse", "HEAD:app.js").strip()
+    (builder.path / ".git" / "objects" / blob[:2] / blob[2:]).unlink()
+    warning = (
+        "the content of 1 file at the revision could not be read: the repository lacks those "
+        "objects, so the binary, generated and minified checks skipped them (git fsck lists "
+        "what is missing)"
+    )
+    for _ in range(2):  # and again from the cache, which kept no verdict made without it
+        data = scan_json(builder.path)
+        assert warning in data["warnings"]
+        assert {f["path"] for f in data["files"]} == {"app.js", "b.py"}
+
+
 def test_merge_never_replaces_a_report_it_reads(small: RepoBuilder, tmp_path: Path) -> None:
     report = tmp_path / "a.json"
     report.write_text(busfactor("scan", small.path, "--format", "json").stdout, encoding="utf-8")

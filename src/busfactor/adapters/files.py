@@ -52,6 +52,9 @@ class Classification(NamedTuple):
     excluded: dict[str, str]
     learned: dict[str, int]
     table: bytes | None = None
+    unread: int = 0
+    """Files whose content was wanted and not there: a partial clone's, or objects lost
+    from a damaged repository."""
 
 
 def rules_key(settings: Settings) -> str:
@@ -107,7 +110,7 @@ def excluded_files(
     if unread or repo.missing(entries):
         # Some blobs are not there (a partial clone): verdicts made without their content
         # must not outlive this scan.
-        return Classification(excluded, learned)
+        return Classification(excluded, learned, unread=unread)
     return Classification(excluded, learned, _encode_table(attributes, entries, excluded))
 
 
@@ -121,11 +124,11 @@ def _judge(
     fresh: list[TreeEntry],
     settings: Settings,
     known: Mapping[str, int],
-) -> tuple[dict[str, str], dict[str, int], bool]:
+) -> tuple[dict[str, str], dict[str, int], int]:
     """The verdicts on `fresh` (attribute rules come from all of `entries`), the content
-    verdicts learned from the heads read, and whether a head wanted was not there."""
+    verdicts learned from the heads read, and how many heads wanted were not there."""
     if not fresh:
-        return {}, {}, False
+        return {}, {}, 0
     rules = attribute_index(attribute_rules(repo, entries) if settings.default_excludes else [])
     cached: dict[str, ContentFacts] = {}
     wanted: list[str] = []
@@ -160,7 +163,7 @@ def _judge(
         scope=settings.scope,
         exclude=settings.exclude,
     )
-    return excluded, learned, len(heads) < len(set(wanted))
+    return excluded, learned, len(set(wanted)) - len(heads)
 
 
 _TABLE_FORMAT = b"busfactor-files-2"
