@@ -154,14 +154,16 @@ def _xml_type(value: Any) -> str:
 
 
 def _escape(text: str) -> str:
-    """XML character data (as ElementTree escapes it)."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """XML character data as ElementTree escapes it, and a carriage return as a reference:
+    written raw, every XML parser reads it back as a line feed (end-of-line handling)."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text.replace("\r", "&#13;")
 
 
 def _escape_attribute(text: str) -> str:
     """An XML attribute value in double quotes (as ElementTree escapes it)."""
     text = _escape(text).replace('"', "&quot;")
-    return text.replace("\r", "&#13;").replace("\n", "&#10;").replace("\t", "&#09;")
+    return text.replace("\n", "&#10;").replace("\t", "&#09;")
 
 
 def render_node_link(graph: nx.DiGraph[str]) -> str:
