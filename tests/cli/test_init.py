@@ -96,3 +96,52 @@ def test_init_writes_nothing_into_a_bare_repository(
     assert not (bare / ".busfactor.toml").exists()
     assert main(["init", str(bare), "--dry-run"]) == 0
     assert "[components]" in capsys.readouterr().out
+
+
+def test_a_folder_name_that_is_not_utf8_is_left_out_with_a_warning(
+    builder: RepoBuilder, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`bad\\xffdir/` crashed init half-way, leaving an empty `.busfactor.toml` that the next
+    init refused to replace and every scan used. TOML cannot hold the name: the component is
+    left out, said so, and found again by the scan's default rule."""
+    builder.commit(
+        "ada",
+        write={b"bad\xffdir/f.py": "x\n", "ok/g.py": "y\n", b"x\xff/adr/0001-a.md": "# 1. A\n"},
+    )
+    default = {c["name"]: c["files"] for c in scan(builder.path).to_dict()["components"]}
+    monkeypatch.chdir(builder.path)
+    assert main(["init", str(builder.path), "--dry-run"]) == 0
+    out, err = capsys.readouterr()
+    out.encode("utf-8")  # valid UTF-8, no raw 0xff byte
+    assert "component bad\\xffdir left out of .busfactor.toml: its name is not UTF-8" in err
+    assert "[adr] dirs left out" in err
+    assert main(["init", str(builder.path)]) == 0
+    out, err = capsys.readouterr()
+    assert out == ".busfactor.toml\n"
+    assert "component bad\\xffdir left out" in err
+    assert "internal error" not in err
+    settings = load_settings(builder.path)
+    assert dict(settings.components) == {"ok": ("ok/**",)}
+    configured = {c["name"]: c["files"] for c in scan(builder.path).to_dict()["components"]}
+    assert configured == default
+    assert "bad\udcffdir" in configured
+
+
+def test_init_leaves_no_file_when_it_cannot_write_one(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A write that fails half-way leaves no `.busfactor.toml` behind (a retry would refuse)."""
+    import os
+
+    real = os.fdopen
+
+    def failing(descriptor: int, mode: str = "r", *args: object, **kwargs: object) -> object:
+        if mode.startswith("w"):  # the file's content, whichever way it is written
+            raise OSError(28, "No space left on device")
+        return real(descriptor, mode, *args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(os, "fdopen", failing)
+    assert main(["init", str(project)]) == 2
+    assert "No space left on device" in capsys.readouterr().err
+    monkeypatch.undo()
+    assert [p.name for p in project.iterdir() if "busfactor" in p.name] == []

@@ -415,7 +415,8 @@ def _run_init(args: argparse.Namespace) -> int:
         repository_root(args.path)  # a bare repository has no work tree to write into
     report = _report(args)
     root = Path(report.meta["repository"])
-    target, text = write_config(root, detected_config(report, root), dry_run=args.dry_run)
+    config = detected_config(report, root, warn=diagnostics.warning)
+    target, text = write_config(root, config, dry_run=args.dry_run)
     from busfactor.cli.scaffold import shown
 
     sys.stdout.write(text if args.dry_run else f"{shown(target, Path.cwd())}\n")

@@ -122,9 +122,21 @@ def read_inside(root: Path, path: str | Path) -> bytes | None:
 
 
 def create_exclusive(path: Path, text: str) -> None:
-    """Write a new file atomically; FileExistsError when `path` exists (never replaced)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Write a new file atomically; FileExistsError when `path` exists (never replaced).
+    The folders made for it go again when it cannot be written."""
     data = text.encode("utf-8")
+    missing = [folder for folder in (path.parent, *path.parent.parents) if not folder.exists()]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        _create(path, data)
+    except BaseException:
+        for folder in missing:  # deepest first; one something else wrote into stays
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        raise
+
+
+def _create(path: Path, data: bytes) -> None:
     descriptor, temporary = _temporary(path)
     try:
         with os.fdopen(descriptor, "wb") as handle:

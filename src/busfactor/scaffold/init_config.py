@@ -1,12 +1,15 @@
 """`busfactor init`: a `.busfactor.toml` with what the scan detected, written once, never over.
 
 Written with tomli-w (which keeps no comments, so a file a person edited is never rewritten:
-an existing configuration, `pyproject.toml` included, makes init refuse).
+an existing configuration, `pyproject.toml` included, makes init refuse), atomically: the whole
+file or none. TOML is UTF-8 text and cannot hold a path whose bytes are not UTF-8 (a surrogate
+escape here); such a component, or ADR folder, is left out with a warning: scans find it by
+themselves anyway, as they did before the file existed.
 """
 
 from __future__ import annotations
 
-import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -16,20 +19,38 @@ from busfactor.adapters.config import find_config
 from busfactor.core.filters import glob_escape
 from busfactor.core.report import ScanReport
 from busfactor.core.settings import PolicySettings, Settings
+from busfactor.core.text_safety import valid_text
 from busfactor.errors import RefusedError
+from busfactor.scaffold import create_exclusive
 
 CONFIG_NAME = ".busfactor.toml"
 _RUNBOOK_DIRS = ("docs/runbooks", "runbooks", "playbooks")
 
 
-def detected_config(report: ScanReport, root: Path) -> dict[str, Any]:
-    """The configuration the scan implies, every value as detected or defaulted."""
+def _is_utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def detected_config(
+    report: ScanReport, root: Path, warn: Callable[[str], None] = lambda message: None
+) -> dict[str, Any]:
+    """The configuration the scan implies, every value as detected or defaulted; `warn` hears
+    of each name left out because TOML cannot hold it."""
     data = report.to_dict()
     defaults, policy = Settings(), PolicySettings()
+    names = sorted(c["name"] for c in data["components"] if c["name"] != "(root)")
+    for name in names:
+        if not _is_utf8(name):
+            warn(
+                f"component {valid_text(name)} left out of {CONFIG_NAME}: its name is not "
+                "UTF-8, which TOML cannot hold; scans still find it as a default component"
+            )
     components = {  # files at the root stay in the default "(root)" component
-        c["name"]: [glob_escape(c["name"]) + "/**"]
-        for c in sorted(data["components"], key=lambda c: c["name"])
-        if c["name"] != "(root)"
+        name: [glob_escape(name) + "/**"] for name in names if _is_utf8(name)
     }
     config: dict[str, Any] = {
         "history": defaults.history,
@@ -38,7 +59,7 @@ def detected_config(report: ScanReport, root: Path) -> dict[str, Any]:
         "components": components,
         "identity": {
             "merge_by_name": defaults.identity.merge_by_name,
-            "bots": sorted({bot["name"] for bot in data["bots"] if bot["name"]}),
+            "bots": sorted({b["name"] for b in data["bots"] if b["name"] and _is_utf8(b["name"])}),
         },
         "runbooks": {"max_age_days": defaults.runbooks.max_age_days},
         "policy": {
@@ -49,7 +70,13 @@ def detected_config(report: ScanReport, root: Path) -> dict[str, Any]:
         },
     }
     folders = sorted({d["path"].rpartition("/")[0] for d in data["decisions"]})
-    if folders:
+    unwritable = [folder for folder in folders if not _is_utf8(folder)]
+    if unwritable:  # [adr] dirs replaces discovery: naming only some would lose the others
+        warn(
+            f"[adr] dirs left out of {CONFIG_NAME}: the name of {valid_text(unwritable[0])} "
+            "is not UTF-8, which TOML cannot hold; scans still find the ADR folders by themselves"
+        )
+    elif folders:
         config["adr"] = {"dirs": folders}
     for folder in _RUNBOOK_DIRS:
         if (root / folder).is_dir():
@@ -73,9 +100,7 @@ def write_config(root: Path, config: dict[str, Any], *, dry_run: bool = False) -
     if dry_run:
         return target, text
     try:
-        descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        create_exclusive(target, text)  # the whole file or none, never over one
     except FileExistsError:
         raise RefusedError(f"{CONFIG_NAME}: already exists; not overwriting it") from None
-    with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
-        stream.write(text)
     return target, text
