@@ -184,3 +184,29 @@ def test_superseding_twice_or_through_a_link(
     capsys.readouterr()
     assert (folder / "0003-alias.md").is_symlink()
     assert "Superseded by" in (folder / "0002-second.md").read_text(encoding="utf-8")
+
+
+def test_an_ascii_stdout_still_gets_the_record(adrs: RepoBuilder) -> None:
+    """PYTHONIOENCODING=ascii: `adr new "Ü" --dry-run` was an internal UnicodeEncodeError.
+    What busfactor prints is UTF-8 whatever the stream's encoding says."""
+    for extra in (["--dry-run"], []):
+        env = dict(os.environ, PYTHONPATH=str(SRC), PYTHONIOENCODING="ascii")
+        done = subprocess.run(
+            [sys.executable, "-m", "busfactor", "adr", "new", "\u00dcber", str(adrs.path), *extra],
+            env=env,
+            capture_output=True,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        assert b"internal error" not in done.stderr
+        if extra:
+            assert "# 3. \u00dcber\n".encode() in done.stdout
+        else:
+            assert done.stdout.endswith(b"/doc/adr/0003-ber.md\n")
+    init = subprocess.run(
+        [sys.executable, "-m", "busfactor", "init", str(adrs.path), "--dry-run"],
+        env=dict(env, PYTHONIOENCODING="ascii"),
+        capture_output=True,
+        check=False,
+    )
+    assert init.returncode == 0, init.stderr

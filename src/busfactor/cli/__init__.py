@@ -417,9 +417,10 @@ def _run_init(args: argparse.Namespace) -> int:
     root = Path(report.meta["repository"])
     config = detected_config(report, root, warn=diagnostics.warning)
     target, text = write_config(root, config, dry_run=args.dry_run)
+    from busfactor.cli.output import write_text
     from busfactor.cli.scaffold import shown
 
-    sys.stdout.write(text if args.dry_run else f"{shown(target, Path.cwd())}\n")
+    write_text(text if args.dry_run else f"{shown(target, Path.cwd())}\n")
     return ExitCode.OK
 
 

@@ -33,6 +33,19 @@ def write_report(text: str | Iterable[str], output: Path | None) -> None:
     write_atomically(output, (piece.encode("utf-8") for piece in pieces))
 
 
+def write_text(text: str) -> None:
+    """What a scaffold prints (a path, a draft), as UTF-8 whatever the locale or
+    PYTHONIOENCODING says: an "ascii" stdout failed on the first accent. A path's bytes that
+    are not UTF-8 are written as they are, so `$EDITOR "$(busfactor adr new …)"` opens it."""
+    binary = getattr(sys.stdout, "buffer", None)
+    if binary is None:  # a text-only stream (the terminal app, tests)
+        sys.stdout.write(text)
+        return
+    sys.stdout.flush()
+    write_all(binary, text.encode("utf-8", "surrogateescape"))
+    binary.flush()
+
+
 def write_all(stream: BinaryIO, data: bytes) -> None:
     """Every byte, or an OSError. A buffered write can take part of the data and say so
     without raising (a file-size limit, a disk that fills): the report would end mid-way

@@ -10,12 +10,12 @@ import argparse
 import dataclasses
 import difflib
 import re
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from busfactor.cli.diagnostics import note
+from busfactor.cli.output import write_text
 from busfactor.errors import BusfactorError, RefusedError, UsageError
 from busfactor.scaffold import ComponentFacts, component_facts, repository_root, user_name
 
@@ -169,10 +169,10 @@ def run_adr_new(args: argparse.Namespace) -> int:
     cwd = Path.cwd()
     if args.dry_run:
         for path, text in [*plan.creates, (plan.path, plan.text)]:
-            sys.stdout.write(f"==> {shown(path, cwd)} (new) <==\n{text}\n")
+            write_text(f"==> {shown(path, cwd)} (new) <==\n{text}\n")
         for path, data in plan.changes:
-            sys.stdout.write(f"==> {shown(path, cwd)} (updated) <==\n")
-            sys.stdout.write(data.decode("utf-8") + "\n")
+            write_text(f"==> {shown(path, cwd)} (updated) <==\n")
+            write_text(data.decode("utf-8") + "\n")
         return 0
     # stdout stays the new record's path alone (`$EDITOR "$(busfactor adr new ...)"`); what
     # else was written is said on stderr, so that no file changes unannounced.
@@ -188,7 +188,7 @@ def run_adr_new(args: argparse.Namespace) -> int:
         )
     others = " (and the files above)" if plan.creates or plan.changes else ""
     note(f"{COMMIT_NOTE}decision records from commits: commit this one{others} to see it counted")
-    sys.stdout.write(f"{shown(plan.path, cwd)}\n")
+    write_text(f"{shown(plan.path, cwd)}\n")
     return 0
 
 
@@ -249,8 +249,8 @@ def run_runbook_new(args: argparse.Namespace) -> int:
     target, text = write_runbook(root, relative, text, dry_run=args.dry_run)
     cwd = Path.cwd()
     if args.dry_run:
-        sys.stdout.write(f"==> {shown(target, cwd)} (new) <==\n{text}")
+        write_text(f"==> {shown(target, cwd)} (new) <==\n{text}")
         return 0
     note(f"{COMMIT_NOTE}runbooks from commits: commit this one to see it counted")
-    sys.stdout.write(f"{shown(target, cwd)}\n")
+    write_text(f"{shown(target, cwd)}\n")
     return 0
