@@ -532,3 +532,54 @@ def test_new_records_get_the_permissions_open_would_give(
     assert len(written) == 3
     for path in written:
         assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~mask, path
+
+
+def test_a_component_whose_name_is_not_utf8(
+    builder: RepoBuilder,
+    capsysbinary: pytest.CaptureFixture[bytes],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`bad\\xffdir`: runbook new crashed on writing the name, leaving an empty
+    docs/runbooks/, and the name as reports show it was "no such component". Both its bytes
+    and its shown form name it now; the text says `bad\\xffdir`, the file keeps the bytes, so
+    the next scan finds it."""
+    builder.commit("ada", write={b"bad\xffdir/f.py": "x\n", "ok/g.py": "y\n"}, when=WHEN)
+    monkeypatch.chdir(builder.path)
+    assert run(["runbook", "new", "bad\\xffdir", ".", "--dry-run"]) == 0
+    out = capsysbinary.readouterr().out.decode("utf-8")  # no raw 0xff byte
+    assert out.startswith("==> docs/runbooks/bad\\xffdir.md (new) <==\n")
+    assert 'component: "bad\\\\xffdir"' in out
+    assert not (builder.path / "docs").exists()
+    assert run(["runbook", "new", "bad\udcffdir", "."]) == 0
+    assert capsysbinary.readouterr().out == b"docs/runbooks/bad\xffdir.md\n"  # the file's bytes
+    written = builder.path / "docs/runbooks/bad\udcffdir.md"
+    text = written.read_text(encoding="utf-8")
+    assert text.startswith('---\ncomponent: "bad\\\\xffdir"\n')
+    assert "# Runbook: bad\\xffdir\n" in text
+    assert "- `bad\\xffdir/f.py` (1 commit)" in text
+    _commit_all(builder)
+    components = {c["name"]: c for c in scan(builder.path).to_dict()["components"]}
+    assert components["bad\udcffdir"]["runbook"] == "docs/runbooks/bad\udcffdir.md"
+    with pytest.raises(RefusedError, match="already has a runbook"):
+        run(["runbook", "new", "bad\\xffdir", "."])
+    assert run(["adr", "new", "Split it", ".", "--component", "bad\\xffdir"]) == 0
+    record = (builder.path / "docs/adr/0002-split-it.md").read_text(encoding="utf-8")
+    assert "Component `bad\\xffdir` has bus factor 1" in record
+
+
+def test_a_runbook_that_cannot_be_written_leaves_no_folder(
+    builder: RepoBuilder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The folders made for a new file go again when it cannot be written."""
+    from busfactor import scaffold
+
+    _seed(builder)
+    monkeypatch.chdir(builder.path)
+
+    def full(path: object) -> tuple[int, str]:
+        raise OSError(28, "No space left on device", "docs/runbooks")
+
+    monkeypatch.setattr(scaffold, "_temporary", full)
+    with pytest.raises(OSError, match="No space left"):
+        run(["runbook", "new", "billing", "."])
+    assert not (builder.path / "docs").exists()

@@ -16,6 +16,7 @@ from typing import Any
 
 from busfactor.cli.diagnostics import note
 from busfactor.cli.output import write_text
+from busfactor.core.text_safety import valid_text
 from busfactor.errors import BusfactorError, RefusedError, UsageError
 from busfactor.scaffold import ComponentFacts, component_facts, repository_root, user_name
 
@@ -77,6 +78,15 @@ def _unknown(name: str, names: list[str]) -> UsageError:
     return UsageError(f"--component {name}: no such component", hint=hint)
 
 
+def _component(given: str, names: list[str]) -> str | None:
+    """The component `given` names: its name, or its name as reports show it (a name that is
+    not UTF-8 is shown `bad\\xffdir`, and a person types it so)."""
+    if given in names:
+        return given
+    shown = [name for name in names if valid_text(name) == given]
+    return shown[0] if len(shown) == 1 else None
+
+
 def _named_in(title: str, names: list[str]) -> str | None:
     """The component the title names (full name or last segment, whole words), longest first."""
     lowered = title.lower()
@@ -102,8 +112,11 @@ def _facts_for_adr(root: Path, title: str, component: str | None) -> ComponentFa
         component = _named_in(title, names)
         if component is None:
             return None
-    elif component not in names:
-        raise _unknown(component, names)
+    else:
+        found = _component(component, names)
+        if found is None:
+            raise _unknown(component, names)
+        component = found
     return component_facts(data, graph, component)
 
 
@@ -169,9 +182,9 @@ def run_adr_new(args: argparse.Namespace) -> int:
     cwd = Path.cwd()
     if args.dry_run:
         for path, text in [*plan.creates, (plan.path, plan.text)]:
-            write_text(f"==> {shown(path, cwd)} (new) <==\n{text}\n")
+            write_text(f"==> {valid_text(shown(path, cwd))} (new) <==\n{text}\n")
         for path, data in plan.changes:
-            write_text(f"==> {shown(path, cwd)} (updated) <==\n")
+            write_text(f"==> {valid_text(shown(path, cwd))} (updated) <==\n")
             write_text(data.decode("utf-8") + "\n")
         return 0
     # stdout stays the new record's path alone (`$EDITOR "$(busfactor adr new ...)"`); what
@@ -222,19 +235,20 @@ def run_runbook_new(args: argparse.Namespace) -> int:
     root = repository_root(args.path)
     data, graph = _scan(root)
     names = [c["name"] for c in data.get("components", [])]
-    if args.component not in names:
+    component = _component(args.component, names)
+    if component is None:
         raise UsageError(
             f"{args.component}: no such component",
             hint=_unknown(args.component, names).hint,
         )
-    existing = next(c for c in data["components"] if c["name"] == args.component).get("runbook")
+    existing = next(c for c in data["components"] if c["name"] == component).get("runbook")
     if existing:
         raise RefusedError(
-            f"{args.component}: already has a runbook, {existing}",
+            f"{component}: already has a runbook, {existing}",
             hint="improve that one: busfactor runbook list says what it lacks",
         )
-    facts = component_facts(data, graph, args.component)
-    entry = _codeowners_entry(root, graph, args.component)
+    facts = component_facts(data, graph, component)
+    entry = _codeowners_entry(root, graph, component)
     if entry is not None:
         facts = dataclasses.replace(facts, codeowners=entry)
     if args.output is not None:
@@ -244,12 +258,12 @@ def run_runbook_new(args: argparse.Namespace) -> int:
         except ValueError:
             raise UsageError(f"{args.output}: outside the repository") from None
     else:
-        relative = default_location(root, args.component, names)
+        relative = default_location(root, component, names)
     text = new_runbook_text(facts)
     target, text = write_runbook(root, relative, text, dry_run=args.dry_run)
     cwd = Path.cwd()
     if args.dry_run:
-        write_text(f"==> {shown(target, cwd)} (new) <==\n{text}")
+        write_text(f"==> {valid_text(shown(target, cwd))} (new) <==\n{text}")
         return 0
     note(f"{COMMIT_NOTE}runbooks from commits: commit this one to see it counted")
     write_text(f"{shown(target, cwd)}\n")

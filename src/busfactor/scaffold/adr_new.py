@@ -19,6 +19,7 @@ from pathlib import Path
 from busfactor.adapters.adr import find_adr_dirs
 from busfactor.adapters.adr_formats import parse_adr
 from busfactor.core.decisions import log4brains_date
+from busfactor.core.text_safety import valid_text
 from busfactor.errors import UsageError
 from busfactor.scaffold import (
     ComponentFacts,
@@ -483,7 +484,7 @@ def plan_adr(
 ) -> NewAdr:
     """Everything `adr new` would write: the next free number, at least `minimum` (retries
     after a lost race pass the number they lost); `attempt` numbers dated names' suffixes."""
-    title = " ".join(title.split())
+    title = valid_text(" ".join(title.split()))  # bytes that are not UTF-8 as `\\xNN`
     if not title:
         raise UsageError("the title is empty")
     status = " ".join(status.split())  # one line: a line break would add front matter keys
@@ -532,7 +533,8 @@ def plan_adr(
         consulted = [name for name in facts.authors if name not in facts.inactive][:CONSULTED]
         authors = named(facts.authors, CONSULTED) or "nobody"
         context = (
-            f"Component `{facts.name}` has bus factor {facts.bus_factor} (authors: {authors})."
+            f"Component `{valid_text(facts.name)}` has bus factor {facts.bus_factor} "
+            f"(authors: {authors})."
         )
     custom = _template(root, folder)
     if custom is not None:

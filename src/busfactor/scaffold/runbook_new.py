@@ -2,15 +2,17 @@
 
 The file goes into the team's runbook folder (`docs/runbooks/`, `runbooks/`, `playbooks/`, the
 first that exists in the work tree), else `docs/runbooks/`, named after the component's last
-path segment (the full name with "/" as "-" when another component shares that segment); its
-front matter names the component, so the scan ties it to the component either way. Placeholders
-are marked `TODO` so the scan reports the runbook as weak until a person fills them in.
+path segment (the full name with "/" as "-" when another component shares that segment; a
+name that is not UTF-8 keeps its bytes there, and is written `\\xNN` inside); its front matter
+names the component, so the scan ties it to the component either way. Placeholders are marked
+`TODO` so the scan reports the runbook as weak until a person fills them in.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from busfactor.core.text_safety import valid_text
 from busfactor.core.wording import counted
 from busfactor.errors import RefusedError
 from busfactor.scaffold import ComponentFacts, create_exclusive, inside, named, today
@@ -61,8 +63,8 @@ def render_runbook(facts: ComponentFacts, day: str) -> str:
     owner = active[0] if active else "TODO"
     lines = [
         "---",
-        f"component: {_yaml(facts.name)}",
-        f"owner: {_yaml(owner)}",
+        f"component: {_yaml(valid_text(facts.name))}",
+        f"owner: {_yaml(valid_text(owner))}",
         f"last_reviewed: {day}",
         "---",
         "",
@@ -118,7 +120,8 @@ def render_runbook(facts: ComponentFacts, day: str) -> str:
         "- Scale: TODO",
         "- Rotate credentials: TODO",
     ]
-    return "\n".join(lines) + "\n"
+    # A name or path that is not UTF-8 is written as the reports show it (`bad\\xffdir`).
+    return valid_text("\n".join(lines) + "\n")
 
 
 def write_runbook(
