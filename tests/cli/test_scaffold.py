@@ -583,3 +583,24 @@ def test_a_runbook_that_cannot_be_written_leaves_no_folder(
     with pytest.raises(OSError, match="No space left"):
         run(["runbook", "new", "billing", "."])
     assert not (builder.path / "docs").exists()
+
+
+@pytest.mark.parametrize(
+    ("title", "slug"),
+    [
+        ("Café résumé naïve", "cafe-resume-naive"),
+        ("Über ﬁle Ångström", "uber-file-angstrom"),
+        ("Use 日本語 names", "use-names"),
+        ("日本語", "decision"),
+    ],
+)
+def test_accents_are_dropped_not_their_letters(title: str, slug: str) -> None:
+    """`0012-caf-r-sum-na-ve.md`: the letters under the accents were lost."""
+    assert adr_new.slugify(title) == slug
+    assert adr_new.slugify(title, keep_case=True).lower() == slug
+
+
+def test_an_accented_title_names_the_file(builder: RepoBuilder) -> None:
+    _nygard(builder)
+    assert run(["adr", "new", "Café résumé naïve", str(builder.path)]) == 0
+    assert (builder.path / "doc/adr/0004-cafe-resume-naive.md").exists()

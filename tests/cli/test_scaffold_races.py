@@ -202,7 +202,7 @@ def test_an_ascii_stdout_still_gets_the_record(adrs: RepoBuilder) -> None:
         if extra:
             assert "# 3. \u00dcber\n".encode() in done.stdout
         else:
-            assert done.stdout.endswith(b"/doc/adr/0003-ber.md\n")
+            assert done.stdout.endswith(b"/doc/adr/0003-uber.md\n")
     init = subprocess.run(
         [sys.executable, "-m", "busfactor", "init", str(adrs.path), "--dry-run"],
         env=dict(env, PYTHONIOENCODING="ascii"),

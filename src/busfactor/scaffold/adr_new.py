@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -94,7 +95,11 @@ class NewAdr:
 
 
 def slugify(title: str, keep_case: bool = False) -> str:
-    """adr-tools' slug: non-alphanumeric runs become "-", ends trimmed, lower case."""
+    """adr-tools' slug: non-alphanumeric runs become "-", ends trimmed, lower case; accents
+    dropped first ("Café" is "cafe", not "caf"). A title with no ASCII letter or digit at all
+    (日本語) gets "decision"."""
+    decomposed = unicodedata.normalize("NFKD", title)
+    title = "".join(c for c in decomposed if not unicodedata.combining(c))
     slug = re.sub(r"[^A-Za-z0-9]+", "-", title).strip("-")
     if len(slug) > _SLUG_LENGTH:  # file names have limits; the title stays whole inside
         cut = slug[:_SLUG_LENGTH]
