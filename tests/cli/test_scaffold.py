@@ -604,3 +604,40 @@ def test_an_accented_title_names_the_file(builder: RepoBuilder) -> None:
     _nygard(builder)
     assert run(["adr", "new", "Café résumé naïve", str(builder.path)]) == 0
     assert (builder.path / "doc/adr/0004-cafe-resume-naive.md").exists()
+
+
+def test_a_superseded_record_is_not_superseded_again(
+    builder: RepoBuilder, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """0002 says "superseded by ADR-0004": `--supersedes 2` rewrote it to name 0006, leaving
+    0004 claiming to supersede a record that names another. Refused, nothing written."""
+    _seed(builder, {"docs/adr/0001-use-markdown.md": MADR4})
+    assert run(["adr", "new", "Use AsciiDoc", str(builder.path), "--supersedes", "1"]) == 0
+    capsys.readouterr()
+    folder = builder.path / "docs/adr"
+    before = {path.name: path.read_bytes() for path in folder.iterdir()}
+    for dry in ([], ["--dry-run"]):
+        args = ["adr", "new", "Use RST", str(builder.path), "--supersedes", "1", *dry]
+        assert main(args) == 1
+        out, err = capsys.readouterr()
+        assert out == ""
+        assert err == (
+            "busfactor: error: 0001-use-markdown.md: already superseded by ADR-0002; "
+            "not superseding it again\n"
+            "busfactor: hint: supersede ADR-0002 instead\n"
+        )
+    assert {path.name: path.read_bytes() for path in folder.iterdir()} == before
+    assert main(["adr", "new", "Use RST", str(builder.path), "--supersedes", "2"]) == 0
+
+
+def test_a_nygard_record_superseded_by_a_link_is_refused(builder: RepoBuilder) -> None:
+    files = _nygard(builder)
+    old = files["doc/adr/0001-decision-number-1.md"]
+    files["doc/adr/0001-decision-number-1.md"] = old.replace(
+        "Accepted\n", "Superceded by [3. Decision number 3](0003-decision-number-3.md)\n"
+    )
+    builder.commit("ada", write=files, when=WHEN + timedelta(days=5))
+    with pytest.raises(RefusedError, match="already superseded by ADR-0003") as refused:
+        run(["adr", "new", "Use Kafka", str(builder.path), "--supersedes", "1"])
+    assert refused.value.exit_code == 1
+    assert not (builder.path / "doc/adr/0004-use-kafka.md").exists()

@@ -44,15 +44,28 @@ def _adr_new(repo: Path, title: str, *args: str) -> subprocess.Popen[str]:
 
 
 def test_records_made_at_once_get_distinct_numbers_and_every_link(adrs: RepoBuilder) -> None:
-    """Six processes: six numbers, and record 1 names all six that supersede it."""
-    runs = [_adr_new(adrs.path, f"Newer {n}", "--supersedes", "1") for n in range(6)]
+    """Six processes: six numbers, and record 1 names all six that link to it."""
+    runs = [_adr_new(adrs.path, f"Newer {n}", "--links", "1") for n in range(6)]
     outputs = [run.communicate(timeout=120) for run in runs]
     assert [run.returncode for run in runs] == [0] * 6, outputs
     folder = adrs.path / "doc" / "adr"
     numbers = sorted(int(path.name[:4]) for path in folder.glob("*.md"))
     assert numbers == list(range(1, 9))
     first = (folder / "0001-first.md").read_text(encoding="utf-8")
-    assert first.count("Superseded by") == 6
+    assert first.count("Linked by") == 6
+
+
+def test_one_of_many_at_once_supersedes_a_record(adrs: RepoBuilder) -> None:
+    """Four processes supersede record 1: one does, the others are refused (exit 1) and
+    write nothing, since a record is superseded once."""
+    runs = [_adr_new(adrs.path, f"Newer {n}", "--supersedes", "1") for n in range(4)]
+    outputs = [run.communicate(timeout=120) for run in runs]
+    assert sorted(run.returncode for run in runs) == [0, 1, 1, 1], outputs
+    assert sum("already superseded by ADR-0003" in err for _, err in outputs) == 3, outputs
+    folder = adrs.path / "doc" / "adr"
+    assert sorted(path.name[:4] for path in folder.glob("*.md")) == ["0001", "0002", "0003"]
+    first = (folder / "0001-first.md").read_text(encoding="utf-8")
+    assert first.count("Superseded by") == 1
 
 
 def test_a_record_that_is_not_utf8_keeps_its_number(

@@ -19,9 +19,9 @@ from pathlib import Path
 
 from busfactor.adapters.adr import find_adr_dirs
 from busfactor.adapters.adr_formats import parse_adr
-from busfactor.core.decisions import log4brains_date
+from busfactor.core.decisions import log4brains_date, normalise_status
 from busfactor.core.text_safety import valid_text
-from busfactor.errors import UsageError
+from busfactor.errors import RefusedError, UsageError
 from busfactor.scaffold import (
     ComponentFacts,
     create_exclusive,
@@ -74,6 +74,8 @@ class Record:
     number: int | None
     title: str
     text: str
+    superseded_by: list[str] | None = None
+    """What supersedes it, as its status names it ([] when it names none); None: in force."""
 
     def label(self) -> str:
         """How other records link to it: "ADR-0007", or the log4brains slug."""
@@ -128,7 +130,11 @@ def _records(root: Path, folder: Path) -> list[Record]:
         match = _NUMBER.match(path.name)
         dated = log4brains_date(path.stem) is not None
         number = int(match[1]) if match and not dated else None
-        records.append(Record(path, path.name, number, parsed.title or path.stem, text))
+        record = Record(path, path.name, number, parsed.title or path.stem, text)
+        status = normalise_status(parsed.status) if parsed.status else None
+        if parsed.superseded_by or status == "superseded":
+            record.superseded_by = list(parsed.superseded_by)
+        records.append(record)
     return records
 
 
@@ -358,6 +364,24 @@ def _resolve(records: list[Record], wanted: str) -> Record:
     raise UsageError(f"{wanted}: no such decision record in the ADR folder (or not UTF-8 text)")
 
 
+def _refuse_superseded(records: list[Record], old: Record) -> None:
+    """A record is superseded once: marking it again would leave its first successor
+    claiming to replace a record that now names another (conventions §1.3)."""
+    if old.superseded_by is None:
+        return
+    names = []
+    for target in old.superseded_by:
+        try:
+            names.append(_resolve(records, target.rpartition("/")[2]).label())
+        except UsageError:  # a successor outside the folder, or not a record
+            names.append(target)
+    by = f" by {', '.join(dict.fromkeys(names))}" if names else ""
+    raise RefusedError(
+        f"{old.name}: already superseded{by}; not superseding it again",
+        hint=f"supersede {names[0]} instead" if names else None,
+    )
+
+
 def _link(style: AdrStyle, record_number: int | None, title: str, name: str) -> str:
     if style.flavour == "nygard":
         prefix = f"{record_number}. " if record_number is not None else ""
@@ -521,6 +545,7 @@ def plan_adr(
     edited: dict[Path, str] = {}
     for wanted in dict.fromkeys(supersedes or []):  # named twice: marked once
         old = _resolve(records, wanted)
+        _refuse_superseded(records, old)
         word = "Supercedes" if style.superseded_word == "Superceded" else "Supersedes"
         relations.append((word, _link(style, old.number, old.title, old.name)))
         source = edited.get(old.path) or old.path.read_bytes().decode("utf-8")
