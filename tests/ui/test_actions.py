@@ -465,6 +465,28 @@ def test_a_scaffold_error_is_a_notification(adr_repo: Path) -> None:
     run(app, scenario)
 
 
+def test_a_component_with_a_runbook_gets_the_clis_hint(builder: RepoBuilder) -> None:
+    """`n` on a component that has a runbook said only "already has a runbook, PATH", not
+    what the CLI says next: where to look for what that runbook lacks."""
+    builder.commit("ada", write={"pay/a.py": "a\n", "docs/runbooks/pay.md": "# Pay\n"})
+    app = make_app(builder.path, report=scan(builder.path))
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        from busfactor.ui.messages import NewDocumentRequested
+
+        app.post_message(NewDocumentRequested("runbook", "pay"))
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        await settle(app, pilot)
+        assert (
+            "pay: already has a runbook, docs/runbooks/pay.md; improve that one: busfactor "
+            "runbook list says what it lacks"
+        ) in notifications(app)
+
+    run(app, scenario)
+
+
 def test_an_export_gets_the_permissions_open_would_give(adr_repo: Path, tmp_path: Path) -> None:
     """An export was 0600 (mkstemp's mode); it is now 0666 less the umask, as `--output`."""
     import os

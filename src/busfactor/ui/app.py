@@ -482,8 +482,9 @@ class BusfactorApp(App[int]):
         try:
             with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(said):
                 run(args)
-        except BusfactorError as error:
-            self.post_message(ScaffoldFinished(None, error.message))
+        except BusfactorError as error:  # with the hint the CLI prints below it, if any
+            hint = f"; {error.hint}" if error.hint else ""
+            self.post_message(ScaffoldFinished(None, error.message + hint))
             return
         lines = [line for line in printed.getvalue().splitlines() if line.strip()]
         notes = [line.removeprefix("busfactor: ") for line in said.getvalue().splitlines()]
