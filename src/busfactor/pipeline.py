@@ -198,9 +198,11 @@ def _read_documents(
     reader = BlobReader(repo, entries)
     reader.prefetch_documents(link for _, link in settings.runbooks.links)
     paths = reader.paths
-    adr_dirs = find_adr_dirs(paths, reader, settings.adr.dirs)
+    declared: list[str] = []  # an `.adr-dir` leading outside the repository
+    adr_dirs = find_adr_dirs(paths, reader, settings.adr.dirs, declared)
     reader.prefetch(p for p in paths if any(p.startswith(d + "/") for d in adr_dirs))
     decisions, warnings = read_decisions(adr_dirs, paths, reader)
+    warnings = declared + warnings
     salt = settings.privacy_salt
     if settings.anonymize or settings.redact_emails:
         hide = pseudonymize_name if settings.anonymize else pseudonymize_emails_in

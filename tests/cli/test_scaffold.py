@@ -641,3 +641,58 @@ def test_a_nygard_record_superseded_by_a_link_is_refused(builder: RepoBuilder) -
         run(["adr", "new", "Use Kafka", str(builder.path), "--supersedes", "1"])
     assert refused.value.exit_code == 1
     assert not (builder.path / "doc/adr/0004-use-kafka.md").exists()
+
+
+def test_a_declared_adr_dir_is_used_while_it_is_empty(
+    builder: RepoBuilder, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`.adr-dir` names doc/architecture/decisions, still empty: records went to docs/adr,
+    which no scan would then read. adr-tools writes where `.adr-dir` says; so does adr new,
+    and the scan reads the folder once it holds a record."""
+    _seed(builder, {".adr-dir": "doc/architecture/decisions\n"})
+    (builder.path / "doc/architecture/decisions").mkdir(parents=True)
+    monkeypatch.chdir(builder.path)
+    assert run(["adr", "new", "H", ".", "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "==> doc/architecture/decisions/0002-h.md (new) <==" in out
+    assert run(["adr", "new", "H", "."]) == 0
+    assert capsys.readouterr().out == "doc/architecture/decisions/0002-h.md\n"
+    assert not (builder.path / "docs").exists()
+    _commit_all(builder)
+    paths = [d["path"] for d in scan(builder.path).to_dict()["decisions"]]
+    assert paths == [
+        "doc/architecture/decisions/0001-record-architecture-decisions.md",
+        "doc/architecture/decisions/0002-h.md",
+    ]
+
+
+@pytest.mark.parametrize("declared", ["../elsewhere", "/tmp/elsewhere"])
+def test_an_adr_dir_outside_the_repository_is_ignored_with_a_warning(
+    builder: RepoBuilder,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    declared: str,
+) -> None:
+    """Both adr new and the scan say they ignore it, instead of saying nothing."""
+    _seed(builder, {".adr-dir": f"{declared}\n", "docs/adr/0001-a.md": "# 1. A\n"})
+    monkeypatch.chdir(builder.path)
+    assert run(["adr", "new", "H", "."]) == 0
+    out, err = capsys.readouterr()
+    assert out == "docs/adr/0002-h.md\n"
+    warning = f".adr-dir: {declared} is outside the repository; ignored"
+    assert f"busfactor: warning: {warning}\n" in err
+    assert warning in scan(builder.path).to_dict()["warnings"]
+
+
+def test_an_empty_declared_folder_taking_over_is_said(
+    builder: RepoBuilder, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _seed(builder, {".adr-dir": "decisions\n", "docs/adr/0001-a.md": "# 1. A\n"})
+    monkeypatch.chdir(builder.path)
+    assert run(["adr", "new", "H", "."]) == 0
+    out, err = capsys.readouterr()
+    assert out == "decisions/0002-h.md\n"
+    assert (
+        "busfactor: warning: decisions is declared (.adr-dir) but holds no record yet: once "
+        "this one is committed, scans read it instead of docs/adr\n"
+    ) in err

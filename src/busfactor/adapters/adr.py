@@ -5,7 +5,8 @@ Discovery, first match wins: the configured folders; else the folders that `.adr
 (`project.adrFolder`, default `./docs/adr`, and `project.packages[].adrFolder`) name; else
 every folder that is one of ADR_DIR_CANDIDATES or ends with one, so each service of a monorepo
 keeps its own. Automatic discovery ignores vendored directories (`node_modules/`, `vendor/`, …),
-and only folders holding at least one candidate ADR file count.
+and only folders holding at least one candidate ADR file count. A declared folder outside the
+repository (`../x`, `/tmp/x`) is ignored with a warning.
 
 Candidate files are Markdown files in the folder and its category subfolders (MADR), except
 templates, indexes, READMEs and backlogs; for the repository root as a folder, only its own
@@ -39,7 +40,13 @@ from busfactor.core.decisions import (
 )
 from busfactor.core.filters import vendored_path
 
-__all__ = ["ADR_DIR_CANDIDATES", "MAX_ADR_BYTES", "find_adr_dirs", "read_decisions"]
+__all__ = [
+    "ADR_DIR_CANDIDATES",
+    "MAX_ADR_BYTES",
+    "declared_adr_dirs",
+    "find_adr_dirs",
+    "read_decisions",
+]
 
 ADR_DIR_CANDIDATES = (
     "docs/adr",
@@ -70,17 +77,30 @@ class _Record:
 
 
 def find_adr_dirs(
-    paths: Collection[str], read: Reader, configured: Sequence[str] = ()
+    paths: Collection[str],
+    read: Reader,
+    configured: Sequence[str] = (),
+    warnings: list[str] | None = None,
 ) -> list[str]:
-    """The repository's ADR folders, sorted: configured, else declared, else probed."""
+    """The repository's ADR folders, sorted: configured, else declared, else probed;
+    `warnings` gets one line for each declaration leading outside the repository."""
     ordered = sorted(set(paths))
     if configured:
         chosen = {folder for folder in map(_folder, configured) if folder is not None}
         return sorted(folder for folder in chosen if _has_adrs(folder, ordered))
-    declared = sorted(f for f in _declared_dirs(ordered, read) if _has_adrs(f, ordered))
+    declared = [f for f in declared_adr_dirs(ordered, read, warnings) if _has_adrs(f, ordered)]
     if declared:
         return declared
     return sorted(f for f in _probed_dirs(ordered) if _has_adrs(f, ordered))
+
+
+def declared_adr_dirs(
+    paths: Collection[str], read: Reader, warnings: list[str] | None = None
+) -> list[str]:
+    """The folders `.adr-dir` and `.log4brains.yml` files name, sorted, records or not (where
+    `adr new` writes, as adr-tools does); one leading outside the repository is left out with
+    a line in `warnings`."""
+    return sorted(_declared_dirs(sorted(set(paths)), read, warnings))
 
 
 def read_decisions(
@@ -158,7 +178,7 @@ def _has_adrs(folder: str, ordered: list[str]) -> bool:
     return next(_candidate_files(folder, ordered, ()), None) is not None
 
 
-def _declared_dirs(ordered: list[str], read: Reader) -> set[str]:
+def _declared_dirs(ordered: list[str], read: Reader, warnings: list[str] | None) -> set[str]:
     """Folders named by `.adr-dir` and `.log4brains.yml` files outside vendored directories."""
     declared: set[str] = set()
     for path in ordered:
@@ -170,7 +190,13 @@ def _declared_dirs(ordered: list[str], read: Reader) -> set[str]:
             named = [text.strip().split("\n")[0]] if text is not None else []
         else:
             named = _log4brains_folders(text)
-        declared.update(f for f in (_join(directory, item) for item in named) if f is not None)
+        for item in named:
+            folder = _join(directory, item)
+            if folder is not None:
+                declared.add(folder)
+            elif item.strip() and warnings is not None:
+                warning = f"{path}: {item.strip()} is outside the repository; ignored"
+                warnings.append(one_line(warning))
     return declared
 
 

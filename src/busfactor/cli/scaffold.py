@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from busfactor.cli.diagnostics import note
+from busfactor.cli.diagnostics import note, warning
 from busfactor.cli.output import write_text
 from busfactor.core.text_safety import valid_text
 from busfactor.errors import BusfactorError, RefusedError, UsageError
@@ -179,6 +179,8 @@ def run_adr_new(args: argparse.Namespace) -> int:
         )
 
     plan = write_adr(make, dry_run=args.dry_run, lock=root)
+    for message in plan.warnings:
+        warning(message)
     cwd = Path.cwd()
     if args.dry_run:
         for path, text in [*plan.creates, (plan.path, plan.text)]:

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from busfactor.adapters.adr import find_adr_dirs
+from busfactor.adapters.adr import declared_adr_dirs, find_adr_dirs
 from busfactor.adapters.adr_formats import parse_adr
 from busfactor.core.decisions import log4brains_date, normalise_status
 from busfactor.core.text_safety import valid_text
@@ -94,6 +94,8 @@ class NewAdr:
     creates: list[tuple[Path, str]] = field(default_factory=list)
     """Files written before the new record (the first record of a new folder)."""
     changes: list[tuple[Path, bytes]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    """What the person should know about the folder chosen (an `.adr-dir` ignored)."""
 
 
 def slugify(title: str, keep_case: bool = False) -> str:
@@ -194,13 +196,32 @@ def detect_style(records: list[Record], template: str) -> AdrStyle:
     return style
 
 
-def find_folder(root: Path, directory: str | None) -> tuple[Path, bool]:
-    """The ADR folder (first one the scan finds, or --dir) and whether it already has records."""
+def find_folder(
+    root: Path, directory: str | None, warnings: list[str] | None = None
+) -> tuple[Path, bool]:
+    """The ADR folder and whether it already has records: --dir; else the first one the scan
+    finds; else, as adr-tools does, the one an `.adr-dir` declares even while it is empty
+    (after the first record, the scan finds it too); else docs/adr. `warnings` gets a line
+    for each `.adr-dir` leading outside the repository, and one when the declared folder
+    takes over from another the scan reads now."""
     if directory is not None:
         folder = inside(root, directory)
         return folder, bool(_records(root, folder))
     files = working_files(root)
-    found = find_adr_dirs(files, lambda path: read_inside(root, path))
+
+    def read(path: str) -> bytes | None:
+        return read_inside(root, path)
+
+    declared = declared_adr_dirs(files, read, warnings)
+    found = find_adr_dirs(files, read)
+    if declared and not set(found) & set(declared):
+        if found and warnings is not None:
+            warnings.append(
+                f"{declared[0] or '.'} is declared (.adr-dir) but holds no record yet: once "
+                f"this one is committed, scans read it instead of {found[0] or '.'}"
+            )
+        folder = inside(root, declared[0] or ".")
+        return folder, bool(_records(root, folder))
     if found:
         return inside(root, found[0] or "."), True
     return root / DEFAULT_DIR, False
@@ -519,7 +540,8 @@ def plan_adr(
     status = " ".join(status.split())  # one line: a line break would add front matter keys
     if not status or not status.isprintable():
         raise UsageError("the status must be printable text on one line")
-    folder, has_records = find_folder(root, directory)
+    warnings: list[str] = []
+    folder, has_records = find_folder(root, directory, warnings)
     records = _records(root, folder)
     style = detect_style(records, template)
     day = today()
@@ -584,7 +606,7 @@ def plan_adr(
             context=context,
             relations=relations,
         )
-    return NewAdr(folder, folder / name, number, title, text, creates, changes)
+    return NewAdr(folder, folder / name, number, title, text, creates, changes, warnings)
 
 
 def write_adr(
