@@ -56,6 +56,30 @@ def test_init_writes_a_config_that_reproduces_the_scan(
     assert configured == default
 
 
+def test_a_container_folder_with_files_of_its_own_keeps_only_those(
+    builder: RepoBuilder, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`services/x.py` is the component services, `services/api/a.py` services/api: init
+    wrote `services = ["services/**"]`, which claimed services/api's files as well."""
+    builder.commit(
+        "ada", write={"services/x.py": "x\n", "services/api/a.py": "a\n", "lib/l.py": "l\n"}
+    )
+    builder.commit("bob", write={"services/web/w.py": "w\n", "services/api/a.py": "b\n"})
+    assert main(["init", str(builder.path)]) == 0
+    capsys.readouterr()
+    assert dict(load_settings(builder.path).components) == {
+        "lib": ("lib/**",),
+        "services": ("services/*",),
+        "services/api": ("services/api/**",),
+        "services/web": ("services/web/**",),
+    }
+    default = scan(builder.path, settings=Settings()).to_dict()["components"]
+    configured = scan(builder.path).to_dict()["components"]
+    assert {c["name"]: (c["files"], c["bus_factor"]) for c in configured} == {
+        c["name"]: (c["files"], c["bus_factor"]) for c in default
+    }
+
+
 def test_init_escapes_component_names_that_read_as_globs(
     builder: RepoBuilder, capsys: pytest.CaptureFixture[str]
 ) -> None:

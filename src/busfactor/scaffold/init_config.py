@@ -16,6 +16,7 @@ from typing import Any
 import tomli_w
 
 from busfactor.adapters.config import find_config
+from busfactor.core.components import CONTAINER_DIRS
 from busfactor.core.filters import glob_escape
 from busfactor.core.report import ScanReport
 from busfactor.core.settings import PolicySettings, Settings
@@ -50,7 +51,9 @@ def detected_config(
                 "UTF-8, which TOML cannot hold; scans still find it as a default component"
             )
     components = {  # files at the root stay in the default "(root)" component
-        name: [glob_escape(name) + "/**"] for name in names if _is_utf8(name)
+        name: [glob_escape(name) + ("/*" if name in CONTAINER_DIRS else "/**")]
+        for name in names
+        if _is_utf8(name)
     }
     config: dict[str, Any] = {
         "history": defaults.history,
