@@ -124,7 +124,28 @@ def test_s_and_shift_s_follow_supersession(adr_repo: Path) -> None:
         await pilot.press("S")  # ADR 1 supersedes nothing: stays, says so
         await pilot.pause()
         assert cursor_key(table) == ADR_1
-        assert any("No record" in text for text in notifications(app))
+        assert "ADR 1 supersedes no record." in notifications(app)
+
+    run(app, scenario)
+
+
+def test_s_and_shift_s_say_which_link_is_missing_the_same_way(adr_repo: Path) -> None:
+    """`S` on a record that supersedes nothing said "No record it supersedes ADR 2.", which
+    reads as nonsense; it now says "ADR 2 supersedes no record." (`s`: "No record
+    supersedes ADR 2.")."""
+    app = make_app(adr_repo, report=scan(adr_repo))
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        await open_tab(app, pilot, "decisions", "decisions-table")
+        assert app.query_one(DecisionsPane).select(ADR_2)
+        await pilot.pause()
+        await pilot.press("s", "S")
+        await pilot.pause()
+        assert notifications(app) == ["No record supersedes ADR 2."]
+        assert app.query_one(DecisionsPane).select(ADR_1)
+        await pilot.press("S")
+        await pilot.pause()
+        assert notifications(app)[-1] == "ADR 1 supersedes no record."
 
     run(app, scenario)
 

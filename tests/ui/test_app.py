@@ -522,3 +522,23 @@ def test_a_two_digit_what_if_fits_the_truck_factor_box(small_repo: Path) -> None
         assert change.size.height == 1
 
     run(app, scenario)
+
+
+def test_a_persons_detail_says_whose_bus_factor_they_count_toward(tmp_path: Path) -> None:
+    """ "Named by examples, src/click" read as if those components named the person; it
+    means the person counts toward their bus factor, and now says so."""
+    from busfactor.ui.detail import person_summary
+
+    with RepoBuilder(tmp_path / "repo") as builder:
+        builder.commit("ada", write={"pay/a.py": "a\n" * 30})
+        for who in ("ada", "bob"):
+            builder.commit(who, write={f"core/{who}.py": f"{who}\n" * 30})
+    report = scan(tmp_path / "repo")
+    core = dict(report.graph.nodes["component:core"])
+    assert core["bus_factor"] == 2
+    assert "ada@example.test" in core["bus_factor_authors"]
+    shown = person_summary(report, "ada@example.test", PLAIN).plain
+    assert "Counts toward the bus factor of core\n" in shown
+    assert "Named by" not in shown
+    bob = person_summary(report, "bob@example.test", PLAIN).plain
+    assert "Holds alone   no component\n" in bob

@@ -409,14 +409,19 @@ def person_summary(report: ScanReport, person_id: str, tones: Tones) -> Text:
         for c in report.components()
         if person_id in c.get("bus_factor_authors", []) and c["name"] not in held
     ]
-    summary.append("Holds alone  ", style=tones.muted)
+    summary.append("Holds alone   ", style=tones.muted)
     summary.append((", ".join(safe(name) for name in held) or "no component") + "\n")
-    summary.append("Named by     ", style=tones.muted)
+    summary.append("Counts toward ", style=tones.muted)
     summary.append(
-        (", ".join(safe(name) for name in named) or "no other component's bus factor") + "\n"
+        (
+            f"the bus factor of {', '.join(safe(name) for name in named)}"
+            if named
+            else "no other component's bus factor"
+        )
+        + "\n"
     )
     sole = sorted(str(f["path"]) for f in report.files() if list(f["authors"]) == [person_id])
-    summary.append("Sole author  ", style=tones.muted)
+    summary.append("Sole author   ", style=tones.muted)
     summary.append(f"{counted(len(sole), 'file')}\n")
     for path in sole[:MAX_SOLE_FILES]:
         summary.append(f"  {safe(path)}\n")
@@ -425,7 +430,7 @@ def person_summary(report: ScanReport, person_id: str, tones: Tones) -> Text:
     whatif = simulate(report.graph, [person_id])
     before, after = whatif["truck_factor"]["before"], whatif["truck_factor"]["after"]
     changed = [c for c in whatif["components"] if c["bus_factor_after"] != c["bus_factor_before"]]
-    summary.append("If they left ", style=tones.muted)
+    summary.append("If they left  ", style=tones.muted)
     summary.append(
         f"truck factor {before} → {after}; "
         f"{counted(len(whatif['orphaned_files']), 'file')} without an author; "

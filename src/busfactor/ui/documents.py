@@ -155,10 +155,13 @@ class DecisionsPane(Horizontal):
             return
         targets = [self.by_id[i] for i in decision[link] if i in self.by_id]
         if not targets:
-            what = "supersedes" if link == "superseded_by" else "it supersedes"
-            self.notify(
-                f"No record {what} ADR {safe(decision['id'])}.", severity="warning", markup=False
+            adr = f"ADR {safe(decision['id'])}"
+            said = (
+                f"No record supersedes {adr}."
+                if link == "superseded_by"
+                else f"{adr} supersedes no record."
             )
+            self.notify(said, severity="warning", markup=False)
             return
         self.select(targets[0])
 
