@@ -133,7 +133,8 @@ def test_filter_keeps_matching_components(small_repo: Path) -> None:
 
 
 def test_marking_a_person_as_leaving_updates_the_overview(small_repo: Path) -> None:
-    """Space on Ada recomputes the what-if; the figure shows the truck factor after."""
+    """Space on Ada recomputes the what-if; the line under the figure (which stays today's
+    truck factor) shows the truck factor after."""
     report = scan(small_repo)
     app = make_app(small_repo, report=report)
     expected = simulate(report.graph, ["ada@example.test"])["truck_factor"]
@@ -149,7 +150,8 @@ def test_marking_a_person_as_leaving_updates_the_overview(small_repo: Path) -> N
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert app.leaving == ["ada@example.test"]
-        assert app.query_one("#truck-digits", Digits).value == str(expected["after"])
+        assert expected["before"] != expected["after"]
+        assert app.query_one("#truck-digits", Digits).value == str(expected["before"])
         change = str(app.query_one("#truck-change", Static).render())
         assert f"today {expected['before']} → after leaving {expected['after']}" in change
         changed = plain_cells(app.query_one("#components-table", DataTable), 5)
@@ -542,3 +544,25 @@ def test_a_persons_detail_says_whose_bus_factor_they_count_toward(tmp_path: Path
     assert "Named by" not in shown
     bob = person_summary(report, "bob@example.test", PLAIN).plain
     assert "Holds alone   no component\n" in bob
+
+
+def test_the_big_figure_is_todays_truck_factor_with_an_announced_departure(
+    tmp_path: Path,
+) -> None:
+    """The demo announces Priya's departure: the big figure showed 4 (after she leaves) while
+    the line under it said "today 5 → after leaving 4" and `busfactor scan` said 5."""
+    from busfactor.demo import make_demo
+
+    report = scan(make_demo(tmp_path / "repo"))
+    announced = report.leaving()
+    assert announced is not None
+    before, after = announced["truck_factor"]["before"], announced["truck_factor"]["after"]
+    assert before == report.meta["truck_factor"]["value"] != after
+    app = make_app(tmp_path / "repo", report=report)
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        assert app.query_one("#truck-digits", Digits).value == str(before)
+        change = str(app.query_one("#truck-change", Static).render())
+        assert f"today {before} → after leaving {after}" in change
+
+    run(app, scenario)

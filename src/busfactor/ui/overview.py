@@ -43,8 +43,8 @@ class Overview(VerticalScroll):
     def show(self, report: ScanReport, whatif: Mapping[str, Any] | None) -> None:
         """Fill every block from the report and the current what-if (None: nobody leaving)."""
         truck = report.meta["truck_factor"]
-        value = truck["value"] if whatif is None else whatif["truck_factor"]["after"]
-        self.query_one("#truck-digits", Digits).update(str(value))
+        # Today's figure, as the CLI prints it; the line under it gives the what-if's.
+        self.query_one("#truck-digits", Digits).update(str(truck["value"]))
         change = self.query_one("#truck-change", Static)
         if whatif is None:
             change.update(Text("today"))
