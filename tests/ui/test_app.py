@@ -244,6 +244,44 @@ def test_a_non_repository_shows_the_error_dialog(tmp_path: Path) -> None:
     asyncio.run(drive())
 
 
+def test_the_error_dialog_shows_its_own_keys_and_q_quits(tmp_path: Path) -> None:
+    """The error dialog (here: a repository without commits) showed the app's footer,
+    `q Quit ? Help r Rescan`, and none of those keys worked from it. It has its own footer
+    now: esc/enter close it, r scans again, q quits."""
+    import subprocess
+
+    from textual.widgets import Footer
+
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    app = make_app(tmp_path)
+    scans: list[object] = []
+
+    async def drive() -> None:
+        async with app.run_test(size=(80, 24), message_hook=scans.append) as pilot:
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            await pilot.pause()
+            assert isinstance(app.screen, ErrorScreen)
+            assert "no commits" in str(app.screen.query_one("#error-message", Static).render())
+            assert app.screen.query(Footer)
+            shown = {b.key: b.description for _, b, _, _ in app.active_bindings.values() if b.show}
+            assert shown == {"escape": "Close", "r": "Rescan", "q": "Quit"}
+            scans.clear()
+            await pilot.press("r")  # closes the dialog, scans again: the same dialog
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            await pilot.pause()
+            assert any(type(m).__name__ == "ScanFailed" for m in scans)
+            assert isinstance(app.screen, ErrorScreen)
+            assert len(app.screen_stack) == 2
+            await pilot.press("q")
+            await pilot.pause()
+            assert app.return_code == 0
+            assert not app.is_running
+
+    asyncio.run(drive())
+
+
 def test_with_no_report_on_screen_the_tab_keys_do_not_swallow_the_others(tmp_path: Path) -> None:
     """After a failed (or cancelled) first scan, `/` moved the focus into the hidden filter:
     `r`, `q` and the rest were typed into it. The tab keys now wait for a report, and

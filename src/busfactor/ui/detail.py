@@ -361,11 +361,17 @@ class ComponentScreen(Screen[None]):
 
 
 class ErrorScreen(ModalScreen[None]):
-    """The one-line message (and hint) of an error the user can fix; never a traceback."""
+    """The one-line message (and hint) of an error the user can fix; never a traceback.
+
+    A modal screen hides the app's keys, so it has its own footer with its own keys (the
+    app's footer behind it offered `q` and `r`, which did nothing): esc or enter close it,
+    `r` closes it and scans again, `q` quits."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "dismiss", "Close"),
+        Binding("escape", "dismiss", "Close", key_display="esc/enter"),
         Binding("enter", "dismiss", "Close", show=False),
+        Binding("r", "rescan", "Rescan"),
+        Binding("q", "app.quit", "Quit"),
     ]
 
     def __init__(self, message: str, hint: str | None = None) -> None:
@@ -380,9 +386,15 @@ class ErrorScreen(ModalScreen[None]):
             if self.hint:
                 yield Static(Text(safe(self.hint)), id="error-hint", classes="hint")
             yield Button("OK", variant="error", id="error-ok")
+        yield Footer()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(None)
+
+    async def action_rescan(self) -> None:
+        """Close the dialog and scan again."""
+        self.dismiss(None)
+        await self.app.run_action("rescan")
 
 
 MAX_SOLE_FILES = 40
