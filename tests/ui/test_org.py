@@ -178,3 +178,57 @@ def test_the_palette_finds_repositories_and_people(org_report: dict[str, Any]) -
     assert seen["focused"] == "org-people"
     assert seen["row"].startswith("Mal")
     assert "Repositories: ops" in seen["detail"]
+
+
+def test_help_opens_and_ctrl_c_quits_as_in_the_repository_app(
+    org_report: dict[str, Any],
+) -> None:
+    """The organisation app's footer had only `q`: `?` and F1 did nothing, and ctrl+c showed
+    Textual's "press ctrl+q to quit" instead of quitting as `busfactor tui REPO` does."""
+    from textual.widgets import Footer
+
+    from busfactor.ui.help import ORG_SECTIONS, HelpScreen, help_text
+
+    app = OrgApp(org_report, title="org.json")
+
+    async def drive() -> None:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            shown = {b.key for _, b, _, _ in app.active_bindings.values() if b.show}
+            assert {"q", "question_mark"} <= shown
+            assert app.query_one(Footer)
+            await pilot.press("question_mark")
+            await pilot.pause()
+            assert isinstance(app.screen, HelpScreen)
+            text = app.export_screenshot().replace("&#160;", " ")
+            assert "FLAGGED" in help_text(ORG_SECTIONS)
+            assert "who alone holds knowledge" in text
+            await pilot.press("escape")
+            await pilot.pause()
+            assert not isinstance(app.screen, HelpScreen)
+            await pilot.press("f1")
+            await pilot.pause()
+            assert isinstance(app.screen, HelpScreen)
+            await pilot.press("ctrl+c")  # from the help too
+            await pilot.pause()
+            assert not app.is_running
+        assert app.return_code == 0
+        assert not app._notifications
+
+    asyncio.run(drive())
+
+
+def test_ctrl_c_quits_from_the_tables(org_report: dict[str, Any]) -> None:
+    """ctrl+c on the tables (where Textual's default only says how to quit) exits with 0."""
+    app = OrgApp(org_report, title="org.json")
+
+    async def drive() -> None:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            app.query_one("#org-people", DataTable).focus()
+            await pilot.press("ctrl+c")
+            await pilot.pause()
+            assert not app.is_running
+        assert app.return_code == 0
+
+    asyncio.run(drive())

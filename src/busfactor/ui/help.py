@@ -77,24 +77,80 @@ SECTIONS: list[tuple[str, list[tuple[str, str]]]] = [
 ]
 
 
-KEY_WIDTH = max(len(key) for _, rows in SECTIONS for key, _ in rows)
+ORG_SECTIONS: list[tuple[str, list[tuple[str, str]]]] = [
+    (
+        "Tables",
+        [
+            (
+                "Repositories",
+                "each repository's truck factor, its people, components at bus "
+                "factor 1, or why it could not be scanned",
+            ),
+            (
+                "People",
+                "who alone holds knowledge, and where; FLAGGED: in two or more "
+                "repositories at once",
+            ),
+        ],
+    ),
+    (
+        "Keys",
+        [
+            ("up / down", "move the cursor; the row under it is shown in full below"),
+            ("tab  shift+tab", "move between the tables"),
+            ("ctrl+p", "jump to a repository or a person"),
+            ("? / F1", "this help (esc closes it)"),
+            ("q / ctrl+c", "quit"),
+        ],
+    ),
+    ("Figures", [row for row in SECTIONS[-1][1] if row[0] in ("Bus factor", "Truck factor")]),
+]
+"""The organisation app's help: its tables, its keys, and the same figures."""
 
 
-def help_text() -> str:
+def help_text(sections: list[tuple[str, list[tuple[str, str]]]] = SECTIONS) -> str:
     """The help as plain text (for tests and for searching)."""
     lines = []
-    for title, rows in SECTIONS:
+    for title, rows in sections:
         lines.append(title)
         lines += [f"  {key}  {text}" for key, text in rows]
     return "\n".join(lines)
 
 
 class HelpScreen(ModalScreen[None]):
-    """Screens, keys and figures; escape (or ? / F1 again) closes it."""
+    """Screens, keys and figures; escape (or ? / F1 again) closes it. Its styles are its
+    own: the organisation app shows it too."""
 
+    DEFAULT_CSS = """
+    HelpScreen {
+        align: center middle;
+    }
+
+    #help-dialog {
+        width: 100;
+        max-width: 96%;
+        height: 90%;
+        border: thick $primary;
+        background: $surface;
+        padding: 0 1;
+    }
+
+    #help-dialog .title {
+        text-style: bold;
+        color: $text-primary;
+    }
+
+    #help-body {
+        height: 1fr;
+    }
+    """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,question_mark,f1,q", "dismiss", "Close"),
     ]
+
+    def __init__(self, sections: list[tuple[str, list[tuple[str, str]]]] = SECTIONS) -> None:
+        super().__init__()
+        self.sections = sections
 
     def compose(self) -> ComposeResult:
         with Vertical(id="help-dialog"):
@@ -105,10 +161,11 @@ class HelpScreen(ModalScreen[None]):
     def on_mount(self) -> None:
         tones = tones_of(self.app)
         parts: list[Table | Text] = []
-        for title, rows in SECTIONS:
+        for title, rows in self.sections:
             parts.append(Text(title, style=tones.strong))
             table = Table.grid(padding=(0, 2), expand=True)
-            table.add_column(no_wrap=True, style=tones.info, min_width=KEY_WIDTH)
+            width = max(len(key) for _, rows in self.sections for key, _ in rows)
+            table.add_column(no_wrap=True, style=tones.info, min_width=width)
             table.add_column(ratio=1)
             for key, text in rows:
                 table.add_row(key, text)

@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 from rich.text import Text
 from textual import events
 from textual.app import App, ComposeResult
-from textual.binding import BindingType
+from textual.binding import Binding, BindingType
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.containers import Vertical
 from textual.content import Content
@@ -161,7 +161,12 @@ class OrgApp(App[int]):
 
     TITLE = "busfactor: organisation"
     COMMANDS = App.COMMANDS | {OrgCommands}
-    BINDINGS: ClassVar[list[BindingType]] = [("q", "leave", "Quit")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "leave", "Quit"),
+        Binding("question_mark,f1", "help", "Help", key_display="?"),
+        # As in the repository app (and any terminal program): ctrl+c quits, not a hint.
+        Binding("ctrl+c", "leave", "Quit", show=False, priority=True),
+    ]
     CSS = """
     #org-summary { padding: 0 1; height: auto; }
     #org-detail { padding: 1 1 0 1; height: auto; max-height: 8; }
@@ -232,6 +237,15 @@ class OrgApp(App[int]):
         table.focus()
         table.move_cursor(row=table.get_row_index(key))
         self._show(key)
+
+    def action_help(self) -> None:
+        """The help screen (again: closes it)."""
+        from busfactor.ui.help import ORG_SECTIONS, HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss(None)
+        else:
+            self.push_screen(HelpScreen(ORG_SECTIONS))
 
     def action_leave(self) -> None:
         """Quit with exit code 0."""
