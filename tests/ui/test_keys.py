@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
+import pytest
 from textual import events
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input
@@ -14,6 +15,7 @@ from busfactor.pipeline import scan
 from busfactor.ui.app import BusfactorApp, make_app
 from busfactor.ui.detail import ComponentScreen, FileTree
 from busfactor.ui.help import HelpScreen
+from busfactor.ui.tables import SortedTable
 
 SMALL = (80, 24)
 
@@ -179,5 +181,35 @@ def test_keys_typed_right_after_a_tab_letter_reach_that_tab(small_repo: Path) ->
         assert people.cursor_row == 1
         assert app.leaving == [second]
         assert active_tab(app) == "tab-people"
+
+    run_keys(app, scenario)
+
+
+@pytest.mark.parametrize(("tab", "table_id"), [("c", "components-table"), ("p", "people-table")])
+def test_a_rescan_gives_the_focus_back_to_the_table_and_its_row(
+    small_repo: Path, tab: str, table_id: str
+) -> None:
+    """After `r`, the table that had the focus lost it (no cursor shown, Down and Enter did
+    nothing until tab): it gets it back, with the cursor on the same row."""
+    app = make_app(small_repo, report=scan(small_repo))
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        await pilot.press(tab, "down")
+        await pilot.pause()
+        table = app.query_one(f"#{table_id}", SortedTable)
+        assert app.focused is table
+        assert table.cursor_row == 1
+        key = table.selected_key()
+        await pilot.press("r")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.pause()
+        assert not app.scanning
+        assert app.query_one("#tabs").display
+        assert app.focused is table
+        assert table.selected_key() == key
+        await pilot.press("down")
+        await pilot.pause()
+        assert table.cursor_row == 2
 
     run_keys(app, scenario)

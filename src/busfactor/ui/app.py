@@ -117,6 +117,8 @@ class BusfactorApp(App[int]):
         self.initial_report = report
         self.scanning = False
         self.index: tuple[ScanReport, PaletteIndex] | None = None
+        self.refocus: Widget | None = None
+        """The widget that had the focus when a rescan hid the tabs (it gets it back)."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -154,6 +156,9 @@ class BusfactorApp(App[int]):
 
     def start_scan(self) -> None:
         """Show the progress display and start (or restart) the scan worker."""
+        focused = self.screen_stack[0].focused
+        if focused is not None:  # hiding the tabs takes the focus away: given back after
+            self.refocus = focused
         self.scanning = True
         self.query_one("#scan-status").display = True
         self.query_one("#tabs").display = False
@@ -206,6 +211,16 @@ class BusfactorApp(App[int]):
         self.query_one(FindingsPane).show(report)
         self.query_one(DecisionsPane).show(report)
         self.query_one(PlanPane).show(report)
+        self.restore_focus()
+
+    def restore_focus(self) -> None:
+        """The tabs are back after a rescan: the widget that had the focus gets it again
+        (a table keeps its cursor on the same row, by key, in `SortedTable.redraw`);
+        without it, Down and Enter did nothing until tab was pressed."""
+        widget, self.refocus = self.refocus, None
+        base = self.screen_stack[0]
+        if widget is not None and widget.is_attached and base.focused is None:
+            base.set_focus(widget)
 
     def restyle(self) -> None:
         """The theme changed: draw the cells and text blocks again in its colours."""
@@ -255,6 +270,7 @@ class BusfactorApp(App[int]):
         if self.report is not None:
             self.query_one("#scan-status").display = False
             self.query_one("#tabs").display = True
+            self.restore_focus()
 
     def action_interrupt(self) -> None:
         """ctrl+c: cancel a running scan, else close an error or detail screen, else quit,
