@@ -604,3 +604,45 @@ def test_the_big_figure_is_todays_truck_factor_with_an_announced_departure(
         assert f"today {before} → after leaving {after}" in change
 
     run(app, scenario)
+
+
+def test_cancelling_a_rescan_says_the_results_are_the_previous_scans(
+    small_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`r` then esc brought the old results back silently ("Scan cancelled" went to the hidden
+    progress area): a notification says the rescan was cancelled and which results show."""
+    import threading
+
+    from busfactor.errors import Cancelled
+    from busfactor.ui import app as app_module
+
+    report = scan(small_repo)
+    started = threading.Event()
+
+    def slow_scan(repo: Path, *, cancel: threading.Event, **_: object) -> ScanReport:
+        started.set()
+        cancel.wait(10)
+        raise Cancelled("cancelled")
+
+    monkeypatch.setattr(app_module, "scan", slow_scan)
+    app = make_app(small_repo, report=report)
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        await pilot.press("c", "r")
+        await asyncio.to_thread(started.wait, 10)
+        await pilot.pause()
+        assert app.scanning
+        assert not app.query_one("#tabs").display
+        await pilot.press("escape")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert not app.scanning
+        assert app.query_one("#tabs").display
+        assert app.report is report
+        [note] = list(app._notifications)
+        assert note.title == "Rescan cancelled"
+        revision = str(report.meta["revision"])[:7]
+        assert str(note.message).startswith("Showing the previous scan's results (")
+        assert f"revision {revision})." in str(note.message)
+
+    run(app, scenario)

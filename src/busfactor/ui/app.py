@@ -9,6 +9,7 @@ import argparse
 import contextlib
 import io
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -117,6 +118,8 @@ class BusfactorApp(App[int]):
         self.initial_report = report
         self.scanning = False
         self.index: tuple[ScanReport, PaletteIndex] | None = None
+        self.shown_at: datetime | None = None
+        """When the report on screen was shown (said when a rescan is cancelled)."""
         self.refocus: Widget | None = None
         """The widget that had the focus when a rescan hid the tabs (it gets it back)."""
 
@@ -200,6 +203,7 @@ class BusfactorApp(App[int]):
         """Fill every tab from the new report; announced departures start as leaving."""
         self.scanning = False
         self.report = report = message.report
+        self.shown_at = datetime.now()
         announced = report.leaving()
         self.leaving = list(announced["without"]) if announced else []
         self.whatif = announced
@@ -288,6 +292,16 @@ class BusfactorApp(App[int]):
             return
         self.workers.cancel_group(self, "scan")
         self.scan_stopped("Scan cancelled. Press r to scan again, q to quit.")
+        if self.report is not None:  # the tabs are back: the status line is hidden
+            self.notify(self.previous_results(), title="Rescan cancelled", markup=False)
+
+    def previous_results(self) -> str:
+        """`Showing the previous scan's results (14:02, revision 3c5d112).`"""
+        assert self.report is not None
+        when = [self.shown_at.strftime("%H:%M")] if self.shown_at else []
+        revision = str(self.report.meta.get("revision") or "")[:7]
+        details = ", ".join([*when, *([f"revision {revision}"] if revision else [])])
+        return "Showing the previous scan's results" + (f" ({details})." if details else ".")
 
     @on(TabbedContent.TabActivated, "#tabs")
     def tab_shown(self, event: TabbedContent.TabActivated) -> None:
