@@ -213,3 +213,65 @@ def test_a_rescan_gives_the_focus_back_to_the_table_and_its_row(
         assert table.cursor_row == 2
 
     run_keys(app, scenario)
+
+
+def test_esc_in_the_filter_clears_it_and_goes_back_to_the_table(small_repo: Path) -> None:
+    """Esc in the components filter did nothing although the README says Esc goes back: it
+    clears the filter and puts the focus on the table (Enter keeps the filter)."""
+    app = make_app(small_repo, report=scan(small_repo))
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        await pilot.press("slash", "p", "a", "y")
+        await pilot.pause()
+        table = app.query_one("#components-table", SortedTable)
+        assert table.row_count == 1
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.focused is table
+        assert app.query_one("#component-filter", Input).value == ""
+        assert table.row_count == 3
+        assert table.selected_key() == "pay"  # the row it was on
+        await pilot.press("down")
+        await pilot.pause()
+        assert table.selected_key() != "pay"
+
+    run_keys(app, scenario)
+
+
+def test_an_empty_table_says_why(small_repo: Path) -> None:
+    """A filter matching nothing left a bare header: "No components match 'xyz'" now, and
+    Findings after a severity filter with nothing left says so too."""
+    from textual.widgets import Static
+
+    report = scan(small_repo)
+    app = make_app(small_repo, report=report)
+    severities = {str(f["severity"]) for f in report.findings()}
+    missing = next(s for s in ("error", "warning", "info") if s not in severities)
+    key = {"error": "1", "warning": "2", "info": "3"}[missing]
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        empty = app.query_one("#components-empty", Static)
+        assert not empty.display
+        await pilot.press("slash", *"xyz")
+        await pilot.pause()
+        assert app.query_one("#components-table", SortedTable).row_count == 0
+        assert empty.display
+        assert "No components match 'xyz'" in str(empty.render())
+        assert "No components match" in app.export_screenshot().replace("&#160;", " ")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not empty.display
+        await pilot.press("f")
+        await pilot.pause()
+        findings_empty = app.query_one("#findings-empty", Static)
+        assert not findings_empty.display
+        await pilot.press(key)
+        await pilot.pause()
+        assert app.query_one("#findings-table", SortedTable).row_count == 0
+        assert findings_empty.display
+        assert f"No {missing} findings (0 shows all)." in str(findings_empty.render())
+        await pilot.press("0")
+        await pilot.pause()
+        assert not findings_empty.display
+
+    run_keys(app, scenario)

@@ -32,7 +32,11 @@ SECTIONS: list[tuple[str, list[tuple[str, str]]]] = [
         [
             ("enter / esc", "open the row under the cursor / go back"),
             ("tab  shift+tab", "move between the tab bar, a filter and a table"),
-            ("/", "filter components by name or author (Enter goes to the table)"),
+            (
+                "/",
+                "filter components by name or author (Enter goes to the table, keeping the "
+                "filter; Esc clears it and goes back to the table)",
+            ),
             (".  ,", "sort a table by the next column / the other way round (▲ ▼)"),
             ("a / n", "write a new ADR / runbook skeleton for the selected component"),
             ("ctrl+p", "jump to any component, person, file or decision; export"),

@@ -11,6 +11,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.message import Message
 from textual.widgets import DataTable, Input, Static
 from textual.widgets.data_table import ColumnKey, RowDoesNotExist
 
@@ -64,6 +65,8 @@ class SortedTable(DataTable[Any]):
         self.render_row: Callable[[Row], list[Text]] = lambda row: []
         self.row_key: Callable[[Row], str] = lambda row: str(row.get("name"))
         self.keep: Callable[[Row], bool] = lambda row: True
+        self.after_redraw: Callable[[int], None] = lambda shown: None
+        """Told how many rows are shown after every redraw (a pane says why none are)."""
         self.right_aligned: set[str] = set()
         """Columns of figures: their headers are right-aligned like their cells."""
 
@@ -94,6 +97,7 @@ class SortedTable(DataTable[Any]):
             self.add_row(*self.render_row(row), key=key)
         if selected is not None and selected in used:
             self.move_cursor(row=self.get_row_index(selected))
+        self.after_redraw(len(used))
 
     def selected_key(self) -> str | None:
         """The key of the row under the cursor."""
@@ -151,6 +155,22 @@ def select_row(table: DataTable[Any], key: str) -> bool:
     return True
 
 
+class FilterInput(Input):
+    """The components filter: Enter goes on to the table keeping the filter, Esc clears it
+    and goes back to the table."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "leave", "Clear filter", key_display="esc"),
+    ]
+
+    class Left(Message):
+        """Esc in the filter."""
+
+    def action_leave(self) -> None:
+        self.value = ""
+        self.post_message(self.Left())
+
+
 class ComponentsPane(Vertical):
     """Every component with its risk; Enter opens its detail screen, a/n write an ADR/runbook.
 
@@ -186,10 +206,12 @@ class ComponentsPane(Vertical):
         self.filter_text = ""
 
     def compose(self) -> ComposeResult:
-        yield Input(
+        yield FilterInput(
             placeholder="Filter components or authors (/)…", id="component-filter", compact=True
         )
+        yield Static("", id="components-empty", classes="hint empty")
         table = SortedTable(self.COLUMNS, id="components-table")
+        table.after_redraw = self._say_if_empty
         table.sort_keys = {
             "risk": risk_rank,
             "name": lambda r: r["name"],
@@ -265,9 +287,23 @@ class ComponentsPane(Vertical):
         self.query_one(SortedTable).redraw()
 
     @on(Input.Submitted, "#component-filter")
+    @on(FilterInput.Left)
     def to_table(self) -> None:
-        """Enter in the filter: on to the table, where Enter opens a component."""
+        """Enter in the filter: on to the table, where Enter opens a component. Esc: the
+        same, the filter cleared."""
         self.query_one(SortedTable).focus()
+
+    def _say_if_empty(self, shown: int) -> None:
+        """An empty table says why: the filter matches nothing (or there are no components)."""
+        empty = self.query_one("#components-empty", Static)
+        empty.display = not shown
+        if not shown:
+            wanted = self.filter_text.strip()
+            empty.update(
+                Text(f"No components match '{safe(wanted)}' (esc clears the filter).")
+                if wanted
+                else Text("No components.")
+            )
 
     @on(DataTable.RowSelected, "#components-table")
     def open_component(self, event: DataTable.RowSelected) -> None:
@@ -398,7 +434,9 @@ class FindingsPane(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static(self._hint(), id="findings-hint")
+        yield Static("", id="findings-empty", classes="hint empty")
         table = SortedTable(self.COLUMNS, id="findings-table")
+        table.after_redraw = self._say_if_empty
         table.sort_keys = {
             "severity": lambda r: SEVERITY_ORDER.get(r["severity"], 9),
             "rule": lambda r: r["rule"],
@@ -456,6 +494,20 @@ class FindingsPane(Vertical):
     def _refilter(self) -> None:
         self.query_one("#findings-hint", Static).update(Text(self._hint()))
         self.query_one(SortedTable).redraw()
+
+    def _say_if_empty(self, shown: int) -> None:
+        """An empty table says why: no findings at all, or none of the severity and rule."""
+        empty = self.query_one("#findings-empty", Static)
+        empty.display = not shown
+        if shown:
+            return
+        if not self.severity and not self.rule:
+            empty.update(Text("No findings."))
+            return
+        what = f"{self.severity} findings" if self.severity else "findings"
+        if self.rule:
+            what += f" of rule {safe(self.rule)}"
+        empty.update(Text(f"No {what} (0 shows all)."))
 
     def _hint(self) -> str:
         shown = f"{self.severity} findings" if self.severity else "all findings"
