@@ -275,3 +275,59 @@ def test_an_empty_table_says_why(small_repo: Path) -> None:
         assert not findings_empty.display
 
     run_keys(app, scenario)
+
+
+def shown_text(app: BusfactorApp) -> str:
+    """The screen as plain text, roughly (the SVG's text, spaces restored)."""
+    return app.export_screenshot().replace("&#160;", " ")
+
+
+def test_the_sort_arrow_is_never_cut_off(small_repo: Path) -> None:
+    """Where a header filled its column ("Bus factor", "Files authored", "Severity", "ADR")
+    the ▲/▼ was cut off or wrapped out of sight: each sortable column has room for it."""
+    app = make_app(small_repo, report=scan(small_repo))
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        for tab, header in (("c", "Bus"), ("p", "Files"), ("f", "Severity"), ("d", "ADR")):
+            await pilot.press(tab)
+            await pilot.pause()
+            table = app.focused
+            assert isinstance(table, SortedTable)
+            target = next(k for k, v in table.column_labels.items() if v.startswith(header))
+            while table.sort_column != target:
+                await pilot.press("full_stop")
+                await pilot.pause()
+            assert f"{header}▲" in shown_text(app)
+            await pilot.press("comma")
+            await pilot.pause()
+            assert f"{header}▼" in shown_text(app)
+
+    run_keys(app, scenario)
+
+
+def test_sorting_by_an_off_screen_column_scrolls_it_into_view(small_repo: Path) -> None:
+    """At 80 columns `.` moved on to columns scrolled out of view: the rows reordered for no
+    visible reason. The table now scrolls to show the sorted column."""
+    app = make_app(small_repo, report=scan(small_repo))
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        await pilot.press("c")
+        await pilot.pause()
+        table = app.query_one("#components-table", SortedTable)
+        assert table.max_scroll_x > 0  # wider than 80 columns
+        seen_scrolled = False
+        for _ in table.sort_keys:
+            await pilot.press("full_stop")
+            await pilot.pause()
+            await pilot.pause()
+            assert table.sort_column is not None
+            column = table._get_column_region(table.get_column_index(table.sort_column))
+            view = table.scrollable_content_region.width
+            assert table.scroll_x <= column.x
+            assert column.right <= table.scroll_x + view
+            seen_scrolled = seen_scrolled or table.scroll_x > 0
+        assert seen_scrolled
+        assert table.sort_column == "risk"
+        assert table.scroll_x == 0
+
+    run_keys(app, scenario)

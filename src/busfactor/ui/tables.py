@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from rich.cells import cell_len
 from rich.console import JustifyMethod
 from rich.text import Text
 from textual import on
@@ -12,6 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
+from textual.render import measure
 from textual.widgets import DataTable, Input, Static
 from textual.widgets.data_table import ColumnKey, RowDoesNotExist
 
@@ -74,6 +76,13 @@ class SortedTable(DataTable[Any]):
         for key, label in self.column_labels.items():
             header = Text(label, justify="right" if key in self.right_aligned else "left")
             self.add_column(header, key=key)
+            if key in self.sort_keys:
+                # Room for ▲/▼ from the start: a column is as wide as its header when the
+                # header is added, so the arrow was cut off (or wrapped) where the header
+                # fills the column ("Bus factor", "Severity"). Widths only grow from here.
+                column = self.columns[ColumnKey(key)]
+                marked = measure(self.app.console, Text(self.marked(label, "▼")), 1)
+                column.content_width = max(column.content_width, marked)
         self._mark_sorted()  # a pane may start sorted (Components by risk)
 
     def load(self, rows: Iterable[Row]) -> None:
@@ -134,10 +143,35 @@ class SortedTable(DataTable[Any]):
         self.sort_column, self.sort_reverse = column, reverse
         self._mark_sorted()
         self.redraw()
+        # The rows reordered: the column they are sorted by must be on screen (at 80
+        # columns `.` reached columns scrolled out of view).
+        self.call_after_refresh(self.show_sorted_column)
+
+    def show_sorted_column(self) -> None:
+        """Scroll sideways, if need be, so the sorted column is in view."""
+        if self.sort_column is None or ColumnKey(self.sort_column) not in self.columns:
+            return
+        column = self._get_column_region(self.get_column_index(self.sort_column))
+        view = self.scrollable_content_region.width
+        if column.x < self.scroll_x:
+            self.scroll_to(x=column.x, animate=False, immediate=True)
+        elif column.right > self.scroll_x + view:
+            self.scroll_to(x=min(column.x, column.right - view), animate=False, immediate=True)
+
+    def marked(self, label: str, arrow: str) -> str:
+        """The header of the sorted column: the arrow on a line of its own when the header
+        has a free line (`Risk` over `▲`), else after the label's shortest line (`Bus▲` over
+        `factor`), so that it widens the column as little as it can."""
+        lines = label.split("\n")
+        if len(lines) < self.header_height:
+            return "\n".join([*lines, arrow])
+        shortest = min(range(len(lines)), key=lambda at: cell_len(lines[at]))
+        lines[shortest] += arrow
+        return "\n".join(lines)
 
     def _mark_sorted(self) -> None:
         for key, label in self.column_labels.items():
-            marked = label + ("▼" if self.sort_reverse else "▲")
+            marked = self.marked(label, "▼" if self.sort_reverse else "▲")
             found = self.columns.get(ColumnKey(key))
             if found is not None:
                 justify: JustifyMethod = "right" if key in self.right_aligned else "left"
