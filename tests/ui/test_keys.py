@@ -331,3 +331,25 @@ def test_sorting_by_an_off_screen_column_scrolls_it_into_view(small_repo: Path) 
         assert table.scroll_x == 0
 
     run_keys(app, scenario)
+
+
+def test_enter_on_a_decision_reads_it_and_esc_goes_back(adr_repo: Path) -> None:
+    """Enter on the decision log did nothing; only tab reached the record, to scroll it."""
+    app = make_app(adr_repo, report=scan(adr_repo))
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        await pilot.press("d")
+        await pilot.pause()
+        table = app.query_one("#decisions-table", SortedTable)
+        assert app.focused is table
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        view = app.query_one("#decision-view")
+        assert app.focused is view
+        assert "Use PostgreSQL" in app.export_screenshot().replace("&#160;", " ")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.focused is table
+        assert table.cursor_row == 1  # where it was
+
+    run_keys(app, scenario)

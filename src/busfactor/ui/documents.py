@@ -52,6 +52,20 @@ def without_front_matter(text: str) -> str:
     return text
 
 
+class RecordView(VerticalScroll):
+    """The decision record beside the log; Esc goes back to the log."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "leave", "Back to the log", key_display="esc"),
+    ]
+
+    class Left(Message):
+        """Esc in the record."""
+
+    def action_leave(self) -> None:
+        self.post_message(self.Left())
+
+
 class DecisionsPane(Horizontal):
     """The decision log; the highlighted record is rendered as Markdown beside it.
 
@@ -96,8 +110,18 @@ class DecisionsPane(Horizontal):
         ]
         table.row_key = lambda r: str(r["path"])
         yield table
-        with VerticalScroll(id="decision-view"):
+        with RecordView(id="decision-view"):
             yield Markdown("*No decision records found.*", id="decision-markdown")
+
+    @on(DataTable.RowSelected, "#decisions-table")
+    def enter_record(self, event: DataTable.RowSelected) -> None:
+        """Enter: into the record, where the arrows and page keys scroll it (Enter did
+        nothing, and only tab reached the record)."""
+        self.query_one(RecordView).focus()
+
+    @on(RecordView.Left)
+    def back_to_table(self) -> None:
+        self.query_one(SortedTable).focus()
 
     def show(self, report: ScanReport) -> None:
         """Load the decision log."""

@@ -23,7 +23,11 @@ SECTIONS: list[tuple[str, list[tuple[str, str]]]] = [
             ("c  Components", "risk, bus factor, top authors; Enter opens its files and DOA"),
             ("p  People", "who alone knows what (Enter: their files); space marks them leaving"),
             ("f  Findings", "what the scan found; 1 2 3 errors, warnings, info; u a rule; 0 all"),
-            ("d  Decisions", "the decision records; s / S follow superseded by / supersedes"),
+            (
+                "d  Decisions",
+                "the decision records; Enter reads one (esc: back); s / S follow superseded "
+                "by / supersedes",
+            ),
             ("l  Plan", "who should learn which component from whom; e exports it"),
         ],
     ),
