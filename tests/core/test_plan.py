@@ -17,6 +17,7 @@ from busfactor.core.model import FileHistory
 from busfactor.core.plan import (
     COMMITS_CAP,
     UnknownComponent,
+    authors_after,
     can_author,
     commits_needed,
     make_plan,
@@ -539,15 +540,23 @@ def test_bisection_finds_what_counting_up_finds(
     assert can_author(learner, "f.py", graph) == (needed is not None)
 
 
-def _bus_factor_with(graph: nx.DiGraph[str], files: list[str], learner: str) -> int:
-    """The component's truck factor once `learner` authors `files` (those they can reach)."""
-    component = [p for p in graph if p.startswith("file:c/")]
-    authors = {p[5:]: list(graph.nodes[p]["authors"]) for p in component}
-    for path in files:
-        if commits_needed(learner, path, graph) is not None:
-            authors[path].append(learner)
-    commits = {graph.nodes[p]["id"]: graph.nodes[p]["commits"] for p in graph if p[:7] == "person:"}
-    return truck_factor(list(authors), authors, commits).value
+def _bus_factor_with(
+    files: Files, people: People, studied: list[str], graph: nx.DiGraph[str], learner: str
+) -> int:
+    """The component's truck factor once `learner` made the commits needed on `studied`
+    (those they can reach): the ownership is built again, by the real DOA model, from the
+    shares with those commits added, so authors they push out are out."""
+    shares = {path: dict(owned) for path, owned in files.items()}
+    extra = 0
+    for path in studied:
+        needed = commits_needed(learner, path, graph)
+        if needed is not None:
+            created, deliveries = shares[path].get(learner, (0, 0))
+            shares[path][learner] = (created, deliveries + needed)
+            extra += needed
+    commits, days = people[learner]
+    after = build(shares, {**people, learner: (commits + extra, days)}, {"c": sorted(files)})
+    return int(after.nodes["component:c"]["bus_factor"])
 
 
 @settings(max_examples=80, deadline=None)
@@ -555,31 +564,62 @@ def _bus_factor_with(graph: nx.DiGraph[str], files: list[str], learner: str) -> 
     owners=st.lists(
         st.tuples(
             st.sampled_from(["ada", "ada", "ada", "ben"]),
-            st.integers(5, 30),
-            st.dictionaries(st.sampled_from(["ben", "cy"]), st.integers(1, 6), max_size=2),
+            st.integers(0, 30),
+            st.dictionaries(st.sampled_from(["ben", "cy"]), st.integers(1, 40), max_size=2),
         ),
         min_size=1,
         max_size=20,
     ),
     at_least=st.integers(1, 6),
+    gone=st.sets(st.sampled_from(["ada", "ben"])),
 )
 def test_a_grown_list_is_one_file_past_what_leaves_the_bus_factor(
-    owners: list[tuple[str, int, dict[str, int]]], at_least: int
+    owners: list[tuple[str, int, dict[str, int]]], at_least: int, gone: set[str]
 ) -> None:
-    """Whatever the ownership: a list longer than asked raises the bus factor and one file
-    fewer would not; a list that raises nothing below the target says on whom it rests."""
+    """Whatever the ownership: the bus factor after is what the DOA model gives once the
+    learner made the commits listed (authors they push out are out); a list longer than
+    asked raises the bus factor and one file fewer would not; a list that raises nothing
+    below the target says on whom it rests. `gone` owners left long ago: their files are
+    lost, and the plan relearns them first."""
     files = {
         f"c/{n:02}.py": {owner: (1, size)} | {p: (0, d) for p, d in others.items() if p != owner}
         for n, (owner, size, others) in enumerate(owners)
     }
     people = {"ada": (50, 1), "ben": (40, 2), "cy": (30, 3), "dee": (20, 4)}
+    people |= {person: (people[person][0], 900) for person in gone}
     graph = build(files, people, {"c": sorted(files)})
     for item in make_plan(graph, files_per_suggestion=at_least)["suggestions"]:
         paths = [f["path"] for f in item["files"]]
         before, after = item["bus_factor_before"], item["bus_factor_after"]
-        assert _bus_factor_with(graph, paths, item["learner"]) == after
+        assert _bus_factor_with(files, people, paths, graph, item["learner"]) == after
         if len(paths) > at_least:
             assert after > before
-            assert _bus_factor_with(graph, paths[:-1], item["learner"]) <= before
+            assert _bus_factor_with(files, people, paths[:-1], graph, item["learner"]) <= before
         unraised = [r for r in item["reasons"] if r.startswith("these files leave")]
         assert bool(unraised) == (after <= before < 2)
+
+
+def test_the_bus_factor_after_counts_the_authors_the_learner_pushes_out() -> None:
+    """Ada created both files and Ben co-authored c/00; both left. Cy needs 4 commits on
+    c/00 (DOA 3.432 ≥ 3.293) and 3 on c/01. Those 4 are acceptances for Ben: his DOA falls
+    from 3.563 to 3.210, under 3.293, so he no longer authors c/00. Then Ada and Cy hold
+    both files, and the bus factor stays 2. Counting Cy as one more author and no one less
+    promised 3 (express's .github: promised 3 -> 4, applied 3 -> 2)."""
+    files = {"c/00.py": {"ada": (1, 1), "ben": (0, 3)}, "c/01.py": {"ada": (1, 2)}}
+    people = {"ada": (50, 900), "ben": (40, 900), "cy": (30, 3), "dee": (20, 4)}
+    graph = build(files, people, {"c": sorted(files)})
+    assert graph.nodes["file:c/00.py"]["authors"] == ["ada", "ben"]
+    (item,) = make_plan(graph, files_per_suggestion=2)["suggestions"]
+    assert item["learner"] == "cy"
+    assert item["files"] == [
+        {"path": "c/00.py", "commits_needed": 4},
+        {"path": "c/01.py", "commits_needed": 3},
+    ]
+    assert (item["bus_factor_before"], item["bus_factor_after"]) == (2, 2)
+    assert _bus_factor_with(files, people, ["c/00.py", "c/01.py"], graph, "cy") == 2
+    assert authors_after("cy", "c/00.py", graph, 4) == {"ada", "cy"}
+    assert authors_after("cy", "c/00.py", graph, 2) == {"ada", "ben"}  # 3.340 ≥ 3.293
+    assert item["reasons"][-1] == (
+        "the learner's commits would take Ben Doe below the authorship threshold on 1 file "
+        "(c/00.py)"
+    )

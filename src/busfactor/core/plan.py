@@ -30,7 +30,7 @@ from busfactor.core.markdown_text import markdown_text
 from busfactor.core.settings import Thresholds
 from busfactor.core.text_safety import printable
 from busfactor.core.truckfactor import truck_factor
-from busfactor.core.wording import counted
+from busfactor.core.wording import counted, listed
 
 SCHEMA = "busfactor.plan/1"
 COMMITS_CAP = 200
@@ -212,16 +212,53 @@ def _within_cap(enough: Callable[[int], bool], low: int, monotone: bool) -> bool
     return enough(COMMITS_CAP) if monotone else _fewest(enough, low, monotone) is not None
 
 
-def _qualifies(learner: str, path: str, graph: nx.DiGraph[str]) -> _Rule:
-    """The DOA rule for `learner` on `path` (see `_Rule`)."""
-    thresholds = _thresholds(graph)
+_Share = tuple[int, int, int]
+"""(first author 0/1, deliveries, acceptances) of one person on one file."""
+
+
+def _learner_and_others(
+    learner: str, path: str, graph: nx.DiGraph[str]
+) -> tuple[_Share, bool, dict[str, _Share]]:
+    """The learner's share of `path` (a newcomer's: no deliveries, every change accepted),
+    whether they contributed to it at all, and everyone else's share."""
     shares = {
         person: (int(bool(e.get("first_author"))), int(e["deliveries"]), int(e["acceptances"]))
         for person, e in _shares(graph, path).items()
     }
     total = sum(deliveries for _, deliveries, _ in shares.values())
     own = shares.pop(learner, None)
-    first, deliveries, acceptances = own if own is not None else (0, 0, total)
+    return (own if own is not None else (0, 0, total)), own is not None, shares
+
+
+def authors_after(learner: str, path: str, graph: nx.DiGraph[str], extra: int) -> set[str]:
+    """The file's DOA authors once `learner` made `extra` more commits on it. Each is a
+    delivery for the learner and an acceptance for everyone else, so an author whose DOA
+    falls to the normalised threshold of the new best stops being one (the rule of
+    `core.authorship.file_authorship`)."""
+    thresholds = _thresholds(graph)
+    (first, deliveries, acceptances), _, others = _learner_and_others(learner, path, graph)
+    scores = {learner: (doa(first, deliveries + extra, acceptances), first)}
+    for person, (their_first, their_deliveries, their_acceptances) in others.items():
+        scores[person] = (
+            doa(their_first, their_deliveries, their_acceptances + extra),
+            their_first,
+        )
+    best = max(score for score, _ in scores.values())
+    return {
+        person
+        for person, (score, created) in scores.items()
+        if best > 0
+        and score / best > thresholds.doa_normalized
+        and (score >= thresholds.doa_absolute or created == 1)
+    }
+
+
+def _qualifies(learner: str, path: str, graph: nx.DiGraph[str]) -> _Rule:
+    """The DOA rule for `learner` on `path` (see `_Rule`)."""
+    thresholds = _thresholds(graph)
+    (first, deliveries, acceptances), contributed, shares = _learner_and_others(
+        learner, path, graph
+    )
     others = list(shares.values())
 
     def enough(extra: int) -> bool:
@@ -231,7 +268,7 @@ def _qualifies(learner: str, path: str, graph: nx.DiGraph[str]) -> _Rule:
         return best > 0 and mine / best > thresholds.doa_normalized and absolute
 
     # The verdict is monotone only for a normalised threshold of at least 0.
-    return enough, 0 if own is not None else 1, thresholds.doa_normalized >= 0
+    return enough, 0 if contributed else 1, thresholds.doa_normalized >= 0
 
 
 def rank_learners(graph: nx.DiGraph[str], component: str) -> list[Candidate]:
@@ -426,6 +463,14 @@ def _suggest(
     if after <= before < target_bus_factor:
         busy = {p for p in gain.resting_on if load.get(p, 0) >= max_per_person}
         reasons.append(_unraised(graph, before, gain.resting_on, busy, cap))
+    displaced = gain.displaced(count)
+    if displaced:  # the bus factor after counts it: say why it is lower than it might be
+        files_left = sorted({f for files in displaced.values() for f in files})
+        reasons.append(
+            f"the learner's commits would take {listed(person_name(graph, p) for p in displaced)}"
+            f" below the authorship threshold on {counted(len(files_left), 'file')} "
+            f"({listed(files_left)})"
+        )
     needed = [gain.needed(path) for path in paths]
     relearned = len(set(lost).intersection(gain.reachable(count)))
     return {
@@ -466,6 +511,7 @@ class _Gain:
         self.before = now.value
         self.resting_on = list(now.removed)
         self._after: dict[int, int] = {}
+        self._changed: dict[str, tuple[str, ...]] = {}
 
     def _rule(self, path: str) -> _Rule:
         if path not in self._rules:
@@ -487,14 +533,41 @@ class _Gain:
         return self._can[path]
 
     def after(self, count: int) -> int:
-        """The bus factor once the learner authors the reachable files among the first `count`."""
+        """The bus factor once the learner made the commits needed on the reachable files
+        among the first `count`: they author those files, and an author the learner's
+        commits push under the normalised threshold no longer does. Counting the learner
+        as one more author and no one less promised express's .github a rise from 3 to 4,
+        where doing what the plan said lowered it to 2."""
         if count not in self._after:
             authors = dict(self._authors)
+            commits = dict(self._commits)
             for path in self.reachable(count):
-                authors[path] = (*authors[path], self._learner)
-            result = truck_factor(self._files, authors, self._commits, self._coverage)
+                extra = self.needed(path)
+                assert extra is not None  # reachable: within the cap
+                authors[path] = self._authors_after(path, extra)
+                commits[self._learner] = commits.get(self._learner, 0) + extra
+            result = truck_factor(self._files, authors, commits, self._coverage)
             self._after[count] = result.value
         return self._after[count]
+
+    def displaced(self, count: int) -> dict[str, list[str]]:
+        """Authors who stop authoring a file among the first `count` once the learner made
+        the commits it needs, with those files, in the order of the study."""
+        self.after(count)  # fills the authors after
+        lost: dict[str, list[str]] = {}
+        for path in self.reachable(count):
+            for person in self._authors[path]:
+                if person not in self._changed[path]:
+                    lost.setdefault(person, []).append(path)
+        return lost
+
+    def _authors_after(self, path: str, extra: int) -> tuple[str, ...]:
+        if path not in self._changed:
+            after = authors_after(self._learner, path, self._graph, extra)
+            # The file's own order of authors, the learner last, as the scan lists them.
+            kept = [p for p in self._authors[path] if p in after]
+            self._changed[path] = (*kept, *sorted(after.difference(kept)))
+        return self._changed[path]
 
     def enough(self, at_least: int, *, extend: bool) -> int:
         """How many files to list: the first `at_least`, or, with `extend`, more when those
