@@ -368,3 +368,23 @@ def test_a_policy_entry_that_matches_nothing_is_warned_about(
     _config(team.path, policy.format(name='"web"'))
     assert main(["check", str(team.path)]) == 1
     assert "policy.min_bus_factor" not in capsys.readouterr().err
+
+
+def test_a_known_finding_that_grows_more_severe_is_new_against_the_baseline(
+    builder: RepoBuilder, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """web's missing runbook is a warning at bus factor 2 and an error at 1. Its fingerprint
+    does not hold the severity, so the baseline hid the error and the check passed."""
+    when = datetime(2025, 6, 1, tzinfo=UTC)
+    builder.commit("ada", write={"web/a.py": "a\n"}, when=when)
+    builder.commit("bob", write={"web/b.py": "b\n"}, when=when + timedelta(1))
+    _config(builder.path, '[policy]\nignore = ["require-runbook"]\n')
+    baseline = tmp_path / "baseline.json"
+    main(["check", str(builder.path), "--write-baseline", str(baseline), "--format", "json"])
+    before = json.loads(capsys.readouterr().out)["findings"]
+    assert {(f["rule"], f["severity"]) for f in before} >= {("missing-runbook", "warning")}
+    builder.commit("ada", write={}, delete=["web/b.py"], when=when + timedelta(2))
+    args = ["check", str(builder.path), "--baseline", str(baseline), "--format", "json"]
+    assert main(args) == 1
+    new = json.loads(capsys.readouterr().out)["findings"]
+    assert ("missing-runbook", "error") in {(f["rule"], f["severity"]) for f in new}

@@ -232,8 +232,17 @@ def verdict(
     changes: list[dict[str, Any]] = []
     old_breaches: set[tuple[str, str | None]] = set()
     if baseline is not None:
-        known = {f.get("fingerprint") for f in baseline.get("findings", [])}
-        findings = [f for f in findings if f["fingerprint"] not in known]
+        # A finding the baseline had counts as known only at a severity it had then: one
+        # that grew from a warning to an error (a second author left) is new.
+        known: dict[object, int] = {}
+        for old in baseline.get("findings", []):
+            rank = SEVERITY_RANK.get(str(old.get("severity")), len(SEVERITY_RANK))
+            known[old.get("fingerprint")] = max(rank, known.get(old.get("fingerprint"), -1))
+        findings = [
+            f
+            for f in findings
+            if known.get(f["fingerprint"], -1) < SEVERITY_RANK.get(f["severity"], 0)
+        ]
         changes = bus_factor_changes(report, baseline)
         if "truck_factor" in baseline and "components" in baseline:
             old_breaches = {
