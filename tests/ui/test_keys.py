@@ -353,3 +353,26 @@ def test_enter_on_a_decision_reads_it_and_esc_goes_back(adr_repo: Path) -> None:
         assert table.cursor_row == 1  # where it was
 
     run_keys(app, scenario)
+
+
+def test_filtering_keeps_the_table_scrolled_where_it_was(small_repo: Path) -> None:
+    """Any redraw (a filter typed or cleared, someone marked leaving) scrolled the table back
+    to its left edge, and the sorted column out of view with it."""
+    app = make_app(small_repo, report=scan(small_repo))
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        await pilot.press("c")
+        await pilot.pause()
+        table = app.query_one("#components-table", SortedTable)
+        while table.scroll_x == 0:
+            await pilot.press("full_stop")
+            await pilot.pause()
+            await pilot.pause()
+        across = table.scroll_x
+        await pilot.press("slash", "a", "escape")
+        await pilot.pause()
+        await pilot.pause()
+        assert app.focused is table
+        assert table.scroll_x == across
+
+    run_keys(app, scenario)

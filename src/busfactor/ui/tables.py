@@ -93,6 +93,7 @@ class SortedTable(DataTable[Any]):
     def redraw(self) -> None:
         """Rebuild the visible rows: filter, sort, keep the cursor on the same row."""
         selected = self.selected_key()
+        across = self.scroll_x  # `clear` scrolls back to the left edge
         rows = [row for row in self.rows_data if self.keep(row)]
         if self.sort_column is not None:
             rows.sort(key=self.sort_keys[self.sort_column], reverse=self.sort_reverse)
@@ -106,6 +107,8 @@ class SortedTable(DataTable[Any]):
             self.add_row(*self.render_row(row), key=key)
         if selected is not None and selected in used:
             self.move_cursor(row=self.get_row_index(selected))
+        if across:  # a filter typed, a person marked leaving: the columns stay where they were
+            self.call_after_refresh(self.scroll_to, x=across, animate=False, immediate=True)
         self.after_redraw(len(used))
 
     def selected_key(self) -> str | None:
