@@ -20,15 +20,7 @@ def write_report(text: str | Iterable[str], output: Path | None) -> None:
     held whole."""
     pieces = [text] if isinstance(text, str) else text
     if output is None or str(output) == "-":
-        binary = getattr(sys.stdout, "buffer", None)
-        if binary is None:  # a text-only stream (tests, embedding)
-            for piece in pieces:
-                sys.stdout.write(piece)
-            return
-        sys.stdout.flush()
-        for piece in pieces:
-            write_all(binary, piece.encode("utf-8"))
-        binary.flush()
+        _to_stdout(pieces, "strict")
         return
     write_atomically(output, (piece.encode("utf-8") for piece in pieces))
 
@@ -37,12 +29,19 @@ def write_text(text: str) -> None:
     """What a scaffold prints (a path, a draft), as UTF-8 whatever the locale or
     PYTHONIOENCODING says: an "ascii" stdout failed on the first accent. A path's bytes that
     are not UTF-8 are written as they are, so `$EDITOR "$(busfactor adr new …)"` opens it."""
+    _to_stdout([text], "surrogateescape")
+
+
+def _to_stdout(pieces: Iterable[str], errors: str) -> None:
+    """Text as UTF-8 bytes on stdout, piece by piece, encoded with `errors`."""
     binary = getattr(sys.stdout, "buffer", None)
-    if binary is None:  # a text-only stream (the terminal app, tests)
-        sys.stdout.write(text)
+    if binary is None:  # a text-only stream (the terminal app, tests, embedding)
+        for piece in pieces:
+            sys.stdout.write(piece)
         return
     sys.stdout.flush()
-    write_all(binary, text.encode("utf-8", "surrogateescape"))
+    for piece in pieces:
+        write_all(binary, piece.encode("utf-8", errors))
     binary.flush()
 
 

@@ -542,10 +542,8 @@ class _Gain:
             authors = dict(self._authors)
             commits = dict(self._commits)
             for path in self.reachable(count):
-                extra = self.needed(path)
-                assert extra is not None  # reachable: within the cap
-                authors[path] = self._authors_after(path, extra)
-                commits[self._learner] = commits.get(self._learner, 0) + extra
+                authors[path] = self._authors_after(path)
+                commits[self._learner] = commits.get(self._learner, 0) + self._extra(path)
             result = truck_factor(self._files, authors, commits, self._coverage)
             self._after[count] = result.value
         return self._after[count]
@@ -553,17 +551,24 @@ class _Gain:
     def displaced(self, count: int) -> dict[str, list[str]]:
         """Authors who stop authoring a file among the first `count` once the learner made
         the commits it needs, with those files, in the order of the study."""
-        self.after(count)  # fills the authors after
         lost: dict[str, list[str]] = {}
         for path in self.reachable(count):
+            after = self._authors_after(path)
             for person in self._authors[path]:
-                if person not in self._changed[path]:
+                if person not in after:
                     lost.setdefault(person, []).append(path)
         return lost
 
-    def _authors_after(self, path: str, extra: int) -> tuple[str, ...]:
+    def _extra(self, path: str) -> int:
+        """The commits a reachable file needs (one within the cap, by `_reachable`)."""
+        extra = self.needed(path)
+        assert extra is not None
+        return extra
+
+    def _authors_after(self, path: str) -> tuple[str, ...]:
+        """A reachable file's authors once the learner made the commits it needs."""
         if path not in self._changed:
-            after = authors_after(self._learner, path, self._graph, extra)
+            after = authors_after(self._learner, path, self._graph, self._extra(path))
             # The file's own order of authors, the learner last, as the scan lists them.
             kept = [p for p in self._authors[path] if p in after]
             self._changed[path] = (*kept, *sorted(after.difference(kept)))

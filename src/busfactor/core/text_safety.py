@@ -12,13 +12,20 @@ import re
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
-def valid_text(value: str) -> str:
-    """Undecodable bytes (surrogate escapes) shown as `\\xNN`."""
+def is_utf8(value: str) -> bool:
+    """Whether `value` holds no undecodable bytes (surrogate escapes)."""
     try:
         value.encode("utf-8")
-        return value
     except UnicodeEncodeError:
-        return value.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        return False
+    return True
+
+
+def valid_text(value: str) -> str:
+    """Undecodable bytes (surrogate escapes) shown as `\\xNN`."""
+    if is_utf8(value):
+        return value
+    return value.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def printable(value: str) -> str:

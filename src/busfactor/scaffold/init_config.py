@@ -20,20 +20,12 @@ from busfactor.core.components import CONTAINER_DIRS
 from busfactor.core.filters import glob_escape
 from busfactor.core.report import ScanReport
 from busfactor.core.settings import PolicySettings, Settings
-from busfactor.core.text_safety import valid_text
+from busfactor.core.text_safety import is_utf8, valid_text
 from busfactor.errors import RefusedError
 from busfactor.scaffold import create_exclusive
 
 CONFIG_NAME = ".busfactor.toml"
 _RUNBOOK_DIRS = ("docs/runbooks", "runbooks", "playbooks")
-
-
-def _is_utf8(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def detected_config(
@@ -43,18 +35,15 @@ def detected_config(
     of each name left out because TOML cannot hold it."""
     data = report.to_dict()
     defaults, policy = Settings(), PolicySettings()
-    names = sorted(c["name"] for c in data["components"] if c["name"] != "(root)")
-    for name in names:
-        if not _is_utf8(name):
+    components: dict[str, list[str]] = {}  # root files stay in the default "(root)" component
+    for name in sorted(c["name"] for c in data["components"] if c["name"] != "(root)"):
+        if is_utf8(name):
+            components[name] = [glob_escape(name) + ("/*" if name in CONTAINER_DIRS else "/**")]
+        else:
             warn(
                 f"component {valid_text(name)} left out of {CONFIG_NAME}: its name is not "
                 "UTF-8, which TOML cannot hold; scans still find it as a default component"
             )
-    components = {  # files at the root stay in the default "(root)" component
-        name: [glob_escape(name) + ("/*" if name in CONTAINER_DIRS else "/**")]
-        for name in names
-        if _is_utf8(name)
-    }
     config: dict[str, Any] = {
         "history": defaults.history,
         "activity_days": defaults.activity_days,
@@ -62,7 +51,7 @@ def detected_config(
         "components": components,
         "identity": {
             "merge_by_name": defaults.identity.merge_by_name,
-            "bots": sorted({b["name"] for b in data["bots"] if b["name"] and _is_utf8(b["name"])}),
+            "bots": sorted({b["name"] for b in data["bots"] if b["name"] and is_utf8(b["name"])}),
         },
         "runbooks": {"max_age_days": defaults.runbooks.max_age_days},
         "policy": {
@@ -73,7 +62,7 @@ def detected_config(
         },
     }
     folders = sorted({d["path"].rpartition("/")[0] for d in data["decisions"]})
-    unwritable = [folder for folder in folders if not _is_utf8(folder)]
+    unwritable = [folder for folder in folders if not is_utf8(folder)]
     if unwritable:  # [adr] dirs replaces discovery: naming only some would lose the others
         warn(
             f"[adr] dirs left out of {CONFIG_NAME}: the name of {valid_text(unwritable[0])} "
