@@ -597,6 +597,18 @@ def test_a_grown_list_is_one_file_past_what_leaves_the_bus_factor(
             assert _bus_factor_with(files, people, paths[:-1], graph, item["learner"]) <= before
         unraised = [r for r in item["reasons"] if r.startswith("these files leave")]
         assert bool(unraised) == (after <= before < 2)
+        # A file whose study pushes an active author out is listed only when every one would.
+        pushing = [p for p in paths if _pushes_out_someone_active(graph, item["learner"], p)]
+        assert not pushing or pushing == paths
+
+
+def _pushes_out_someone_active(graph: nx.DiGraph[str], learner: str, path: str) -> bool:
+    needed = commits_needed(learner, path, graph)
+    if needed is None:
+        return False
+    after = authors_after(learner, path, graph, needed)
+    authors = graph.nodes[f"file:{path}"]["authors"]
+    return any(graph.nodes[f"person:{p}"]["active"] and p not in after for p in authors)
 
 
 def test_the_bus_factor_after_counts_the_authors_the_learner_pushes_out() -> None:
@@ -619,6 +631,43 @@ def test_the_bus_factor_after_counts_the_authors_the_learner_pushes_out() -> Non
     assert _bus_factor_with(files, people, ["c/00.py", "c/01.py"], graph, "cy") == 2
     assert authors_after("cy", "c/00.py", graph, 4) == {"ada", "cy"}
     assert authors_after("cy", "c/00.py", graph, 2) == {"ada", "ben"}  # 3.340 ≥ 3.293
+    assert item["reasons"][-1] == (
+        "the learner's commits would take Ben Doe below the authorship threshold on 1 file "
+        "(c/00.py)"
+    )
+
+
+def test_a_file_whose_study_pushes_out_an_active_author_is_left_out() -> None:
+    """Ada mentors both files; Ben co-authors c/00 and Dee c/01, all active (bus factor 3).
+    Cy's 4 commits on c/00 would take Ben below 3.293 there: one active author traded for
+    another, and with it listed the bus factor stayed 3 ("these files leave the bus factor
+    at 3"). Left out, c/01 alone takes it to 4 (express's .github: the mentor's own file
+    pushed the mentor out, 3 -> 2)."""
+    files = {
+        "c/00.py": {"ada": (1, 1), "ben": (0, 3)},
+        "c/01.py": {"ada": (1, 2), "dee": (0, 10)},
+    }
+    people = {"ada": (50, 3), "ben": (40, 3), "cy": (30, 3), "dee": (20, 4)}
+    graph = build(files, people, {"c": sorted(files)})
+    assert graph.nodes["component:c"]["bus_factor"] == 3
+    assert authors_after("cy", "c/00.py", graph, 4) == {"ada", "cy"}
+    assert _bus_factor_with(files, people, ["c/01.py", "c/00.py"], graph, "cy") == 3
+    (item,) = make_plan(graph, target_bus_factor=4, files_per_suggestion=2)["suggestions"]
+    assert (item["learner"], item["files"]) == ("cy", [{"path": "c/01.py", "commits_needed": 6}])
+    assert (item["bus_factor_before"], item["bus_factor_after"]) == (3, 4)
+    assert _bus_factor_with(files, people, ["c/01.py"], graph, "cy") == 4
+    assert not [r for r in item["reasons"] if "authorship threshold" in r]
+
+
+def test_when_every_file_would_push_an_author_out_the_list_stays_and_says_so() -> None:
+    """c/00 is the mentor's only file and Cy's commits there would push Ben (active) out.
+    Leaving it out would leave nothing to study: it stays, and the reasons name Ben."""
+    files = {"c/00.py": {"ada": (1, 1), "ben": (0, 3)}}
+    people = {"ada": (50, 3), "ben": (40, 3), "cy": (30, 3), "dee": (20, 4)}
+    graph = build(files, people, {"c": sorted(files)})
+    (item,) = make_plan(graph, target_bus_factor=3)["suggestions"]
+    assert item["files"] == [{"path": "c/00.py", "commits_needed": 4}]
+    assert (item["bus_factor_before"], item["bus_factor_after"]) == (2, 2)
     assert item["reasons"][-1] == (
         "the learner's commits would take Ben Doe below the authorship threshold on 1 file "
         "(c/00.py)"

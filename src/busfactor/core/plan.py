@@ -10,8 +10,9 @@ and one learner, an active person authoring none of its files, ranked (algorithm
 files; its decisions they wrote or decided). Activity only breaks ties, as every learner is
 active: summed partial DOA, coupling degree, commits, last commit, id. Nobody is in more than
 `max_per_person` suggestions (greedy, worst target first). The bus factor after assumes the
-learner authors every listed file reachable within `COMMITS_CAP` commits; below the target,
-the list grows until that raises it (adr/0022).
+learner authors every listed file reachable within `COMMITS_CAP` commits, and counts the
+authors those commits push out (adr/0024); below the target, the list grows until that raises
+it (adr/0022). A file whose study would push an active author out is not listed (adr/0025).
 """
 
 from __future__ import annotations
@@ -443,7 +444,13 @@ def _suggest(
     available = [c for c in candidates if load.get(c.person, 0) < max_per_person]
     if not available:
         return f"load limit: all {counted(len(candidates), 'possible learner')} already have {cap}"
+    lost = _lost_files(graph, people, files)
+    # Mostly lost: relearning those files comes first, the mentor's own files after.
+    first = lost if _mostly_lost(target) else []
+    order = list(dict.fromkeys([*first, *_study(graph, people, files, mentor)]))
     learner = available[0]
+    gain = _Gain(graph, people, files, learner.person, order)
+    count = gain.enough(files_per_suggestion, extend=gain.before < target_bus_factor)
     revision_time = graph.graph.get("revision_time")
     reasons = learner.reasons(None if revision_time is None else int(revision_time))
     if mentor is None:
@@ -451,13 +458,7 @@ def _suggest(
     else:
         authored = sum(1 for p in files if mentor in graph.nodes[node_id(FILE, p)]["authors"])
         reasons.insert(0, f"mentor: authors {authored} of {counted(len(files), 'file')}")
-    lost = _lost_files(graph, people, files)
-    # Mostly lost: relearning those files comes first, the mentor's own files after.
-    first = lost if _mostly_lost(target) else []
-    study = _study(graph, people, files, mentor)
-    gain = _Gain(graph, people, files, learner.person, list(dict.fromkeys([*first, *study])))
     before = gain.before
-    count = gain.enough(files_per_suggestion, extend=before < target_bus_factor)
     paths = gain.order[:count]
     after = gain.after(count)
     if after <= before < target_bus_factor:
@@ -500,7 +501,10 @@ class _Gain:
         order: list[str],
     ) -> None:
         self._graph, self._files, self._learner = graph, files, learner
-        self.order = order
+        self.order = list(order)
+        self._planned = order
+        self._active = {p for p, d in people.items() if d.get("active")}
+        self._checked = 0  # order[:_checked] push no active author out (`_settle`)
         self._authors = {p: tuple(graph.nodes[node_id(FILE, p)]["authors"]) for p in files}
         self._commits = {p: int(d.get("commits", 0)) for p, d in people.items()}
         self._coverage = _thresholds(graph).coverage
@@ -548,6 +552,41 @@ class _Gain:
             self._after[count] = result.value
         return self._after[count]
 
+    def _settle(self, wanted: int) -> None:
+        """Leave out of the first `wanted` files of the order any whose commits would take
+        an active author below the threshold: that file trades one active author for
+        another, and the trade can lower the bus factor (the mentor's own file did so on
+        express's .github, 3 -> 2; adr/0025). Authors who left may be pushed out: that is
+        relearning what they knew. Checked from the front, as far as the list is read (each
+        check is a bisection of the commits needed). When every file would push someone
+        out, the order stays whole and the reasons say whom."""
+        kept = self.order[: self._checked]
+        unchanged: int | None = None  # how many files lead the order as they did
+        at = self._checked
+        while len(kept) < wanted and at < len(self.order):
+            path = self.order[at]
+            at += 1
+            if not self._pushes_out_someone_active(path):
+                kept.append(path)
+            elif unchanged is None:
+                unchanged = len(kept)
+        if unchanged is None:
+            self._checked = len(kept)
+            return
+        if not kept and at == len(self.order):
+            self.order, self._checked = list(self._planned), len(self._planned)
+            unchanged = 0
+        else:
+            self.order, self._checked = kept + self.order[at:], len(kept)
+        # A figure counts only the first so many files of the order.
+        self._after = {n: value for n, value in self._after.items() if n <= unchanged}
+
+    def _pushes_out_someone_active(self, path: str) -> bool:
+        if not self._reachable(path):
+            return False  # the learner never authors it: nobody's standing changes
+        after = self._authors_after(path)
+        return any(p in self._active and p not in after for p in self._authors[path])
+
     def displaced(self, count: int) -> dict[str, list[str]]:
         """Authors who stop authoring a file among the first `count` once the learner made
         the commits it needs, with those files, in the order of the study."""
@@ -579,9 +618,11 @@ class _Gain:
         leave the bus factor where it is and the whole order would raise it. A suggestion
         that changes nothing is no plan. The order holds only the files the study rule
         picks, so a component the mentor does not hold is never studied whole."""
+        self._settle(at_least)
         floor = min(at_least, len(self.order))
         if not extend or self.after(floor) > self.before:
             return floor
+        self._settle(len(self.order))
         if self.after(len(self.order)) <= self.before:
             return floor
         # Bisection, keeping a count that raises the bus factor: each step is one truck
