@@ -61,8 +61,10 @@ def read_repos_file(file: Path) -> list[Path]:
 MAX_REPOS_FILE = 16 << 20
 
 
-def unique_paths(paths: Sequence[Path]) -> tuple[list[Path], list[str]]:
-    """Paths resolved, each kept once (first occurrence); notes on the ones dropped."""
+def unique_paths(paths: Sequence[Path]) -> dict[Path, int]:
+    """Paths resolved, each kept once (first occurrence), with how often it was given. The
+    merge says so, once per repository: `api`, `api/` and `api/.git` are one repository,
+    found to be one only once scanned."""
     seen: dict[Path, int] = {}
     for path in paths:
         try:
@@ -71,10 +73,7 @@ def unique_paths(paths: Sequence[Path]) -> tuple[list[Path], list[str]]:
             reason = getattr(error, "strerror", None) or str(error) or type(error).__name__
             raise UsageError(f"{str(path)[:200]}: not a usable path ({reason})") from None
         seen[resolved] = seen.get(resolved, 0) + 1
-    notes = [
-        f"{path}: given {count} times; scanned once" for path, count in seen.items() if count > 1
-    ]
-    return list(seen), notes
+    return seen
 
 
 def scan_one(

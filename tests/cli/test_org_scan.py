@@ -126,7 +126,23 @@ def test_repos_from_reads_paths_relative_to_the_file(
     listing.write_text("# our services\napi\n\n  web  \n./api\n# ops is archived\n", "utf-8")
     code, out, err = run(["scan", "--repos-from", str(listing), "--format", "json"], capsys)
     assert code == 0
-    assert "given 2 times; scanned once" in err
+    assert "given 2 times; counted once" in err
+    _, direct, _ = run(["scan", *repos(org, "api", "web"), "--format", "json"], capsys)
+    assert out == direct
+
+
+def test_one_repository_named_three_ways_is_counted_once_with_one_note(
+    org: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`api` and `api/` are one path; `api/.git` is the same repository, found to be so only
+    once scanned. The note counts all three, once (it said "given 2 times" twice)."""
+    api = org / "api"
+    code, out, err = run(
+        ["scan", str(api), f"{api}/", str(api / ".git"), str(org / "web"), "--format", "json"],
+        capsys,
+    )
+    assert code == 0
+    assert err.splitlines() == [f"busfactor: {api}: given 3 times; counted once"]
     _, direct, _ = run(["scan", *repos(org, "api", "web"), "--format", "json"], capsys)
     assert out == direct
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -85,7 +86,7 @@ def org_scan_requested(args: argparse.Namespace) -> bool:
     return bool(args.more_paths) or args.repos_from is not None
 
 
-def _repositories(args: argparse.Namespace) -> list[Path]:
+def _repositories(args: argparse.Namespace) -> dict[Path, int]:
     from busfactor.orgscan import read_repos_file, unique_paths
 
     given = ([args.path] if args.path is not None else []) + list(args.more_paths)
@@ -93,10 +94,7 @@ def _repositories(args: argparse.Namespace) -> list[Path]:
         given += read_repos_file(args.repos_from)
     if not given:
         raise UsageError(f"--repos-from {args.repos_from}: lists no repository")
-    paths, notes = unique_paths(given)
-    for note in notes:
-        diagnostics.note(note)
-    return paths
+    return unique_paths(given)
 
 
 def run_org_scan(args: argparse.Namespace) -> int:
@@ -108,7 +106,8 @@ def run_org_scan(args: argparse.Namespace) -> int:
     jobs = default_jobs() if args.jobs is None else args.jobs
     if jobs < 1:
         raise UsageError("--jobs must be at least 1")
-    paths = _repositories(args)
+    counts = _repositories(args)
+    paths = list(counts)
     if args.config is not None:  # a bad file is one error, not every repository failing
         from busfactor.adapters.config import load_settings
 
@@ -126,7 +125,8 @@ def run_org_scan(args: argparse.Namespace) -> int:
         )
     finally:
         progress.clear()
-    return _write(results, args)
+    given = [counts[path] for path in paths]  # results come in the order of the paths
+    return _write([replace(r, given=n) for r, n in zip(results, given, strict=True)], args)
 
 
 def run_merge(args: argparse.Namespace) -> int:

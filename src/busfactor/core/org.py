@@ -42,6 +42,8 @@ class RepoResult:
     error: str | None = None
     source: str | None = None
     """The report file it was read from (`busfactor merge`), for messages."""
+    given: int = 1
+    """How many of the paths named on the command line led to it."""
 
     @classmethod
     def scanned(cls, report: Report, source: str | None = None) -> RepoResult:
@@ -108,15 +110,16 @@ def _dedupe(results: Iterable[RepoResult]) -> tuple[list[RepoResult], list[str]]
         if len({_canonical(result) for result in group}) > 1:
             revisions = sorted({r.report["repository"]["revision"] for r in group if r.report})
             files = sorted({r.source for r in group if r.source})
-            given = f" ({', '.join(files)})" if files else ""
+            named = f" ({', '.join(files)})" if files else ""
             if len(revisions) > 1:
                 raise UsageError(
-                    f"{path}: reports for different revisions ({', '.join(revisions)}){given}; "
+                    f"{path}: reports for different revisions ({', '.join(revisions)}){named}; "
                     "give each repository its own folder"
                 )
-            raise UsageError(f"{path}: different reports for the same repository{given}; keep one")
-        if len(group) > 1:
-            notes.append(f"{path}: given {len(group)} times; counted once")
+            raise UsageError(f"{path}: different reports for the same repository{named}; keep one")
+        given = sum(result.given for result in group)
+        if given > 1:
+            notes.append(f"{path}: given {given} times; counted once")
         unique.append(group[0])
     return unique, notes
 
