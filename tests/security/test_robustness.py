@@ -587,6 +587,18 @@ def test_an_object_missing_from_history_is_named_with_what_to_do(builder: RepoBu
     assert stderr.splitlines()[1].startswith("busfactor: hint: the clone is damaged or incomplete")
 
 
+def test_a_tree_missing_at_the_revision_is_named_with_what_to_do(builder: RepoBuilder) -> None:
+    """git's own words for it are only "not a tree object"."""
+    builder.commit("ada", write={"a.txt": "a\n"})
+    tree = git(builder.path, "rev-parse", "HEAD^{tree}").strip()
+    (builder.path / ".git" / "objects" / tree[:2] / tree[2:]).unlink()
+    stderr = assert_error(
+        busfactor("scan", builder.path, "--no-cache"),
+        "the repository lacks an object git needs (the revision's file tree: not a tree object)",
+    )
+    assert stderr.splitlines()[1].startswith("busfactor: hint: the clone is damaged or incomplete")
+
+
 @pytest.mark.parametrize(
     ("target", "command"),
     [

@@ -1004,9 +1004,11 @@ def _failure(stderr: bytes, fallback: str) -> RepositoryError:
         allow = re.search(r"git config --global --add safe\.directory \S.*", text)
         return RepositoryError(_first_line(text), hint=allow[0].strip() if allow else None)
     lost = _LOST_OBJECT.search(text)
-    if lost is not None:
+    # `git ls-tree` of a commit whose tree is gone names neither the tree nor the commit.
+    if lost is not None or "not a tree object" in text:
+        said = lost[0] if lost is not None else "the revision's file tree: not a tree object"
         return RepositoryError(
-            f"the repository lacks an object git needs ({lost[0]})",
+            f"the repository lacks an object git needs ({said})",
             hint="the clone is damaged or incomplete: `git fsck` lists what is missing; "
             "scan a complete clone",
         )
