@@ -280,6 +280,20 @@ def test_graphml_keeps_nodes_apart_whose_escaped_names_read_alike() -> None:
     assert set(loaded.edges) == {("person:x", "file:a\\x01"), ("person:y", "file:a\\x01~2")}
 
 
+def test_node_link_keeps_nodes_apart_whose_escaped_names_read_alike() -> None:
+    """A path with byte 0xff (not UTF-8) and one literally named `a\\xff` both read
+    `a\\xff` in JSON: networkx loaded the two as one node; the second now gets `~2`."""
+    graph: nx.DiGraph[str] = nx.DiGraph()
+    for name, owner in (("file:a\udcff", "person:x"), ("file:a\\xff", "person:y")):
+        graph.add_node(name, kind="file")
+        graph.add_node(owner, kind="person")
+        graph.add_edge(owner, name, kind="authorship")
+    data = json.loads(render_node_link(graph))
+    loaded = nx.node_link_graph(data, edges="edges")
+    assert sorted(loaded) == ["file:a\\xff", "file:a\\xff~2", "person:x", "person:y"]
+    assert set(loaded.edges) == {("person:x", "file:a\\xff"), ("person:y", "file:a\\xff~2")}
+
+
 def test_graphml_stays_well_formed_with_control_characters(hostile: ScanReport) -> None:
     """GraphML of a graph whose names hold terminal escapes is well-formed XML."""
     nx.read_graphml(io.BytesIO(render_graphml(hostile.graph).encode("utf-8")))

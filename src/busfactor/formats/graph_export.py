@@ -83,7 +83,7 @@ def graphml_chunks(graph: nx.DiGraph[str]) -> Iterator[str]:
         yield '\n  <graph edgedefault="directed" />\n</graphml>\n'
         return
     yield '\n  <graph edgedefault="directed">'
-    id_of = _node_ids(graph)
+    id_of = _node_ids(graph, xml_text)
 
     def elements() -> Iterator[str]:
         for node, attributes in graph.nodes(data=True):
@@ -101,12 +101,13 @@ def graphml_chunks(graph: nx.DiGraph[str]) -> Iterator[str]:
     yield data("graph", dict(graph.graph), "\n    ") + "\n  </graph>\n</graphml>\n"
 
 
-def _node_ids(graph: nx.DiGraph[str]) -> Callable[[str], str]:
-    """Each node's GraphML id: its name as XML text, made unique when the escaping makes two
-    names read alike (a file named `a` plus byte 0x01 and one named `a\\x01`: XML cannot
-    hold the first as it is). networkx's writer merged such nodes into one; a second one
-    now gets `~2`, and so on. Without escaped names, which is nearly always, no table."""
-    escaped = {node: text for node in graph if (text := xml_text(node)) != node}
+def _node_ids(graph: nx.DiGraph[str], escape: Callable[[str], str]) -> Callable[[str], str]:
+    """Each node's id in an export: its name as `escape` writes it, made unique when the
+    escaping makes two names read alike (a file named `a` plus byte 0x01 and one named
+    `a\\x01`: XML cannot hold the first as it is; a byte that is not UTF-8 and its `\\xff`
+    spelling in JSON). networkx's writer merged such nodes into one; a second one now gets
+    `~2`, and so on. Without escaped names, which is nearly always, no table."""
+    escaped = {node: text for node in graph if (text := escape(node)) != node}
     if not escaped:
         return str
     ids: dict[str, str] = {}
@@ -179,9 +180,11 @@ def node_link_chunks(graph: nx.DiGraph[str]) -> Iterator[str]:
     of its layout."""
     head = {"directed": graph.is_directed(), "multigraph": False, "graph": graph.graph}
     yield dumps_indented(json_safe(head))[:-2] + ","
-    yield from _batched(_json_list("nodes", ({**d, "id": n} for n, d in graph.nodes(data=True))))
+    id_of = _node_ids(graph, valid_text)
+    nodes = ({**d, "id": id_of(n)} for n, d in graph.nodes(data=True))
+    yield from _batched(_json_list("nodes", nodes))
     yield ","
-    edges = ({**d, "source": u, "target": v} for u, v, d in graph.edges(data=True))
+    edges = ({**d, "source": id_of(u), "target": id_of(v)} for u, v, d in graph.edges(data=True))
     yield from _batched(_json_list("edges", edges))
     yield "\n}\n"
 
