@@ -518,7 +518,7 @@ def test_enter_on_a_person_lists_what_they_alone_know(small_repo: Path) -> None:
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, PersonScreen)
-        shown = str(app.screen.query_one("#person-summary", Static).render())
+        shown = str(app.screen.query_one("#person-summary", Static).content)
         for path in sole:
             assert path in shown
         truck = report.meta["truck_factor"]["value"]

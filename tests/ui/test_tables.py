@@ -77,7 +77,7 @@ def test_demo_components_fit_120_columns(tmp_path: Path) -> None:
             await pilot.press("enter")
             await pilot.pause()
             assert isinstance(app.screen, ComponentScreen)
-            summary = str(app.screen.query_one("#component-summary", Static).render())
+            summary = str(app.screen.query_one("#component-summary", Static).content)
             assert "services/legacy-billing" in summary
 
     asyncio.run(drive())

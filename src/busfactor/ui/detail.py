@@ -24,6 +24,7 @@ from textual.worker import get_current_worker
 
 from busfactor.core.plan import person_name
 from busfactor.core.wording import counted, listed
+from busfactor.ui.labelled import Labelled
 from busfactor.ui.messages import NewDocumentRequested
 from busfactor.ui.theme import Tones, tones_of
 from busfactor.ui.view import bar, names_of, risk_of, safe, unique_knowledge
@@ -46,15 +47,15 @@ def _active(report: ScanReport, person: str) -> bool:
         return True
 
 
-def component_summary(report: ScanReport, component: dict[str, Any], tones: Tones) -> Text:
+def component_summary(report: ScanReport, component: dict[str, Any], tones: Tones) -> Labelled:
     """Risk and bus factor, experts, authors, runbook status, decisions and findings."""
     risk = risk_of(component)
-    summary = Text()
-    summary.append(f"{risk} ", style=tones.risk(risk))
-    summary.append(safe(component["name"]), style="bold")
-    summary.append(
+    summary = Labelled(tones.muted)
+    summary.head.append(f"{risk} ", style=tones.risk(risk))
+    summary.head.append(safe(component["name"]), style="bold")
+    summary.head.append(
         f"  bus factor {component['bus_factor']} · {counted(component['files'], 'file')} · "
-        f"{component['files_lost']} already lost (every author inactive)\n"
+        f"{component['files_lost']} already lost (every author inactive)"
     )
     experts = (
         listed(
@@ -67,38 +68,31 @@ def component_summary(report: ScanReport, component: dict[str, Any], tones: Tone
         )
         or "nobody"
     )
-    summary.append("Experts    ", style=tones.muted)
-    summary.append(f"{experts}\n")
+    summary.row("Experts    ", experts)
     authors = component["authors"]
-    summary.append("Authors    ", style=tones.muted)
-    summary.append(listed(names_of(report, authors[:MAX_AUTHORS])) or "none")
+    named = summary.row("Authors    ", listed(names_of(report, authors[:MAX_AUTHORS])) or "none")
     if len(authors) > MAX_AUTHORS:
-        summary.append(f" and {len(authors) - MAX_AUTHORS} more", style=tones.muted)
-    summary.append("\n")
+        named.append(f" and {len(authors) - MAX_AUTHORS} more", style=tones.muted)
     runbook = component.get("runbook")
     status = str(component.get("runbook_status", "missing"))
-    summary.append("Runbook    ", style=tones.muted)
-    summary.append(safe(status), style=tones.success if status == "ok" else tones.warning)
-    summary.append((f" ({safe(runbook)})" if runbook else "") + "\n")
+    book = summary.row("Runbook    ")
+    book.append(safe(status), style=tones.success if status == "ok" else tones.warning)
+    book.append(f" ({safe(runbook)})" if runbook else "")
     decisions = {d["id"]: d for d in report.decisions()}
-    summary.append("Decisions  ", style=tones.muted)
     shown = [
         f"ADR {safe(d)} {safe(decisions.get(d, {}).get('title', ''))}".rstrip()
         for d in component.get("decisions", []) or []
     ]
     for index, line in enumerate(shown or ["none"]):
-        summary.append(("           " if index else "") + line + "\n")
+        summary.row("" if index else "Decisions  ", line)
     findings = [f for f in report.findings() if f.get("component") == component["name"]]
-    summary.append("Findings   ", style=tones.muted)
     if not findings:
-        summary.append("none\n")
+        summary.row("Findings   ", "none")
     for index, finding in enumerate(findings):
         severity = str(finding["severity"])
-        if index:
-            summary.append("           ")
-        summary.append(f"{severity.upper():<8}", style=tones.severity(severity))
-        summary.append(f"{safe(finding['message'])}\n")
-    summary.rstrip()
+        said = summary.row("" if index else "Findings   ")
+        said.append(f"{severity.upper():<8}", style=tones.severity(severity))
+        said.append(safe(finding["message"]))
     return summary
 
 
@@ -401,19 +395,19 @@ MAX_SOLE_FILES = 40
 """Files a person alone authors, listed in their detail (the rest are counted)."""
 
 
-def person_summary(report: ScanReport, person_id: str, tones: Tones) -> Text:
+def person_summary(report: ScanReport, person_id: str, tones: Tones) -> Labelled:
     """Who someone is, what they alone know (components they hold at bus factor 1, files
     where they are the only author), and what their leaving would change."""
     from busfactor.core.whatif import simulate
 
     person = report.person(person_id)
-    summary = Text()
-    summary.append(safe(person["name"] or person_id), style="bold")
-    summary.append(f"  {safe(person['email'] or person_id)}\n", style=tones.muted)
+    summary = Labelled(tones.muted)
+    summary.head.append(safe(person["name"] or person_id), style="bold")
+    summary.head.append(f"  {safe(person['email'] or person_id)}\n", style=tones.muted)
     active = "active" if person["active"] else "inactive"
-    summary.append(
+    summary.head.append(
         f"{counted(int(person['commits']), 'commit')}, {active}, "
-        f"author of {counted(int(person['files_authored']), 'file')}\n"
+        f"author of {counted(int(person['files_authored']), 'file')}"
     )
     held = unique_knowledge(report).get(person_id, ([], 0))[0]
     named = [
@@ -421,32 +415,27 @@ def person_summary(report: ScanReport, person_id: str, tones: Tones) -> Text:
         for c in report.components()
         if person_id in c.get("bus_factor_authors", []) and c["name"] not in held
     ]
-    summary.append("Holds alone   ", style=tones.muted)
-    summary.append((", ".join(safe(name) for name in held) or "no component") + "\n")
-    summary.append("Counts toward ", style=tones.muted)
-    summary.append(
-        (
-            f"the bus factor of {', '.join(safe(name) for name in named)}"
-            if named
-            else "no other component's bus factor"
-        )
-        + "\n"
+    summary.row("Holds alone   ", ", ".join(safe(name) for name in held) or "no component")
+    summary.row(
+        "Counts toward ",
+        f"the bus factor of {', '.join(safe(name) for name in named)}"
+        if named
+        else "no other component's bus factor",
     )
     sole = sorted(str(f["path"]) for f in report.files() if list(f["authors"]) == [person_id])
-    summary.append("Sole author   ", style=tones.muted)
-    summary.append(f"{counted(len(sole), 'file')}\n")
+    summary.row("Sole author   ", counted(len(sole), "file"))
     for path in sole[:MAX_SOLE_FILES]:
-        summary.append(f"  {safe(path)}\n")
+        summary.line(f"  {safe(path)}")
     if len(sole) > MAX_SOLE_FILES:
-        summary.append(f"  and {len(sole) - MAX_SOLE_FILES} more\n", style=tones.muted)
+        summary.line(Text(f"  and {len(sole) - MAX_SOLE_FILES} more", style=tones.muted))
     whatif = simulate(report.graph, [person_id])
     before, after = whatif["truck_factor"]["before"], whatif["truck_factor"]["after"]
     changed = [c for c in whatif["components"] if c["bus_factor_after"] != c["bus_factor_before"]]
-    summary.append("If they left  ", style=tones.muted)
-    summary.append(
+    summary.row(
+        "If they left  ",
         f"truck factor {before} → {after}; "
         f"{counted(len(whatif['orphaned_files']), 'file')} without an author; "
-        f"{counted(len(changed), 'component')} with a lower bus factor"
+        f"{counted(len(changed), 'component')} with a lower bus factor",
     )
     return summary
 
