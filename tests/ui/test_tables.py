@@ -223,7 +223,7 @@ def test_a_components_detail_shows_its_line_of_the_plan(tmp_path: Path) -> None:
             await app.workers.wait_for_complete()
             await pilot.pause()
             assert isinstance(app.screen, ComponentScreen)
-            return str(app.screen.query_one("#component-plan", Static).render())
+            return str(app.screen.query_one("#component-plan", Static).content)
 
     shown = asyncio.run(drive())
     assert "Bob learns from Ada: bus factor 1 → 2" in shown

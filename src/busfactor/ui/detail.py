@@ -329,13 +329,14 @@ class ComponentScreen(Screen[None]):
         except Cancelled:
             return
         except BusfactorError as error:
-            shown = Text(f"Plan       could not be computed: {safe(error.message)}")
+            shown = Labelled("")
+            shown.row("Plan       ", f"could not be computed: {safe(error.message)}")
         else:
             shown = suggestion_text(plan, graph, self.component_name)
         if not worker.is_cancelled:
             self.app.call_from_thread(self.show_suggestion, shown)
 
-    def show_suggestion(self, shown: Text) -> None:
+    def show_suggestion(self, shown: Labelled) -> None:
         self.query_one("#component-plan", Static).update(shown)
 
     def show_summary(self) -> None:
@@ -469,30 +470,35 @@ MAX_STUDY = 3
 """Files to study named in a component's detail (the Plan tab lists them all)."""
 
 
-def suggestion_text(plan: Mapping[str, Any], graph: Any, component: str) -> Text:
+def suggestion_text(plan: Mapping[str, Any], graph: Any, component: str) -> Labelled:
     """One component's line of the plan: who learns it from whom, what to study first and
     the bus factor it would reach; or why there is none."""
-    line = Text("Plan       ")
+    line = Labelled("")
     for item in plan["suggestions"]:
         if item["component"] != component:
             continue
         mentor = item["mentor"]
         mentor_name = safe(person_name(graph, mentor)) if mentor else "nobody active"
         learner = safe(person_name(graph, item["learner"]))
-        line.append(
+        line.row(
+            "Plan       ",
             f"{learner} learns from {mentor_name}: bus factor "
-            f"{item['bus_factor_before']} → {item['bus_factor_after']}\n"
+            f"{item['bus_factor_before']} → {item['bus_factor_after']}",
         )
         study = [f"{safe(f['path'])} ({f['commits_needed']})" for f in item["files"][:MAX_STUDY]]
         if study:
             more = len(item["files"]) - MAX_STUDY
-            line.append("           study " + ", ".join(study))
-            line.append(f" and {more} more" if more > 0 else "")
-            line.append(" (commits needed; the Plan tab has the reasons)")
+            line.row(
+                "",
+                "study "
+                + ", ".join(study)
+                + (f" and {more} more" if more > 0 else "")
+                + " (commits needed; the Plan tab has the reasons)",
+            )
         return line
     for gap in plan.get("uncovered", []):
         if gap.get("component") == component:
-            line.append(f"none: {safe(gap.get('reason', 'no learner found'))}")
+            line.row("Plan       ", f"none: {safe(gap.get('reason', 'no learner found'))}")
             return line
-    line.append("none needed: the bus factor meets the plan's target")
+    line.row("Plan       ", "none needed: the bus factor meets the plan's target")
     return line
