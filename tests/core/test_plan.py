@@ -672,3 +672,30 @@ def test_when_every_file_would_push_an_author_out_the_list_stays_and_says_so() -
         "the learner's commits would take Ben Doe below the authorship threshold on 1 file "
         "(c/00.py)"
     )
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    shares=st.lists(st.tuples(st.integers(0, 4), st.integers(1, 8)), min_size=2, max_size=12),
+    at_least=st.integers(1, 4),
+    target=st.integers(2, 4),
+)
+def test_files_left_out_keep_the_figures_true(
+    shares: list[tuple[int, int]], at_least: int, target: int
+) -> None:
+    """Ada created every file and Ben, active too, co-authors each, so the mentor's files all
+    have another active author and the study can push him out of some. Whatever is left
+    out, the bus factor after is what the DOA model gives for the files listed, and a
+    listed file pushes an active author out only when every listed file does."""
+    files = {
+        f"c/{n:02}.py": {"ada": (1, mine), "ben": (0, his)} for n, (mine, his) in enumerate(shares)
+    }
+    people = {"ada": (50, 1), "ben": (40, 2), "cy": (30, 3)}
+    graph = build(files, people, {"c": sorted(files)})
+    plan = make_plan(graph, files_per_suggestion=at_least, target_bus_factor=target)
+    for item in plan["suggestions"]:
+        paths = [f["path"] for f in item["files"]]
+        after = _bus_factor_with(files, people, paths, graph, item["learner"])
+        assert after == item["bus_factor_after"]
+        pushing = [p for p in paths if _pushes_out_someone_active(graph, item["learner"], p)]
+        assert not pushing or pushing == paths
