@@ -247,6 +247,15 @@ def test_a_person_without_a_count_is_incomplete() -> None:
         check_scan_report(report, "x.json")
 
 
+def test_a_report_without_its_files_is_incomplete() -> None:
+    """The merge counts each person's sole files from `files`: without them it gave 0 and
+    said nothing."""
+    report = api()
+    del report["files"]
+    with pytest.raises(UsageError, match=r"incomplete busfactor\.scan/1 report \(files "):
+        check_scan_report(report, "x.json")
+
+
 def test_org_reports_are_recognised() -> None:
     """The TUI opens org reports only."""
     assert check_org_report(merged(api()), "o.json")["schema"] == SCHEMA

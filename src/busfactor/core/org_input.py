@@ -40,7 +40,7 @@ _REPORT: Spec = (
     ("truck_factor.authors", _STRS, True),
     ("people", _LIST, True),
     ("components", _LIST, True),
-    ("files", _LIST, False),
+    ("files", _LIST, True),
     ("warnings", _STRS, False),
 )
 _PERSON: Spec = (
