@@ -744,3 +744,54 @@ def test_random_appends_keep_warm_equal_to_cold(
             generator.grow(size)
             warm = plain(mine(builder.path))
             assert warm == plain(mine(builder.path, cached=False)), f"after {size} commits"
+
+
+class TestRenameLimit:
+    """git skips rename detection with edits in a commit that adds and deletes more files
+    than its rename limit, and says so on stderr only. The scan says so too, and a cached
+    history keeps saying it."""
+
+    WARNING = "git skipped rename detection in commits that add and delete more than 3 files"
+
+    @staticmethod
+    def big_move(builder: RepoBuilder, count: int) -> None:
+        """Ada writes `count` files; Bob moves them all and edits each a little."""
+        body = {
+            f"old/f{n}.txt": "".join(f"line {k} of {n}\n" for k in range(20)) for n in range(count)
+        }
+        builder.commit("ada", write=body)
+        edited = {
+            path.replace("old/f", "new/g"): text + "one more\n" for path, text in body.items()
+        }
+        builder.commit("bob", write=edited, delete=list(body))
+
+    @staticmethod
+    def creators(path: Path, **overrides: Any) -> tuple[list[str], list[str]]:
+        report = json.loads(report_json(path, **overrides))
+        authors = next(f["authors"] for f in report["files"] if f["path"] == "new/g1.txt")
+        return authors, [w for w in report["warnings"] if w.startswith("git skipped rename")]
+
+    def test_within_the_limit_renames_are_followed(self, builder: RepoBuilder) -> None:
+        self.big_move(builder, 4)
+        authors, warned = self.creators(builder.path, cache_dir=None)
+        assert "ada@example.test" in authors
+        assert warned == []
+
+    def test_over_the_limit_the_scan_says_so_cold_warm_and_reopened(
+        self, builder: RepoBuilder, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setattr("busfactor.adapters.git.RENAME_LIMIT", "3")
+        self.big_move(builder, 4)
+        for _ in range(2):  # filling the cache, then reopening its snapshot
+            authors, warned = self.creators(builder.path)
+            assert authors == ["bob@example.test"]  # the move made the files: git's reading
+            assert len(warned) == 1
+            assert warned[0].startswith(self.WARNING)
+            assert "(they needed a limit of 4)" in warned[0]
+        grow(builder, 0, 2, "cy")  # a warm rescan reads only these from git
+        assert self.creators(builder.path)[1] == warned
+        drop_snapshots(builder.path)  # a replay of the stored segments
+        assert self.creators(builder.path)[1] == warned
+        assert self.creators(builder.path, history="linear")[1] == warned
+        notes = "SELECT count(*) FROM chunks WHERE kind = 2 GROUP BY stream"
+        assert table(builder.path, notes) == [(1,), (1,)]  # one per history model's stream

@@ -27,8 +27,9 @@ from typing import TypeVar
 APPLICATION_ID = 0x62667363
 """`PRAGMA application_id` of busfactor caches ("bfsc"): tells ours from any other SQLite file."""
 SCHEMA_VERSION = 4
-MAIN, MERGES = 0, 1
-"""Chunk kinds: the main `git log` stream and the merges' per-parent diffs."""
+MAIN, MERGES, NOTES = 0, 1, 2
+"""Chunk kinds: the main `git log` stream, the merges' per-parent diffs, and what git said
+besides (`rename_limit N` when it skipped rename detection somewhere in the segment)."""
 MAX_SNAPSHOTS = 4
 """Snapshots kept per stream (different activity windows, with or without changesets)."""
 _BUSY_MS = 10_000
@@ -131,6 +132,8 @@ class NewSegment:
     main: list[bytes] = field(default_factory=list)
     merges: list[bytes] = field(default_factory=list)
     commits: int = 0
+    rename_limit: int = 0
+    """The rename limit git said these commits needed, when over ours (else 0)."""
 
 
 def default_cache_file(common_dir: Path, cache_dir: Path | None) -> Path:
@@ -313,6 +316,24 @@ class HistoryCache:
                 if not isinstance(data, bytes) or zlib.crc32(data) != crc:
                     raise CacheCorrupt("a stored chunk fails its checksum")
                 yield data
+
+    def rename_limit_needed(self, stream: int) -> int:
+        """The largest rename limit any stored segment of the stream needed (0: none)."""
+        try:
+            rows = self._db.execute(
+                "SELECT crc, data FROM chunks WHERE stream = ? AND kind = ?", (stream, NOTES)
+            ).fetchall()
+        except sqlite3.DatabaseError as error:
+            raise _problem(error) from None
+        needed = 0
+        for crc, data in rows:
+            if not isinstance(data, bytes) or zlib.crc32(data) != crc:
+                raise CacheCorrupt("a stored note fails its checksum")
+            word, _, number = data.partition(b" ")
+            if word != b"rename_limit" or not number.isdigit() or len(number) > 12:
+                raise CacheCorrupt("a stored note is not one this version wrote")
+            needed = max(needed, int(number))
+        return needed
 
     def snapshot(self, stream: int, tip: str, key: str) -> bytes | None:
         """A finished result for exactly this tip and key."""
@@ -537,7 +558,8 @@ def _insert_segment(
     # A few rows per statement, not one: the writes run beside the analysis, and each time
     # SQLite hands the GIL back, getting it again means waiting for the analysis to yield it
     # (see pipeline._quick_switches).
-    for kind, chunks in ((MAIN, segment.main), (MERGES, segment.merges)):
+    notes = [b"rename_limit %d" % segment.rename_limit] if segment.rename_limit else []
+    for kind, chunks in ((MAIN, segment.main), (MERGES, segment.merges), (NOTES, notes)):
         rows = (
             (stream, seg, kind, seq, _crc(data), data) for seq, data in enumerate(_coalesce(chunks))
         )

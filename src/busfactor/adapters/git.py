@@ -48,7 +48,13 @@ GIT_MISSING = "git is not installed or not on PATH"
 MINIMUM_GIT = (2, 31)
 """`--diff-merges` came with git 2.31 (March 2021)."""
 _READ_AHEAD = 256 << 20
-RENAME_LIMIT = "1000"
+RENAME_LIMIT = "7000"
+"""Files added and deleted in one commit beyond which git skips rename detection with edits
+(it compares every pair). git's `diff.renameLimit` default is 1,000; its merges use 7,000,
+where a missed rename costs more than time. Here a missed rename starts a file's history
+anew at a big move, with the mover as its creator (adr/0026). Pinned: the user's git
+config must not change results."""
+_RENAME_LIMIT_NEEDED = re.compile(rb"set your diff\.renameLimit variable to at least (\d+)")
 
 _SAFE_CONFIG = (
     "core.fsmonitor=false",
@@ -148,6 +154,9 @@ class GitRepository:
         # A partial clone (`git clone --filter`) lacks the objects it never downloaded; git
         # would fetch them on demand, which busfactor never lets it do.
         self.partial = self._is_partial()
+        self.rename_limit_needed = 0
+        """The largest rename limit git said its history streams needed, when one was over
+        `RENAME_LIMIT` (it then skipped rename detection on those commits)."""
         self._missing: set[str] = set()
         if self.bare:
             self.root = Path(self.run("rev-parse", "--absolute-git-dir").strip())
@@ -311,6 +320,7 @@ class GitRepository:
             if buffered is not None and mux is not None:
                 mux.remove(buffered)
             process.finish(complete=finished)
+            self.rename_limit_needed = max(self.rename_limit_needed, process.rename_limit_needed)
 
     # -- questions about the repository -------------------------------------------------
 
@@ -777,6 +787,13 @@ class _Process:
         self.stderr.close()
         if complete and code != 0:
             raise _failure(b"".join(self._stderr_lines), f"git {self.name} failed ({code})")
+
+    @property
+    def rename_limit_needed(self) -> int:
+        """The rename limit git asked for (its warning when a commit had more files added
+        and deleted than the limit), else 0. Read once the process has finished."""
+        found = _RENAME_LIMIT_NEEDED.search(b"".join(self._stderr_lines))
+        return int(found[1]) if found else 0
 
 
 def _read_small(path: Path) -> bytes:

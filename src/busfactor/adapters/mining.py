@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import NamedTuple
 
 from busfactor.adapters import cache_codec, merge_sides
+from busfactor.adapters import git as git_adapter
 from busfactor.adapters.cache import (
     MAIN,
     MERGES,
@@ -206,20 +207,26 @@ class _Miner:
         )
         with cache.reading():
             stream = cache.stream(fingerprint)
+            stored = cache.rename_limit_needed(stream.id) if stream is not None else 0
             if stream is not None and stream.tip == sha:
                 blob = cache.snapshot(stream.id, sha, key)
                 if blob is not None:
                     self.going()
                     tree = [entry.path for entry in self.entries]
-                    return self.result(cache_codec.decode(blob, tree).counts, shallow=False)
+                    counts = cache_codec.decode(blob, tree).counts
+                    return self.result(counts, shallow=False, rename_limit=stored)
             segment, counts = self.counts(cache, stream, key)
+        if segment is not None:
+            segment.rename_limit = self.repo.rename_limit_needed
+            if segment.base is None:
+                stored = 0  # a whole new history: what the old stream's git said is gone
         cache.store(
             fingerprint,
             sha,
             segment,
             (key, cache_codec.encode(counts, [entry.path for entry in self.entries])),
         )
-        return self.result(counts, shallow=False)
+        return self.result(counts, shallow=False, rename_limit=stored)
 
     def counts(
         self, cache: HistoryCache, stream: CachedStream | None, key: str
@@ -342,8 +349,19 @@ class _Miner:
     def paths(self) -> list[str]:
         return [entry.name for entry in self.entries]
 
-    def result(self, counts: Counts, shallow: bool) -> MiningResult:
+    def result(self, counts: Counts, shallow: bool, rename_limit: int = 0) -> MiningResult:
+        """The walk's counts with what the scan should say about them; `rename_limit` is
+        what cached history needed (git's streams of this run say it themselves)."""
         warnings = []
+        needed = max(rename_limit, self.repo.rename_limit_needed)
+        if needed:
+            limit = int(git_adapter.RENAME_LIMIT)
+            warnings.append(
+                f"git skipped rename detection in commits that add and delete more than "
+                f"{limit:,} files at once (they needed a limit of {needed:,}): "
+                "files renamed with edits there start their history at that commit, whose "
+                "author counts as their creator"
+            )
         if counts.commits_read == 0 and self.settings.since:
             cutoff = self.repo.since_cutoff(self.settings.since)
             reading = "" if cutoff is None else f" (git reads it as {utc_minute(cutoff)})"
