@@ -485,6 +485,7 @@ def test_inactive_owner_points_at_each_line_it_is_declared_on() -> None:
             3,
             person="ada@example.com",
             owner="@ada",
+            pattern="/docs/",
         ),
         DriftFinding(
             "codeowners-inactive",
@@ -494,6 +495,7 @@ def test_inactive_owner_points_at_each_line_it_is_declared_on() -> None:
             4,
             person="ada@example.com",
             owner="@ada",
+            pattern="/api/",
         ),
     ]
 
@@ -543,7 +545,9 @@ def test_mismatch_names_the_actual_authors_at_the_rule_line() -> None:
     message = (
         "/api/: its owners (@ada) author none of its 3 files; top authors by files: Bob (2), Cy (1)"
     )
-    assert findings == [DriftFinding("codeowners-mismatch", "warning", message, "CODEOWNERS", 2)]
+    assert findings == [
+        DriftFinding("codeowners-mismatch", "warning", message, "CODEOWNERS", 2, pattern="/api/")
+    ]
 
 
 def test_no_mismatch_when_owners_are_unresolvable_or_files_have_no_authors() -> None:
@@ -776,3 +780,18 @@ def test_thousands_of_plain_lines_decide_at_once(flavour: str) -> None:
     assert sum(line is not None for line in decided.values()) == 3250
     assert line_of(codeowners, "x/a.ext2") == 3
     assert line_of(codeowners, "docs/p3/deep/x.md") == 4
+
+
+def test_findings_about_two_lines_of_one_owner_have_two_fingerprints() -> None:
+    """A fingerprint held rule, path and person: @ada's two lines were one finding to a
+    baseline, which then hid the second. The pattern tells them apart."""
+    from busfactor.core.findings import Finding
+
+    people = people_of(person("ada@example.com", active=False))
+    findings = drift("* @ada\n/docs/ @ada\n", people=people, aliases={"@ada": ["ada@example.com"]})
+    shown = [
+        Finding(f.rule, f.severity, f.message, path=f.path, person=f.person, pattern=f.pattern)
+        for f in findings
+    ]
+    assert [f.as_dict()["pattern"] for f in shown] == ["*", "/docs/"]
+    assert len({f.fingerprint for f in shown}) == 2

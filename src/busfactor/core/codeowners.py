@@ -99,6 +99,7 @@ class DriftFinding:
     component: str | None = None
     person: str | None = None
     owner: str | None = None
+    pattern: str | None = None
 
 
 class _RuleIndex:
@@ -479,7 +480,7 @@ def _inactive(
                 names = ", ".join(_name(info.id, people) for info in known if info.commits)
                 message = f"{owner} owns {rule.pattern} but is inactive ({names})"
             person = next((info.id for info in known if info.commits), ids[0] if ids else None)
-            where = (codeowners.path, rule.line, None, person, owner)
+            where = (codeowners.path, rule.line, None, person, owner, rule.pattern)
             findings.append(DriftFinding("codeowners-inactive", "warning", message, *where))
     return findings
 
@@ -512,7 +513,7 @@ def _mismatches(
             f"{rule.pattern}: its owners ({' '.join(written)}) author none of its "
             f"{len(paths)} files; top authors by files: {names}"
         )
-        where = (codeowners.path, line)
+        where = (codeowners.path, line, None, None, None, rule.pattern)
         findings.append(DriftFinding("codeowners-mismatch", "warning", message, *where))
     return findings
 

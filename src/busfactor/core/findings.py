@@ -127,11 +127,16 @@ class Finding:
     location: tuple[str, int] | None = None
     """A file and line to point at (SARIF, annotations): the runbook, the decision record,
     or the component's most changed file."""
+    pattern: str | None = None
+    """The CODEOWNERS rule's pattern a finding about that file is about."""
 
     @property
     def fingerprint(self) -> str:
-        """Stable identity: rule + component or path + person, never line numbers."""
-        key = "\0".join((self.rule, self.component or "", self.path or "", self.person or ""))
+        """Stable identity: rule + component or path + person (+ the CODEOWNERS pattern),
+        never line numbers. Two lines of one CODEOWNERS naming one owner were one finding to
+        a baseline, which then hid the second."""
+        parts = (self.rule, self.component or "", self.path or "", self.person or "")
+        key = "\0".join(parts if self.pattern is None else (*parts, self.pattern))
         return hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:20]
 
     def as_dict(self) -> dict[str, Any]:

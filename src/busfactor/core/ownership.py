@@ -71,6 +71,7 @@ def codeowners_findings(
             path=item.path,
             person=item.person or item.owner,
             location=(item.path, item.line),
+            pattern=item.pattern,
         )
         for item in drift
     ]
