@@ -14,6 +14,7 @@ from textual.widget import Widget
 from textual.widgets import Digits, Static
 
 from busfactor.core.wording import agreeing, counted
+from busfactor.ui.labelled import Labelled
 from busfactor.ui.theme import Tones, tones_of
 from busfactor.ui.view import names_of, risk_of, risk_rank, safe, severity_counts, text
 
@@ -70,21 +71,21 @@ class Overview(VerticalScroll):
         self.query_one("#overview-whatif", Static).update(self._whatif(report, whatif, tones))
 
     @staticmethod
-    def _facts(report: ScanReport, tones: Tones) -> Text:
+    def _facts(report: ScanReport, tones: Tones) -> Labelled:
         meta, people = report.meta, report.people()
         active = sum(1 for p in people if p["active"])
         coverage = meta["truck_factor"]["coverage"]
         counts = severity_counts(report)
-        facts = Text()
-        facts.append(f"Repository  {safe(PurePath(meta['repository']).name)}\n")
-        facts.append(f"Commits     {meta['commits']}   Files {meta['files']}\n")
-        facts.append(f"People      {active} active, {len(people) - active} inactive\n")
-        facts.append(f"Coverage    {coverage:.0%} of files keep an author if those people leave\n")
-        facts.append("Findings    ")
-        facts.append(counted(counts.get("error", 0), "error"), style=tones.error)
-        facts.append(", ")
-        facts.append(counted(counts.get("warning", 0), "warning"), style=tones.warning)
-        facts.append(f", {counts.get('info', 0)} info\n")
+        facts = Labelled("")
+        facts.row("Repository  ", safe(PurePath(meta["repository"]).name))
+        facts.row("Commits     ", f"{meta['commits']}   Files {meta['files']}")
+        facts.row("People      ", f"{active} active, {len(people) - active} inactive")
+        facts.row("Coverage    ", f"{coverage:.0%} of files keep an author if those people leave")
+        found = facts.row("Findings    ")
+        found.append(counted(counts.get("error", 0), "error"), style=tones.error)
+        found.append(", ")
+        found.append(counted(counts.get("warning", 0), "warning"), style=tones.warning)
+        found.append(f", {counts.get('info', 0)} info")
         return facts
 
     def _show_notes(self, warnings: list[str], tones: Tones) -> None:
