@@ -944,3 +944,28 @@ def test_a_path_given_as_the_command_hints_at_the_app(
     with pytest.raises(SystemExit):
         main(["sacn"])
     assert capsys.readouterr().err.splitlines()[1] == "busfactor: hint: see: busfactor --help"
+
+
+def test_the_progress_line_counts_merges_as_history(monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a terminal the line said "merges' combined diffs" with no count, frozen for seconds
+    on git.git while the walk waited for them; it now reads as the app's does."""
+    import io
+
+    from busfactor.cli.diagnostics import ProgressLine
+    from busfactor.core.model import Progress
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    terminal = Terminal()
+    monkeypatch.setattr("sys.stderr", terminal)
+    line = ProgressLine()
+    line(Progress("history", 12000))
+    line(Progress("merges' combined diffs", 8704))
+    line.clear()
+    assert terminal.getvalue() == (
+        "\r\x1b[Kbusfactor: history: 12,000 commits read"
+        "\r\x1b[Kbusfactor: history: 8,704 merges read"
+        "\r\x1b[K"
+    )

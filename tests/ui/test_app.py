@@ -465,6 +465,10 @@ def test_progress_names_its_unit_and_how_to_cancel() -> None:
 
     assert describe(Progress("history", 47104)) == "history: 47,104 commits read  (esc cancels)"
     assert describe(Progress("analysing")) == "analysing  (esc cancels)"
+    # While the walk waits for the merges' diffs (git.git: seconds), they are counted.
+    merges = describe(Progress("merges' combined diffs", 8704))
+    assert merges == "history: 8,704 merges read  (esc cancels)"
+    assert describe(Progress("organisation", 2, 5)) == "organisation: 2 of 5  (esc cancels)"
 
 
 def test_experts_who_left_are_marked(tmp_path: Path) -> None:

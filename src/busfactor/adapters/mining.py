@@ -39,7 +39,7 @@ from busfactor.core.history import (
     joined,
     walk,
 )
-from busfactor.core.model import CommitRecord, MiningResult, Progress
+from busfactor.core.model import MERGES_READ, CommitRecord, MiningResult, Progress
 from busfactor.core.settings import Settings
 from busfactor.core.wording import counted, utc_minute
 from busfactor.errors import Cancelled
@@ -165,7 +165,7 @@ class _Miner:
         if self.cancel is not None and self.cancel.is_set():
             raise Cancelled("scan cancelled")
         if self.on_progress is not None:
-            self.on_progress(Progress("merges' combined diffs", merges))
+            self.on_progress(Progress(MERGES_READ, merges))
 
     def replay(
         self, cache: HistoryCache, stream: CachedStream, newer: NewSegment | None

@@ -55,10 +55,7 @@ class ProgressLine:
     def __call__(self, progress: Progress) -> None:
         if not self.enabled:
             return
-        done = (
-            f" {progress.done:,} commits" if progress.stage == "history" and progress.done else ""
-        )
-        sys.stderr.write(f"\r\x1b[Kbusfactor: {progress.stage}{done}")
+        sys.stderr.write(f"\r\x1b[Kbusfactor: {progress}")
         sys.stderr.flush()
         self._shown = True
 

@@ -28,6 +28,11 @@ class CommitRecord(NamedTuple):
     """The commit's tree id: tells which parent a merge's tree equals."""
 
 
+MERGES_READ = "merges' combined diffs"
+"""The stage while the walk waits for the merges' diffs (adr/0021), counting merges."""
+_UNITS = {"history": "commits read", MERGES_READ: "merges read"}
+
+
 @dataclass(frozen=True, slots=True)
 class Progress:
     """How far a scan is; `total` is None while unknown."""
@@ -35,6 +40,18 @@ class Progress:
     stage: str
     done: int = 0
     total: int | None = None
+
+    def __str__(self) -> str:
+        """One line for people, the CLI's and the app's alike: `history: 12,000 commits
+        read`; the merges' stage reads as history too (its own name meant nothing to them,
+        and the CLI showed it without a count, frozen for seconds on git.git)."""
+        stage = "history" if self.stage == MERGES_READ else self.stage
+        if self.total:
+            return f"{stage}: {self.done:,} of {self.total:,}"
+        if self.done:
+            unit = _UNITS.get(self.stage)
+            return f"{stage}: {self.done:,}" + (f" {unit}" if unit else "")
+        return stage
 
 
 @dataclass(slots=True)

@@ -65,14 +65,7 @@ if TYPE_CHECKING:
 
 def describe(progress: Progress) -> str:
     """`history: 12,000 commits read` style progress line, and how to stop."""
-    if progress.total:
-        line = f"{progress.stage}: {progress.done:,} of {progress.total:,}"
-    elif progress.done:
-        unit = " commits read" if progress.stage == "history" else ""
-        line = f"{progress.stage}: {progress.done:,}{unit}"
-    else:
-        line = progress.stage
-    return f"{line}  (esc cancels)"
+    return f"{progress}  (esc cancels)"
 
 
 class BusfactorApp(App[int]):
