@@ -125,7 +125,7 @@ def run_org_scan(args: argparse.Namespace) -> int:
         )
     finally:
         progress.clear()
-    given = [counts[path] for path in paths]  # results come in the order of the paths
+    given = counts.values()  # results come in the order of the paths, which is the counts'
     return _write([replace(r, given=n) for r, n in zip(results, given, strict=True)], args)
 
 
