@@ -34,6 +34,8 @@ def email_key(email: str) -> str:
 
 def name_key(name: str) -> str:
     """Accents stripped, case-folded, white space collapsed."""
+    if name.isascii():  # no accents to strip, and NFKD leaves ASCII as it is
+        return " ".join(name.lower().split())
     decomposed = unicodedata.normalize("NFKD", name)
     stripped = "".join(char for char in decomposed if not unicodedata.combining(char))
     return " ".join(stripped.casefold().split())

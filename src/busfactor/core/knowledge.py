@@ -68,6 +68,8 @@ def add_decisions(
     all_paths: Sequence[str],
 ) -> None:
     """Decision nodes, what they mention, who wrote and who decided them."""
+    if not decisions:  # most repositories: no index of every path and person to build
+        return
     components = [d["name"] for _, d in graph.nodes(data=True) if d.get("kind") == COMPONENT]
     analysed = [d["path"] for _, d in graph.nodes(data=True) if d.get("kind") == FILE]
     links = LinkIndex.of(analysed or all_paths, components)
