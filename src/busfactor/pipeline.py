@@ -177,21 +177,22 @@ def _import_later_modules() -> None:
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class _Documents:
-    """What the tree alone says besides its files: decision records, CODEOWNERS, and a
-    reader holding every runbook candidate's text."""
+    """What the tree alone says besides its files: decision records, CODEOWNERS, the
+    mailmaps' aliases, and a reader holding every runbook candidate's text."""
 
     reader: BlobReader
     decisions: list[Decision]
     warnings: list[str]
     codeowners: CodeOwners | None
+    mailmap: dict[str, tuple[str, ...]]
 
 
 def _read_documents(
     repo: GitRepository, entries: list[TreeEntry], settings: Settings
 ) -> _Documents:
-    """Decision records and CODEOWNERS, read and parsed. Nothing here needs history, so it
-    runs beside the walk: after git is done, it cost 0.15 s of the synthetic repository's
-    cold scan (one path matched per file), where now Python mostly waits."""
+    """Decision records, CODEOWNERS and the mailmaps, read and parsed. Nothing here needs
+    history, so it runs beside the walk: after git is done, it cost 0.15 s of the synthetic
+    repository's cold scan (one path matched per file), where now Python mostly waits."""
     from busfactor.adapters.adr import find_adr_dirs, read_decisions
     from busfactor.core.codeowners import detect_flavour, find_codeowners, parse_codeowners
 
@@ -222,7 +223,8 @@ def _read_documents(
         codeowners = parse_codeowners(text, path=located[0], flavour=flavour)
         if codeowners is not None and (settings.anonymize or settings.redact_emails):
             codeowners = _pseudonymous_emails(codeowners, salt)
-    return _Documents(reader, decisions, warnings, codeowners)
+    mailmap = mailmap_aliases(repo.mailmap_text())
+    return _Documents(reader, decisions, warnings, codeowners, mailmap)
 
 
 def _pseudonymous_emails(codeowners: CodeOwners, salt: str) -> CodeOwners:
@@ -399,7 +401,7 @@ def scan(
                     "could not be read: the repository lacks those objects, so the binary, "
                     "generated and minified checks skipped them (git fsck lists what is missing)"
                 )
-            mining.mailmap = mailmap_aliases(repo.mailmap_text())
+            mining.mailmap = documents.mailmap
             if settings.anonymize or settings.redact_emails:
                 _pseudonymize(mining, settings)
             from busfactor.adapters.runbooks import find_runbooks
