@@ -360,15 +360,20 @@ def test_log4brains_folders_slugs_and_default_statuses() -> None:
 
 
 def test_broken_log4brains_config_means_the_default_folder() -> None:
-    """An unreadable .log4brains.yml still says log4brains: its default ./docs/adr is used."""
+    """An unreadable .log4brains.yml still says log4brains: its default ./docs/adr is used.
+    It speaks for web/ only (adr/0027): web/decisions is not probed, the top's is."""
     files = {
         "web/.log4brains.yml": b"project: [unclosed\n",
         "web/docs/adr/20240105-use-vite.md": b"# Use Vite\n",
-        "decisions/0001-ignored.md": b"# 1. Ignored\n",
+        "web/decisions/0001-ignored.md": b"# 1. Ignored\n",
+        "decisions/0001-read.md": b"# 1. Read\n",
     }
     dirs, decisions, warnings = scan(files)
-    assert dirs == ["web/docs/adr"]
-    assert [(d.id, d.status) for d in decisions] == [("20240105-use-vite", "accepted")]
+    assert dirs == ["decisions", "web/docs/adr"]
+    assert [(d.id, d.status) for d in decisions] == [
+        ("1", "unknown"),
+        ("20240105-use-vite", "accepted"),
+    ]
     assert warnings == []
 
 
@@ -491,6 +496,20 @@ def test_adr_dir_file_wins_over_probing() -> None:
     dirs, decisions, _ = scan(files)
     assert dirs == ["architecture/records"]
     assert [(d.id, d.folder) for d in decisions] == [("1", "architecture/records")]
+
+
+def test_a_package_adr_dir_leaves_the_rest_of_the_repository_probed() -> None:
+    """A monorepo package's `.adr-dir` speaks for the package: the repository's own
+    docs/adr was not read at all once a package declared its folder."""
+    files = {
+        "services/pay/.adr-dir": b"doc/adr\n",
+        "services/pay/doc/adr/0001-use-stripe.md": b"# 1. Use Stripe\n\n## Status\n\nAccepted\n",
+        "services/pay/docs/adr/0001-stale.md": b"# 1. Stale\n",
+        "docs/adr/0001-use-go.md": b"# 1. Use Go\n\n## Status\n\nAccepted\n",
+    }
+    dirs, decisions, _ = scan(files)
+    assert dirs == ["docs/adr", "services/pay/doc/adr"]
+    assert [d.title for d in decisions] == ["Use Go", "Use Stripe"]
 
 
 def test_configured_dirs_win_over_everything() -> None:

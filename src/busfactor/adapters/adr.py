@@ -88,10 +88,34 @@ def find_adr_dirs(
     if configured:
         chosen = {folder for folder in map(_folder, configured) if folder is not None}
         return sorted(folder for folder in chosen if _has_adrs(folder, ordered))
-    declared = [f for f in declared_adr_dirs(ordered, read, warnings) if _has_adrs(f, ordered)]
-    if declared:
-        return declared
-    return sorted(f for f in _probed_dirs(ordered) if _has_adrs(f, ordered))
+    declarations = [
+        (where, folder)
+        for where, folder in _declarations(ordered, read, warnings)
+        if _has_adrs(folder, ordered)
+    ]
+    # A declaration speaks for the part of the tree holding both it and its folder: the
+    # top's for the whole repository, a monorepo package's (`services/pay/.adr-dir` naming
+    # `doc/adr`) for the package only; the records elsewhere were not read at all.
+    covered = {_common_folder(where, folder) for where, folder in declarations}
+    probed = [
+        folder
+        for folder in _probed_dirs(ordered)
+        if not any(_within(folder, where) for where in covered) and _has_adrs(folder, ordered)
+    ]
+    return sorted({folder for _, folder in declarations} | set(probed))
+
+
+def _common_folder(left: str, right: str) -> str:
+    common = []
+    for a, b in zip(left.split("/"), right.split("/"), strict=False):
+        if a != b:
+            break
+        common.append(a)
+    return "/".join(common)
+
+
+def _within(folder: str, where: str) -> bool:
+    return not where or folder == where or folder.startswith(where + "/")
 
 
 def declared_adr_dirs(
@@ -100,7 +124,7 @@ def declared_adr_dirs(
     """The folders `.adr-dir` and `.log4brains.yml` files name, sorted, records or not (where
     `adr new` writes, as adr-tools does); one leading outside the repository is left out with
     a line in `warnings`."""
-    return sorted(_declared_dirs(sorted(set(paths)), read, warnings))
+    return sorted({folder for _, folder in _declarations(sorted(set(paths)), read, warnings)})
 
 
 def read_decisions(
@@ -178,9 +202,12 @@ def _has_adrs(folder: str, ordered: list[str]) -> bool:
     return next(_candidate_files(folder, ordered, ()), None) is not None
 
 
-def _declared_dirs(ordered: list[str], read: Reader, warnings: list[str] | None) -> set[str]:
-    """Folders named by `.adr-dir` and `.log4brains.yml` files outside vendored directories."""
-    declared: set[str] = set()
+def _declarations(
+    ordered: list[str], read: Reader, warnings: list[str] | None
+) -> list[tuple[str, str]]:
+    """(where the file is, folder it names) for each `.adr-dir` and `.log4brains.yml` file
+    outside vendored directories."""
+    declared: list[tuple[str, str]] = []
     for path in ordered:
         directory, _, name = path.rpartition("/")
         if name not in (".adr-dir", ".log4brains.yml", ".log4brains.yaml") or vendored_path(path):
@@ -193,7 +220,7 @@ def _declared_dirs(ordered: list[str], read: Reader, warnings: list[str] | None)
         for item in named:
             folder = _join(directory, item)
             if folder is not None:
-                declared.add(folder)
+                declared.append((directory, folder))
             elif item.strip() and warnings is not None:
                 warning = f"{path}: {item.strip()} is outside the repository; ignored"
                 warnings.append(one_line(warning))

@@ -215,8 +215,7 @@ def _walk(tokens: list[Token], parsed: ParsedAdr, path: str, folder: str) -> lis
             lines = _lines(children)
             text = " ".join(line.text.strip() for line in lines).strip()
             if heading == "h1" and parsed.title is None:
-                number = _TITLE_NUMBER.match(text)
-                parsed.title = text[number.end() if number else 0 :].strip() or None
+                parsed.title = _without_number(text, path) or None
             elif heading in ("h1", "h2"):
                 section = text.lower().strip(" :")
                 if inline_status := _STATUS_HEADING.fullmatch(text):
@@ -225,6 +224,20 @@ def _walk(tokens: list[Token], parsed: ParsedAdr, path: str, folder: str) -> lis
             elif heading is None:
                 blocks.append(_Block(section, depth > 0, lines))
     return blocks
+
+
+def _without_number(title: str, path: str) -> str:
+    """The H1 without the record's number: "ADR-7: X" and "7. X" are "X". A bare number
+    is the record's only when the file name has none or the same: "2024: plans" in
+    `0002-2024-plans.md` keeps its year."""
+    number = _TITLE_NUMBER.match(title)
+    if number is None:
+        return title.strip()
+    digits = re.match(r"\d+", number[0])
+    own = re.match(r"\d+", path.rpartition("/")[2])
+    if digits is not None and own is not None and int(digits[0]) != int(own[0]):
+        return title.strip()
+    return title[number.end() :].strip()
 
 
 def _lines(children: list[Token]) -> list[_Line]:

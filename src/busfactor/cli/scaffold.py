@@ -44,7 +44,6 @@ def add_adr_new(adr_commands: argparse._SubParsersAction[Any]) -> None:
     new.add_argument(
         "--template",
         choices=["madr", "nygard"],
-        default="madr",
         help="format for an empty folder (default: madr, MADR 4)",
     )
     new.add_argument("--dir", metavar="DIR", help="ADR folder, relative to the repository")
@@ -161,7 +160,7 @@ def run_adr_new(args: argparse.Namespace) -> int:
         args.dir = settings.adr.dirs[0]
     facts = _facts_for_adr(root, args.title, args.component)
     deciders = ", ".join(settings.adr.decision_makers) or user_name(root)
-    template = "nygard" if args.template == "nygard" else "madr4"
+    template = {None: None, "nygard": "nygard", "madr": "madr4"}[args.template]
 
     def make(attempt: int, minimum: int) -> Any:
         return plan_adr(
@@ -176,6 +175,7 @@ def run_adr_new(args: argparse.Namespace) -> int:
             links=args.links,
             attempt=attempt,
             minimum=minimum,
+            start=args.path,
         )
 
     plan = write_adr(make, dry_run=args.dry_run, lock=root)

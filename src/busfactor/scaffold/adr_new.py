@@ -39,6 +39,7 @@ DEFAULT_DIR = "docs/adr"
 CONSULTED = 5
 """Authors named in a new record's context and as consulted."""
 FLAVOURS = ("nygard", "madr4", "madr3", "madr2")
+_FLAVOUR_NAMES = {"nygard": "Nygard", "madr4": "MADR 4", "madr3": "MADR 3", "madr2": "MADR 2"}
 _NUMBER = re.compile(r"^(\d+)-")
 _DATE_NAME = re.compile(r"^(\d{8})-(.+)$")
 _BULLET_STATUS = re.compile(r"^([*-])\s+Status:", re.MULTILINE | re.IGNORECASE)
@@ -197,34 +198,74 @@ def detect_style(records: list[Record], template: str) -> AdrStyle:
 
 
 def find_folder(
-    root: Path, directory: str | None, warnings: list[str] | None = None
+    root: Path,
+    directory: str | None,
+    warnings: list[str] | None = None,
+    start: Path | None = None,
 ) -> tuple[Path, bool]:
-    """The ADR folder and whether it already has records: --dir; else the first one the scan
-    finds; else, as adr-tools does, the one an `.adr-dir` declares even while it is empty
-    (after the first record, the scan finds it too); else docs/adr. `warnings` gets a line
+    """The ADR folder and whether it already has records: --dir; else, as adr-tools does,
+    the one the nearest `.adr-dir` in `start` (the folder the command runs in; default the
+    top) or above it declares, even while it is empty (after the first record, the scan
+    finds it too); else the first one the scan finds; else docs/adr. `warnings` gets a line
     for each `.adr-dir` leading outside the repository, and one when the declared folder
-    takes over from another the scan reads now."""
+    takes over from another the scan reads now.
+
+    An `.adr-dir` elsewhere (a monorepo's package) holds for commands run there: from the
+    top it took every record, the repository's own as well."""
     if directory is not None:
         folder = inside(root, directory)
-        return folder, bool(_records(root, folder))
+        return folder, _holds_records(root, folder)
     files = working_files(root)
 
     def read(path: str) -> bytes | None:
         return read_inside(root, path)
 
-    declared = declared_adr_dirs(files, read, warnings)
     found = find_adr_dirs(files, read)
-    if declared and not set(found) & set(declared):
-        if found and warnings is not None:
+    declared = _nearest_declared(root, files, read, start, warnings)
+    if declared is not None:
+        if found and declared not in found and warnings is not None:
             warnings.append(
-                f"{declared[0] or '.'} is declared (.adr-dir) but holds no record yet: once "
+                f"{declared or '.'} is declared (.adr-dir) but holds no record yet: once "
                 f"this one is committed, scans read it instead of {found[0] or '.'}"
             )
-        folder = inside(root, declared[0] or ".")
-        return folder, bool(_records(root, folder))
+        folder = inside(root, declared or ".")
+        return folder, _holds_records(root, folder)
+    # Folders a package's own `.adr-dir` declares are that package's.
+    theirs = set(declared_adr_dirs(files, read))
+    found = [folder for folder in found if folder not in theirs] or found
     if found:
         return inside(root, found[0] or "."), True
-    return root / DEFAULT_DIR, False
+    # `inside`: a committed `docs` may be a symbolic link leading out of the repository.
+    return inside(root, DEFAULT_DIR), False
+
+
+def _nearest_declared(
+    root: Path,
+    files: list[str],
+    read: Callable[[str], bytes | None],
+    start: Path | None,
+    warnings: list[str] | None,
+) -> str | None:
+    """The folder the `.adr-dir` (or `.log4brains.yml`) nearest above `start` declares."""
+    here = start.resolve() if start is not None else root.resolve()
+    try:
+        parts = here.relative_to(root.resolve()).parts
+    except ValueError:
+        parts = ()
+    by_folder: dict[str, list[str]] = {}
+    for path in files:
+        by_folder.setdefault(path.rpartition("/")[0], []).append(path)
+    for depth in range(len(parts), -1, -1):
+        declared = declared_adr_dirs(by_folder.get("/".join(parts[:depth]), []), read, warnings)
+        if declared:
+            return declared[0]
+    return None
+
+
+def _holds_records(root: Path, folder: Path) -> bool:
+    """Records it can read, or numbered ones it cannot (not UTF-8): either way not a new
+    folder, which would get a first record and reuse number 1."""
+    return bool(_records(root, folder)) or bool(_numbers_taken(folder))
 
 
 def _yaml(value: str) -> str:
@@ -348,13 +389,21 @@ def _init_record(style: AdrStyle, number: int, day: str) -> str:
     return text
 
 
-def _template(root: Path, folder: Path) -> str | None:
+@dataclass(frozen=True)
+class _Template:
+    """A template's text and the name it goes by in messages."""
+
+    text: str
+    name: str
+
+
+def _template(root: Path, folder: Path) -> _Template | None:
     """$ADR_TEMPLATE (the user's own, read wherever it is), else a template in the folder
     (the repository's, read only inside it)."""
     chosen = os.environ.get("ADR_TEMPLATE", "")
     if chosen and Path(chosen).is_file():
         try:
-            return Path(chosen).read_text(encoding="utf-8")
+            return _Template(Path(chosen).read_text(encoding="utf-8"), "$ADR_TEMPLATE")
         except (OSError, UnicodeDecodeError):
             pass
     for name in _TEMPLATES:
@@ -364,14 +413,95 @@ def _template(root: Path, folder: Path) -> str | None:
         except UnicodeDecodeError:
             continue
         if text is not None:
-            return text
+            return _Template(text, name)
     return None
 
 
-def _fill_template(template: str, *, number: int | None, title: str, day: str, status: str) -> str:
-    values = {"NUMBER": "" if number is None else str(number), "TITLE": title}
-    values |= {"DATE": day, "STATUS": status}
-    return re.sub(r"\b(NUMBER|TITLE|DATE|STATUS)\b", lambda m: values[m[1]], template)
+@dataclass(frozen=True)
+class _Values:
+    """What a template is filled with."""
+
+    number: int | None
+    title: str
+    day: str
+    status: str
+    deciders: str
+
+
+_HTML_COMMENT = re.compile(r"<!--.*?-->")
+"""As templates mark optional parts: `## Links <!-- optional -->`."""
+_PLACEHOLDERS = re.compile(r"\b(NUMBER|TITLE|DATE|STATUS)\b")
+_FRONT_KEY = re.compile(r"^([A-Za-z_-]+)\s*:\s*(.*?)\s*$")
+_BULLET_KEY = re.compile(r"^([*-]\s+)(Status|Date|Deciders|Decision-makers)\s*:.*$", re.IGNORECASE)
+
+
+def _from_template(
+    template: _Template, values: _Values, name: str, relations: list[tuple[str, str]]
+) -> str | None:
+    """The template filled in, relations in their place; None when the scan would not read
+    the result back with this title and status (a template of an unknown shape).
+
+    adr-tools templates hold NUMBER, TITLE, DATE and STATUS. MADR and log4brains templates
+    (`adr-template.md`, `template.md`) hold prose placeholders instead: their H1, their
+    status, date and decision-makers (front matter or bullets) are set, and front matter
+    keys still holding a `{placeholder}` are dropped (YAML reads one as a mapping).
+    """
+    text = template.text.replace("\r\n", "\n")
+    if _PLACEHOLDERS.search(text):
+        shown = {"NUMBER": "" if values.number is None else str(values.number)}
+        shown |= {"TITLE": values.title, "DATE": values.day, "STATUS": values.status}
+        text = _PLACEHOLDERS.sub(lambda m: shown[m[1]], text)
+    else:
+        text = _fill_madr(text, values)
+    flavour = _flavour(text) or "madr4"
+    bullet = _BULLET_STATUS.search(text)
+    style = AdrStyle(flavour=flavour, bullet=bullet[1] if bullet else "*")
+    for label, link in relations:
+        text = add_link(
+            Record(Path(name), name, values.number, values.title, text), text, style, label, link
+        )
+    parsed = parse_adr(text, name, "")
+    status = normalise_status(parsed.status) if parsed.status else None
+    if parsed.title != values.title or status != normalise_status(values.status):
+        return None
+    return text
+
+
+def _fill_madr(text: str, values: _Values) -> str:
+    lines = text.split("\n")
+    start = 0
+    if lines and lines[0].strip() == "---":
+        end = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), None)
+        if end is not None:
+            front = []
+            for line in lines[1:end]:
+                match = _FRONT_KEY.match(line)
+                key = match[1].lower() if match else ""
+                if key == "status":
+                    line = f"status: {_yaml(values.status.lower())}"
+                elif key == "date":
+                    line = f"date: {values.day}"
+                elif key in ("decision-makers", "deciders"):
+                    line = f"{match[1]}: {_yaml(values.deciders)}"  # type: ignore[index]
+                elif match and match[2].startswith("{"):
+                    continue
+                front.append(line)
+            lines[1:end] = front
+            start = len(front) + 2
+    for index in range(start, len(lines)):
+        line = lines[index]
+        if line.startswith("# "):
+            lines[index] = f"# {values.title}"
+            break
+    done: set[str] = set()
+    for index in range(start, len(lines)):
+        match = _BULLET_KEY.match(lines[index])
+        if match and match[2].lower() not in done:
+            key = match[2].lower()
+            done.add(key)
+            value = {"status": values.status.lower(), "date": values.day}.get(key, values.deciders)
+            lines[index] = f"{match[1]}{match[2]}: {value}"
+    return "\n".join(lines)
 
 
 def _resolve(records: list[Record], wanted: str) -> Record:
@@ -383,6 +513,16 @@ def _resolve(records: list[Record], wanted: str) -> Record:
         if wanted in (stem, record.name):
             return record
     raise UsageError(f"{wanted}: no such decision record in the ADR folder (or not UTF-8 text)")
+
+
+def _distinct(records: list[Record], wanted: list[str]) -> list[Record]:
+    """The records named, in order, each once however it is named (4, 0004, ADR-4, its
+    file name): named twice, a record got two identical lines."""
+    found: dict[Path, Record] = {}
+    for name in wanted:
+        record = _resolve(records, name)
+        found.setdefault(record.path, record)
+    return list(found.values())
 
 
 def _refuse_superseded(records: list[Record], old: Record) -> None:
@@ -506,7 +646,7 @@ def add_link(record: Record, source: str, style: AdrStyle, label: str, link: str
     bullet = style.bullet if flavour == "madr2" else "*"
     heading = "## Links" if flavour == "madr2" else "## More Information"
     for index, line in enumerate(lines):
-        if line.rstrip("\r\n").strip().lower() == heading.lower():
+        if _HTML_COMMENT.sub("", line).strip().lower() == heading.lower():
             end = index + 1
             while end < len(lines) and not lines[end].startswith("#"):
                 end += 1
@@ -523,7 +663,7 @@ def plan_adr(
     title: str,
     *,
     directory: str | None = None,
-    template: str = "madr4",
+    template: str | None = None,
     status: str = "proposed",
     deciders: str = "unknown",
     facts: ComponentFacts | None = None,
@@ -531,19 +671,28 @@ def plan_adr(
     links: list[str] | None = None,
     attempt: int = 0,
     minimum: int = 0,
+    start: Path | None = None,
 ) -> NewAdr:
     """Everything `adr new` would write: the next free number, at least `minimum` (retries
-    after a lost race pass the number they lost); `attempt` numbers dated names' suffixes."""
+    after a lost race pass the number they lost); `attempt` numbers dated names' suffixes;
+    `start`: the folder the command runs in (which `.adr-dir` holds)."""
     title = valid_text(" ".join(title.split()))  # bytes that are not UTF-8 as `\\xNN`
     if not title:
         raise UsageError("the title is empty")
+    if not title.isprintable():  # an escape sequence would land in the file as it is
+        raise UsageError("the title must be printable text (it holds a control character)")
     status = " ".join(status.split())  # one line: a line break would add front matter keys
     if not status or not status.isprintable():
         raise UsageError("the status must be printable text on one line")
     warnings: list[str] = []
-    folder, has_records = find_folder(root, directory, warnings)
+    folder, has_records = find_folder(root, directory, warnings, start)
     records = _records(root, folder)
-    style = detect_style(records, template)
+    style = detect_style(records, template or "madr4")
+    if template is not None and records and style.flavour != template:
+        warnings.append(
+            f"--template {_FLAVOUR_NAMES[template]} is for an empty folder: the new record "
+            f"follows {_FLAVOUR_NAMES[style.flavour]}, as the folder's latest does"
+        )
     day = today()
     creates: list[tuple[Path, str]] = []
     numbers = [r.number for r in records if r.number is not None] + _numbers_taken(folder)
@@ -565,15 +714,16 @@ def plan_adr(
     own_link = _link(style, number, title, name)
     relations: list[tuple[str, str]] = []
     edited: dict[Path, str] = {}
-    for wanted in dict.fromkeys(supersedes or []):  # named twice: marked once
-        old = _resolve(records, wanted)
+    superseded = _distinct(records, supersedes or [])
+    for old in superseded:
         _refuse_superseded(records, old)
         word = "Supercedes" if style.superseded_word == "Superceded" else "Supersedes"
         relations.append((word, _link(style, old.number, old.title, old.name)))
         source = edited.get(old.path) or old.path.read_bytes().decode("utf-8")
         edited[old.path] = mark_superseded(old, source, style, own_link, own_label, name)
-    for wanted in dict.fromkeys(links or []):
-        old = _resolve(records, wanted)
+    for old in _distinct(records, links or []):
+        if any(old.path == replaced.path for replaced in superseded):
+            continue  # "Supersedes" says it already
         relations.append(("Links to", _link(style, old.number, old.title, old.name)))
         source = edited.get(old.path) or old.path.read_bytes().decode("utf-8")
         edited[old.path] = add_link(old, source, style, "Linked by", own_link)
@@ -589,11 +739,17 @@ def plan_adr(
             f"(authors: {authors})."
         )
     custom = _template(root, folder)
+    filled = None
     if custom is not None:
-        text = _fill_template(custom, number=number, title=title, day=day, status=status)
-        if relations:
-            text = text.rstrip("\n") + "\n\n## Links\n\n"
-            text += "".join(f"* {label} {link}\n" for label, link in relations)
+        values = _Values(number, title, day, status, deciders)
+        filled = _from_template(custom, values, name, relations)
+        if filled is None:
+            warnings.append(
+                f"the folder's template ({custom.name}) does not read back as this record "
+                "(its title or status would be lost): written without it"
+            )
+    if filled is not None:
+        text = filled
     else:
         text = render(
             style,

@@ -473,7 +473,7 @@ class BusfactorApp(App[int]):
                             supersedes=supersedes,
                             links=[],
                             status="proposed",
-                            template="madr",
+                            template=None,
                             dir=None,
                             component=component,
                             dry_run=False,
