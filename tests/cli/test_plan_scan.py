@@ -88,6 +88,15 @@ def test_commits_needed_follows_the_doa_rule(
     assert bob_after >= 3.293
 
 
+def test_the_leaving_setting_keeps_them_from_learning(
+    billing: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Bob announced he is leaving (`leaving` in the configuration): Cy learns billing."""
+    (billing / ".busfactor.toml").write_text('leaving = ["Bob"]\n')
+    (suggestion,) = _plan(billing, capsys, "--component", "billing")["suggestions"]
+    assert suggestion["learner"] == "cy@example.test"
+
+
 def test_load_is_spread(billing: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """With one suggestion per person, nobody appears twice as mentor or learner."""
     plan = _plan(billing, capsys, "--max-per-person", "1")

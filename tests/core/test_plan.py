@@ -161,6 +161,23 @@ def test_plan_pairs_the_sole_author_with_the_best_learner() -> None:
     assert paths == ["pay/api.py", "pay/db.py", "pay/core.py", "pay/util.py"]
 
 
+def test_people_announced_as_leaving_learn_nothing_and_are_said_to_be_leaving() -> None:
+    """Bob is leaving: the knowledge would go with him, so Cy learns payments; Ada, its
+    mentor, leaving too, is said to be (the demo's Priya learned legacy billing)."""
+    first = make_plan(payments(), leaving=["bob", "ada"])["suggestions"][0]
+    assert (first["component"], first["mentor"], first["learner"]) == ("payments", "ada", "cy")
+    assert (
+        first["reasons"][0] == "mentor: authors 4 of 4 files and is leaving: learn from them first"
+    )
+    graph = build({"x.py": {"ada": (1, 5)}}, {"ada": (5, 1), "bob": (4, 1)}, {"solo": ["x.py"]})
+    assert make_plan(graph, leaving=["bob"])["uncovered"] == [
+        {
+            "component": "solo",
+            "reason": "nobody active is left who is not already an author of its files or leaving",
+        }
+    ]
+
+
 def test_study_files_come_with_the_commits_the_learner_needs() -> None:
     """Each listed file carries commits_needed for the learner, as the function computes it."""
     graph = payments()

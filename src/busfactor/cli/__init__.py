@@ -450,6 +450,7 @@ def _run_plan(args: argparse.Namespace) -> int:
         target_bus_factor=report.settings.target_bus_factor,
         max_per_person=args.max_per_person,
         component=args.component,
+        leaving=report.leaving_ids(),
     )
     if args.format == "json":
         text = json.dumps(json_safe(plan), indent=2, ensure_ascii=False) + "\n"

@@ -18,7 +18,7 @@ it (adr/0022). A file whose study would push an active author out is not listed 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -391,8 +391,11 @@ def make_plan(
     max_per_person: int = 2,
     component: str | None = None,
     files_per_suggestion: int = 5,
+    leaving: Collection[str] = (),
 ) -> dict[str, Any]:
-    """The `busfactor.plan/1` cross-training plan (JSON-ready, deterministic order)."""
+    """The `busfactor.plan/1` cross-training plan (JSON-ready, deterministic order).
+    `leaving`: person ids announced as leaving (the `leaving` setting). They learn nothing
+    (the knowledge would leave with them); one who is a mentor is said to be leaving."""
     nodes = [d for _, d in graph.nodes(data=True) if d.get("kind") == COMPONENT]
     nodes.sort(key=lambda c: (c["bus_factor"], -c["files"], c["name"]))
     uncovered: list[dict[str, Any]] = []
@@ -409,7 +412,7 @@ def make_plan(
     suggestions = []
     for target in (c for c in nodes if _at_risk(c, target_bus_factor)):
         limits = (max_per_person, files_per_suggestion, target_bus_factor)
-        made = _suggest(graph, people, target, load, limits)
+        made = _suggest(graph, people, target, load, limits, frozenset(leaving))
         if isinstance(made, str):
             uncovered.append({"component": target["name"], "reason": made})
             continue
@@ -426,6 +429,7 @@ def _suggest(
     target: dict[str, Any],
     load: Mapping[str, int],
     limits: tuple[int, int, int],
+    leaving: frozenset[str] = frozenset(),
 ) -> dict[str, Any] | str:
     """One suggestion for a target, or the reason there is none."""
     max_per_person, files_per_suggestion, target_bus_factor = limits
@@ -438,8 +442,11 @@ def _suggest(
         names = ", ".join(person_name(graph, p) for p in mentors)
         return f"load limit: its active authors ({names}) already have {cap}"
     mentor = free[0] if free else None
-    candidates = _rank(graph, people, name)
+    ranked = _rank(graph, people, name)
+    candidates = [c for c in ranked if c.person not in leaving]
     if not candidates:
+        if ranked:
+            return "nobody active is left who is not already an author of its files or leaving"
         return "nobody active is left who is not already an author of its files"
     available = [c for c in candidates if load.get(c.person, 0) < max_per_person]
     if not available:
@@ -457,7 +464,10 @@ def _suggest(
         reasons.insert(0, _no_mentor_reason(graph, target))
     else:
         authored = sum(1 for p in files if mentor in graph.nodes[node_id(FILE, p)]["authors"])
-        reasons.insert(0, f"mentor: authors {authored} of {counted(len(files), 'file')}")
+        said = f"mentor: authors {authored} of {counted(len(files), 'file')}"
+        if mentor in leaving:
+            said += " and is leaving: learn from them first"
+        reasons.insert(0, said)
     before = gain.before
     paths = gain.order[:count]
     after = gain.after(count)

@@ -69,14 +69,17 @@ class ScanReport:
         found: list[dict[str, Any]] = self.graph.graph.get("findings", [])
         return found
 
+    def leaving_ids(self) -> list[str]:
+        """The person ids `leaving` names; the scan warned of the names matching nobody."""
+        from busfactor.core.whatif import resolve_each
+
+        return resolve_each(self.graph, self.settings.leaving)[0] if self.settings.leaving else []
+
     def leaving(self) -> dict[str, Any] | None:
         """The what-if for the people `leaving` names (None when nobody is)."""
-        from busfactor.core.whatif import resolve_each, simulate
+        from busfactor.core.whatif import simulate
 
-        if not self.settings.leaving:
-            return None
-        known, _ = resolve_each(self.graph, self.settings.leaving)  # the scan warned of the rest
-        return simulate(self.graph, known)
+        return simulate(self.graph, self.leaving_ids()) if self.settings.leaving else None
 
     def files(self) -> list[dict[str, Any]]:
         """Analysed files in path order."""

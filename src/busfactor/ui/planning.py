@@ -32,7 +32,11 @@ def plan_of(app: App[Any], report: ScanReport, cancel: threading.Event | None = 
         if repo is not None
         else report
     )
-    plan = make_plan(source.graph, target_bus_factor=report.settings.target_bus_factor)
+    plan = make_plan(
+        source.graph,
+        target_bus_factor=report.settings.target_bus_factor,
+        leaving=report.leaving_ids(),
+    )
     made: Plan = (plan, source.graph)
     app.kept_plan = (report, made)  # type: ignore[attr-defined]
     return made
