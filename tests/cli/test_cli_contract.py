@@ -740,7 +740,10 @@ def test_no_command_outside_a_repository_suggests_the_demo(
     monkeypatch.chdir(tmp_path)
     code, out, err = run_main([], capsys)
     assert (code, out, terminal) == (2, "", [])
-    assert err == "busfactor: not inside a git repository; try the demo: busfactor demo\n"
+    assert err == (
+        "busfactor: error: not inside a git repository\n"
+        "busfactor: hint: try the demo: busfactor demo\n"
+    )
 
 
 def test_no_command_opens_the_app_in_a_work_tree_or_a_bare_repository(

@@ -10,11 +10,13 @@ import pytest
 from textual import events
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input
+from textual.widgets.data_table import ColumnKey
 
 from busfactor.pipeline import scan
 from busfactor.ui.app import BusfactorApp, make_app
 from busfactor.ui.detail import ComponentScreen, FileTree
 from busfactor.ui.help import HelpScreen
+from busfactor.ui.overview import Overview
 from busfactor.ui.tables import SortedTable
 
 SMALL = (80, 24)
@@ -297,10 +299,41 @@ def test_the_sort_arrow_is_never_cut_off(small_repo: Path) -> None:
             while table.sort_column != target:
                 await pilot.press("full_stop")
                 await pilot.pause()
-            assert f"{header}▲" in shown_text(app)
+            first, then = ("▼", "▲") if target in table.descending_first else ("▲", "▼")
+            assert f"{header}{first}" in shown_text(app)
             await pilot.press("comma")
             await pilot.pause()
-            assert f"{header}▼" in shown_text(app)
+            assert f"{header}{then}" in shown_text(app)
+
+    run_keys(app, scenario)
+
+
+def test_the_arrow_says_which_way_the_rows_go_and_home_end_reach_them(small_repo: Path) -> None:
+    """People's figures come largest first, as before, now under ▼ (▲ stood over 465, 326,
+    155…, where Components' ▲ means smallest first). Home and End move the cursor to the
+    first and last row (they scrolled sideways, and Enter opened the row left behind)."""
+    app = make_app(small_repo, report=scan(small_repo))
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        await pilot.press("p")
+        await pilot.pause()
+        table = app.focused
+        assert isinstance(table, SortedTable)
+        while table.sort_column != "commits":
+            await pilot.press("full_stop")
+            await pilot.pause()
+        assert table.sort_reverse
+        assert str(table.columns[ColumnKey("commits")].label) == "Commits\n▼"
+        shown = [table.get_row_at(row) for row in range(table.row_count)]
+        commits = [int(str(cells[list(table.column_labels).index("commits")])) for cells in shown]
+        assert commits == sorted(commits, reverse=True)
+        assert table.row_count > 1
+        await pilot.press("end")
+        await pilot.pause()
+        assert table.cursor_row == table.row_count - 1
+        await pilot.press("home")
+        await pilot.pause()
+        assert table.cursor_row == 0
 
     run_keys(app, scenario)
 
@@ -377,5 +410,41 @@ def test_filtering_keeps_the_table_scrolled_where_it_was(small_repo: Path) -> No
         await pilot.pause()
         assert app.focused is table
         assert table.scroll_x == across
+
+    run_keys(app, scenario)
+
+
+def test_the_overview_has_the_keys_from_the_start(small_repo: Path) -> None:
+    """Nothing had the focus on the first report: PageDown and the arrows did nothing on the
+    Overview until `o` or Tab was pressed, so its what-if stayed below the fold."""
+    app = make_app(small_repo, report=scan(small_repo))
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        overview = app.query_one(Overview)
+        assert app.focused is overview
+        overview.styles.height = 5  # less than its text, whatever the terminal's size
+        await pilot.pause()
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert overview.scroll_y > 0
+
+    run_keys(app, scenario)
+
+
+def test_r_while_a_scan_runs_does_not_start_it_over(small_repo: Path) -> None:
+    """Pressed during a scan, `r` restarted it from nothing (held down: it never ended)."""
+    app = make_app(small_repo, report=scan(small_repo))
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        app.scanning = True  # as while the scan worker runs
+        started: list[bool] = []
+        app.start_scan = lambda: started.append(True)  # type: ignore[method-assign]
+        await pilot.press("r")
+        await pilot.pause()
+        assert started == []
+        assert [n.message for n in app._notifications] == ["A scan is running (esc cancels it)."]
+        app.scanning = False
+        await pilot.press("r")
+        assert started == [True]
 
     run_keys(app, scenario)

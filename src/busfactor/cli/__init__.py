@@ -592,7 +592,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.print_help(sys.stdout)
             return ExitCode.OK
         if not _inside_git_repository(Path.cwd()):
-            diagnostics.note("not inside a git repository; try the demo: busfactor demo")
+            diagnostics.error("not inside a git repository", hint="try the demo: busfactor demo")
             return ExitCode.ERROR
         return _open_tui(Path.cwd(), {})
     try:

@@ -209,6 +209,8 @@ class BusfactorApp(App[int]):
         self.query_one(DecisionsPane).show(report)
         self.query_one(PlanPane).show(report)
         self.restore_focus()
+        if self.screen_stack[0].focused is None:  # the first report: Overview scrolls at once
+            self.focus_tab(self.query_one(TabbedContent).active)
 
     def restore_focus(self) -> None:
         """The tabs are back after a rescan: the widget that had the focus gets it again
@@ -315,6 +317,10 @@ class BusfactorApp(App[int]):
             return
         self.return_to_tabs()
         self.query_one(TabbedContent).active = tab
+        self.focus_tab(tab)
+
+    def focus_tab(self, tab: str) -> None:
+        """Focus the tab's table (or its scrolling text), so that keys work at once."""
         target: Widget | None = None
         pane = self.query_one(f"#{tab}", TabPane)
         tables = pane.query(SortedTable)
@@ -345,6 +351,10 @@ class BusfactorApp(App[int]):
             self.push_screen(HelpScreen())
 
     def action_rescan(self) -> None:
+        """Scan again; while a scan runs, `r` started it over from nothing, every time."""
+        if self.scanning:
+            self.notify("A scan is running (esc cancels it).", markup=False)
+            return
         self.start_scan()
 
     # -- what-if and navigation -------------------------------------------------------

@@ -42,6 +42,7 @@ SECTIONS: list[tuple[str, list[tuple[str, str]]]] = [
                 "filter; Esc clears it and goes back to the table)",
             ),
             (".  ,", "sort a table by the next column / the other way round (▲ ▼)"),
+            ("home / end", "the first / the last row of a table"),
             ("a / n", "write a new ADR / runbook skeleton for the selected component"),
             ("ctrl+p", "jump to any component, person, file or decision; export"),
             ("t", "change the colour theme"),

@@ -78,7 +78,7 @@ class Overview(VerticalScroll):
         counts = severity_counts(report)
         facts = Labelled("")
         facts.row("Repository  ", safe(PurePath(meta["repository"]).name))
-        facts.row("Commits     ", f"{meta['commits']}   Files {meta['files']}")
+        facts.row("Commits     ", f"{meta['commits']:,}   Files {meta['files']:,}")
         facts.row("People      ", f"{active} active, {len(people) - active} inactive")
         facts.row("Coverage    ", f"{coverage:.0%} of files keep an author if those people leave")
         found = facts.row("Findings    ")

@@ -54,6 +54,10 @@ class SortedTable(DataTable[Any]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("full_stop", "sort_next", "Sort by the next column", show=False),
         Binding("comma", "sort_flip", "Reverse the sort", show=False),
+        # DataTable's own Home and End scroll sideways and leave the cursor (and Enter) on
+        # the row it was on; in a list of rows they mean the first and the last row.
+        Binding("home", "first_row", "First row", show=False),
+        Binding("end", "last_row", "Last row", show=False),
     ]
 
     def __init__(self, columns: Mapping[str, str], *, id: str) -> None:
@@ -71,6 +75,9 @@ class SortedTable(DataTable[Any]):
         """Told how many rows are shown after every redraw (a pane says why none are)."""
         self.right_aligned: set[str] = set()
         """Columns of figures: their headers are right-aligned like their cells."""
+        self.descending_first: set[str] = set()
+        """Columns sorted largest first when first chosen (their header shows ▼ then):
+        People's figures. Their keys were negated, so ▲ stood over 465, 326, 155…"""
 
     def on_mount(self) -> None:
         for key, label in self.column_labels.items():
@@ -123,8 +130,10 @@ class SortedTable(DataTable[Any]):
         column = str(event.column_key.value)
         if column not in self.sort_keys:
             return
-        self.sort_reverse = not self.sort_reverse if column == self.sort_column else False
-        self.sort_by(column, self.sort_reverse)
+        if column == self.sort_column:
+            self.sort_by(column, not self.sort_reverse)
+        else:
+            self.sort_by(column, column in self.descending_first)
 
     def action_sort_next(self) -> None:
         """`.`: sort by the next column that sorts (the first one when none does yet)."""
@@ -132,7 +141,16 @@ class SortedTable(DataTable[Any]):
         if not keys:
             return
         after = keys.index(self.sort_column) + 1 if self.sort_column in keys else 0
-        self.sort_by(keys[after % len(keys)], reverse=False)
+        column = keys[after % len(keys)]
+        self.sort_by(column, reverse=column in self.descending_first)
+
+    def action_first_row(self) -> None:
+        if self.row_count:
+            self.move_cursor(row=0, column=self.cursor_column)
+
+    def action_last_row(self) -> None:
+        if self.row_count:
+            self.move_cursor(row=self.row_count - 1, column=self.cursor_column)
 
     def action_sort_flip(self) -> None:
         """`,`: the same column the other way round."""
@@ -352,9 +370,8 @@ class ComponentsPane(Vertical):
         name = self.query_one(SortedTable).selected_key()
         if name is None:
             what = "an ADR" if kind == "adr" else "a runbook"
-            self.notify(
-                f"No component selected for {what}: the filter shows none.", severity="warning"
-            )
+            why = "the filter shows none" if self.query_one(Input).value else "there are none"
+            self.notify(f"No component selected for {what}: {why}.", severity="warning")
             return
         self.post_message(NewDocumentRequested(kind, name))
 
@@ -392,12 +409,13 @@ class PeoplePane(Vertical):
         table.sort_keys = {
             "leaving": lambda r: r["id"] not in self.leaving,
             "name": lambda r: r["name"].lower(),
-            "commits": lambda r: -r["commits"],
+            "commits": lambda r: r["commits"],
             "active": lambda r: not r["active"],
-            "files_authored": lambda r: -r["files_authored"],
-            "unique_components": lambda r: -len(r["unique"][0]),
-            "unique_files": lambda r: -r["unique"][1],
+            "files_authored": lambda r: r["files_authored"],
+            "unique_components": lambda r: len(r["unique"][0]),
+            "unique_files": lambda r: r["unique"][1],
         }
+        table.descending_first = {"commits", "files_authored", "unique_components", "unique_files"}
         table.render_row = self._cells
         table.right_aligned = {"commits", "files_authored", "unique_files"}
         table.row_key = lambda r: str(r["id"])
