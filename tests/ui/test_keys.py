@@ -12,6 +12,7 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Input
 from textual.widgets.data_table import ColumnKey
 
+from builders import RepoBuilder
 from busfactor.pipeline import scan
 from busfactor.ui.app import BusfactorApp, make_app
 from busfactor.ui.detail import ComponentScreen, FileTree
@@ -448,3 +449,26 @@ def test_r_while_a_scan_runs_does_not_start_it_over(small_repo: Path) -> None:
         assert started == [True]
 
     run_keys(app, scenario)
+
+
+def test_long_names_use_the_room_a_wide_terminal_has(builder: RepoBuilder) -> None:
+    """`services/legacy-billing` read `…/legacy-billing` at 160 columns, 40 of them unused;
+    the names take the room there is and shrink back to 22 columns at 80."""
+    long = "services/legacy-billing-and-invoicing"
+    builder.commit("ada", write={f"{long}/a.py": "a\n" * 30, "services/web/b.py": "b\n" * 30})
+    (builder.path / ".busfactor.toml").write_text(
+        f'[components]\n"{long}" = ["{long}/**"]\n"services/web" = ["services/web/**"]\n'
+    )
+    app = make_app(builder.path, report=scan(builder.path))
+
+    async def drive() -> None:
+        async with app.run_test(size=(160, 30)) as pilot:
+            await pilot.press("c")
+            await pilot.pause()
+            table = app.query_one("#components-table", SortedTable)
+            assert str(table.get_row(long)[1]) == long
+            await pilot.resize_terminal(80, 24)
+            await pilot.pause()
+            assert str(table.get_row(long)[1]) == "…billing-and-invoicing"
+
+    asyncio.run(drive())

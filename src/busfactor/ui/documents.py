@@ -85,7 +85,8 @@ class DecisionsPane(Horizontal):
     }
     TITLE_WIDTH = 26
     """Longer titles end in `…` (the record beside the table shows them whole): at 120
-    columns a long title pushed Status and Date out of the table's half of the screen."""
+    columns a long title pushed Status and Date out of the table's half of the screen.
+    Wider, the table's half grows by one column in two, and so do titles."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -104,11 +105,12 @@ class DecisionsPane(Horizontal):
         }
         table.render_row = lambda r: [
             text(r["id"]),
-            cut(safe(r["title"]), self.TITLE_WIDTH),
+            cut(safe(r["title"]), self.TITLE_WIDTH + max(0, self.app.size.width - 120) // 2),
             text(r["status"]),
             text(r["date"] or ""),
         ]
         table.row_key = lambda r: str(r["path"])
+        table.wide_cells = True
         yield table
         with RecordView(id="decision-view"):
             yield Markdown("*No decision records found.*", id="decision-markdown")

@@ -75,6 +75,9 @@ class SortedTable(DataTable[Any]):
         """Told how many rows are shown after every redraw (a pane says why none are)."""
         self.right_aligned: set[str] = set()
         """Columns of figures: their headers are right-aligned like their cells."""
+        self.wide_cells = False
+        """Its cells use more of a wider terminal (names, titles): drawn again on a resize."""
+        self._drawn_width = 0
         self.descending_first: set[str] = set()
         """Columns sorted largest first when first chosen (their header shows ▼ then):
         People's figures. Their keys were negated, so ▲ stood over 465, 326, 155…"""
@@ -92,6 +95,10 @@ class SortedTable(DataTable[Any]):
                 column.content_width = max(column.content_width, marked)
         self._mark_sorted()  # a pane may start sorted (Components by risk)
 
+    def on_resize(self) -> None:
+        if self.wide_cells and self.rows_data and self.app.size.width != self._drawn_width:
+            self.redraw()
+
     def load(self, rows: Iterable[Row]) -> None:
         """Replace the rows (kept in the given order until a header is pressed)."""
         self.rows_data = list(rows)
@@ -100,6 +107,7 @@ class SortedTable(DataTable[Any]):
     def redraw(self) -> None:
         """Rebuild the visible rows: filter, sort, keep the cursor on the same row."""
         selected = self.selected_key()
+        self._drawn_width = self.app.size.width
         across = self.scroll_x  # `clear` scrolls back to the left edge
         rows = [row for row in self.rows_data if self.keep(row)]
         if self.sort_column is not None:
@@ -250,7 +258,9 @@ class ComponentsPane(Vertical):
         "findings": "Findings",
     }
     NAME_WIDTH = 22
-    """Component names longer than this lose leading folders: `…/legacy-billing`."""
+    """Component names longer than this lose leading folders (`…/legacy-billing`) at 120
+    columns and fewer; each column more gives one more, up to `NAME_WIDTH_MAX`."""
+    NAME_WIDTH_MAX = 60
     AUTHORS_WIDTH = 24
     """Top authors: the names that fit, then `+N` for the other authors."""
 
@@ -282,6 +292,7 @@ class ComponentsPane(Vertical):
         table.row_key = lambda r: str(r["name"])
         table.keep = self._matches
         table.sort_column = "risk"
+        table.wide_cells = True
         yield table
 
     def show(self, report: ScanReport, whatif: Mapping[str, Any] | None) -> None:
@@ -308,7 +319,7 @@ class ComponentsPane(Vertical):
         change = self.changed.get(row["name"])
         return [
             Text(risk, style=tones.risk(risk)),
-            text(shorten_path(safe(row["name"]), self.NAME_WIDTH)),
+            text(shorten_path(safe(row["name"]), self._name_width())),
             Text(str(row["bus_factor"]), justify="right"),
             Text(str(row["files"]), justify="right"),
             Text(str(row["files_lost"]), justify="right"),
@@ -318,6 +329,10 @@ class ComponentsPane(Vertical):
             Text(str(len(row.get("decisions", []))), justify="right"),
             Text(str(row["finding_count"]), justify="right"),
         ]
+
+    def _name_width(self) -> int:
+        spare = max(0, self.app.size.width - 120)
+        return min(self.NAME_WIDTH + spare, self.NAME_WIDTH_MAX)
 
     @staticmethod
     def _change(change: tuple[int, int, int] | None, tones: Tones) -> Text:
