@@ -334,6 +334,46 @@ def test_extreme_commit_dates(builder: RepoBuilder, when: datetime) -> None:
     assert dates["bob@example.test"].startswith(str(when.year))
 
 
+@pytest.mark.parametrize("seconds", [253_402_300_800, 99_999_999_999_999, 2**64 - 1])
+def test_a_commit_dated_past_the_calendar(builder: RepoBuilder, seconds: int) -> None:
+    """git takes any author date (`hash-object --literally`, or year 10000 from git commit
+    itself): scan and check stopped with "internal error: year 10000 is out of range", and
+    past 2^63 the cache could not store it. Dates stop at 9999-12-31, with the wrong clock
+    named; a rescan from the cache says the same."""
+    builder.commit("ada", write={"a.py": "a\n"})
+    tree = git(builder.path, "write-tree").strip()
+    parent = git(builder.path, "rev-parse", "HEAD").strip()
+    raw = (
+        f"tree {tree}\nparent {parent}\nauthor Vandal <v@example.test> {seconds} +0000\n"
+        "committer Ada <ada@example.test> 1700000000 +0000\n\nx\n"
+    )
+    made = subprocess.run(
+        [
+            "git",
+            "-C",
+            str(builder.path),
+            "hash-object",
+            "-t",
+            "commit",
+            "-w",
+            "--stdin",
+            "--literally",
+        ],
+        input=raw.encode(),
+        capture_output=True,
+        check=True,
+    )
+    git(builder.path, "update-ref", "HEAD", made.stdout.decode().strip())
+    for _ in range(2):  # cold, then from the cache
+        data = scan_json(builder.path)
+        dates = {p["id"]: p["last_commit"] for p in data["people"]}
+        assert dates["v@example.test"] == "9999-12-31T23:59:59Z"
+        assert any("Vandal (9999-12-31)" in w for w in data["warnings"]), data["warnings"]
+    done = busfactor("check", builder.path)
+    assert done.returncode in (0, 1), done.stderr
+    assert "error" not in done.stderr
+
+
 def test_malformed_mailmap(small: RepoBuilder) -> None:
     small.commit(
         "ada",

@@ -17,7 +17,8 @@ from busfactor.adapters.cache import CacheCorrupt
 from busfactor.core.history import Counts
 from busfactor.core.model import FileHistory, IdentityActivity, RawIdentity
 
-FORMAT = 7
+FORMAT = 8
+"""8: times within the calendar (calendar_time); a snapshot of 7 may hold one past it."""
 _COLUMNS = ("sizes", "who", "values", "touched", "recent_times")
 
 

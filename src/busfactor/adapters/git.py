@@ -40,7 +40,7 @@ from busfactor.adapters.merge_sides import (
     serialized,
 )
 from busfactor.core.history import MergeDiff
-from busfactor.core.model import CommitRecord
+from busfactor.core.model import CommitRecord, calendar_time
 from busfactor.errors import RepositoryError
 
 _CHUNK = 1 << 20
@@ -345,7 +345,7 @@ class GitRepository:
                 raise self._unborn_head() from None
             raise RepositoryError(f"unknown revision: {rev}") from None
         sha, _, when = out.strip().partition(" ")
-        return sha, int(when or 0)
+        return sha, calendar_time(int(when or 0))
 
     def since_cutoff(self, since: str) -> int | None:
         """How git reads a `--since` value: the oldest commit time it keeps (None when git

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Generator, Iterable, Iterator
 from itertools import repeat
 
-from busfactor.core.model import Change, CommitRecord
+from busfactor.core.model import Change, CommitRecord, calendar_time
 
 MAIN_FORMAT = "%x01%H%x00%P%x00%T%x00+%aE%x00+%aN%x00%at"
 """The author's email and name come after a `+`: git takes any byte in them but NUL, and one
@@ -84,7 +84,7 @@ def _record(header: list[bytes], changes: list[Change]) -> CommitRecord:
     parents = tuple(header[1].split()) if header[1] else _EMPTY
     if len(header) >= 6:
         try:
-            when = int(header[5])
+            when = calendar_time(int(header[5]))
         except ValueError:
             when = 0
         email, name = header[3][1:], header[4][1:]  # after their `+`
@@ -242,7 +242,7 @@ def _commit(tokens: list[bytes]) -> CommitRecord:
     else:
         changes = _exact_changes(diff)
     try:
-        when = int(tokens[5])
+        when = calendar_time(int(tokens[5]))
     except ValueError:
         when = 0
     parents = tuple(tokens[1].split()) if tokens[1] else _EMPTY

@@ -16,6 +16,7 @@ import networkx as nx
 
 from busfactor.core.authorship import FileAuthorship
 from busfactor.core.identity import Identities
+from busfactor.core.model import calendar_time
 from busfactor.core.truckfactor import TruckFactor, truck_factor
 
 PERSON, FILE, COMPONENT = "person", "file", "component"
@@ -33,8 +34,10 @@ def node_key(node: str) -> str:
 
 
 def iso(timestamp: int) -> str:
-    """Seconds since the epoch as ISO 8601 in UTC."""
-    return datetime.fromtimestamp(timestamp, UTC).isoformat().replace("+00:00", "Z")
+    """Seconds since the epoch as ISO 8601 in UTC (within the calendar: see calendar_time;
+    a cache written before it may hold a time past it)."""
+    moment = datetime.fromtimestamp(calendar_time(timestamp), UTC)
+    return moment.isoformat().replace("+00:00", "Z")
 
 
 def add_people(
