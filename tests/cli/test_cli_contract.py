@@ -632,6 +632,34 @@ def test_output_through_a_symbolic_link_keeps_the_link(
     assert json.loads(weekly.read_text(encoding="utf-8"))["schema"] == "busfactor.scan/1"
 
 
+def test_output_through_a_link_to_a_report_not_written_yet_keeps_the_link(
+    tiny: Repo, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`latest.json` -> next week's report, not there yet: the link was replaced by a file;
+    the report is written where it points, as `>` in a shell does."""
+    latest = tmp_path / "latest.json"
+    latest.symlink_to("week-49.json")
+    code, _, _ = run_main(["scan", str(tiny.path), "--format", "json", "-o", str(latest)], capsys)
+    assert code == 0
+    assert latest.is_symlink()
+    written = (tmp_path / "week-49.json").read_text(encoding="utf-8")
+    assert json.loads(written)["schema"] == "busfactor.scan/1"
+
+
+def test_output_to_dev_stdout_on_a_pipe(tiny: Repo) -> None:
+    """`--output /dev/stdout | jq`: the link names `pipe:[N]`, which has no path, and the
+    report failed with 'cannot write (No such file or directory)'."""
+    command = [sys.executable, "-m", "busfactor", "scan", str(tiny.path), "--format", "json"]
+    done = subprocess.run(
+        [*command, "--output", "/dev/stdout"],
+        capture_output=True,
+        check=False,
+        env=dict(os.environ, PYTHONPATH=str(Path(busfactor.__file__).parents[1])),
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["schema"] == "busfactor.scan/1"
+
+
 def test_output_into_a_fifo_writes_through_it_and_keeps_it(
     tiny: Repo, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -72,8 +72,13 @@ def write_atomically(target: Path, data: bytes | Iterable[bytes]) -> None:
     replaced.
     """
     chunks = [data] if isinstance(data, bytes) else data
-    if target.is_symlink() and target.exists():
-        target = target.resolve()
+    if target.is_symlink():
+        resolved = target.resolve()
+        if resolved.exists() or not target.exists():
+            # a link to a file (kept: the file it names is replaced), or one to a file not
+            # there yet (`>` in a shell creates it; renaming over the link lost it)
+            target = resolved
+        # else a link to what has no path: `/dev/stdout` on a pipe reads `pipe:[8348018]`
     directory = target.parent if str(target.parent) else Path(".")
     if target.is_dir():
         raise UsageError(f"{target}: is a directory")
