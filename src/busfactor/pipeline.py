@@ -24,7 +24,7 @@ from busfactor.adapters.cache import (
     HistoryCache,
     default_cache_file,
 )
-from busfactor.adapters.config import load_settings
+from busfactor.adapters.config import MAX_CONFIG_BYTES, load_settings
 from busfactor.adapters.files import excluded_files, rules_key
 from busfactor.adapters.git import GitRepository
 from busfactor.adapters.mining import mine_history
@@ -257,10 +257,22 @@ def _ignore(progress: Progress) -> None:
 
 
 def settings_for(
-    root: Path, config_file: Path | None, overrides: Mapping[str, Any] | None
+    root: Path,
+    config_file: Path | None,
+    overrides: Mapping[str, Any] | None,
+    repo: GitRepository | None = None,
 ) -> Settings:
-    """Configuration file values, then command-line overrides (None means not given)."""
-    settings = load_settings(root, config_file)
+    """Configuration file values, then command-line overrides (None means not given). A
+    bare repository (`repo`) has no work tree: its configuration is the one committed at the
+    revision asked for (a policy committed there was silently not applied)."""
+    committed = None
+    if repo is not None and repo.bare and config_file is None:
+        rev = str((overrides or {}).get("rev") or "HEAD")
+
+        def committed(name: str) -> bytes | None:
+            return repo.committed_file(rev, name, MAX_CONFIG_BYTES)
+
+    settings = load_settings(root, config_file, committed)
     given = {key: value for key, value in (overrides or {}).items() if value is not None}
     return dataclasses.replace(settings, **given) if given else settings
 
@@ -326,7 +338,7 @@ def scan(
     _import_later_modules()
     with GitRepository(path) as repo:
         if settings is None:
-            settings = settings_for(repo.root, config_file, overrides)
+            settings = settings_for(repo.root, config_file, overrides, repo)
         if settings.anonymize or settings.redact_emails:
             settings = _pseudonymous_settings(settings)
         if refuse_shallow and repo.is_shallow():

@@ -132,6 +132,43 @@ def test_bare_clone(small: RepoBuilder, tmp_path: Path) -> None:
     assert {f["path"] for f in data["files"]} == {"src/a.py", "src/b.py", "lib/c.py"}
 
 
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        (".busfactor.toml", "[policy]\nmin_truck_factor = 5\n"),
+        (
+            "pyproject.toml",
+            "[project]\nname = 'x'\n[tool.busfactor.policy]\nmin_truck_factor = 5\n",
+        ),
+    ],
+)
+def test_a_bare_repository_reads_its_committed_configuration(
+    small: RepoBuilder, tmp_path: Path, name: str, text: str
+) -> None:
+    """A bare clone has no work tree: its committed policy was silently not applied, and
+    `check` passed where the work tree's failed. It is read from the revision scanned."""
+    small.commit("ada", write={name: text})
+    bare = tmp_path / "bare.git"
+    subprocess.run(["git", "clone", "-q", "--bare", str(small.path), str(bare)], check=True)
+    for repository in (small.path, bare):
+        done = busfactor("check", repository, "--format", "json")
+        assert done.returncode == 1, done.stderr
+        assert "min-truck-factor" in done.stdout
+    before = busfactor("check", bare, "--rev", "HEAD~1", "--format", "json")  # no policy yet
+    assert "min-truck-factor" not in before.stdout
+
+
+def test_a_bare_repository_refuses_a_committed_configuration_link(
+    small: RepoBuilder, tmp_path: Path
+) -> None:
+    (small.path / ".busfactor.toml").symlink_to("/etc/passwd")
+    git(small.path, "add", ".busfactor.toml")
+    git(small.path, "commit", "-q", "-m", "link")
+    bare = tmp_path / "bare.git"
+    subprocess.run(["git", "clone", "-q", "--bare", str(small.path), str(bare)], check=True)
+    assert_error(busfactor("scan", bare), "HEAD:.busfactor.toml: not a readable file")
+
+
 def test_linked_worktree(small: RepoBuilder, tmp_path: Path) -> None:
     tree = tmp_path / "linked"
     git(small.path, "worktree", "add", "-q", str(tree), "-b", "other")

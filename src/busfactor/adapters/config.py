@@ -149,18 +149,45 @@ def _inside(root: Path, path: Path) -> Path:
     return path
 
 
-def load_settings(root: Path, config_file: Path | None = None) -> Settings:
-    """Read the settings for the repository at `root`: `config_file` if given, else discovery."""
+Committed = Callable[[str], bytes | None]
+"""A file of the revision by name: its bytes, None when it is not there."""
+
+
+def load_settings(
+    root: Path, config_file: Path | None = None, committed: Committed | None = None
+) -> Settings:
+    """Read the settings for the repository at `root`: `config_file` if given, else discovery:
+    in `root`, or with `committed` (a bare repository, which has no work tree) among the
+    revision's files."""
     if config_file is not None:
         path, source = config_file, str(config_file)
+    elif committed is not None:
+        return _committed_settings(committed)
     else:
         found = find_config(root)
         if found is None:
             return Settings()
         path, source = found, found.name
-    text = _decode(_read_bytes(path, source), source)
+    return _settings_of(_decode(_read_bytes(path, source), source), source, path.name)
+
+
+def _committed_settings(committed: Committed) -> Settings:
+    """Discovery among committed files, in the same order as in a work tree."""
+    for name in (*CONFIG_NAMES, PYPROJECT):
+        raw = committed(name)
+        if raw is None:
+            continue
+        if len(raw) > MAX_CONFIG_BYTES:
+            raise _error(f"{name}: too large (over 1 MiB)")
+        if name == PYPROJECT and not _bytes_have_tool_table(raw, name):
+            return Settings()
+        return _settings_of(_decode(raw, name), name, name)
+    return Settings()
+
+
+def _settings_of(text: str, source: str, name: str) -> Settings:
     data = _parse(text, source)
-    if path.name != PYPROJECT:
+    if name != PYPROJECT:
         return _Reader(source, text, ()).settings(data)
     tool = data.get("tool")
     if not isinstance(tool, dict) or "busfactor" not in tool:
@@ -183,11 +210,14 @@ def settings_from_mapping(
 
 
 def _has_tool_table(path: Path) -> bool:
-    raw = _read_bytes(path, path.name, limit=False)
+    return _bytes_have_tool_table(_read_bytes(path, path.name, limit=False), path.name)
+
+
+def _bytes_have_tool_table(raw: bytes, name: str) -> bool:
     try:
         if len(raw) > MAX_CONFIG_BYTES:
-            raise _error(f"{path.name}: too large (over 1 MiB)")
-        data = _parse(_decode(raw, path.name), path.name)
+            raise _error(f"{name}: too large (over 1 MiB)")
+        data = _parse(_decode(raw, name), name)
     except ConfigError:
         if b"busfactor" in raw:
             raise

@@ -41,7 +41,7 @@ from busfactor.adapters.merge_sides import (
 )
 from busfactor.core.history import MergeDiff
 from busfactor.core.model import CommitRecord, calendar_time
-from busfactor.errors import RepositoryError
+from busfactor.errors import ConfigError, RepositoryError
 
 _CHUNK = 1 << 20
 GIT_MISSING = "git is not installed or not on PATH"
@@ -461,6 +461,24 @@ class GitRepository:
             with contextlib.suppress(RepositoryError):
                 sources.append(self.run_bytes("cat-file", "blob", blob)[: 1 << 24])
         return "\n".join(source.decode("utf-8", "replace") for source in sources)
+
+    def committed_file(self, rev: str, name: str, limit: int) -> bytes | None:
+        """A file at the top of `rev`'s tree, at most `limit` + 1 bytes; None when it is not
+        there (or `rev` is no revision: resolving it says so). A link or a folder of that
+        name is a ConfigError: read from the work tree, it would not be silently skipped."""
+        if rev.startswith("-"):
+            return None
+        try:
+            listed = self.run_bytes("ls-tree", "-z", f"{rev}^{{tree}}", "--", name)
+        except RepositoryError:
+            return None
+        mode, _, rest = listed.partition(b" ")
+        if not listed:
+            return None
+        if mode not in (b"100644", b"100755"):
+            raise ConfigError(f"{rev}:{name}: not a readable file (a link or a folder)")
+        blob = rest.partition(b" ")[2].partition(b"\t")[0].decode("ascii")
+        return self.run_bytes("cat-file", "blob", blob)[: limit + 1]
 
     def mailmap_is_link(self) -> bool:
         """Whether the work tree's `.mailmap` is a symbolic link, which git (2.32 and later)

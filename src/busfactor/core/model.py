@@ -33,7 +33,6 @@ MERGES_READ = "merges' combined diffs"
 _UNITS = {"history": "commits read", MERGES_READ: "merges read"}
 
 
-
 EARLIEST_TIME, LATEST_TIME = -62_135_596_800, 253_402_300_799
 """0001-01-01 and 9999-12-31T23:59:59Z: the dates a report can print."""
 
@@ -43,6 +42,7 @@ def calendar_time(seconds: int) -> int:
     year 10000, or 2^64 - 1, hand-made with `hash-object`), which broke every report's
     dates and, past 2^63, the cache's columns; the wrong clock is said where it matters."""
     return min(max(seconds, EARLIEST_TIME), LATEST_TIME)
+
 
 @dataclass(frozen=True, slots=True)
 class Progress:

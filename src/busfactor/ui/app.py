@@ -552,7 +552,7 @@ def run_tui(path: Path, settings_overrides: dict[str, Any] | None = None) -> int
     try:
         with GitRepository(path) as repository:
             root = repository.root
-        settings = settings_for(root, None, settings_overrides)
+            settings = settings_for(root, None, settings_overrides, repository)
     except BusfactorError as error:
         print(f"busfactor: error: {error.message}", file=sys.stderr)
         if error.hint:
