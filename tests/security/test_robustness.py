@@ -178,6 +178,19 @@ def test_linked_worktree(small: RepoBuilder, tmp_path: Path) -> None:
     assert scan_json(cwd=tree / "src")["repository"]["revision"] == small.head
 
 
+def test_a_repository_directory_whose_name_is_not_utf8(tmp_path: Path) -> None:
+    """git's answer was decoded with replacement: the root read `caf\ufffd`, so `adr new`
+    refused ("git's work tree for it is …, outside it") and the report's path lost the byte
+    its contract writes as `\\xe9`."""
+    with RepoBuilder(tmp_path / os.fsdecode(b"caf\xe9")) as odd:
+        odd.commit("ada", write={"a.py": "a\n"})
+        done = busfactor("adr", "new", "Use Go", odd.path)
+        assert done.returncode == 0, done.stderr
+        assert (odd.path / "docs" / "adr" / "0002-use-go.md").is_file()
+        data = scan_json(odd.path)
+        assert data["repository"]["path"] == str(tmp_path.resolve()) + "/caf\\xe9"
+
+
 def test_a_repository_directory_with_a_newline_in_its_name(tmp_path: Path) -> None:
     """git prints the repository's paths after its yes/no answers in one process; a newline
     in a directory name must not split them, so the cache still lands in its git dir."""

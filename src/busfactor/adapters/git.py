@@ -159,16 +159,22 @@ class GitRepository:
         `RENAME_LIMIT` (it then skipped rename detection on those commits)."""
         self._missing: set[str] = set()
         if self.bare:
-            self.root = Path(self.run("rev-parse", "--absolute-git-dir").strip())
+            self.root = self._path("rev-parse", "--absolute-git-dir")
         else:
-            self.root = Path(self.run("rev-parse", "--show-toplevel").strip())
+            self.root = self._path("rev-parse", "--show-toplevel")
+
+    def _path(self, *args: str) -> Path:
+        """A path git prints, its bytes kept (`caf\\xe9` as os.fsdecode reads it: decoded
+        with replacement, the root no longer matched the folder given)."""
+        return Path(os.fsdecode(self.run_bytes(*args).removesuffix(b"\n")))
 
     def _facts(self, path: Path) -> list[str]:
         """What every scan asks, in one process (each costs a few ms): the three answers
         first, then the path, which may hold any character but a NUL."""
         asked = ("--is-bare-repository", "--is-inside-git-dir", "--is-shallow-repository")
         try:
-            return self.run("rev-parse", *asked, "--git-common-dir").split("\n", 3)
+            out = self.run_bytes("rev-parse", *asked, "--git-common-dir").removesuffix(b"\n")
+            return os.fsdecode(out).split("\n", 3)
         except RepositoryError as error:
             if error.message == GIT_MISSING:
                 raise
@@ -191,13 +197,13 @@ class GitRepository:
 
     def _work_tree_of(self, path: Path) -> Path:
         """The work tree whose `.git` directory `path` is (or is in)."""
-        git_dir = Path(self.run("rev-parse", "--absolute-git-dir").strip())
+        git_dir = self._path("rev-parse", "--absolute-git-dir")
         if git_dir.name == ".git":
             try:
-                own = self.run("-C", str(git_dir.parent), "rev-parse", "--absolute-git-dir")
+                own = self._path("-C", str(git_dir.parent), "rev-parse", "--absolute-git-dir")
             except RepositoryError:
-                own = ""
-            if Path(own.strip()) == git_dir:
+                own = None
+            if own == git_dir:
                 return git_dir.parent
         raise RepositoryError(
             f"{path}: the git directory of a work tree kept elsewhere",
