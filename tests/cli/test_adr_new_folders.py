@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 from tests.cli.test_scaffold import NYGARD, _commit_all, _seed, run
 
 from builders import RepoBuilder
+from busfactor.cli import main
 from busfactor.errors import UsageError
 from busfactor.pipeline import scan
 
@@ -285,3 +287,30 @@ def test_a_title_with_a_control_character_is_refused(builder: RepoBuilder) -> No
     with pytest.raises(UsageError, match="control character"):
         run(["adr", "new", "Bad \x1b[31m red", str(builder.path)])
     assert not (builder.path / "docs").exists()
+
+
+def test_the_first_record_makes_no_folder_that_needs_a_runbook(
+    builder: RepoBuilder, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The first `adr new` (or `runbook new`) in a repository without docs/ made a `docs`
+    component at bus factor 1 whose missing runbook failed `check`. A folder of decision
+    records and runbooks needs none; one with a guide beside them still does."""
+    _seed(builder)
+    with builder.repo.config_writer() as config:
+        config.set_value("user", "name", "Ada")
+    run(["adr", "new", "Use Postgres", str(builder.path)])
+    _commit_all(builder)
+    (builder.path / ".busfactor.toml").write_text("[policy]\nrequire_runbook_at_bus_factor = 1\n")
+    capsys.readouterr()
+    main(["check", str(builder.path), "--format", "json", "--exit-zero"])
+    result = json.loads(capsys.readouterr().out)
+    assert [f["rule"] for f in result["findings"] if f.get("component") == "docs"] == [
+        "single-owner"  # a warning: true, and not what fails `check`
+    ]
+    assert not [c for c in result["policy"]["checks"] if c.get("component") == "docs"]
+    (builder.path / "docs" / "guide.md").write_text("# Guide\n")
+    _commit_all(builder)
+    main(["check", str(builder.path), "--format", "json", "--exit-zero"])
+    result = json.loads(capsys.readouterr().out)
+    rules = {f["rule"] for f in result["findings"] if f.get("component") == "docs"}
+    assert rules == {"single-owner", "missing-runbook"}

@@ -18,6 +18,7 @@ from busfactor.core.identity import Identities, merge_identities
 from busfactor.core.knowledge import (
     add_decisions,
     add_runbooks,
+    mark_document_folders,
     prepare_components,
     recent_commits_by_component,
 )
@@ -136,6 +137,7 @@ def build_ownership_graph(
         runbooks, runbook_warnings = find_runbooks(members, last_commit)
         add_runbooks(graph, runbooks, contributors_of)
         notes += runbook_warnings
+    mark_document_folders(graph)
     recent = recent_commits_by_component(graph, _recent_masks(mining, identities))
     findings = all_findings(graph, recent, settings.hotspot_min_commits)
     if codeowners is not None:

@@ -210,7 +210,8 @@ def component_findings(
                 )
             )
         runbook = data.get("runbook")
-        if runbook is None:
+        needs_one = not data.get("documents_only")  # not a folder of records and runbooks
+        if needs_one and runbook is None:
             findings.append(
                 Finding(
                     "missing-runbook",
@@ -219,7 +220,7 @@ def component_findings(
                     component=name,
                 )
             )
-        elif data.get("runbook_status") == "weak":
+        elif needs_one and data.get("runbook_status") == "weak":
             problems = "; ".join(runbooks[runbook]["problems"]) or "fails its checks"
             findings.append(
                 Finding(

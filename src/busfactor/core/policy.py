@@ -185,7 +185,12 @@ def policy_checks(report: Mapping[str, Any], policy: PolicySettings) -> list[Che
                 )
             )
         needed = policy.require_runbook_at_bus_factor
-        if needed is not None and bus_factor <= needed and "require-runbook" not in ignored:
+        if (
+            needed is not None
+            and bus_factor <= needed
+            and "require-runbook" not in ignored
+            and not component.get("documents_only")  # a folder of runbooks needs none
+        ):
             status = component.get("runbook_status", "missing")
             checks.append(
                 Check(

@@ -151,6 +151,7 @@ class ScanReport:
                     "runbook": c.get("runbook"),
                     "runbook_status": c.get("runbook_status", "missing"),
                     "decisions": c.get("decisions", []),
+                    "documents_only": bool(c.get("documents_only")),
                 }
                 for c in self.components()
             ],
