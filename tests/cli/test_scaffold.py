@@ -485,6 +485,27 @@ def test_runbook_output_option(builder: RepoBuilder, monkeypatch: pytest.MonkeyP
         run(["runbook", "new", "billing", ".", "--output", "../x.md"])
 
 
+def test_runbook_output_where_scans_do_not_look_is_said(
+    builder: RepoBuilder, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--output misc/notes.md` said "commit this one to see it counted"; committed, the
+    component's runbook was still missing. Now it says how scans would find it, and a
+    configured link is taken for what it is."""
+    _seed(builder)
+    monkeypatch.chdir(builder.path)
+    run(["runbook", "new", "billing", ".", "--output", "misc/billing-notes.md"])
+    err = capsys.readouterr().err
+    assert "commit this one" not in err
+    assert (
+        "scans will not take misc/billing-notes.md for billing's runbook there: link it in "
+        '.busfactor.toml ([runbooks] "billing" = "misc/billing-notes.md") or move it to '
+        "docs/runbooks/billing.md"
+    ) in err
+    (builder.path / ".busfactor.toml").write_text('[runbooks]\nshared = "misc/shared.md"\n')
+    run(["runbook", "new", "shared", ".", "--output", "misc/shared.md"])
+    assert "commit this one to see it counted" in capsys.readouterr().err
+
+
 def test_config_and_codeowners_prefill(
     builder: RepoBuilder,
     capsys: pytest.CaptureFixture[str],

@@ -267,6 +267,39 @@ def run_runbook_new(args: argparse.Namespace) -> int:
     if args.dry_run:
         write_text(f"==> {valid_text(shown(target, cwd))} (new) <==\n{text}")
         return 0
-    note(f"{COMMIT_NOTE}runbooks from commits: commit this one to see it counted")
+    if args.output is None or _scans_find_runbook(root, graph, component, relative):
+        note(f"{COMMIT_NOTE}runbooks from commits: commit this one to see it counted")
+    else:  # "commit this one to see it counted" was not so: it stayed missing
+        usual = default_location(root, component, names)
+        warning(
+            f"scans will not take {relative} for {component}'s runbook there: link it in "
+            f'.busfactor.toml ([runbooks] "{component}" = "{relative}") or move it to {usual}'
+        )
     write_text(f"{shown(target, cwd)}\n")
     return 0
+
+
+def _scans_find_runbook(root: Path, graph: Any, component: str, relative: str) -> bool:
+    """Whether a scan of the work tree as it is would take `relative` for the component's
+    runbook (its place, or the configuration's link)."""
+    from busfactor.adapters.config import load_settings
+    from busfactor.adapters.runbooks import find_runbooks
+    from busfactor.scaffold import read_inside, working_files
+
+    members: dict[str, list[str]] = {}
+    for node, data in graph.nodes(data=True):
+        if data.get("kind") == "component":
+            members[str(data["name"])] = [
+                str(graph.nodes[file]["path"])
+                for file, edge in graph.succ[node].items()
+                if edge.get("kind") == "contains"
+            ]
+    links = dict(load_settings(root).runbooks.links)
+    found, _ = find_runbooks(
+        members,
+        [*working_files(root), relative],
+        lambda path: read_inside(root, path),
+        configured=links,
+        now=0,
+    )
+    return any(runbook.path == relative and component in runbook.components for runbook in found)
