@@ -506,6 +506,19 @@ def test_runbook_output_where_scans_do_not_look_is_said(
     assert "commit this one to see it counted" in capsys.readouterr().err
 
 
+def test_runbook_output_onto_a_folder_or_below_a_file_is_a_usage_error(
+    builder: RepoBuilder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Both said "already exists; not overwriting it" (exit 1, a refusal to overwrite)."""
+    _seed(builder)
+    monkeypatch.chdir(builder.path)
+    with pytest.raises(UsageError, match="billing: is a directory") as folder:
+        run(["runbook", "new", "billing", ".", "--output", "billing"])
+    assert folder.value.exit_code == 2
+    with pytest.raises(UsageError, match=r"billing/a\.py: not a directory"):
+        run(["runbook", "new", "billing", ".", "--output", "billing/a.py/RUNBOOK.md"])
+
+
 def test_config_and_codeowners_prefill(
     builder: RepoBuilder,
     capsys: pytest.CaptureFixture[str],

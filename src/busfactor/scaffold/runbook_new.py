@@ -14,7 +14,7 @@ from pathlib import Path
 
 from busfactor.core.text_safety import valid_text
 from busfactor.core.wording import counted
-from busfactor.errors import RefusedError
+from busfactor.errors import RefusedError, UsageError
 from busfactor.scaffold import ComponentFacts, create_exclusive, inside, named, today
 
 __all__ = ["RUNBOOK_FOLDERS", "default_location", "render_runbook", "write_runbook"]
@@ -129,6 +129,11 @@ def write_runbook(
 ) -> tuple[Path, str]:
     """Create the runbook (never overwriting); returns its path and text."""
     target = inside(root, relative)
+    if target.is_dir():  # "already exists; not overwriting it" (exit 1) read as a refusal
+        raise UsageError(f"{relative}: is a directory; give a file name")
+    above = next((p for p in target.parents if p.exists() and not p.is_dir()), None)
+    if above is not None:
+        raise UsageError(f"{above.relative_to(root.resolve())}: not a directory")
     if target.exists():
         raise RefusedError(f"{relative}: already exists; not overwriting it")
     if not dry_run:
