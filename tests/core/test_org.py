@@ -223,6 +223,7 @@ def test_mixing_anonymized_and_plain_reports_warns() -> None:
     [
         ([], "expected a JSON object"),
         ({"a": 1}, 'no "schema" key'),
+        ({"schema": 5}, 'not a busfactor report ("schema" is 5)'),
         ({"schema": SCHEMA}, "organisation report"),
         ({"schema": "busfactor.scan/2"}, "unsupported schema version busfactor.scan/2"),
         ({"schema": "busfactor.whatif/1"}, "busfactor.whatif/1 report; merge takes"),
@@ -237,6 +238,12 @@ def test_other_json_is_refused_in_one_line(data: object, message: str) -> None:
     assert raised.value.message.startswith("in.json: ")
     assert message in raised.value.message
     assert "\n" not in raised.value.message
+
+
+def test_a_baseline_of_another_kind_names_the_baseline_not_merge() -> None:
+    """`check --baseline org.json` said "merge takes busfactor.scan/1 reports"."""
+    with pytest.raises(UsageError, match=r"organisation report .*; --baseline takes busfactor"):
+        check_scan_report({"schema": SCHEMA}, "org.json", "--baseline")
 
 
 def test_a_person_without_a_count_is_incomplete() -> None:

@@ -31,7 +31,7 @@ def _load_baseline(path: Path) -> dict[str, Any]:
     data = read_json(path, "a busfactor JSON report")
     if not isinstance(data, dict) or "findings" not in data:
         raise UsageError(f"{path}: not a busfactor JSON report (no findings)")
-    check_scan_report(data, str(path))  # the schema, people, components, truck factor
+    check_scan_report(data, str(path), "--baseline")  # schema, people, components, truck factor
     findings = data["findings"]
     if not isinstance(findings, list) or not all(
         isinstance(f, dict) and isinstance(f.get("fingerprint"), str) for f in findings

@@ -62,15 +62,18 @@ _COMPONENT: Spec = (
 _FILE: Spec = (("authors", _STRS, True),)
 
 
-def check_scan_report(data: object, source: str) -> dict[str, Any]:
-    """`data` if it is a complete `busfactor.scan/1` report, else a one-line UsageError."""
+def check_scan_report(data: object, source: str, taker: str = "merge") -> dict[str, Any]:
+    """`data` if it is a complete `busfactor.scan/1` report, else a one-line UsageError;
+    `taker` names what wanted it (`merge`, `--baseline`)."""
     if not isinstance(data, dict):
         raise UsageError(f"{source}: not a busfactor report (expected a JSON object)")
     schema = data.get("schema")
+    if "schema" in data and not isinstance(schema, str):
+        raise UsageError(f'{source}: not a busfactor report ("schema" is {schema!r})')
     if not isinstance(schema, str):
         raise UsageError(f'{source}: not a busfactor report (no "schema" key)')
     if schema != SCAN_SCHEMA:
-        raise UsageError(f"{source}: {_wrong_schema(schema)}")
+        raise UsageError(f"{source}: {_wrong_schema(schema, taker)}")
     where = _wrong(data, _REPORT)
     for key, spec in (("people", _PERSON), ("components", _COMPONENT), ("files", _FILE)):
         for index, item in enumerate(data.get(key, []) if where is None else []):
@@ -80,8 +83,8 @@ def check_scan_report(data: object, source: str) -> dict[str, Any]:
     return data
 
 
-def _wrong_schema(schema: str) -> str:
-    wanted = f"merge takes {SCAN_SCHEMA} reports (busfactor scan --format json)"
+def _wrong_schema(schema: str, taker: str) -> str:
+    wanted = f"{taker} takes {SCAN_SCHEMA} reports (busfactor scan --format json)"
     if schema == SCHEMA:
         return f"an organisation report ({SCHEMA}); {wanted}"
     if schema.startswith("busfactor.scan/"):
