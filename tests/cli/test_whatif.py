@@ -156,3 +156,25 @@ def test_a_component_that_keeps_its_bus_factor_but_loses_files_is_listed(
         "  1 file loses its last author",
         "  lib: bus factor stays 1, 1 file loses its last author",
     ]
+
+
+def test_a_what_if_stops_when_asked(shop: Path) -> None:
+    """The app stops a what-if a newer mark made stale (each ran to its end, one after
+    another); asked to stop, it stops, and one never asked gives the whole report."""
+    from busfactor.core.whatif import simulate
+    from busfactor.errors import Cancelled
+    from busfactor.pipeline import scan
+
+    graph = scan(shop).graph
+    asked: list[int] = []
+
+    def stop_at_the_second_question() -> bool:
+        asked.append(1)
+        return len(asked) >= 2
+
+    with pytest.raises(Cancelled):
+        simulate(graph, ["ada@example.test"], stop_at_the_second_question)
+    assert len(asked) == 2
+    whole = simulate(graph, ["ada@example.test"])
+    assert whole == simulate(graph, ["ada@example.test"], lambda: False)
+    assert whole["components"]

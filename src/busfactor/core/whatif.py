@@ -8,7 +8,7 @@ Factor Explorer's simulation mode does.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import networkx as nx
@@ -17,6 +17,7 @@ from busfactor.core.graph import COMPONENT, FILE, PERSON
 from busfactor.core.identity import email_key, name_key
 from busfactor.core.knowledge import DECISION, RUNBOOK
 from busfactor.core.truckfactor import truck_factor
+from busfactor.errors import Cancelled
 
 SCHEMA = "busfactor.whatif/1"
 
@@ -87,14 +88,20 @@ def _commits_of(graph: nx.DiGraph[str]) -> dict[str, int]:
     return {data["id"]: int(data["commits"]) for data in people}
 
 
-def simulate(graph: nx.DiGraph[str], without: Sequence[str]) -> dict[str, Any]:
-    """The `busfactor.whatif/1` report for these person ids leaving."""
+def simulate(
+    graph: nx.DiGraph[str], without: Sequence[str], stop: Callable[[], bool] = lambda: False
+) -> dict[str, Any]:
+    """The `busfactor.whatif/1` report for these person ids leaving. `stop` is asked between
+    components (the app's marks, toggled quickly, each started one): Cancelled when it says
+    so."""
     gone = set(without)
     authors_of = _authors_of(graph)
     commits_of = _commits_of(graph)
     threshold = graph.graph["thresholds"]["coverage"]
     files = list(authors_of)
     before = truck_factor(files, authors_of, commits_of, threshold)
+    if stop():
+        raise Cancelled("what-if cancelled")
     after = truck_factor(files, authors_of, commits_of, threshold, without=gone)
     orphaned = sorted(
         path for path, authors in authors_of.items() if authors and set(authors) <= gone
@@ -105,6 +112,8 @@ def simulate(graph: nx.DiGraph[str], without: Sequence[str]) -> dict[str, Any]:
         data = graph.nodes[node]
         if data.get("kind") != COMPONENT:
             continue
+        if stop():
+            raise Cancelled("what-if cancelled")
         paths = [graph.nodes[f]["path"] for _, f in graph.out_edges(node)]
         later = truck_factor(paths, authors_of, commits_of, threshold, without=gone)
         components.append(

@@ -374,9 +374,16 @@ class BusfactorApp(App[int]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="whatif", description="What-if")
     def recompute_whatif(self, report: ScanReport, leaving: list[str]) -> None:
-        """The what-if for these people; a newer toggle makes the result stale."""
-        whatif = simulate(report.graph, leaving) if leaving else None
-        if not get_current_worker().is_cancelled:
+        """The what-if for these people; a newer toggle makes the result stale, and stops
+        the computation (five quick marks on git.git took 5 s to settle, one after another)."""
+        worker = get_current_worker()
+        try:
+            whatif = (
+                simulate(report.graph, leaving, lambda: worker.is_cancelled) if leaving else None
+            )
+        except Cancelled:
+            return
+        if not worker.is_cancelled:
             self.post_message(WhatIfComputed(leaving, whatif))
 
     @on(WhatIfComputed)
