@@ -87,7 +87,7 @@ def test_people_table_flags_the_cross_repository_holder_first(
     """Eve, sole holder in two repositories, comes first and is flagged; her markup shows
     literally and Mal's escape sequence is made visible, never sent to the terminal."""
     seen = shown(org_report)
-    names, repositories, holder, where, flag = seen["people"]
+    names, flag, repositories, holder, where = seen["people"]
     assert names[0] == "[bold]Eve[/bold]"
     assert (repositories[0], holder[0], flag[0]) == ("2", "2", "FLAGGED")
     assert where[0] == "[red]web, api"
@@ -95,6 +95,25 @@ def test_people_table_flags_the_cross_repository_holder_first(
     assert all("\x1b" not in name for name in names)
     assert flag[1:] == [""] * (len(names) - 1)
     assert seen["exit"] == 0
+
+
+def test_a_long_name_leaves_the_flag_on_an_80_column_screen() -> None:
+    """A 46-cell name pushed the flag (the view's key figure) off an 80-column screen:
+    names are cut at 28 cells, and the flag comes right after them."""
+    from busfactor.ui.org import person_row
+
+    row = person_row(
+        {
+            "id": "s@example.test",
+            "name": "🇺🇦 Sviatoslav Sydorenko (Святослав Сидоренко)",
+            "repositories": ["a", "b"],
+            "sole_holder_repositories": ["a", "b"],
+            "single_point_of_failure": True,
+        }
+    )
+    assert row[0].cell_len == 28
+    assert str(row[0]).endswith("…")
+    assert str(row[1]) == "FLAGGED"
 
 
 def test_truck_factor_people_are_named(org_report: dict[str, Any]) -> None:

@@ -77,16 +77,23 @@ def repository_row(repo: Mapping[str, Any], names: Mapping[str, str]) -> list[Te
     ]
 
 
+PERSON_WIDTH = 28
+"""Longer names end in … (the line below the tables has them whole): one of 46 cells pushed
+the flag, the view's key figure, off an 80-column screen."""
+
+
 def person_row(person: Mapping[str, Any]) -> list[Text]:
-    """Name, repositories, sole-holder repositories (count and names), the flag."""
+    """Name, the flag, repositories, sole-holder repositories (count and names)."""
     flagged = bool(person.get("single_point_of_failure"))
     holder = person.get("sole_holder_repositories", [])
+    name = literal(person.get("name") or person["id"], "bold" if flagged else "")
+    name.truncate(PERSON_WIDTH, overflow="ellipsis")
     return [
-        literal(person.get("name") or person["id"], "bold" if flagged else ""),
+        name,
+        Text("FLAGGED", style="bold red") if flagged else Text(""),
         Text(str(len(person.get("repositories", [])))),
         Text(str(len(holder)), style="bold red" if flagged else ""),
         literal(", ".join(holder)),
-        Text("FLAGGED", style="bold red") if flagged else Text(""),
     ]
 
 
@@ -202,7 +209,7 @@ class OrgApp(App[int]):
         for index, repo in enumerate(self.report.get("repositories", [])):
             repos.add_row(*repository_row(repo, names), key=f"r{index}")
         people: DataTable[Text] = self.query_one("#org-people", DataTable)
-        people.add_columns("Person", "Repositories", "Sole holder in", "Where", "Cross-repo")
+        people.add_columns("Person", "Cross-repo", "Repositories", "Sole holder in", "Where")
         for index, person in enumerate(self.report.get("people", [])):
             people.add_row(*person_row(person), key=f"p{index}")
 
