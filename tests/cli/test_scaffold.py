@@ -456,12 +456,15 @@ def test_runbook_new_uses_existing_folder_and_refuses_overwrite(builder: RepoBui
     before = (builder.path / "runbooks/shared.md").read_bytes()
     with pytest.raises(RefusedError, match=r"shared: already has a runbook, runbooks/shared\.md"):
         run(["runbook", "new", "shared", str(builder.path)])
-    # A target taken by another file is refused too.
+    # Written, not committed yet: a second one is refused (one went beside it).
+    with pytest.raises(RefusedError, match=r"runbooks/billing\.md \(not committed yet\)"):
+        run(["runbook", "new", "billing", str(builder.path)])
+    # A target taken by a folder is no runbook, and no place for one.
     (builder.path / "runbooks/billing.md").unlink()
     (builder.path / "runbooks/billing.md").mkdir()
-    with pytest.raises(RefusedError, match=r"runbooks/billing\.md: already exists") as refused:
+    with pytest.raises(UsageError, match=r"runbooks/billing\.md: is a directory") as refused:
         run(["runbook", "new", "billing", str(builder.path)])
-    assert refused.value.exit_code == 1
+    assert refused.value.exit_code == 2
     assert (builder.path / "runbooks/shared.md").read_bytes() == before
 
 
@@ -479,10 +482,10 @@ def test_runbook_dry_run_and_unknown_component(
 def test_runbook_output_option(builder: RepoBuilder, monkeypatch: pytest.MonkeyPatch) -> None:
     _seed(builder)
     monkeypatch.chdir(builder.path)
-    run(["runbook", "new", "billing", ".", "--output", "billing/RUNBOOK.md"])
-    assert (builder.path / "billing/RUNBOOK.md").exists()
     with pytest.raises(UsageError, match="outside the repository"):
         run(["runbook", "new", "billing", ".", "--output", "../x.md"])
+    run(["runbook", "new", "billing", ".", "--output", "billing/RUNBOOK.md"])
+    assert (builder.path / "billing/RUNBOOK.md").exists()
 
 
 def test_runbook_output_where_scans_do_not_look_is_said(

@@ -249,6 +249,16 @@ def run_runbook_new(args: argparse.Namespace) -> int:
             f"{component}: already has a runbook, {existing}",
             hint="improve that one: busfactor runbook list says what it lacks",
         )
+    pending = [
+        r.path
+        for r in _work_tree_runbooks(root, graph, [])
+        if component in r.components and not r.external
+    ]
+    if pending:  # not committed yet, so not in the scan: a second one was written beside it
+        raise RefusedError(
+            f"{component}: {pending[0]} (not committed yet) is already its runbook",
+            hint="commit it, or improve that one",
+        )
     facts = component_facts(data, graph, component)
     entry = _codeowners_entry(root, graph, component)
     if entry is not None:
@@ -282,6 +292,13 @@ def run_runbook_new(args: argparse.Namespace) -> int:
 def _scans_find_runbook(root: Path, graph: Any, component: str, relative: str) -> bool:
     """Whether a scan of the work tree as it is would take `relative` for the component's
     runbook (its place, or the configuration's link)."""
+    found = _work_tree_runbooks(root, graph, [relative])
+    return any(runbook.path == relative and component in runbook.components for runbook in found)
+
+
+def _work_tree_runbooks(root: Path, graph: Any, extra: list[str]) -> list[Any]:
+    """The runbooks a scan would find were the work tree committed as it is (plus `extra`
+    paths, about to be written), for the graph's components."""
     from busfactor.adapters.config import load_settings
     from busfactor.adapters.runbooks import find_runbooks
     from busfactor.scaffold import read_inside, working_files
@@ -297,9 +314,9 @@ def _scans_find_runbook(root: Path, graph: Any, component: str, relative: str) -
     links = dict(load_settings(root).runbooks.links)
     found, _ = find_runbooks(
         members,
-        [*working_files(root), relative],
+        [*working_files(root), *extra],
         lambda path: read_inside(root, path),
         configured=links,
         now=0,
     )
-    return any(runbook.path == relative and component in runbook.components for runbook in found)
+    return found
