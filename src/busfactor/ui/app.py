@@ -27,6 +27,7 @@ from textual.widgets import (
     Static,
     TabbedContent,
     TabPane,
+    Tabs,
 )
 from textual.worker import Worker, WorkerState, get_current_worker
 
@@ -209,7 +210,9 @@ class BusfactorApp(App[int]):
         self.query_one(DecisionsPane).show(report)
         self.query_one(PlanPane).show(report)
         self.restore_focus()
-        if self.screen_stack[0].focused is None:  # the first report: Overview scrolls at once
+        # The first report: the tab bar had the focus (Textual gives it the first focusable
+        # widget) or nothing did, and PageDown did nothing on the Overview.
+        if isinstance(self.screen_stack[0].focused, Tabs | None):
             self.focus_tab(self.query_one(TabbedContent).active)
 
     def restore_focus(self) -> None:
