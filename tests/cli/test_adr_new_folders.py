@@ -314,3 +314,24 @@ def test_the_first_record_makes_no_folder_that_needs_a_runbook(
     result = json.loads(capsys.readouterr().out)
     rules = {f["rule"] for f in result["findings"] if f.get("component") == "docs"}
     assert rules == {"single-owner", "missing-runbook"}
+
+
+def test_a_decision_maker_with_a_comma_in_the_name_stays_one_person(
+    builder: RepoBuilder,
+) -> None:
+    """`git config user.name 'Lovelace, Ada'`: the record read `decision-makers: "Lovelace,
+    Ada"` and the scan two people, Lovelace and Ada. Such names go in a YAML list, whose
+    items scans do not split; names without a comma are written as before."""
+    _seed(builder, {"docs/decisions/0001-use-markdown.md": MADR4_RECORD})
+    with builder.repo.config_writer() as config:
+        config.set_value("user", "name", "Lovelace, Ada")
+    run(["adr", "new", "One", str(builder.path)])
+    text = (builder.path / "docs/decisions/0002-one.md").read_text()
+    assert 'decision-makers: ["Lovelace, Ada"]\n' in text
+    (builder.path / ".busfactor.toml").write_text('[adr]\ndecision_makers = ["Bob", "Cy"]\n')
+    run(["adr", "new", "Two", str(builder.path)])
+    text = (builder.path / "docs/decisions/0003-two.md").read_text()
+    assert 'decision-makers: "Bob, Cy"\n' in text
+    decisions = _decisions(builder)
+    assert decisions["docs/decisions/0002-one.md"]["deciders"] == ["Lovelace, Ada"]
+    assert decisions["docs/decisions/0003-two.md"]["deciders"] == ["Bob", "Cy"]

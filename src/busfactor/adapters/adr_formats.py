@@ -184,7 +184,8 @@ def _front_metadata(front: dict[str, Any]) -> _Metadata:
         elif canonical == "date":
             found.date = value
         elif canonical in PEOPLE and canonical not in found.people:
-            found.people[canonical] = _people(_scalars(value))
+            # A YAML list names one person per item: "Lovelace, Ada" is one.
+            found.people[canonical] = _people(_scalars(value), split=not isinstance(value, list))
     return found
 
 
@@ -325,11 +326,12 @@ def _references(text: str) -> list[str]:
 _NOBODY = frozenset({"unknown", "tbd", "n/a", "none"})
 
 
-def _people(values: list[str]) -> list[str]:
-    """Names or e-mails as written; comma-separated strings split, placeholders dropped."""
+def _people(values: list[str], *, split: bool = True) -> list[str]:
+    """Names or e-mails as written; comma-separated strings split (unless `split` is off:
+    items of a list), placeholders dropped."""
     people: list[str] = []
     for value in values:
-        for name in value.replace(";", ",").split(","):
+        for name in value.replace(";", ",").split(",") if split else [value]:
             name = name.strip()
             # "[names]", "{list everyone involved}" (templates) and "unknown" (what `adr new`
             # writes when no one was named) name nobody.

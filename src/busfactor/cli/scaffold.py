@@ -159,7 +159,7 @@ def run_adr_new(args: argparse.Namespace) -> int:
     if args.dir is None and settings.adr.dirs:
         args.dir = settings.adr.dirs[0]
     facts = _facts_for_adr(root, args.title, args.component)
-    deciders = ", ".join(settings.adr.decision_makers) or user_name(root)
+    deciders = list(settings.adr.decision_makers) or [user_name(root)]
     template = {None: None, "nygard": "nygard", "madr": "madr4"}[args.template]
 
     def make(attempt: int, minimum: int) -> Any:

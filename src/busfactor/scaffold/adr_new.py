@@ -13,7 +13,7 @@ import contextlib
 import os
 import re
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -272,6 +272,20 @@ def _yaml(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+def _yaml_people(deciders: str | Sequence[str]) -> str:
+    """Decision-makers as a front matter value: one string, as MADR writes them, unless a
+    name holds a comma ("Lovelace, Ada"), which scans split: then a list of names."""
+    if isinstance(deciders, str):
+        return _yaml(deciders)
+    if any("," in name for name in deciders):
+        return "[" + ", ".join(_yaml(name) for name in deciders) + "]"
+    return _yaml(", ".join(deciders))
+
+
+def _joined(deciders: str | Sequence[str]) -> str:
+    return deciders if isinstance(deciders, str) else ", ".join(deciders)
+
+
 def _status_text(style: AdrStyle, status: str) -> str:
     return status[:1].upper() + status[1:] if style.flavour == "nygard" else status.lower()
 
@@ -283,7 +297,7 @@ def render(
     title: str,
     status: str,
     day: str,
-    deciders: str,
+    deciders: str | Sequence[str],
     consulted: list[str],
     context: str | None,
     relations: list[tuple[str, str]],
@@ -294,7 +308,7 @@ def render(
         heading = f"# {number}. {title}" if number is not None else f"# {title}"
         lines = [heading, "", f"Date: {day}", "", "## Status", "", _status_text(style, status)]
         lines += [""] + [f"{label} {link}" for label, link in relations] if relations else []
-        people = f"Decision-makers: {deciders}."
+        people = f"Decision-makers: {_joined(deciders)}."
         if consulted:
             people += f" Consulted: {', '.join(consulted)}."
         lines += [
@@ -318,7 +332,12 @@ def render(
         return "\n".join(lines) + "\n"
     if style.flavour == "madr2":
         b = style.bullet
-        lines = [f"# {title}", "", f"{b} Status: {status.lower()}", f"{b} Deciders: {deciders}"]
+        lines = [
+            f"# {title}",
+            "",
+            f"{b} Status: {status.lower()}",
+            f"{b} Deciders: {_joined(deciders)}",
+        ]
         lines += [f"{b} Date: {day}", ""]
         if consulted:
             lines += [f"Consulted: {', '.join(consulted)}", ""]
@@ -326,7 +345,12 @@ def render(
         people_key = "deciders" if style.flavour == "madr3" else "decision-makers"
         plain = style.quoted_status is False and re.fullmatch(r"[A-Za-z][\w -]*", status)
         shown = status.lower() if plain else _yaml(status.lower())
-        lines = ["---", f"status: {shown}", f"date: {day}", f"{people_key}: {_yaml(deciders)}"]
+        lines = [
+            "---",
+            f"status: {shown}",
+            f"date: {day}",
+            f"{people_key}: {_yaml_people(deciders)}",
+        ]
         if consulted:
             lines.append(f"consulted: {_yaml(', '.join(consulted))}")
         lines += ["---", "", f"# {title}", ""]
@@ -425,7 +449,7 @@ class _Values:
     title: str
     day: str
     status: str
-    deciders: str
+    deciders: str | Sequence[str]
 
 
 _HTML_COMMENT = re.compile(r"<!--.*?-->")
@@ -482,7 +506,7 @@ def _fill_madr(text: str, values: _Values) -> str:
                 elif key == "date":
                     line = f"date: {values.day}"
                 elif key in ("decision-makers", "deciders"):
-                    line = f"{match[1]}: {_yaml(values.deciders)}"  # type: ignore[index]
+                    line = f"{match[1]}: {_yaml_people(values.deciders)}"  # type: ignore[index]
                 elif match and match[2].startswith("{"):
                     continue
                 front.append(line)
@@ -499,7 +523,8 @@ def _fill_madr(text: str, values: _Values) -> str:
         if match and match[2].lower() not in done:
             key = match[2].lower()
             done.add(key)
-            value = {"status": values.status.lower(), "date": values.day}.get(key, values.deciders)
+            shown = {"status": values.status.lower(), "date": values.day}
+            value = shown.get(key, _joined(values.deciders))
             lines[index] = f"{match[1]}{match[2]}: {value}"
     return "\n".join(lines)
 
@@ -665,7 +690,7 @@ def plan_adr(
     directory: str | None = None,
     template: str | None = None,
     status: str = "proposed",
-    deciders: str = "unknown",
+    deciders: str | Sequence[str] = "unknown",
     facts: ComponentFacts | None = None,
     supersedes: list[str] | None = None,
     links: list[str] | None = None,
