@@ -650,3 +650,15 @@ def test_cancelling_a_rescan_says_the_results_are_the_previous_scans(
         assert f"revision {revision})." in str(note.message)
 
     run(app, scenario)
+
+
+def test_the_overview_says_why_no_component_is_listed(builder: RepoBuilder) -> None:
+    """Only a lock file: nothing is analysed, and "Worst components" stood over nothing."""
+    builder.commit("ada", write={"poetry.lock": "lock\n"})
+    app = make_app(builder.path, report=scan(builder.path))
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        worst = str(app.query_one("#overview-worst", Static).render())
+        assert "Worst components\n  none: no file was analysed" in worst
+
+    run(app, scenario)

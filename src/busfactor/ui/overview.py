@@ -117,6 +117,10 @@ class Overview(VerticalScroll):
         worst = Text()
         worst.append("Worst components\n", style="bold")
         ranked = sorted(report.components(), key=lambda c: (*risk_rank(c), c["name"]))
+        if not ranked:  # a heading over nothing: no file was analysed
+            worst.append(
+                "  none: no file was analysed (see the scan's warnings)\n", style=tones.muted
+            )
         for component in ranked[:WORST]:
             risk = risk_of(component)
             worst.append(f"  {risk:<4} ", style=tones.risk(risk))
