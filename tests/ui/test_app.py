@@ -20,6 +20,7 @@ from busfactor.ui.app import BusfactorApp, make_app
 from busfactor.ui.detail import ComponentScreen, ErrorScreen, FileTree
 from busfactor.ui.help import HelpScreen, help_text
 from busfactor.ui.messages import ScanFinished
+from busfactor.ui.tables import FindingsPane
 from busfactor.ui.theme import PLAIN
 
 SIZE = (120, 40)
@@ -329,6 +330,22 @@ def test_findings_filter_by_rule(small_repo: Path) -> None:
         await pilot.press("u", "0")
         await pilot.pause()
         assert table.row_count == len(report.findings())
+        # At one severity, u visits only the rules that have findings there.
+        await pilot.press("1")  # errors
+        await pilot.pause()
+        warned = sorted({str(f["rule"]) for f in report.findings() if f["severity"] == "error"})
+        assert warned
+        assert warned != rules
+        seen = []
+        for _ in warned:
+            await pilot.press("u")
+            await pilot.pause()
+            assert table.row_count > 0
+            seen.append(app.query_one(FindingsPane).rule)
+        assert seen == warned
+        await pilot.press("u")  # no rule with nothing to show: back to every rule
+        await pilot.pause()
+        assert app.query_one(FindingsPane).rule == ""
 
     run(app, scenario)
 

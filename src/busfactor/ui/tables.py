@@ -553,8 +553,15 @@ class FindingsPane(Vertical):
         self._refilter()
 
     def action_next_rule(self) -> None:
-        """u: only the next rule found in the report, then all rules again."""
-        rules = sorted({str(f["rule"]) for f in self.by_fingerprint.values()})
+        """u: only the next rule found in the report at the severity shown, then all rules
+        again (it stopped at rules with nothing to show: "No warning findings of rule …")."""
+        rules = sorted(
+            {
+                str(f["rule"])
+                for f in self.by_fingerprint.values()
+                if not self.severity or f["severity"] == self.severity
+            }
+        )
         if not rules:
             return
         at = rules.index(self.rule) + 1 if self.rule in rules else 0
