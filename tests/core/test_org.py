@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -238,6 +239,24 @@ def test_other_json_is_refused_in_one_line(data: object, message: str) -> None:
     assert raised.value.message.startswith("in.json: ")
     assert message in raised.value.message
     assert "\n" not in raised.value.message
+
+
+@pytest.mark.parametrize(
+    ("change", "where"),
+    [
+        (lambda r: r["truck_factor"].update(value=-1), "truck_factor.value"),
+        (lambda r: r["people"][0].update(commits=-3), "people[0].commits"),
+        (lambda r: r["people"][0].update(first_commit="yesterday"), "people[0].first_commit"),
+    ],
+)
+def test_impossible_figures_are_refused(change: Any, where: str) -> None:
+    """A negative truck factor was merged as it was, and `first_commit: "yesterday"` copied
+    into the organisation report."""
+    report = scan_report("/src/x", [person("Ada", "ada@example.test")])
+    check_scan_report(report, "in.json")  # whole, it is taken
+    change(report)
+    with pytest.raises(UsageError, match=rf"\({re.escape(where)} missing or wrong\)"):
+        check_scan_report(report, "in.json")
 
 
 def test_a_baseline_of_another_kind_names_the_baseline_not_merge() -> None:

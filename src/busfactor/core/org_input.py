@@ -5,6 +5,7 @@ UsageError naming the file, never a traceback.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from busfactor.errors import UsageError
@@ -22,6 +23,8 @@ _STR, _INT, _BOOL, _STRS, _TIME, _DICT, _LIST, _OPT_INT = (
     "list",
     "int or null",
 )
+_ISO = "ISO 8601 time or null"
+"""A person's first and last commit: `merge` copied `"yesterday"` into its report."""
 _ABSENT = object()
 
 Spec = tuple[tuple[str, str, bool], ...]
@@ -49,8 +52,8 @@ _PERSON: Spec = (
     ("email", _STR, True),
     ("aliases", _STRS, True),
     ("commits", _INT, True),
-    ("first_commit", _TIME, False),
-    ("last_commit", _TIME, False),
+    ("first_commit", _ISO, False),
+    ("last_commit", _ISO, False),
     ("active", _BOOL, True),
     ("files_authored", _INT, True),
 )
@@ -95,16 +98,26 @@ def _wrong_schema(schema: str, taker: str) -> str:
 
 
 def _fits(value: object, kind: str) -> bool:
-    if kind == _INT:
-        return isinstance(value, int) and not isinstance(value, bool)
+    if kind == _INT:  # every one is a count: a negative truck factor was merged as it was
+        return isinstance(value, int) and not isinstance(value, bool) and value >= 0
     if kind == _OPT_INT:
         return value is None or _fits(value, _INT)
     if kind == _STRS:
         return isinstance(value, list) and all(isinstance(item, str) for item in value)
     if kind == _TIME:
         return value is None or isinstance(value, str)
+    if kind == _ISO:
+        return value is None or (isinstance(value, str) and _is_iso(value))
     wanted = {_STR: str, _BOOL: bool, _DICT: dict, _LIST: list}[kind]
     return isinstance(value, wanted)
+
+
+def _is_iso(value: str) -> bool:
+    try:
+        datetime.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
 
 
 def _wrong(data: object, spec: Spec, prefix: str = "") -> str | None:
