@@ -138,6 +138,7 @@ class GitRepository:
         self._cwd = str(path)
         self._configs: dict[str, dict[str, str]] = {}
         self._prestarted: dict[tuple[str, ...], _Process] = {}
+        self._top_levels: dict[str, dict[bytes, tuple[bytes, str]]] = {}
         try:
             bare, inside, shallow, common = self._facts(path)
             if bare != "true" and inside == "true":
@@ -472,19 +473,30 @@ class GitRepository:
         """A file at the top of `rev`'s tree, at most `limit` + 1 bytes; None when it is not
         there (or `rev` is no revision: resolving it says so). A link or a folder of that
         name is a ConfigError: read from the work tree, it would not be silently skipped."""
-        if rev.startswith("-"):
+        entry = self._top_level(rev).get(name.encode())
+        if entry is None:
             return None
-        try:
-            listed = self.run_bytes("ls-tree", "-z", f"{rev}^{{tree}}", "--", name)
-        except RepositoryError:
-            return None
-        mode, _, rest = listed.partition(b" ")
-        if not listed:
-            return None
+        mode, blob = entry
         if mode not in (b"100644", b"100755"):
             raise ConfigError(f"{rev}:{name}: not a readable file (a link or a folder)")
-        blob = rest.partition(b" ")[2].partition(b"\t")[0].decode("ascii")
         return self.run_bytes("cat-file", "blob", blob)[: limit + 1]
+
+    def _top_level(self, rev: str) -> dict[bytes, tuple[bytes, str]]:
+        """Name -> (mode, object id) of the top of `rev`'s tree, from one `git ls-tree`
+        (asked once for the three configuration names); empty when `rev` is no revision."""
+        if rev not in self._top_levels:
+            listed = b""
+            if not rev.startswith("-"):
+                with contextlib.suppress(RepositoryError):
+                    listed = self.run_bytes("ls-tree", "-z", f"{rev}^{{tree}}")
+            entries: dict[bytes, tuple[bytes, str]] = {}
+            for item in listed.split(b"\0"):
+                meta, _, name = item.partition(b"\t")
+                mode, _, rest = meta.partition(b" ")
+                if name:
+                    entries[name] = (mode, rest.partition(b" ")[2].decode("ascii"))
+            self._top_levels[rev] = entries
+        return self._top_levels[rev]
 
     def mailmap_is_link(self) -> bool:
         """Whether the work tree's `.mailmap` is a symbolic link, which git (2.32 and later)

@@ -303,14 +303,11 @@ def _work_tree_runbooks(root: Path, graph: Any, extra: list[str]) -> list[Any]:
     from busfactor.adapters.runbooks import find_runbooks
     from busfactor.scaffold import read_inside, working_files
 
-    members: dict[str, list[str]] = {}
-    for node, data in graph.nodes(data=True):
-        if data.get("kind") == "component":
-            members[str(data["name"])] = [
-                str(graph.nodes[file]["path"])
-                for file, edge in graph.succ[node].items()
-                if edge.get("kind") == "contains"
-            ]
+    members = {  # only `contains` edges leave a component
+        str(data["name"]): [str(graph.nodes[f]["path"]) for _, f in graph.out_edges(node)]
+        for node, data in graph.nodes(data=True)
+        if data.get("kind") == "component"
+    }
     links = dict(load_settings(root).runbooks.links)
     found, _ = find_runbooks(
         members,

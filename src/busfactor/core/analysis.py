@@ -137,7 +137,7 @@ def build_ownership_graph(
         runbooks, runbook_warnings = find_runbooks(members, last_commit)
         add_runbooks(graph, runbooks, contributors_of)
         notes += runbook_warnings
-    mark_document_folders(graph)
+    mark_document_folders(graph, members)
     recent = recent_commits_by_component(graph, _recent_masks(mining, identities))
     findings = all_findings(graph, recent, settings.hotspot_min_commits)
     if codeowners is not None:

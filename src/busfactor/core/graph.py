@@ -16,7 +16,6 @@ import networkx as nx
 
 from busfactor.core.authorship import FileAuthorship
 from busfactor.core.identity import Identities
-from busfactor.core.model import calendar_time
 from busfactor.core.truckfactor import TruckFactor, truck_factor
 
 PERSON, FILE, COMPONENT = "person", "file", "component"
@@ -34,10 +33,9 @@ def node_key(node: str) -> str:
 
 
 def iso(timestamp: int) -> str:
-    """Seconds since the epoch as ISO 8601 in UTC (within the calendar: see calendar_time;
-    a cache written before it may hold a time past it)."""
-    moment = datetime.fromtimestamp(calendar_time(timestamp), UTC)
-    return moment.isoformat().replace("+00:00", "Z")
+    """Seconds since the epoch as ISO 8601 in UTC (git's times are kept within the calendar
+    where they are parsed: model.calendar_time)."""
+    return datetime.fromtimestamp(timestamp, UTC).isoformat().replace("+00:00", "Z")
 
 
 def add_people(

@@ -154,7 +154,7 @@ def add_runbooks(
         data["runbook_status"] = runbook.status
 
 
-def mark_document_folders(graph: nx.DiGraph[str]) -> None:
+def mark_document_folders(graph: nx.DiGraph[str], members: Mapping[str, Sequence[str]]) -> None:
     """`documents_only`: every file of the component is a decision record or a runbook.
     Such a folder needs no runbook of its own: the first `adr new` or `runbook new` in a
     repository without docs/ made a `docs` component whose missing runbook failed `check`."""
@@ -163,15 +163,9 @@ def mark_document_folders(graph: nx.DiGraph[str]) -> None:
         for _, data in graph.nodes(data=True)
         if data.get("kind") in (DECISION, RUNBOOK)
     }
-    for node, data in graph.nodes(data=True):
-        if data.get("kind") != COMPONENT:
-            continue
-        paths = [
-            graph.nodes[file]["path"]
-            for file, edge in graph.succ[node].items()
-            if edge.get("kind") == "contains"
-        ]
-        data["documents_only"] = bool(paths) and documents.issuperset(paths)
+    for name, paths in members.items():
+        if paths:  # a component without files has no node
+            graph.nodes[node_id(COMPONENT, name)]["documents_only"] = documents.issuperset(paths)
 
 
 def prepare_components(graph: nx.DiGraph[str]) -> None:
