@@ -20,7 +20,7 @@ from busfactor.ui.app import BusfactorApp, make_app
 from busfactor.ui.detail import ComponentScreen, ErrorScreen, FileTree
 from busfactor.ui.help import HelpScreen, help_text
 from busfactor.ui.messages import ScanFinished
-from busfactor.ui.tables import FindingsPane
+from busfactor.ui.tables import FindingsPane, SortedTable
 from busfactor.ui.theme import PLAIN
 
 SIZE = (120, 40)
@@ -162,6 +162,51 @@ def test_marking_a_person_as_leaving_updates_the_overview(small_repo: Path) -> N
         await pilot.pause()
         assert app.leaving == []
         assert app.query_one("#truck-digits", Digits).value == str(expected["before"])
+
+    run(app, scenario)
+
+
+def test_a_mark_draws_again_only_the_rows_it_changes(small_repo: Path) -> None:
+    """Marking someone changes their row and the components the what-if changes; the other
+    rows stay the very rows they were (git.git's 2,339 people were all drawn again, and the
+    mark showed a second after space). Sorted by Leaving, a mark still reorders the rows."""
+    from textual.widgets.data_table import RowKey
+
+    report = scan(small_repo)
+    app = make_app(small_repo, report=report)
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        app.query_one("#tabs").active = "tab-people"  # type: ignore[attr-defined]
+        await pilot.pause()
+        people = app.query_one("#people-table", DataTable)
+        components = app.query_one("#components-table", DataTable)
+        people.focus()
+        others = [key for key in people.rows if key != RowKey("ada@example.test")]
+        assert others
+        kept = {key: people.rows[key] for key in others}
+        kept_components = dict(components.rows)
+        people.move_cursor(row=people.get_row_index("ada@example.test"))
+        await pilot.press("space")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert people.get_cell("ada@example.test", "leaving").plain == "LEAVING"
+        assert all(people.rows[key] is row for key, row in kept.items())
+        assert all(components.rows[key] is row for key, row in kept_components.items())
+        marked = [str(components.get_cell(key, "whatif")) for key in components.rows]
+        assert any("→" in cell for cell in marked)
+        await pilot.press("space")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert people.get_cell("ada@example.test", "leaving").plain == ""
+        assert all(str(components.get_cell(key, "whatif")) == "" for key in components.rows)
+        # Sorted by the Leaving column, the marked person comes first.
+        last = str(people.coordinate_to_cell_key((people.row_count - 1, 0)).row_key.value)
+        people.move_cursor(row=people.row_count - 1)
+        app.query_one("#people-table", SortedTable).sort_by("leaving", False)
+        await pilot.press("space")
+        await pilot.pause()
+        assert plain_cells(people, 0)[0] == "LEAVING"
+        assert people.coordinate_to_cell_key((0, 0)).row_key.value == last
 
     run(app, scenario)
 
