@@ -211,6 +211,38 @@ def test_a_mark_draws_again_only_the_rows_it_changes(small_repo: Path) -> None:
     run(app, scenario)
 
 
+def test_sorting_reorders_the_rows_without_drawing_them_again(small_repo: Path) -> None:
+    """A sort puts the same rows in the new order, the cursor staying on its row, in the
+    order a full redraw gives (re-adding git.git's 2,339 people took 0.6-0.8 s a sort)."""
+    app = make_app(small_repo, report=scan(small_repo))
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        app.query_one("#tabs").active = "tab-people"  # type: ignore[attr-defined]
+        await pilot.pause()
+        table = app.query_one("#people-table", SortedTable)
+        table.focus()
+        rows = dict(table.rows)
+        assert len(rows) >= 3
+        table.move_cursor(row=1)
+        under = table.selected_key()
+        for column, reverse in [("name", False), ("commits", True), ("name", True)]:
+            table.sort_by(column, reverse)
+            await pilot.pause()
+            assert all(table.rows[key] is row for key, row in rows.items())
+            assert table.selected_key() == under
+            order = [table.coordinate_to_cell_key((n, 0)).row_key for n in range(len(rows))]
+            table.redraw()
+            await pilot.pause()
+            assert [table.coordinate_to_cell_key((n, 0)).row_key for n in range(len(rows))] == (
+                order
+            )
+            rows = dict(table.rows)
+        names = plain_cells(table, 1)
+        assert names == sorted(names, key=str.lower, reverse=True)
+
+    run(app, scenario)
+
+
 def test_enter_on_a_component_opens_its_detail(small_repo: Path) -> None:
     """Enter opens the detail screen with the component's files; escape goes back."""
     app = make_app(small_repo, report=scan(small_repo))

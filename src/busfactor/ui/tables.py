@@ -197,10 +197,33 @@ class SortedTable(DataTable[Any]):
         """Sort by `column` and mark its header (▲ ascending, ▼ descending)."""
         self.sort_column, self.sort_reverse = column, reverse
         self._mark_sorted()
-        self.redraw()
+        self._reorder()
         # The rows reordered: the column they are sorted by must be on screen (at 80
         # columns `.` reached columns scrolled out of view).
         self.call_after_refresh(self.show_sorted_column)
+
+    def _reorder(self) -> None:
+        """Put the shown rows in the sorted order without drawing them again (as `redraw`
+        would order them): re-adding git.git's 2,339 people took 0.6-0.8 s per sort."""
+        shown = [row for row in self.rows_data if id(row) in self._drawn_keys]
+        if len(shown) != self.row_count or self.sort_column is None:
+            self.redraw()
+            return
+        selected = self.selected_key()
+        shown.sort(key=self.sort_keys[self.sort_column], reverse=self.sort_reverse)
+        # DataTable sorts by cell values; each row's first cell is an object of its own,
+        # so its identity names the row.
+        first = next(iter(self.column_labels))
+        rank = {
+            id(self.get_cell(self._drawn_keys[id(row)], first)): place
+            for place, row in enumerate(shown)
+        }
+        if len(rank) != len(shown):  # a cell shared between rows: no identity to go by
+            self.redraw()
+            return
+        self.sort(first, key=lambda cell: rank[id(cell)])
+        if selected is not None:
+            self.move_cursor(row=self.get_row_index(selected))
 
     def show_sorted_column(self) -> None:
         """Scroll sideways, if need be, so the sorted column is in view."""
