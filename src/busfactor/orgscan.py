@@ -12,6 +12,7 @@ import json
 import multiprocessing
 import os
 import signal
+import sys
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -35,18 +36,25 @@ def default_jobs() -> int:
     return max(1, min(4, os.cpu_count() or 1))
 
 
-def read_repos_file(file: Path) -> list[Path]:
-    """One path per line; blank lines and `#` comments skipped; relative to the file's folder."""
+def read_repos_file(source: str) -> list[Path]:
+    """One path per line; blank lines and `#` comments skipped; relative to the file's folder.
+    `-` is standard input (`find ~/src -name .git -prune | busfactor scan --repos-from -`),
+    its paths relative to the working folder; a file named `-` is `./-`."""
+    from_stdin = source == "-"
+    file = Path(source)
     try:
-        with file.open("rb") as stream:
-            raw = stream.read(MAX_REPOS_FILE + 1)  # /dev/zero given by mistake ends here
+        if from_stdin:
+            raw = sys.stdin.buffer.read(MAX_REPOS_FILE + 1)
+        else:
+            with file.open("rb") as stream:
+                raw = stream.read(MAX_REPOS_FILE + 1)  # /dev/zero given by mistake ends here
         text = raw.decode("utf-8-sig")  # an editor's byte order mark is not a path
     except (OSError, UnicodeDecodeError) as error:
         reason = error.strerror if isinstance(error, OSError) else "not UTF-8 text"
         raise UsageError(f"--repos-from {file}: cannot read ({reason})") from None
     if len(raw) > MAX_REPOS_FILE:
         raise UsageError(f"--repos-from {file}: larger than 16 MiB, not a list of paths")
-    base = file.parent
+    base = Path.cwd() if from_stdin else file.parent
     paths = []
     for number, line in enumerate(text.splitlines(), 1):
         entry = line.strip()

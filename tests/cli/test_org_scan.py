@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
@@ -145,6 +146,23 @@ def test_one_repository_named_three_ways_is_counted_once_with_one_note(
     assert err.splitlines() == [f"busfactor: {api}: given 3 times; counted once"]
     _, direct, _ = run(["scan", *repos(org, "api", "web"), "--format", "json"], capsys)
     assert out == direct
+
+
+def test_repos_from_dash_reads_standard_input(
+    org: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--repos-from -` takes the list from a pipe, relative to the working folder; `./-`
+    is still a file of that name."""
+    monkeypatch.chdir(org)
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"# piped\napi\nweb\n")))
+    code, out, err = run(["scan", "--repos-from", "-", "--format", "json"], capsys)
+    assert (code, err) == (0, "")
+    _, direct, _ = run(["scan", *repos(org, "api", "web"), "--format", "json"], capsys)
+    assert out == direct
+    (org / "-").write_text("ops\n", "utf-8")
+    code, out, _ = run(["scan", "--repos-from", "./-", "--format", "json"], capsys)
+    assert code == 0
+    assert [r["name"] for r in json.loads(out)["repositories"]] == ["ops"]
 
 
 def test_repos_from_skips_a_byte_order_mark(org: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -528,6 +528,11 @@ def _count(text: str) -> int:
     return value
 
 
+def _list_file(given: str | None) -> Path | None:
+    """`--repos-from`'s file; None for none, or for `-` (standard input)."""
+    return None if given in (None, "-") else Path(given)
+
+
 def _refuse_writing_over_inputs(args: argparse.Namespace) -> None:
     """`--output` or `--write-baseline` naming a file the command reads (its configuration,
     baseline, repository list, merged reports, a path given as a repository) or each other
@@ -535,7 +540,7 @@ def _refuse_writing_over_inputs(args: argparse.Namespace) -> None:
     inputs = [
         ("--config", getattr(args, "config", None)),
         ("--baseline", getattr(args, "baseline", None)),
-        ("--repos-from", getattr(args, "repos_from", None)),
+        ("--repos-from", _list_file(getattr(args, "repos_from", None))),
         *(("a merged report", report) for report in getattr(args, "reports", None) or ()),
         *(
             ("a repository argument", Path(repo))

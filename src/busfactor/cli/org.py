@@ -42,9 +42,10 @@ def add_org_scan_options(scan: argparse.ArgumentParser) -> None:
     )
     scan.add_argument(
         "--repos-from",
-        type=Path,
+        type=str,  # not a Path: `./-` (a file) would become `-` (standard input)
         metavar="FILE",
-        help="repositories to scan, one path per line (# comments; relative to FILE)",
+        help="repositories to scan, one path per line (# comments; relative to FILE); "
+        "- reads them from standard input",
     )
     scan.add_argument(
         "--jobs",
