@@ -746,6 +746,22 @@ def test_usage_errors_exit_2(shop: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert "--format" in captured.err
 
 
+@pytest.mark.parametrize("command", ["scan", "check", "plan", "graph"])
+def test_no_cache_with_a_cache_dir_is_a_usage_error(
+    shop: Path, command: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--no-cache --cache-dir DIR` scanned without a cache and said nothing: one of the two
+    was a mistake. Exit 2, nothing written to DIR."""
+    cache = shop.parent / "caches"
+    with pytest.raises(SystemExit) as exit_info:
+        main([command, str(shop), "--no-cache", "--cache-dir", str(cache)])
+    assert exit_info.value.code == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "--cache-dir: not allowed with argument --no-cache" in captured.err
+    assert not cache.exists()
+
+
 @pytest.fixture
 def terminal(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     """A terminal on stdin and stdout; the app is not started, where it would open is kept."""

@@ -95,14 +95,16 @@ def _scan_options(parser: argparse.ArgumentParser, *, output: bool = True) -> No
     )
     if output:  # not for `init`, which writes .busfactor.toml where scans look for it
         parser.add_argument("--output", "-o", type=Path, help="write the report to FILE")
-    parser.add_argument(
+    # Both at once said nothing and scanned without a cache: one of them was a mistake.
+    cache = parser.add_mutually_exclusive_group()
+    cache.add_argument(
         "--no-cache",
         dest="cache",
         action="store_const",
         const=False,
         help="neither read nor update the history cache",
     )
-    parser.add_argument(
+    cache.add_argument(
         "--cache-dir",
         metavar="DIR",
         help="keep history caches in DIR (default: busfactor/ in the repository's git dir)",
