@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import re
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -340,6 +341,36 @@ def test_dry_run_writes_nothing(
     out = capsys.readouterr().out
     assert "==> doc/adr/0004-use-kafka.md (new) <==\n# 4. Use Kafka" in out
     assert "(updated)" in out
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["adr", "new", "Use Kafka", "--dry-run", "REPO"],
+        ["adr", "new", "Use Kafka", "--status", "accepted", "REPO", "--dry-run"],
+        ["adr", "new", "--dry-run", "Use Kafka", "REPO"],
+        ["runbook", "new", "billing", "--dry-run", "REPO"],
+    ],
+)
+def test_the_repository_may_follow_the_options(
+    builder: RepoBuilder,
+    argv: list[str],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`adr new T --dry-run REPO` was "unrecognized arguments: REPO": argparse had filled
+    `TITLE [path]` before the option. The repository is taken wherever it stands."""
+
+    _nygard(builder)
+    monkeypatch.chdir(tmp_path)  # not a repository: the path must be the one used
+    argv = [str(builder.path) if word == "REPO" else word for word in argv]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert "doc/adr/0004-use-kafka.md (new)" in out or "billing" in out
+    with pytest.raises(SystemExit) as exit_info:  # two repositories: still refused
+        main([*argv, str(builder.path)])
+    assert exit_info.value.code == 2
 
 
 def test_component_prefill(builder: RepoBuilder) -> None:

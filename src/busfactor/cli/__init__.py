@@ -583,8 +583,11 @@ def _parse(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> argpa
     "unrecognized arguments: b" (`parse_intermixed_args` cannot run with subcommands)."""
     args, extra = parser.parse_known_args(argv)
     dest = _MORE_POSITIONALS.get(args.command or "")
+    late = getattr(args, "path_after_options", False) and args.path is None
     if extra and dest is not None and not any(word.startswith("-") for word in extra):
         setattr(args, dest, [*getattr(args, dest), *map(Path, extra)])
+    elif late and len(extra) == 1 and not extra[0].startswith("-"):
+        args.path = Path(extra[0])  # `adr new T --dry-run REPO`
     elif extra:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
     return args

@@ -29,13 +29,21 @@ COMMIT_NOTE = "scans read "
 own words and leaves this note out."""
 
 
+def _path_after(new: argparse.ArgumentParser) -> None:
+    """The repository, after the title or component. argparse takes `TITLE [path]` as one
+    group where the positionals first appear, so `adr new T --dry-run REPO` was refused;
+    the command line's parser (`_parse`) gives it a path left over after an option."""
+    new.add_argument("path", nargs="?", type=Path, help="repository (default: .)")
+    new.set_defaults(path_after_options=True)
+
+
 def add_adr_new(adr_commands: argparse._SubParsersAction[Any]) -> None:
     """`adr new TITLE [PATH] ...`."""
     new = adr_commands.add_parser(
         "new", help="write a new decision record in the folder's own style"
     )
     new.add_argument("title", metavar="TITLE", help="the decision's title")
-    new.add_argument("path", nargs="?", default=".", type=Path, help="repository (default: .)")
+    _path_after(new)
     new.add_argument(
         "--supersedes", action="append", default=[], metavar="ID", help="record it replaces"
     )
@@ -58,7 +66,7 @@ def add_runbook_new(runbook_commands: argparse._SubParsersAction[Any]) -> None:
         "new", help="write a runbook skeleton pre-filled from the ownership graph"
     )
     new.add_argument("component", metavar="COMPONENT", help="component name, as in the report")
-    new.add_argument("path", nargs="?", default=".", type=Path, help="repository (default: .)")
+    _path_after(new)
     new.add_argument("--output", "-o", type=Path, metavar="FILE", help="where to write it")
     new.add_argument("--dry-run", action="store_true", help="print instead of writing")
     new.set_defaults(run=run_runbook_new)
@@ -153,6 +161,7 @@ def run_adr_new(args: argparse.Namespace) -> int:
     from busfactor.adapters.config import load_settings
     from busfactor.scaffold.adr_new import plan_adr, write_adr
 
+    args.path = Path(".") if args.path is None else args.path
     root = repository_root(args.path)
     settings = load_settings(root)
     chosen = args.dir is not None  # else a folder the scan finds, or its default docs/adr
@@ -234,7 +243,7 @@ def run_runbook_new(args: argparse.Namespace) -> int:
     """Write the runbook skeleton (never over an existing file)."""
     from busfactor.scaffold.runbook_new import default_location, new_runbook_text, write_runbook
 
-    root = repository_root(args.path)
+    root = repository_root(Path(".") if args.path is None else args.path)
     data, graph = _scan(root)
     names = [c["name"] for c in data.get("components", [])]
     component = _component(args.component, names)
