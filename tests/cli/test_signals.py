@@ -180,3 +180,43 @@ def test_a_worker_stopped_from_outside_fails_its_repository_alone(
     assert process.returncode == 2
     assert err.decode() == "busfactor: error: stuck: scan process died (killed by SIGTERM)\n"
     assert list((tmp_path / "tmp").iterdir()) == []
+
+
+def test_a_signal_inside_popen_does_not_lose_the_child(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SIGHUP landing while `subprocess.Popen` waits for its child's exec raised out of
+    Popen, which never handed the child back: a `sleep` outlived the scan about once in a
+    hundred runs of the tests above. The signal now waits until the child is held, and the
+    child is ended and reaped."""
+    from busfactor.adapters.git import GitRepository
+    from busfactor.stopping import stop_cleanly_on_signals
+
+    repo = repository(tmp_path / "repo")
+    monkeypatch.setenv("PATH", f"{stalling_git(tmp_path / 'bin')}{os.pathsep}{os.environ['PATH']}")
+    children: list[int] = []
+    real = subprocess.Popen
+
+    class InterruptedPopen(real):  # type: ignore[misc,valid-type]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            children.append(self.pid)
+            os.kill(os.getpid(), signal.SIGHUP)  # handled at once, still inside Popen
+
+    before = signal.getsignal(signal.SIGHUP)
+    stop_cleanly_on_signals()
+    try:
+        with GitRepository(repo) as git:
+            monkeypatch.setattr(subprocess, "Popen", InterruptedPopen)
+            with pytest.raises(KeyboardInterrupt) as stopped, git.stream("log", "--name-status"):
+                pass
+            monkeypatch.setattr(subprocess, "Popen", real)
+        assert getattr(stopped.value, "signum", None) == signal.SIGHUP
+        assert len(children) == 1
+        assert not Path(f"/proc/{children[0]}").exists()  # ended and reaped
+    finally:
+        signal.signal(signal.SIGHUP, before)
+        for pid in children:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)

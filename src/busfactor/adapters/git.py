@@ -42,6 +42,7 @@ from busfactor.adapters.merge_sides import (
 from busfactor.core.history import MergeDiff
 from busfactor.core.model import CommitRecord, calendar_time
 from busfactor.errors import ConfigError, RepositoryError
+from busfactor.stopping import signals_held
 
 _CHUNK = 1 << 20
 GIT_MISSING = "git is not installed or not on PATH"
@@ -273,22 +274,27 @@ class GitRepository:
         return done.stdout
 
     def _popen(self, args: Sequence[str], stdin: int | IO[bytes] = subprocess.DEVNULL) -> _Process:
+        proc: subprocess.Popen[bytes] | None = None
         try:
-            proc = subprocess.Popen(
-                self._command(args),
-                cwd=self._cwd,
-                env=self._env,
-                stdin=stdin,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-            )
+            with signals_held():  # a SIGTERM inside Popen would lose the child it made
+                proc = subprocess.Popen(
+                    self._command(args),
+                    cwd=self._cwd,
+                    env=self._env,
+                    stdin=stdin,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.PIPE,
+                )
         except FileNotFoundError:
             raise RepositoryError(GIT_MISSING) from None
+        except BaseException:  # the signal held while Popen ran: its child is ours to end
+            if proc is not None:
+                _end(proc)
+            raise
         try:
             return _Process(proc, args[0])
         except BaseException:  # a Ctrl-C or SIGTERM right after the spawn: no orphan
-            proc.kill()
-            proc.wait()
+            _end(proc)
             raise
 
     @contextmanager
@@ -754,6 +760,15 @@ class GitRepository:
         log = ["log", "--topo-order", "--merges", "--diff-merges=first-parent", *rename_args]
         with self.stream(*log, "--name-status", *tail, mux=mux) as first_parent:
             yield from rebuilt_records(first_parent, by_merge)
+
+
+def _end(proc: subprocess.Popen[bytes]) -> None:
+    """Kill and reap a git process never handed to a `_Process`, and close its pipes."""
+    proc.kill()
+    proc.wait()
+    for pipe in (proc.stdout, proc.stderr):
+        if pipe is not None:
+            pipe.close()
 
 
 def _measured(chunks: Iterable[bytes]) -> tuple[int, int]:
