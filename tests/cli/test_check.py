@@ -388,3 +388,81 @@ def test_a_known_finding_that_grows_more_severe_is_new_against_the_baseline(
     assert main(args) == 1
     new = json.loads(capsys.readouterr().out)["findings"]
     assert ("missing-runbook", "error") in {(f["rule"], f["severity"]) for f in new}
+
+
+def test_a_component_named_in_bytes_that_are_not_utf8_matches_its_baseline(
+    builder: RepoBuilder, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The baseline holds `caf\\xe9` as text, the scan the raw byte: the component never
+    matched, its breach was new and its bus factor `gone` then `new` on every run."""
+    when = datetime(2025, 6, 1, tzinfo=UTC)
+    builder.commit("ada", write={b"caf\xe9/a.py": "a\n", "ok.py": "o\n"}, when=when)
+    baseline = tmp_path / "baseline.json"
+    assert main(["check", str(builder.path), "--write-baseline", str(baseline)]) == 1
+    assert "caf\\\\xe9" in baseline.read_text("utf-8")
+    capsys.readouterr()
+    assert main(["check", str(builder.path), "--baseline", str(baseline), "--format", "json"]) == 0
+    policy = json.loads(capsys.readouterr().out)["policy"]
+    assert policy["breaches"] == []
+    assert "caf\\xe9" in {c["component"] for c in policy["known_breaches"]}
+    changes = {c["component"]: (c["before"], c["after"]) for c in policy["bus_factor_changes"]}
+    assert changes["caf\\xe9"] == (1, 1)
+
+
+def test_a_run_whose_report_cannot_be_written_leaves_the_baseline_as_it_was(
+    team: RepoBuilder, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The baseline was written first: a run that failed to write its report (exit 2) made
+    known what it never reported, and the next run against it passed in silence."""
+    baseline = tmp_path / "baseline.json"
+    assert main(["check", str(team.path), "--write-baseline", str(baseline), "--exit-zero"]) == 0
+    before = baseline.read_bytes()
+    team.commit("cy", write={"jobs/j.py": "j\n"}, when=datetime(2025, 6, 5, tzinfo=UTC))
+    capsys.readouterr()
+    nowhere = tmp_path / "no-such-folder" / "busfactor.sarif"
+    argv = ["--baseline", str(baseline), "--write-baseline", str(baseline), "--format", "sarif"]
+    assert main(["check", str(team.path), *argv, "-o", str(nowhere)]) == 2
+    assert "cannot write" in capsys.readouterr().err
+    assert baseline.read_bytes() == before
+    assert main(["check", str(team.path), "--baseline", str(baseline)]) == 1  # jobs: still new
+
+
+def test_a_breach_points_where_its_component_does_and_the_repositorys_nowhere(
+    team: RepoBuilder, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The truck factor's breach took the place of a finding without a component (here a
+    CODEOWNERS line), which had nothing to do with it."""
+    codeowners = {".github/CODEOWNERS": "/web/ @nobody\n"}
+    team.commit("bob", write=codeowners, when=datetime(2025, 6, 4, tzinfo=UTC))
+    _config(team.path, "[policy]\nmin_truck_factor = 3\n")
+    assert main(["check", str(team.path), "--format", "json", "--exit-zero"]) == 0
+    located = {
+        f.get("component"): f["location"]["path"]
+        for f in json.loads(capsys.readouterr().out)["findings"]
+        if f.get("location")
+    }
+    assert located.get(None) == ".github/CODEOWNERS"  # the finding the breach took over
+    assert main(["check", str(team.path), "--format", "github"]) == 1
+    truck = next(line for line in capsys.readouterr().out.splitlines() if "truck factor" in line)
+    assert truck.startswith("::error title=min-truck-factor::"), truck
+
+
+def test_a_new_breach_points_at_its_component_when_its_findings_are_known(
+    builder: RepoBuilder, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Against a baseline, the breach looked for its place among the new findings only:
+    `core` fell from bus factor 3 to 2, its one finding was known, and the breach had no file
+    (SARIF pinned it to a README.md the repository does not have)."""
+    when = datetime(2025, 6, 1, tzinfo=UTC)
+    for day, who in enumerate(["ada", "bob", "cy", "dan"]):
+        builder.commit(who, write={f"core/{who}.py": f"{who}\n"}, when=when + timedelta(day))
+    _config(builder.path, "[policy]\nmin_bus_factor = 3\nrequire_runbook_at_bus_factor = 0\n")
+    baseline = tmp_path / "baseline.json"
+    assert main(["check", str(builder.path), "--write-baseline", str(baseline)]) == 0
+    builder.commit("ada", delete=["core/dan.py"], when=when + timedelta(9))
+    capsys.readouterr()
+    argv = ["check", str(builder.path), "--baseline", str(baseline), "--format", "github"]
+    assert main(argv) == 1
+    out = capsys.readouterr().out
+    breach = next(line for line in out.splitlines() if "core: bus factor 2, minimum 3" in line)
+    assert breach.startswith("::error file=core/"), breach

@@ -6,6 +6,7 @@ import argparse
 import dataclasses
 import json
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -116,7 +117,7 @@ def render(report: ScanReport, result: Verdict, form: str) -> str:
     from busfactor.formats.ci import render_github, render_gitlab, render_junit
     from busfactor.formats.sarif import render_sarif
 
-    shown = [*breach_findings(result, data), *result.findings]
+    shown = [*breach_findings(result, report.findings()), *result.findings]
     if form == "sarif":
         return render_sarif(shown, version=__version__, rules=RULE_INFO | POLICY_RULES)
     if form == "github":
@@ -127,11 +128,17 @@ def render(report: ScanReport, result: Verdict, form: str) -> str:
     return render_junit(checks, result.failing_findings)
 
 
-def breach_findings(result: Verdict, data: dict[str, Any]) -> list[dict[str, Any]]:
+def breach_findings(result: Verdict, findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """New breaches as error findings, for the formats that show findings only: a CI job
-    that fails must say why. Each points where the component's findings do (the repository's
-    own file else)."""
-    where = {f.get("component"): f["location"] for f in data["findings"] if f.get("location")}
+    that fails must say why. A component's breach points where the component's findings do,
+    all of them (against a baseline, the known ones too: the shown ones alone left a new
+    breach without a place); the repository's breaches point nowhere in particular (they
+    took the place of a CODEOWNERS or decision finding, which has no component either)."""
+    where: dict[str, Any] = {}
+    for found in findings:
+        component, location = found.get("component"), found.get("location")
+        if component is not None and location:
+            where[component] = location
     shown = []
     for check in result.breaches:
         finding: dict[str, Any] = {
@@ -154,9 +161,21 @@ def run_check(args: argparse.Namespace, report: ScanReport) -> int:
         policy = dataclasses.replace(policy, min_truck_factor=args.min_truck_factor)
     baseline = _load_baseline(args.baseline) if args.baseline else None
     result = verdict(report.to_dict(), policy, fail_on=args.fail_on, baseline=baseline)
-    if args.write_baseline:  # first: a bad path is an error before any report is out
-        write_atomically(args.write_baseline, render_json(report).encode("utf-8"))
-    write_report(render(report, result, args.format), args.output)
+    text = render(report, result, args.format)
+    if args.write_baseline:
+
+        def report_then_baseline() -> Iterator[bytes]:
+            # The report goes out from inside the baseline's write: a bad baseline path
+            # fails before any report (the temporary file beside it comes first), and a
+            # report that cannot be written leaves the old baseline as it was. Written
+            # before the report, it made known what no report had said, and the next run
+            # against it passed.
+            write_report(text, args.output)
+            yield render_json(report).encode("utf-8")
+
+        write_atomically(args.write_baseline, report_then_baseline())
+    else:
+        write_report(text, args.output)
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if args.format == "github" and summary:
         try:

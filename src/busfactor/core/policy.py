@@ -17,6 +17,7 @@ from typing import Any
 from busfactor.core.filters import wildmatch
 from busfactor.core.findings import RuleInfo
 from busfactor.core.settings import PolicySettings
+from busfactor.core.text_safety import valid_text
 
 SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
 
@@ -55,7 +56,7 @@ class Verdict:
 
     def is_known(self, check: Check) -> bool:
         """Breached in the baseline too: reported, but not what fails the check."""
-        return (check.rule, check.component) in self.known
+        return (check.rule, _as_stored(check.component)) in self.known
 
     @property
     def breaches(self) -> list[Check]:
@@ -213,12 +214,19 @@ def policy_checks(report: Mapping[str, Any], policy: PolicySettings) -> list[Che
     return checks
 
 
+def _as_stored(name: str | None) -> str | None:
+    """A component's name as a JSON report (the baseline) holds it: a folder named with
+    bytes that are not UTF-8 is `caf\\xe9` there, and was never matched, its breach new
+    and its bus factor `gone` and `new` on every run."""
+    return None if name is None else valid_text(name)
+
+
 def bus_factor_changes(
     report: Mapping[str, Any], baseline: Mapping[str, Any]
 ) -> list[dict[str, Any]]:
     """Every component's bus factor against the baseline's (new and removed ones too)."""
-    before = {c["name"]: c["bus_factor"] for c in baseline.get("components", [])}
-    after = {c["name"]: c["bus_factor"] for c in report["components"]}
+    before = {valid_text(c["name"]): c["bus_factor"] for c in baseline.get("components", [])}
+    after = {valid_text(c["name"]): c["bus_factor"] for c in report["components"]}
     changes = []
     for name in sorted(before.keys() | after.keys()):
         changes.append({"component": name, "before": before.get(name), "after": after.get(name)})
@@ -251,7 +259,7 @@ def verdict(
         changes = bus_factor_changes(report, baseline)
         if "truck_factor" in baseline and "components" in baseline:
             old_breaches = {
-                (check.rule, check.component)
+                (check.rule, _as_stored(check.component))
                 for check in policy_checks(baseline, policy)
                 if not check.passed
             }
