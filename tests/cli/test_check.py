@@ -466,3 +466,46 @@ def test_a_new_breach_points_at_its_component_when_its_findings_are_known(
     out = capsys.readouterr().out
     breach = next(line for line in out.splitlines() if "core: bus factor 2, minimum 3" in line)
     assert breach.startswith("::error file=core/"), breach
+
+
+def test_the_job_summary_lists_every_finding(
+    builder: RepoBuilder,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """GitHub shows 10 annotations of a level; the job summary, said to list them all,
+    stopped at 25 and sent the reader to a JSON report this step never wrote."""
+    when = datetime(2025, 6, 1, tzinfo=UTC)
+    for n in range(30):  # 30 components of one author: 60 findings and more
+        builder.commit("ada", write={f"c{n:02}/a.py": f"{n}\n"}, when=when + timedelta(n))
+    summary = tmp_path / "summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    assert main(["check", str(builder.path), "--format", "json"]) == 1
+    every = json.loads(capsys.readouterr().out)["findings"]
+    assert len(every) > 50
+    assert main(["check", str(builder.path), "--format", "github"]) == 1
+    assert "more warning findings" in capsys.readouterr().out  # the annotations stop
+    text = summary.read_text(encoding="utf-8")
+    rows = [line for line in text.splitlines() if line.startswith(("| error", "| warning"))]
+    assert len(rows) == len(every)
+    assert "more findings in the JSON report" not in text
+    assert main(["check", str(builder.path), "--format", "markdown"]) == 1
+    assert "more findings in the JSON report" in capsys.readouterr().out  # 25 there
+
+
+def test_a_job_summary_past_githubs_limit_is_cut_after_a_whole_line() -> None:
+    """Cut by characters, a summary of wide characters passed the 1 MiB in bytes, and the
+    cut fell inside a table row."""
+    from busfactor.cli.check import SUMMARY_LIMIT, _summary
+
+    rows = "".join(
+        f"| warning | single-owner | ü{n}: Ünïcödé名前 holds it |\n" for n in range(60000)
+    )
+    assert len(rows.encode("utf-8")) > SUMMARY_LIMIT
+    cut = _summary(rows)
+    assert len(cut.encode("utf-8")) <= SUMMARY_LIMIT
+    kept, note = cut.rsplit("\n\n", 1)
+    assert rows.startswith(kept + "\n")
+    assert note.startswith("_The rest is cut")
+    assert _summary("| short |\n") == "| short |\n"

@@ -46,3 +46,24 @@ def test_the_reported_attacks_are_plain_text() -> None:
     assert "<em" not in rendered
     assert shown(markdown_text(name)) == name
     assert "<img" not in RENDERER.render(markdown_text("<img src=x onerror=alert(1)>"))
+
+
+BLOCK_TAGS = re.compile(r"<(h\d|ol|ul|blockquote|pre|hr|table)\b")
+
+
+@settings(max_examples=400)
+@given(hostile)
+def test_text_after_a_bullet_stays_one_item_of_text(text: str) -> None:
+    """Reports write `- {name}: …`: a component named `# Heading`, `+ plus` or `1. one`
+    was a heading, a nested list or an ordered list inside the bullet."""
+    body = markdown_text(text.lstrip()) + " »"
+    rendered = RENDERER.render("- " + body)
+    assert rendered.count("<li>") == 1, rendered
+    assert BLOCK_TAGS.search(rendered.removeprefix("<ul>\n").removesuffix("</ul>\n")) is None
+    assert shown(markdown_text(text)).strip() == text.strip()
+
+
+def test_the_reported_block_starts_are_escaped() -> None:
+    for name in ("# Heading", "+ plus", "1. one", "7) seven", "- dash"):
+        rendered = RENDERER.render(f"- {markdown_text(name)}: bus factor 1")
+        assert rendered == f"<ul>\n<li>{name}: bus factor 1</li>\n</ul>\n", rendered

@@ -296,6 +296,24 @@ def test_sarif_is_deterministic_and_keeps_the_given_order() -> None:
     assert messages == [f.message for f in reversed(FINDINGS)]
 
 
+def test_sarif_messages_keep_braces_and_brackets_literal() -> None:
+    """SARIF §3.11.5-6: `{0}` in a message is a placeholder and `[text](url)` a link, so an
+    author named `[click me](https://…)` was a link a viewer may render: both escaped. The
+    schema check above holds for them too."""
+    hostile = Finding(
+        "single-owner",
+        "warning",
+        "x{0}: bus factor 1, Mal [click me](https://evil.example/login) holds most of it",
+        component="x{0}",
+        location=("x{0}/a.py", 1),
+    )
+    result = sarif([hostile.as_dict()])["runs"][0]["results"][0]
+    assert result["message"]["text"] == (
+        "x{{0}}: bus factor 1, Mal \\[click me\\](https://evil.example/login) holds most of it"
+    )
+    assert result["locations"][0]["logicalLocations"][0]["name"] == "x{0}"  # not a message
+
+
 def test_sarif_refuses_an_unknown_rule() -> None:
     """A finding whose rule has no metadata is a ValueError, not an invalid log."""
     item = {"rule": "nope", "severity": "warning", "message": "m", "fingerprint": "f"}

@@ -79,11 +79,11 @@ def _text(report: ScanReport, result: Verdict, data: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _markdown(report: ScanReport, result: Verdict) -> str:
+def _markdown(report: ScanReport, result: Verdict, *, every_finding: bool = False) -> str:
     """The report with the findings `check` reports (against a baseline: the new ones), the
     verdict and its new breaches, then what changed since the baseline."""
     verdict_line = "**Policy: failed.**" if result.failed else "**Policy: passed.**"
-    lines = [render_markdown(report, result.findings), verdict_line]
+    lines = [render_markdown(report, result.findings, every_finding=every_finding), verdict_line]
     lines += [f"- {cell(check.message)}" for check in result.breaches]
     if result.new_only:
         known = len(result.known_breaches)
@@ -96,6 +96,22 @@ def _markdown(report: ScanReport, result: Verdict) -> str:
             if change["before"] != change["after"]
         ]
     return "\n".join(lines) + "\n"
+
+
+SUMMARY_LIMIT = 1 << 20
+"""GitHub's limit for one step's job summary, in bytes."""
+
+
+def _summary(text: str) -> str:
+    """The job summary, within GitHub's limit: cut after the last whole line that fits,
+    with a line saying so (a cut by characters could pass the limit in bytes, and ended
+    mid-row)."""
+    data = text.encode("utf-8")
+    if len(data) <= SUMMARY_LIMIT:
+        return text
+    note = "\n_The rest is cut: GitHub keeps 1 MiB of a job summary; see the JSON report._\n"
+    kept = data[: SUMMARY_LIMIT - len(note)]
+    return kept[: kept.rfind(b"\n") + 1].decode("utf-8") + note
 
 
 def _changed(change: dict[str, Any]) -> str:
@@ -180,7 +196,7 @@ def run_check(args: argparse.Namespace, report: ScanReport) -> int:
     if args.format == "github" and summary:
         try:
             with open(summary, "a", encoding="utf-8") as stream:
-                stream.write(_markdown(report, result)[: 1 << 20])
+                stream.write(_summary(_markdown(report, result, every_finding=True)))
         except OSError as error:
             warning(f"GITHUB_STEP_SUMMARY {summary}: {error.strerror or error}; no summary")
     if args.exit_zero:

@@ -18,7 +18,20 @@ _AUTOLINK = re.compile(r"(?i)\b(?:https?|ftp|mailto)(?=:)|\bwww(?=\.)")
 keeps them text."""
 
 
+_BLOCK_START = re.compile(r"^([#+-]|\d{1,9}(?=[.)]))")
+"""What makes the start of a line a heading or a list item (`# x`, `+ x`, `- x`, `1. x`):
+a component named `# Heading` after a bullet's `- ` was a heading inside the list. `*` is
+in `_MARKUP`, `>` is escaped as HTML."""
+
+
 def markdown_text(text: str) -> str:
-    """`text` (already free of control characters) as literal Markdown inline text."""
+    """`text` (already free of control characters) as literal Markdown inline text, also
+    at the start of a line (a bullet's text)."""
     text = _MARKUP.sub(r"\\\1", html.escape(text, quote=False))
+    text = _BLOCK_START.sub(_escape_block_start, text)
     return _AUTOLINK.sub(lambda match: match.group() + "\\", text)
+
+
+def _escape_block_start(match: re.Match[str]) -> str:
+    found = match.group()
+    return found + "\\" if found[0].isdigit() else "\\" + found

@@ -18,9 +18,15 @@ def cell(value: object) -> str:
     return markdown_text(printable(str(value)))
 
 
-def render_markdown(report: ScanReport, findings: list[dict[str, Any]] | None = None) -> str:
+def render_markdown(
+    report: ScanReport,
+    findings: list[dict[str, Any]] | None = None,
+    *,
+    every_finding: bool = False,
+) -> str:
     """Headline figures, a component table, and the people the truck factor names.
-    `findings`: those to list instead of the report's (`check --baseline`: the new ones)."""
+    `findings`: those to list instead of the report's (`check --baseline`: the new ones);
+    the first 25, or `every_finding` (GitHub's job summary: its annotations stop at 10)."""
     data = report.to_dict()
     if findings is not None:
         data["findings"] = findings
@@ -68,11 +74,12 @@ def render_markdown(report: ScanReport, findings: list[dict[str, Any]] | None = 
     findings = data["findings"]
     if findings:
         lines += ["", "| Severity | Rule | Finding |", "|---|---|---|"]
-        for finding in findings[:_ROWS]:
+        shown = findings if every_finding else findings[:_ROWS]
+        for finding in shown:
             lines.append(
                 f"| {finding['severity']} | {finding['rule']} | {cell(finding['message'])} |"
             )
-        if len(findings) > _ROWS:
+        if len(findings) > len(shown):
             lines.append(f"\n_{len(findings) - _ROWS} more findings in the JSON report._")
     for warning in data["warnings"]:
         lines += ["", f"> **Warning:** {cell(warning)}"]

@@ -26,6 +26,8 @@ Decisions:
   already use `/`. Leading `./` and `/` are dropped.
 * `partialFingerprints` holds the finding's own fingerprint as `busfactor/v1` (rule,
   component or path, person; never a line number); `upload-sarif` adds the line hash.
+* A result's message is plain text with its literal `{`, `}`, `[` and `]` escaped (`{{`,
+  `}}`, `\\[`, `\\]`, §3.11.5-6): names and paths come from the repository.
 * `informationUri` is left out: the project has no published home page to name yet.
 * A finding whose rule is not among `rules` is a programming error: `ValueError`.
 """
@@ -103,6 +105,17 @@ def _text(value: object, fallback: str) -> str:
     return text if text.strip() else fallback
 
 
+_LITERAL = {"{": "{{", "}": "}}", "[": "\\[", "]": "\\]"}
+_LITERAL_CHARS = re.compile(r"[{}\[\]]")
+
+
+def _literal(text: str) -> str:
+    """A message as plain text that viewers show as written (SARIF §3.11.5 and §3.11.6):
+    braces doubled, as `{0}` is a placeholder; square brackets escaped, as an author named
+    `[click me](https://…)` is an embedded link."""
+    return _LITERAL_CHARS.sub(lambda match: _LITERAL[match.group()], text)
+
+
 def _rule(info: RuleInfo) -> dict[str, Any]:
     short = _text(info.short, info.id)
     full = _text(info.full, short)
@@ -134,7 +147,7 @@ def _result(finding: Mapping[str, Any], index: int, info: RuleInfo) -> dict[str,
         "ruleId": info.id,
         "ruleIndex": index,
         "level": LEVELS[severity],
-        "message": {"text": _text(finding.get("message"), _text(info.short, info.id))},
+        "message": {"text": _literal(_text(finding.get("message"), _text(info.short, info.id)))},
         "locations": [location],
     }
     fingerprint = finding.get("fingerprint")
