@@ -170,7 +170,7 @@ def test_a_mark_draws_again_only_the_rows_it_changes(small_repo: Path) -> None:
     """Marking someone changes their row and the components the what-if changes; the other
     rows stay the very rows they were (git.git's 2,339 people were all drawn again, and the
     mark showed a second after space). Sorted by Leaving, a mark still reorders the rows."""
-    from textual.widgets.data_table import RowKey
+    from textual.widgets.data_table import ColumnKey, RowKey
 
     report = scan(small_repo)
     app = make_app(small_repo, report=report)
@@ -185,6 +185,7 @@ def test_a_mark_draws_again_only_the_rows_it_changes(small_repo: Path) -> None:
         assert others
         kept = {key: people.rows[key] for key in others}
         kept_components = dict(components.rows)
+        narrow = components.columns[ColumnKey("whatif")].content_width
         people.move_cursor(row=people.get_row_index("ada@example.test"))
         await pilot.press("space")
         await app.workers.wait_for_complete()
@@ -199,14 +200,20 @@ def test_a_mark_draws_again_only_the_rows_it_changes(small_repo: Path) -> None:
         await pilot.pause()
         assert people.get_cell("ada@example.test", "leaving").plain == ""
         assert all(str(components.get_cell(key, "whatif")) == "" for key in components.rows)
-        # Sorted by the Leaving column, the marked person comes first.
+        # Nobody leaving: the what-if column is as narrow as before the first mark.
+        whatif = components.columns[ColumnKey("whatif")]
+        assert whatif.content_width == narrow
+        # Sorted by the Leaving column, the marked person comes first, the rows kept.
         last = str(people.coordinate_to_cell_key((people.row_count - 1, 0)).row_key.value)
         people.move_cursor(row=people.row_count - 1)
         app.query_one("#people-table", SortedTable).sort_by("leaving", False)
+        await pilot.pause()
+        kept = dict(people.rows)
         await pilot.press("space")
         await pilot.pause()
         assert plain_cells(people, 0)[0] == "LEAVING"
         assert people.coordinate_to_cell_key((0, 0)).row_key.value == last
+        assert all(people.rows[key] is row for key, row in kept.items())
 
     run(app, scenario)
 
@@ -754,5 +761,69 @@ def test_the_overview_says_why_no_component_is_listed(builder: RepoBuilder) -> N
     async def scenario(pilot: Pilot[int]) -> None:
         worst = str(app.query_one("#overview-worst", Static).render())
         assert "Worst components\n  none: no file was analysed" in worst
+
+    run(app, scenario)
+
+
+def test_a_shown_report_is_kept_out_of_the_cyclic_collector(small_repo: Path) -> None:
+    """Full collections walked the report's objects (git.git: 200,000, 0.11-0.22 s each)
+    while a key waited. Shown, they are frozen; a rescan and the app's end let them go."""
+    import gc
+
+    app = make_app(small_repo, report=scan(small_repo))
+    frozen: list[int] = []
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        await pilot.pause()
+        frozen.append(gc.get_freeze_count())
+        app.start_scan()
+        frozen.append(gc.get_freeze_count())
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        frozen.append(gc.get_freeze_count())
+
+    run(app, scenario)
+    assert frozen[0] > 1000
+    assert frozen[1] == 0
+    assert frozen[2] > 1000
+    assert gc.get_freeze_count() == 0
+
+
+def test_the_overview_groups_thousands_of_people(tmp_path: Path) -> None:
+    """git.git read `150 active, 2189 inactive` under `Commits 60,751`."""
+    import subprocess
+
+    repo = tmp_path / "many"
+    subprocess.run(["git", "init", "-q", "-b", "main", str(repo)], check=True)
+    stream = []
+    for n in range(1001):
+        when = 1420070400 + n * 3600
+        who = f"Person {n} <p{n}@example.test> {when} +0000"
+        data = f"{n}\n"
+        stream += [
+            "commit refs/heads/main",
+            f"author {who}",
+            f"committer {who}",
+            "data 2",
+            "c",  # a commit on a branch fast-import knows continues from its tip
+            f"M 100644 inline f{n % 50}.py",
+            f"data {len(data)}",
+            data,
+        ]
+    subprocess.run(
+        ["git", "-C", str(repo), "fast-import", "--quiet"],
+        input="\n".join(stream).encode(),
+        check=True,
+    )
+    app = make_app(repo, report=scan(repo))
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        await pilot.pause()
+        from busfactor.ui.overview import Overview
+        from busfactor.ui.theme import tones_of
+
+        assert app.report is not None
+        facts = Overview._facts(app.report, tones_of(app)).plain
+        assert "1,001 active, 0 inactive" in facts, facts  # active as of the revision
 
     run(app, scenario)

@@ -79,7 +79,7 @@ class Overview(VerticalScroll):
         facts = Labelled("")
         facts.row("Repository  ", safe(PurePath(meta["repository"]).name))
         facts.row("Commits     ", f"{meta['commits']:,}   Files {meta['files']:,}")
-        facts.row("People      ", f"{active} active, {len(people) - active} inactive")
+        facts.row("People      ", f"{active:,} active, {len(people) - active:,} inactive")
         facts.row("Coverage    ", f"{coverage:.0%} of files keep an author if those people leave")
         found = facts.row("Findings    ")
         found.append(counted(counts.get("error", 0), "error"), style=tones.error)

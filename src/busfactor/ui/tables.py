@@ -89,14 +89,22 @@ class SortedTable(DataTable[Any]):
         for key, label in self.column_labels.items():
             header = Text(label, justify="right" if key in self.right_aligned else "left")
             self.add_column(header, key=key)
+        self._header_widths()
+        self._mark_sorted()  # a pane may start sorted (Components by risk)
+
+    def _header_widths(self) -> None:
+        """Every column as wide as its header again; the rows then widen it as they need.
+        `clear` keeps the widths, so a column stayed as wide as the widest cell it ever had
+        (the what-if's `1→0, 3 orphaned`, at 80 columns pushing Top authors out of view)."""
+        for key, label in self.column_labels.items():
+            column = self.columns[ColumnKey(key)]
+            width = measure(self.app.console, Text(label), 1)
             if key in self.sort_keys:
                 # Room for ▲/▼ from the start: a column is as wide as its header when the
                 # header is added, so the arrow was cut off (or wrapped) where the header
-                # fills the column ("Bus factor", "Severity"). Widths only grow from here.
-                column = self.columns[ColumnKey(key)]
-                marked = measure(self.app.console, Text(self.marked(label, "▼")), 1)
-                column.content_width = max(column.content_width, marked)
-        self._mark_sorted()  # a pane may start sorted (Components by risk)
+                # fills the column ("Bus factor", "Severity").
+                width = max(width, measure(self.app.console, Text(self.marked(label, "▼")), 1))
+            column.content_width = width
 
     def on_resize(self) -> None:
         if self.wide_cells and self.rows_data and self.app.size.width != self._drawn_width:
@@ -116,6 +124,7 @@ class SortedTable(DataTable[Any]):
         if self.sort_column is not None:
             rows.sort(key=self.sort_keys[self.sort_column], reverse=self.sort_reverse)
         self.clear()
+        self._header_widths()
         used: set[str] = set()
         drawn: dict[int, str] = {}
         for row in rows:
@@ -136,11 +145,8 @@ class SortedTable(DataTable[Any]):
         """Draw again, in place, the rows for which `changed` holds, whose `column` changed.
 
         Marking one person redrew all of git.git's 2,339 people: the mark showed a second
-        after space. The whole table is redrawn only when the rows are sorted by that column.
+        after space. Sorted by that column, the rows are then put in order again (in place).
         """
-        if column == self.sort_column:
-            self.redraw()
-            return
         columns = list(self.column_labels)
         for row in self.rows_data:
             key = self._drawn_keys.get(id(row))
@@ -151,6 +157,8 @@ class SortedTable(DataTable[Any]):
                 # DataTable measures every cell of the column again (18,000 on git.git).
                 wider = cell.cell_len > self.columns[ColumnKey(column_key)].content_width
                 self.update_cell(key, column_key, cell, update_width=wider)
+        if column == self.sort_column:
+            self._reorder()
 
     def selected_key(self) -> str | None:
         """The key of the row under the cursor."""
@@ -361,7 +369,11 @@ class ComponentsPane(Vertical):
         """Mark the components the current what-if changes (only their rows are drawn
         again)."""
         before, self.changed = self.changed, changed_components(whatif)
-        self.query_one(SortedTable).redraw_rows(
+        table = self.query_one(SortedTable)
+        if not self.changed:  # nobody leaving: the column narrows again (at 80 columns
+            table.redraw()  # its width pushed Top authors out of view)
+            return
+        table.redraw_rows(
             lambda row: before.get(row["name"]) != self.changed.get(row["name"]), "whatif"
         )
 
