@@ -203,7 +203,7 @@ def test_a_signal_inside_popen_does_not_lose_the_child(
             children.append(self.pid)
             os.kill(os.getpid(), signal.SIGHUP)  # handled at once, still inside Popen
 
-    before = signal.getsignal(signal.SIGHUP)
+    before = {number: signal.getsignal(number) for number in (signal.SIGHUP, signal.SIGTERM)}
     stop_cleanly_on_signals()
     try:
         with GitRepository(repo) as git:
@@ -215,7 +215,8 @@ def test_a_signal_inside_popen_does_not_lose_the_child(
         assert len(children) == 1
         assert not Path(f"/proc/{children[0]}").exists()  # ended and reaped
     finally:
-        signal.signal(signal.SIGHUP, before)
+        for number, handler in before.items():  # later tests see the runner's own
+            signal.signal(number, handler)
         for pid in children:
             with contextlib.suppress(OSError):
                 os.kill(pid, signal.SIGKILL)
