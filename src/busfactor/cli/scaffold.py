@@ -37,6 +37,11 @@ def _path_after(new: argparse.ArgumentParser) -> None:
     new.set_defaults(path_after_options=True)
 
 
+def _repository(args: argparse.Namespace) -> Path:
+    """The repository `_path_after` read, `.` when none was given."""
+    return Path(".") if args.path is None else Path(args.path)
+
+
 def add_adr_new(adr_commands: argparse._SubParsersAction[Any]) -> None:
     """`adr new TITLE [PATH] ...`."""
     new = adr_commands.add_parser(
@@ -161,7 +166,7 @@ def run_adr_new(args: argparse.Namespace) -> int:
     from busfactor.adapters.config import load_settings
     from busfactor.scaffold.adr_new import plan_adr, write_adr
 
-    args.path = Path(".") if args.path is None else args.path
+    args.path = _repository(args)
     root = repository_root(args.path)
     settings = load_settings(root)
     chosen = args.dir is not None  # else a folder the scan finds, or its default docs/adr
@@ -243,7 +248,7 @@ def run_runbook_new(args: argparse.Namespace) -> int:
     """Write the runbook skeleton (never over an existing file)."""
     from busfactor.scaffold.runbook_new import default_location, new_runbook_text, write_runbook
 
-    root = repository_root(Path(".") if args.path is None else args.path)
+    root = repository_root(_repository(args))
     data, graph = _scan(root)
     names = [c["name"] for c in data.get("components", [])]
     component = _component(args.component, names)
