@@ -869,6 +869,31 @@ def test_a_reader_that_stops_early_ends_the_scan_quietly(wide: Path) -> None:
     assert stderr == b""
 
 
+@pytest.mark.parametrize("baseline", [False, True])
+def test_a_check_whose_reader_stops_early_keeps_its_verdict(
+    wide: Path, tmp_path: Path, baseline: bool
+) -> None:
+    """`busfactor check | head`: the closed pipe is the reader's choice. The exit code is
+    still the verdict (1: one author holds every file), so `set -o pipefail` sees the
+    failure, and the baseline asked for is still written."""
+    written = tmp_path / "baseline.json"
+    extra = ["--write-baseline", str(written)] if baseline else []
+    with subprocess.Popen(
+        [sys.executable, "-m", "busfactor", "check", str(wide), "--format", "json", *extra],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    ) as process:
+        assert process.stdout is not None
+        assert process.stderr is not None
+        assert process.stdout.read(10) == b'{\n  "schem'
+        process.stdout.close()
+        stderr = process.stderr.read()
+        assert process.wait(timeout=120) == 1
+    assert stderr == b""
+    if baseline:
+        assert len(json.loads(written.read_text("utf-8"))["files"]) == 3000
+
+
 def test_a_profiled_run_still_writes_its_profile(tiny: Repo, tmp_path: Path) -> None:
     """Under `python -m cProfile -o FILE`, the process exits the usual way, so the profiler
     writes its file (the fast exit would end the process before it could)."""

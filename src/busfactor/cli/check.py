@@ -170,6 +170,28 @@ def breach_findings(result: Verdict, findings: list[dict[str, Any]]) -> list[dic
     return shown
 
 
+def _report(text: str, output: Path | None) -> None:
+    """Write the report; a reader that stops early (`busfactor check | head`) ends it there.
+
+    That is the reader's choice, not a failed check: the verdict still sets the exit code (a
+    pipeline under `set -o pipefail` passed a failing check when a closed pipe made it 0)
+    and the baseline asked for is still written."""
+    try:
+        write_report(text, output)
+    except BrokenPipeError:
+        if output is not None and str(output) != "-":
+            raise  # a FIFO given as --output: the one place it was asked to go
+        _quiet_stdout()
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null, so the bytes still buffered for the closed pipe fail no
+    later flush (the step summary's, the interpreter's at exit)."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.close(devnull)
+
+
 def run_check(args: argparse.Namespace, report: ScanReport) -> int:
     """Apply policy and baseline, write the report (and a step summary), return the exit code."""
     policy = report.settings.policy
@@ -186,12 +208,12 @@ def run_check(args: argparse.Namespace, report: ScanReport) -> int:
             # report that cannot be written leaves the old baseline as it was. Written
             # before the report, it made known what no report had said, and the next run
             # against it passed.
-            write_report(text, args.output)
+            _report(text, args.output)
             yield render_json(report).encode("utf-8")
 
         write_atomically(args.write_baseline, report_then_baseline())
     else:
-        write_report(text, args.output)
+        _report(text, args.output)
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if args.format == "github" and summary:
         try:
