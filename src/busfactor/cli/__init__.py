@@ -65,8 +65,13 @@ def _openable(path: Path) -> bool:
         return False
 
 
-def _scan_options(parser: argparse.ArgumentParser, *, output: bool = True) -> None:
-    parser.add_argument("path", nargs="?", default=".", type=Path, help="repository (default: .)")
+def _scan_options(
+    parser: argparse.ArgumentParser,
+    *,
+    output: bool = True,
+    path_help: str = "repository (default: .)",
+) -> None:
+    parser.add_argument("path", nargs="?", default=".", type=Path, help=path_help)
     parser.add_argument("--rev", help="analyse the history reaching REV and its files (HEAD)")
     parser.add_argument("--since", help="read only history after DATE (as git log --since)")
     parser.add_argument("--history", choices=["dag", "linear"], help="history model (dag)")
@@ -158,9 +163,8 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         )
     graph.set_defaults(run=_run_graph)
     tui = commands.add_parser("tui", help="open the terminal app (also: busfactor alone)")
-    tui.add_argument(
-        "path", nargs="?", default=".", type=Path, help="repository, or an org report .json (.)"
-    )
+    if full("tui"):  # the scan's options, so the app scans what `busfactor scan` would
+        _scan_options(tui, output=False, path_help="repository, or an org report .json (.)")
     tui.set_defaults(run=_run_tui)
     demo = commands.add_parser("demo", help="create a realistic demo repository and open it")
     demo.add_argument("--path", type=Path, help="where to create it (default: a new temp dir)")
@@ -374,10 +378,15 @@ def _demo(args: argparse.Namespace, target: Path, kept: str) -> int:
 
 
 def _run_tui(args: argparse.Namespace) -> int:
+    overrides = _overrides(args)
     if args.path.suffix.lower() == ".json":
+        given = [key for key, value in overrides.items() if value is not None]
+        if given or args.config:
+            option = "--" + (given[0] if given else "config").replace("_", "-")
+            raise UsageError(f"{option} is for a repository's scan, not a report ({args.path})")
         return open_report_tui(args.path)
     diagnostics.require_terminal()
-    return _open_tui(args.path, {})
+    return _open_tui(args.path, overrides, args.config)
 
 
 def _interactive() -> bool:
@@ -395,7 +404,7 @@ def _inside_git_repository(path: Path) -> bool:
     )
 
 
-def _open_tui(path: Path, overrides: dict[str, object]) -> int:
+def _open_tui(path: Path, overrides: dict[str, object], config: Path | None = None) -> int:
     import importlib
 
     gc.enable()  # off for headless commands (see run); an app runs for hours
@@ -405,7 +414,7 @@ def _open_tui(path: Path, overrides: dict[str, object]) -> int:
     except ImportError:
         diagnostics.error("the terminal app is not available in this installation")
         return ExitCode.ERROR
-    code: int = app.run_tui(path, overrides)
+    code: int = app.run_tui(path, overrides, config)
     return code
 
 

@@ -564,12 +564,14 @@ def make_app(
     return BusfactorApp(repo, settings, report)
 
 
-def run_tui(path: Path, settings_overrides: dict[str, Any] | None = None) -> int:
+def run_tui(
+    path: Path, settings_overrides: dict[str, Any] | None = None, config_file: Path | None = None
+) -> int:
     """Find the repository, load settings as the CLI does, run the app; 2 on a usage error."""
     try:
         with GitRepository(path) as repository:
             root = repository.root
-            settings = settings_for(root, None, settings_overrides, repository)
+            settings = settings_for(root, config_file, settings_overrides, repository)
     except BusfactorError as error:
         print(f"busfactor: error: {error.message}", file=sys.stderr)
         if error.hint:
