@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import os
+import pty
+import select
 import signal
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -42,3 +46,74 @@ def test_sigterm_ends_the_app_and_gives_the_signal_back(small_repo: Path) -> Non
     assert ended
     assert stopped_by(app) == signal.SIGTERM
     assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGCONT"), reason="POSIX job control")
+def test_a_sigcont_without_a_suspend_does_not_restart_the_terminal(small_repo: Path) -> None:
+    """A terminal that closes sends SIGHUP and SIGCONT together. Textual's driver re-enters
+    application mode on every SIGCONT: on the dead terminal its new output thread died, and
+    the app's exit waited on it forever. The driver's SIGCONT handler (stood in for here)
+    now runs only after its own SIGTSTP, and both are given back when the app ends."""
+    calls: list[str] = []
+
+    def stop(number: int, frame: object) -> None:
+        calls.append("stop")
+
+    def resume(number: int, frame: object) -> None:
+        calls.append("resume")
+
+    before = {number: signal.getsignal(number) for number in (signal.SIGTSTP, signal.SIGCONT)}
+    signal.signal(signal.SIGTSTP, stop)
+    signal.signal(signal.SIGCONT, resume)
+    app = make_app(small_repo)
+    seen: list[list[str]] = []
+
+    async def drive() -> None:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await app.workers.wait_for_complete()
+            signal.raise_signal(signal.SIGCONT)  # as a hangup sends it
+            await pilot.pause()
+            seen.append(list(calls))
+            signal.raise_signal(signal.SIGTSTP)  # Ctrl+Z, then `fg`
+            signal.raise_signal(signal.SIGCONT)
+            signal.raise_signal(signal.SIGCONT)
+            await pilot.pause()
+            seen.append(list(calls))
+
+    try:
+        asyncio.run(drive())
+        assert seen == [[], ["stop", "resume"]]
+        assert signal.getsignal(signal.SIGTSTP) is stop
+        assert signal.getsignal(signal.SIGCONT) is resume
+    finally:
+        for number, handler in before.items():
+            signal.signal(number, handler)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="a pseudo-terminal")
+def test_closing_the_terminal_ends_the_app_with_129(small_repo: Path) -> None:
+    """The app in a pseudo-terminal it leads, as in a terminal window: closing the window
+    (the terminal's master side) ends the process with 128 + SIGHUP, soon."""
+    pid, master = pty.fork()
+    if pid == 0:  # the child: nothing but exec
+        command = [sys.executable, "-m", "busfactor", "tui", str(small_repo)]
+        os.execve(sys.executable, command, {**os.environ, "TERM": "xterm-256color"})
+    drawn = b""
+    deadline = time.monotonic() + 60
+    try:
+        while b"Truck factor" not in drawn and time.monotonic() < deadline:
+            if select.select([master], [], [], 0.1)[0]:
+                drawn += os.read(master, 65536)
+    finally:
+        os.close(master)
+    assert b"Truck factor" in drawn
+    for _ in range(300):
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            break
+        time.sleep(0.1)
+    else:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        pytest.fail("the app outlived its terminal by 30 s")
+    assert os.waitstatus_to_exitcode(status) == 128 + signal.SIGHUP

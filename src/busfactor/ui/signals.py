@@ -35,10 +35,16 @@ def exit_on_signals(app: App[Any]) -> None:
             continue
         taken.append(number)
     app.signals_taken = taken  # type: ignore[attr-defined]
+    app.signals_wrapped = _resume_only_after_a_suspend()  # type: ignore[attr-defined]
 
 
 def release_signals(app: App[Any]) -> None:
     """From `on_unmount`: the loop's handlers removed, Python's default back."""
+    wrapped: dict[int, Any] = getattr(app, "signals_wrapped", {})
+    for number, handler in wrapped.items():
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(number, handler)
+    wrapped.clear()
     taken: list[int] = getattr(app, "signals_taken", [])
     if not taken:
         return
@@ -57,3 +63,34 @@ def stopped_by(app: App[Any]) -> int | None:
 def _stop(app: App[Any], number: int) -> None:
     app.stopped_by_signal = number  # type: ignore[attr-defined]
     app.exit()
+
+
+def _resume_only_after_a_suspend() -> dict[int, Any]:
+    """Let Textual's driver re-enter the terminal on SIGCONT only after its own SIGTSTP.
+
+    The driver re-enters application mode on every SIGCONT, for `fg` after Ctrl+Z. But a
+    terminal that closes sends SIGHUP and SIGCONT together: re-entering then started a
+    second output thread on the dead terminal, which died at its first write, and the app's
+    exit waited forever to queue its last write behind it (the process stayed, asleep,
+    after its terminal was gone). Returns the handlers replaced, to put back at unmount."""
+    if not hasattr(signal, "SIGCONT") or not hasattr(signal, "SIGTSTP"):
+        return {}
+    on_stop, on_continue = signal.getsignal(signal.SIGTSTP), signal.getsignal(signal.SIGCONT)
+    if not callable(on_stop) or not callable(on_continue):
+        return {}
+    suspended = False
+
+    def stop(number: int, frame: Any) -> None:
+        nonlocal suspended
+        suspended = True
+        on_stop(number, frame)  # the driver leaves the terminal and stops the process
+
+    def resume(number: int, frame: Any) -> None:
+        nonlocal suspended
+        if suspended:
+            suspended = False
+            on_continue(number, frame)
+
+    signal.signal(signal.SIGTSTP, stop)
+    signal.signal(signal.SIGCONT, resume)
+    return {signal.SIGTSTP: on_stop, signal.SIGCONT: on_continue}
