@@ -253,3 +253,43 @@ def test_people_fit_120_columns_whatever_the_names(tmp_path: Path) -> None:
             assert any(name.endswith("…") and long_name.startswith(name[:-1]) for name in names)
 
     asyncio.run(drive())
+
+
+def test_a_plan_made_while_its_tab_is_hidden_is_rendered_when_the_tab_is_shown(
+    tmp_path: Path,
+) -> None:
+    """After a rescan the plan is made again in the background once its tab was seen. Its
+    Markdown tables (a widget per cell) held the app 1 to 2 s on git.git wherever the user
+    was; they are now built when the Plan tab is shown."""
+    from textual.widgets import Markdown
+
+    from busfactor.cli import main
+
+    repo = coupled_service(tmp_path / "repo")
+    printed = tmp_path / "plan.md"
+    assert main(["plan", str(repo), "--format", "markdown", "--output", str(printed)]) == 0
+    app = make_app(repo)
+    sources: list[str] = []
+
+    async def drive() -> None:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await app.workers.wait_for_complete()
+            await pilot.press("l")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            plan = app.query_one("#plan-markdown", Markdown)
+            sources.append(plan.source)
+            await pilot.press("o", "r")
+            await app.workers.wait_for_complete()  # the rescan
+            await pilot.pause()
+            await app.workers.wait_for_complete()  # the plan it starts
+            await pilot.pause()
+            sources.append(plan.source)
+            await pilot.press("l")
+            await pilot.pause()
+            sources.append(plan.source)
+
+    asyncio.run(drive())
+    made = printed.read_text(encoding="utf-8")
+    assert sources[0] == sources[2] == made
+    assert "Computing" in sources[1]

@@ -312,7 +312,7 @@ class BusfactorApp(App[int]):
     def tab_shown(self, event: TabbedContent.TabActivated) -> None:
         """The plan is computed the first time its tab is shown."""
         if event.pane.id == "tab-plan":
-            self.query_one(PlanPane).compute()
+            self.query_one(PlanPane).shown()
 
     def tabs_shown(self) -> bool:
         """Whether a report's tabs are on screen (not before the first scan, not while one

@@ -227,6 +227,8 @@ class PlanPane(VerticalScroll):
         self.shown_for: ScanReport | None = None
         self.markdown: str | None = None
         """The plan shown, as `busfactor plan --format markdown` writes it (None: none yet)."""
+        self.unrendered: str | None = None
+        """Markdown that came while the tab was hidden, rendered when it is shown."""
 
     def compose(self) -> ComposeResult:
         yield Markdown(f"*{_LATER}*", id="plan-markdown")
@@ -244,13 +246,19 @@ class PlanPane(VerticalScroll):
         tabs = self.app.query(TabbedContent)
         return isinstance(pane, TabPane) and any(t.active == pane.id for t in tabs)
 
+    def shown(self) -> None:
+        """The tab came into view: render what came while it was hidden, or start the plan."""
+        if self.unrendered is not None:
+            self._show_markdown(self.unrendered)
+        self.compute()
+
     def compute(self) -> None:
         """Start the plan worker unless the shown plan is already this report's."""
         if self.report is None or self.shown_for is self.report:
             return
         self.shown_for = self.report
         self.markdown = None
-        self.query_one("#plan-markdown", Markdown).update(f"*{_COMPUTING}*")
+        self._show_markdown(f"*{_COMPUTING}*")
         self.query_one("#plan-text", Static).update(_COMPUTING)
         self.plan_in_thread(self.report)
 
@@ -261,7 +269,7 @@ class PlanPane(VerticalScroll):
         if any(not worker.is_finished for worker in running):
             self.workers.cancel_group(self, "plan")
             self.shown_for = None
-            self.query_one("#plan-markdown", Markdown).update(f"*{_LATER}*")
+            self._show_markdown(f"*{_LATER}*")
             self.query_one("#plan-text", Static).update(_LATER)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="plan", description="Plan")
@@ -289,8 +297,17 @@ class PlanPane(VerticalScroll):
     def show_plan(self, message: PlanReady) -> None:
         if message.report is self.report:
             self.markdown = message.markdown if message.plan else None
-            self.query_one("#plan-markdown", Markdown).update(message.markdown)
             self.query_one("#plan-text", Static).update(Text(message.text))
+            if self.tab_active():
+                self._show_markdown(message.markdown)
+            else:  # a plan's tables hold the app for a second on a big repository
+                self.unrendered = message.markdown
+
+    def _show_markdown(self, markdown: str) -> None:
+        """Show `markdown` (Textual makes a widget per table cell: on git.git's plan that
+        holds the app 1 to 2 s, so a plan made while the tab is hidden waits until it is shown)."""
+        self.unrendered = None
+        self.query_one("#plan-markdown", Markdown).update(markdown)
 
     def action_export_plan(self) -> None:
         """e: the plan shown, as Markdown, into `busfactor-plan.md` (or `-2`, …) in the working
