@@ -67,3 +67,44 @@ def test_decision_titles_are_cut_so_status_and_date_show(tmp_path: Path) -> None
             assert "accepted" in statuses
 
     asyncio.run(drive())
+
+
+def test_long_decision_ids_keep_their_end_so_status_and_date_show(tmp_path: Path) -> None:
+    """Two folders numbering their records alike give ids with the folder in front
+    (adr/0027): `services/payments/docs/adr:1` took the table's half of the screen. Ids
+    are now shortened from the left, as component names are."""
+    import asyncio
+
+    from textual.widgets import DataTable
+
+    from builders import RepoBuilder
+    from busfactor.pipeline import scan
+    from busfactor.ui.app import make_app
+
+    record = "# {title}\n\n## Status\n\nAccepted\n\n## Context\n\nx\n"
+    with RepoBuilder(tmp_path / "repo") as builder:
+        builder.commit(
+            "ada",
+            write={
+                f"services/{name}/docs/adr/0001-use-a-queue.md": record.format(title=name)
+                for name in ("payments-and-invoicing", "shipping-and-returns")
+            },
+        )
+        repo = builder.path
+    report = scan(repo)
+    assert {d["id"] for d in report.decisions()} == {
+        "services/payments-and-invoicing/docs/adr:1",
+        "services/shipping-and-returns/docs/adr:1",
+    }
+    app = make_app(repo, report=report)
+
+    async def drive() -> None:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("d")
+            await pilot.pause()
+            table = app.query_one("#decisions-table", DataTable)
+            assert table.virtual_size.width <= table.size.width
+            ids = {str(table.get_row_at(i)[0]) for i in range(table.row_count)}
+            assert ids == {"…/docs/adr:1"}
+
+    asyncio.run(drive())

@@ -293,3 +293,30 @@ def test_a_plan_made_while_its_tab_is_hidden_is_rendered_when_the_tab_is_shown(
     made = printed.read_text(encoding="utf-8")
     assert sources[0] == sources[2] == made
     assert "Computing" in sources[1]
+
+
+def test_findings_show_where_they_are_before_their_long_messages(tmp_path: Path) -> None:
+    """The message, the longest cell, is the last column: before it, long messages pushed
+    Component / path out of view at 120 columns (git.git's showed `Com`). A long component
+    keeps its end, as on the Components tab."""
+    from builders import RepoBuilder
+
+    long_name = "services/payments-and-invoicing/reconciliation-engine"
+    with RepoBuilder(tmp_path / "repo") as builder:
+        builder.commit("ada", write={f"{long_name}/core.py": "x\n"})
+        repo = builder.path
+    app = make_app(repo, report=scan(repo))
+
+    async def drive() -> None:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("f")
+            await pilot.pause()
+            table = app.query_one("#findings-table", DataTable)
+            where = table.get_column_index("where")
+            region = table._get_column_region(where)
+            assert region.right <= table.scrollable_content_region.width
+            cells = [str(table.get_row_at(row)[where]) for row in range(table.row_count)]
+            assert "…/payments-and-invoicing" in cells  # services/payments-and-invoicing
+            assert table.virtual_size.width > table.size.width  # the messages run on
+
+    asyncio.run(drive())

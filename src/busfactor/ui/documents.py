@@ -20,7 +20,7 @@ from busfactor.errors import BusfactorError, Cancelled
 from busfactor.ui.export import export_text
 from busfactor.ui.planning import plan_of
 from busfactor.ui.tables import SortedTable, select_row
-from busfactor.ui.view import cut, names_of, safe, text
+from busfactor.ui.view import cut, names_of, safe, shorten_path, text
 
 if TYPE_CHECKING:
     from busfactor.core.report import ScanReport
@@ -83,6 +83,9 @@ class DecisionsPane(Horizontal):
         "status": "Status",
         "date": "Date",
     }
+    ID_WIDTH = 16
+    """Ids that are a file's name, or carry their folder (`docs/adr:0003` where two folders
+    share numbers), keep their end: `…/adr:0003`."""
     TITLE_WIDTH = 26
     """Longer titles end in `…` (the record beside the table shows them whole): at 120
     columns a long title pushed Status and Date out of the table's half of the screen.
@@ -104,7 +107,7 @@ class DecisionsPane(Horizontal):
             "title": lambda r: r["title"].lower(),
         }
         table.render_row = lambda r: [
-            text(r["id"]),
+            text(shorten_path(safe(r["id"]), self.ID_WIDTH)),
             cut(safe(r["title"]), self.TITLE_WIDTH + max(0, self.app.size.width - 120) // 2),
             text(r["status"]),
             text(r["date"] or ""),

@@ -557,9 +557,13 @@ class FindingsPane(Vertical):
     COLUMNS: ClassVar[dict[str, str]] = {
         "severity": "Severity",
         "rule": "Rule",
-        "message": "Message",
         "where": "Component / path",
+        "message": "Message",
     }
+    WHERE_WIDTH = 24
+    """Longer components and paths keep their end (`…/legacy-billing`). The message, the
+    longest cell, comes last: before it, git.git's messages pushed this column out of view
+    at 120 columns, cut to `Com`. Wider terminals give it one column in two more."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -579,6 +583,7 @@ class FindingsPane(Vertical):
         }
         table.render_row = self._cells
         table.row_key = lambda r: str(r["fingerprint"])
+        table.wide_cells = True
         table.keep = lambda r: (
             (not self.severity or r["severity"] == self.severity)
             and (not self.rule or r["rule"] == self.rule)
@@ -603,11 +608,12 @@ class FindingsPane(Vertical):
 
     def _cells(self, row: Row) -> list[Text]:
         severity = str(row["severity"])
+        width = self.WHERE_WIDTH + max(0, self.app.size.width - 120) // 2
         return [
             Text(severity.upper(), style=tones_of(self.app).severity(severity)),
             text(row["rule"]),
+            text(shorten_path(safe(row.get("component") or row.get("path") or ""), width)),
             text(row["message"]),
-            text(row.get("component") or row.get("path") or ""),
         ]
 
     def action_severity(self, severity: str) -> None:
