@@ -367,6 +367,44 @@ def test_sorting_by_an_off_screen_column_scrolls_it_into_view(small_repo: Path) 
     run_keys(app, scenario)
 
 
+def test_people_keep_their_names_in_view_when_a_sort_scrolls_sideways(tmp_path: Path) -> None:
+    """Sorting People by Holds alone at 80 columns scrolled the names out of view: which
+    person held what could not be read. Leaving and Name are fixed, and a sorted column is
+    scrolled into the part of the view they leave."""
+    from busfactor.demo import make_demo
+
+    repo = make_demo(tmp_path / "demo")
+    app = make_app(repo, report=scan(repo))
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        await pilot.press("p")
+        await pilot.pause()
+        table = app.query_one("#people-table", SortedTable)
+        assert table.max_scroll_x > 0  # wider than 80 columns
+        fixed = sum(c.get_render_width(table) for c in table.ordered_columns[:2])
+        seen_scrolled = False
+        for _ in range(2 * len(table.sort_keys)):  # round twice: left again from the right
+            await pilot.press("full_stop")
+            await pilot.pause()
+            await pilot.pause()
+            assert table.sort_column is not None
+            index = table.get_column_index(table.sort_column)
+            if index < 2:
+                continue
+            column = table._get_column_region(index)
+            view = table.scrollable_content_region.width
+            assert table.scroll_x + fixed <= column.x
+            assert column.right <= table.scroll_x + view
+            if table.scroll_x > 0:
+                seen_scrolled = True
+                shown = app.export_screenshot().replace("&#160;", " ")
+                assert "Name" in shown
+                assert str(table.get_row_at(0)[1]) in shown  # the top row's name
+        assert seen_scrolled
+
+    run_keys(app, scenario)
+
+
 def test_enter_on_a_decision_reads_it_and_esc_goes_back(adr_repo: Path) -> None:
     """Enter on the decision log did nothing; only tab reached the record, to scroll it."""
     app = make_app(adr_repo, report=scan(adr_repo))

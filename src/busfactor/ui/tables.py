@@ -237,12 +237,18 @@ class SortedTable(DataTable[Any]):
         """Scroll sideways, if need be, so the sorted column is in view."""
         if self.sort_column is None or ColumnKey(self.sort_column) not in self.columns:
             return
-        column = self._get_column_region(self.get_column_index(self.sort_column))
+        index = self.get_column_index(self.sort_column)
+        if index < self.fixed_columns:
+            return  # always on screen
+        column = self._get_column_region(index)
         view = self.scrollable_content_region.width
-        if column.x < self.scroll_x:
-            self.scroll_to(x=column.x, animate=False, immediate=True)
+        # Fixed columns (People's names) cover the left of the view.
+        fixed = sum(c.get_render_width(self) for c in self.ordered_columns[: self.fixed_columns])
+        if column.x - fixed < self.scroll_x:
+            self.scroll_to(x=column.x - fixed, animate=False, immediate=True)
         elif column.right > self.scroll_x + view:
-            self.scroll_to(x=min(column.x, column.right - view), animate=False, immediate=True)
+            x = min(column.x - fixed, column.right - view)
+            self.scroll_to(x=x, animate=False, immediate=True)
 
     def marked(self, label: str, arrow: str) -> str:
         """The header of the sorted column: the arrow on a line of its own when the header
@@ -485,6 +491,7 @@ class PeoplePane(Vertical):
             classes="hint",
         )
         table = SortedTable(self.COLUMNS, id="people-table")
+        table.fixed_columns = 2  # Leaving and Name stay when a sort scrolls to Holds alone
         table.sort_keys = {
             "leaving": lambda r: r["id"] not in self.leaving,
             "name": lambda r: r["name"].lower(),
