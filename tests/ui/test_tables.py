@@ -12,6 +12,7 @@ from busfactor.demo import make_demo
 from busfactor.pipeline import scan
 from busfactor.ui.app import BusfactorApp, make_app
 from busfactor.ui.detail import ComponentScreen
+from busfactor.ui.tables import SortedTable
 from busfactor.ui.view import fit_names, shorten_path, unique_knowledge
 
 
@@ -318,5 +319,37 @@ def test_findings_show_where_they_are_before_their_long_messages(tmp_path: Path)
             cells = [str(table.get_row_at(row)[where]) for row in range(table.row_count)]
             assert "…/payments-and-invoicing" in cells  # services/payments-and-invoicing
             assert table.virtual_size.width > table.size.width  # the messages run on
+
+    asyncio.run(drive())
+
+
+def test_tables_fill_without_asking_the_terminal_its_size(
+    small_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rich's console asked the terminal its size on every cell a table measured (three
+    system calls each, 50,000 on git.git's People): the app tells it its size instead, and
+    again when the terminal is resized."""
+    import os
+
+    app = make_app(small_repo, report=scan(small_repo))
+    asked: list[int] = []
+    real = os.get_terminal_size
+
+    def counted(*args: int) -> os.terminal_size:
+        asked.append(1)
+        return real(*args)
+
+    async def drive() -> None:
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            assert tuple(app.console.size) == (100, 30)
+            monkeypatch.setattr(os, "get_terminal_size", counted)
+            for table in app.query(SortedTable):
+                table.redraw()
+            await pilot.pause()
+            assert asked == []
+            await pilot.resize_terminal(120, 40)
+            await pilot.pause()
+            assert tuple(app.console.size) == (120, 40)
 
     asyncio.run(drive())
