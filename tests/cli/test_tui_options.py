@@ -77,16 +77,20 @@ def test_both_cache_options_are_a_usage_error(
     assert opened == []
 
 
+@pytest.mark.parametrize(
+    "option", [["--rev", "v1"], ["--no-cache"], ["--no-default-excludes"], ["--config", "x"]]
+)
 def test_scan_options_on_a_report_are_a_usage_error(
-    tmp_path: Path, opened: list[Settings], capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, opened: list[Settings], capsys: pytest.CaptureFixture[str], option: list[str]
 ) -> None:
-    """An org report was scanned already: `--rev` there would be silently ignored."""
+    """An org report was scanned already: `--rev` there would be silently ignored. The
+    error names the option as it was given."""
     report = tmp_path / "org.json"
     report.write_text("{}", "utf-8")
-    assert main(["tui", str(report), "--rev", "v1"]) == 2
+    assert main(["tui", str(report), *option]) == 2
     captured = capsys.readouterr()
     assert captured.out == ""
     assert captured.err == (
-        f"busfactor: error: --rev is for a repository's scan, not a report ({report})\n"
+        f"busfactor: error: {option[0]} is for a repository's scan, not a report ({report})\n"
     )
     assert opened == []

@@ -377,12 +377,17 @@ def _demo(args: argparse.Namespace, target: Path, kept: str) -> int:
     return _open_tui(repo, {})
 
 
+_NEGATED = {"cache": "--no-cache", "default_excludes": "--no-default-excludes"}
+"""Settings whose option turns them off, by the setting's name."""
+
+
 def _run_tui(args: argparse.Namespace) -> int:
     overrides = _overrides(args)
     if args.path.suffix.lower() == ".json":
         given = [key for key, value in overrides.items() if value is not None]
         if given or args.config:
-            option = "--" + (given[0] if given else "config").replace("_", "-")
+            key = given[0] if given else "config"
+            option = _NEGATED.get(key, "--" + key.replace("_", "-"))
             raise UsageError(f"{option} is for a repository's scan, not a report ({args.path})")
         return open_report_tui(args.path)
     diagnostics.require_terminal()
