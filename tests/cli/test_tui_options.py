@@ -94,3 +94,27 @@ def test_scan_options_on_a_report_are_a_usage_error(
         f"busfactor: error: {option[0]} is for a repository's scan, not a report ({report})\n"
     )
     assert opened == []
+
+
+@pytest.mark.parametrize(
+    ("option", "message"),
+    [
+        (["--rev", "nonexistent"], "busfactor: error: unknown revision: nonexistent\n"),
+        (["--since", "garbage"], "busfactor: error: since 'garbage'"),
+    ],
+)
+def test_a_revision_or_date_the_scan_refuses_is_refused_before_the_app_opens(
+    builder: RepoBuilder,
+    opened: list[Settings],
+    capsys: pytest.CaptureFixture[str],
+    option: list[str],
+    message: str,
+) -> None:
+    """`busfactor scan` exits 2 on these; the app opened, showed the error in a dialog and
+    exited 0 when quit."""
+    builder.commit("ada", write={"a.py": "x = 1\n"})
+    assert main(["tui", str(builder.path), *option]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.startswith(message)
+    assert opened == []

@@ -117,3 +117,31 @@ def test_closing_the_terminal_ends_the_app_with_129(small_repo: Path) -> None:
         os.waitpid(pid, 0)
         pytest.fail("the app outlived its terminal by 30 s")
     assert os.waitstatus_to_exitcode(status) == 128 + signal.SIGHUP
+
+
+def test_ctrl_z_suspends_and_the_screen_is_drawn_again_on_return(small_repo: Path) -> None:
+    """Textual binds no key to suspending: Ctrl+Z did nothing, and `fg` after a `kill
+    -TSTP` came back to a blank screen until keys redrew it piece by piece."""
+    app = make_app(small_repo)
+    suspended: list[bool] = []
+    refreshed: list[bool] = []
+
+    async def drive() -> None:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await app.workers.wait_for_complete()
+            app.action_suspend_process = lambda: suspended.append(True)  # type: ignore[method-assign]
+            await pilot.press("ctrl+z")
+            await pilot.pause()
+            original = app.refresh
+
+            def refresh(**options: bool) -> object:
+                refreshed.append(options.get("layout", False))
+                return original(**options)
+
+            app.refresh = refresh  # type: ignore[method-assign]
+            app.app_resume_signal.publish(app)
+            await pilot.pause()
+
+    asyncio.run(drive())
+    assert suspended == [True]
+    assert True in refreshed

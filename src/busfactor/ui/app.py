@@ -36,7 +36,7 @@ from busfactor.adapters.git import GitRepository
 from busfactor.core.model import Progress
 from busfactor.core.whatif import simulate
 from busfactor.errors import BusfactorError, Cancelled
-from busfactor.pipeline import scan, settings_for
+from busfactor.pipeline import check_since, scan, settings_for
 from busfactor.ui.commands import BusfactorCommands, PaletteIndex, build_index
 from busfactor.ui.detail import ComponentScreen, ErrorScreen, PersonScreen
 from busfactor.ui.dialogs import ConfirmScreen, NewAdrScreen
@@ -88,6 +88,7 @@ class BusfactorApp(App[int]):
         Binding("slash", "filter_components", "Filter", show=False),
         Binding("escape", "cancel_scan", "Cancel scan", show=False),
         Binding("ctrl+c", "interrupt", "Cancel scan or quit", show=False, priority=True),
+        Binding("ctrl+z", "suspend_process", "Suspend", show=False),  # Textual binds none
         *(
             Binding(key, f"show_tab('tab-{tab}')", tab.title(), show=False)
             for key, tab in (
@@ -579,6 +580,11 @@ def run_tui(
         with GitRepository(path) as repository:
             root = repository.root
             settings = settings_for(root, config_file, settings_overrides, repository)
+            # What `busfactor scan` refuses with exit 2 is refused here too, before the app
+            # takes the screen: it showed the error in a dialog and then exited 0.
+            repository.resolve(settings.rev)
+            if settings.since is not None:
+                check_since(repository, settings.since)
     except BusfactorError as error:
         print(f"busfactor: error: {error.message}", file=sys.stderr)
         if error.hint:

@@ -173,6 +173,7 @@ class OrgApp(App[int]):
         Binding("question_mark,f1", "help", "Help", key_display="?"),
         # As in the repository app (and any terminal program): ctrl+c quits, not a hint.
         Binding("ctrl+c", "leave", "Quit", show=False, priority=True),
+        Binding("ctrl+z", "suspend_process", "Suspend", show=False),  # Textual binds none
     ]
     CSS = """
     #org-summary { padding: 0 1; height: auto; }

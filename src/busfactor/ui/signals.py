@@ -36,6 +36,9 @@ def exit_on_signals(app: App[Any]) -> None:
         taken.append(number)
     app.signals_taken = taken  # type: ignore[attr-defined]
     app.signals_wrapped = _resume_only_after_a_suspend()  # type: ignore[attr-defined]
+    # Back from Ctrl+Z (or `kill -TSTP`) and `fg`: Textual re-enters the terminal but draws
+    # nothing until something changes, so the screen stayed blank.
+    app.app_resume_signal.subscribe(app, lambda _app: app.refresh(layout=True))
 
 
 def release_signals(app: App[Any]) -> None:
