@@ -238,8 +238,9 @@ class SortedTable(DataTable[Any]):
         if self.sort_column is None or ColumnKey(self.sort_column) not in self.columns:
             return
         index = self.get_column_index(self.sort_column)
-        if index < self.fixed_columns:
-            return  # always on screen
+        if index < self.fixed_columns:  # always on screen: the table from its left again
+            self.scroll_to(x=0, animate=False, immediate=True)
+            return
         column = self._get_column_region(index)
         view = self.scrollable_content_region.width
         # Fixed columns (People's names) cover the left of the view.
@@ -616,11 +617,15 @@ class FindingsPane(Vertical):
     def _cells(self, row: Row) -> list[Text]:
         severity = str(row["severity"])
         width = self.WHERE_WIDTH + max(0, self.app.size.width - 120) // 2
+        where = str(row.get("component") or row.get("path") or "")
+        message = str(row["message"])
+        if where and message.startswith(f"{where}: "):  # said in the column before it
+            message = message[len(where) + 2 :]
         return [
             Text(severity.upper(), style=tones_of(self.app).severity(severity)),
             text(row["rule"]),
-            text(shorten_path(safe(row.get("component") or row.get("path") or ""), width)),
-            text(row["message"]),
+            text(shorten_path(safe(where), width)),
+            text(message),
         ]
 
     def action_severity(self, severity: str) -> None:
