@@ -4,6 +4,7 @@ the terminal back; Python's default ended the process with the terminal still ra
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import pty
 import select
@@ -145,3 +146,62 @@ def test_ctrl_z_suspends_and_the_screen_is_drawn_again_on_return(small_repo: Pat
     asyncio.run(drive())
     assert suspended == [True]
     assert True in refreshed
+
+
+_STUCK_APP = """
+import sys, threading
+from pathlib import Path
+import busfactor.ui.app as app_module
+import busfactor.ui.signals as signals
+from textual.binding import Binding
+
+signals.GRACE_SECONDS = 1.0
+
+class Stuck(app_module.BusfactorApp):
+    CSS_PATH = str(Path(app_module.__file__).with_name("app.tcss"))
+    BINDINGS = [Binding("x", "stick", "Stick")]
+
+    def action_stick(self):
+        threading.Event().wait()  # the main thread waits forever, as behind a dead writer
+
+app_module.make_app = lambda root, settings: Stuck(root, settings)
+sys.exit(app_module.run_tui(Path(sys.argv[1])))
+"""
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="a pseudo-terminal")
+def test_sigterm_ends_an_app_whose_loop_is_stuck(small_repo: Path) -> None:
+    """Textual's output thread dies on a terminal that has gone, and the main thread then
+    waits forever to queue a write behind it: SIGTERM, handled on the event loop, never ran
+    and only `kill -9` ended the process. The signal now sets a deadline (GRACE_SECONDS, 1 s
+    here) after which the process ends with 128 + the signal's number anyway."""
+    pid, master = pty.fork()
+    if pid == 0:  # the child: nothing but exec
+        command = [sys.executable, "-c", _STUCK_APP, str(small_repo)]
+        os.execve(sys.executable, command, {**os.environ, "TERM": "xterm-256color"})
+    try:
+        drawn = b""
+        deadline = time.monotonic() + 60
+        while b"Truck factor" not in drawn and time.monotonic() < deadline:
+            if select.select([master], [], [], 0.1)[0]:
+                drawn += os.read(master, 65536)
+        assert b"Truck factor" in drawn
+        os.write(master, b"x")
+        time.sleep(0.5)
+        os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if done:
+                break
+            time.sleep(0.1)
+            with contextlib.suppress(OSError):  # keep the terminal drained
+                while select.select([master], [], [], 0)[0] and os.read(master, 65536):
+                    pass
+        else:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            pytest.fail("SIGTERM did not end the stuck app in 15 s")
+    finally:
+        os.close(master)
+    assert os.waitstatus_to_exitcode(status) == 128 + signal.SIGTERM

@@ -10,13 +10,19 @@ signal's number, as a headless command stopped by them does.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import os
 import signal
+import socket
 import threading
 from typing import Any
 
 from textual.app import App
 
 _SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
+
+GRACE_SECONDS = 10.0
+"""How long the app has to exit after SIGTERM or SIGHUP before the process ends anyway."""
 
 
 def exit_on_signals(app: App[Any]) -> None:
@@ -35,6 +41,8 @@ def exit_on_signals(app: App[Any]) -> None:
             continue
         taken.append(number)
     app.signals_taken = taken  # type: ignore[attr-defined]
+    if taken and not app.is_headless:  # never in a test run's own process
+        _watch_for_deadlines(app, taken)
     app.signals_wrapped = _resume_only_after_a_suspend()  # type: ignore[attr-defined]
     # Back from Ctrl+Z (or `kill -TSTP`) and `fg`: Textual re-enters the terminal but draws
     # nothing until something changes, so the screen stayed blank.
@@ -53,14 +61,54 @@ def release_signals(app: App[Any]) -> None:
         return
     loop = asyncio.get_running_loop()
     for number in taken:
-        loop.remove_signal_handler(number)
+        loop.remove_signal_handler(number)  # the last one also takes the wakeup descriptor
     taken.clear()
+    pipe = getattr(app, "signal_pipe", None)
+    if pipe is not None:
+        pipe[1].close()  # the watching thread reads its end and stops
 
 
 def stopped_by(app: App[Any]) -> int | None:
     """The signal that ended `app`, if one did."""
     number: int | None = getattr(app, "stopped_by_signal", None)
     return number
+
+
+def _watch_for_deadlines(app: App[Any], numbers: list[int]) -> None:
+    """End the process GRACE_SECONDS after SIGTERM or SIGHUP if it is still there by then,
+    with the code the app would have given.
+
+    Textual's output thread dies on a terminal that has gone (EIO), and the main thread then
+    waits forever to queue a write behind it. The loop never ran its handler, and only
+    `kill -9` ended the process. Python runs signal handlers in the main thread alone, so a
+    thread of our own reads the signal numbers the C-level handler writes to the wakeup
+    descriptor (whichever thread the signal landed on), arms the deadline, and passes the
+    bytes on to the loop's own descriptor, where asyncio reads them as before."""
+    reader, writer = socket.socketpair()
+    writer.setblocking(False)
+    loops = signal.set_wakeup_fd(writer.fileno(), warn_on_full_buffer=False)
+    if loops < 0:  # asyncio set none: nothing to pass on to, leave things as they were
+        signal.set_wakeup_fd(loops)
+        reader.close()
+        writer.close()
+        return
+    watched = {int(number) for number in numbers}
+
+    def watch() -> None:
+        armed = False
+        while data := reader.recv(64):
+            if not armed and watched.intersection(data):
+                armed = True
+                code = 128 + next(number for number in data if number in watched)
+                timer = threading.Timer(GRACE_SECONDS, os._exit, (code,))
+                timer.daemon = True
+                timer.start()
+            with contextlib.suppress(OSError):  # the loop has closed its end
+                os.write(loops, data)
+        reader.close()  # release_signals closed the other end
+
+    threading.Thread(target=watch, name="busfactor-signals", daemon=True).start()
+    app.signal_pipe = (reader, writer)  # type: ignore[attr-defined]
 
 
 def _stop(app: App[Any], number: int) -> None:
