@@ -48,6 +48,7 @@ SECTIONS: list[tuple[str, list[tuple[str, str]]]] = [
             ("t", "change the colour theme"),
             ("r / q", "scan again / quit"),
             ("esc / ctrl+c", "cancel a running scan (ctrl+c quits when none runs)"),
+            ("ctrl+z", "suspend to the shell (fg comes back)"),
         ],
     ),
     (
@@ -110,6 +111,7 @@ ORG_SECTIONS: list[tuple[str, list[tuple[str, str]]]] = [
             ("ctrl+p", "jump to a repository or a person"),
             ("? / F1", "this help (esc closes it)"),
             ("q / ctrl+c", "quit"),
+            ("ctrl+z", "suspend to the shell (fg comes back)"),
         ],
     ),
     ("Figures", [row for row in SECTIONS[-1][1] if row[0] in ("Bus factor", "Truck factor")]),
