@@ -205,3 +205,43 @@ def test_sigterm_ends_an_app_whose_loop_is_stuck(small_repo: Path) -> None:
     finally:
         os.close(master)
     assert os.waitstatus_to_exitcode(status) == 128 + signal.SIGTERM
+
+
+_DEAF_TO_HANGUPS = """
+import signal, sys
+from pathlib import Path
+signal.signal(signal.SIGHUP, signal.SIG_IGN)  # as under a parent that traps it
+import busfactor.ui.app as app_module
+sys.exit(app_module.run_tui(Path(sys.argv[1])))
+"""
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="a pseudo-terminal")
+def test_a_terminal_gone_without_sighup_ends_the_app_with_129(small_repo: Path) -> None:
+    """A parent shell that traps SIGHUP passes none on when the terminal closes: Textual's
+    input thread then spun on end-of-file at 100 % of a core, for as long as nobody killed
+    the process. The app now checks once a second that its terminal is still one."""
+    pid, master = pty.fork()
+    if pid == 0:  # the child: nothing but exec
+        command = [sys.executable, "-c", _DEAF_TO_HANGUPS, str(small_repo)]
+        os.execve(sys.executable, command, {**os.environ, "TERM": "xterm-256color"})
+    drawn = b""
+    deadline = time.monotonic() + 60
+    try:
+        while b"Truck factor" not in drawn and time.monotonic() < deadline:
+            if select.select([master], [], [], 0.1)[0]:
+                drawn += os.read(master, 65536)
+    finally:
+        os.close(master)
+    assert b"Truck factor" in drawn
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            break
+        time.sleep(0.1)
+    else:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        pytest.fail("the app outlived its terminal by 20 s")
+    assert os.waitstatus_to_exitcode(status) == 128 + signal.SIGHUP

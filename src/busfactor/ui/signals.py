@@ -14,6 +14,8 @@ import contextlib
 import os
 import signal
 import socket
+import stat
+import sys
 import threading
 from typing import Any
 
@@ -43,6 +45,7 @@ def exit_on_signals(app: App[Any]) -> None:
     app.signals_taken = taken  # type: ignore[attr-defined]
     if taken and not app.is_headless:  # never in a test run's own process
         _watch_for_deadlines(app, taken)
+        _watch_the_terminal(app)
     app.signals_wrapped = _resume_only_after_a_suspend()  # type: ignore[attr-defined]
     # Back from Ctrl+Z (or `kill -TSTP`) and `fg`: Textual re-enters the terminal but draws
     # nothing until something changes, so the screen stayed blank.
@@ -95,20 +98,58 @@ def _watch_for_deadlines(app: App[Any], numbers: list[int]) -> None:
     watched = {int(number) for number in numbers}
 
     def watch() -> None:
-        armed = False
         while data := reader.recv(64):
-            if not armed and watched.intersection(data):
-                armed = True
-                code = 128 + next(number for number in data if number in watched)
-                timer = threading.Timer(GRACE_SECONDS, os._exit, (code,))
-                timer.daemon = True
-                timer.start()
+            if watched.intersection(data):
+                _arm_deadline(128 + next(number for number in data if number in watched))
             with contextlib.suppress(OSError):  # the loop has closed its end
                 os.write(loops, data)
         reader.close()  # release_signals closed the other end
 
     threading.Thread(target=watch, name="busfactor-signals", daemon=True).start()
     app.signal_pipe = (reader, writer)  # type: ignore[attr-defined]
+
+
+_deadline_lock = threading.Lock()
+_deadline_armed = False
+
+
+def _arm_deadline(code: int) -> None:
+    """End the process with `code` GRACE_SECONDS from now, unless it has ended by then
+    (once per process: the first reason to leave gives the code)."""
+    global _deadline_armed
+    with _deadline_lock:
+        if _deadline_armed:
+            return
+        _deadline_armed = True
+    timer = threading.Timer(GRACE_SECONDS, os._exit, (code,))
+    timer.daemon = True
+    timer.start()
+
+
+def _watch_the_terminal(app: App[Any]) -> None:
+    """Leave as on SIGHUP once the terminal has gone without one: a parent shell that traps
+    SIGHUP passes none on. Textual's input thread then spun on end-of-file, a core at 100 %
+    for as long as nobody killed the process. A hung-up terminal is no longer a tty to
+    `isatty` (its ioctl fails), checked once a second."""
+    stdin = sys.__stdin__
+    if stdin is None or not hasattr(signal, "SIGHUP"):
+        return
+    try:
+        descriptor = stdin.fileno()
+        device = os.fstat(descriptor)
+        nothing = os.stat(os.devnull).st_rdev
+    except (OSError, ValueError):
+        return
+    if not stat.S_ISCHR(device.st_mode) or device.st_rdev == nothing:
+        return  # input from a pipe, a file or /dev/null: no terminal to lose
+
+    def check() -> None:
+        if not os.isatty(descriptor) and getattr(app, "stopped_by_signal", None) is None:
+            _arm_deadline(128 + signal.SIGHUP)
+            _stop(app, signal.SIGHUP)
+
+    check()  # it may have gone while the app started
+    app.set_interval(1.0, check, name="terminal check")
 
 
 def _stop(app: App[Any], number: int) -> None:
