@@ -91,33 +91,53 @@ def test_a_sigcont_without_a_suspend_does_not_restart_the_terminal(small_repo: P
             signal.signal(number, handler)
 
 
+def _app_in_a_terminal(arguments: list[str]) -> tuple[int, int]:
+    """`python ARGUMENTS` in a pseudo-terminal it leads, as in a terminal window, once it
+    has drawn the Overview: its pid and the terminal's master side."""
+    pid, master = pty.fork()
+    if pid == 0:  # the child: nothing but exec
+        command = [sys.executable, *arguments]
+        os.execve(sys.executable, command, {**os.environ, "TERM": "xterm-256color"})
+    drawn = b""
+    deadline = time.monotonic() + 60
+    while b"Truck factor" not in drawn and time.monotonic() < deadline:
+        if select.select([master], [], [], 0.1)[0]:
+            drawn += os.read(master, 65536)
+    if b"Truck factor" not in drawn:
+        os.close(master)
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        pytest.fail("the app drew no Overview in 60 s")
+    return pid, master
+
+
+def _exit_code(pid: int, seconds: float, master: int | None = None) -> int | None:
+    """The process's exit code within `seconds`, reading what it writes to `master` (if
+    open) meanwhile; None, and the process killed, when it is still there by then."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            return os.waitstatus_to_exitcode(status)
+        time.sleep(0.1)
+        if master is not None:
+            with contextlib.suppress(OSError):  # keep the terminal drained
+                while select.select([master], [], [], 0)[0] and os.read(master, 65536):
+                    pass
+    os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+    return None
+
+
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="a pseudo-terminal")
 def test_closing_the_terminal_ends_the_app_with_129(small_repo: Path) -> None:
     """The app in a pseudo-terminal it leads, as in a terminal window: closing the window
     (the terminal's master side) ends the process with 128 + SIGHUP, soon."""
-    pid, master = pty.fork()
-    if pid == 0:  # the child: nothing but exec
-        command = [sys.executable, "-m", "busfactor", "tui", str(small_repo)]
-        os.execve(sys.executable, command, {**os.environ, "TERM": "xterm-256color"})
-    drawn = b""
-    deadline = time.monotonic() + 60
-    try:
-        while b"Truck factor" not in drawn and time.monotonic() < deadline:
-            if select.select([master], [], [], 0.1)[0]:
-                drawn += os.read(master, 65536)
-    finally:
-        os.close(master)
-    assert b"Truck factor" in drawn
-    for _ in range(300):
-        done, status = os.waitpid(pid, os.WNOHANG)
-        if done:
-            break
-        time.sleep(0.1)
-    else:
-        os.kill(pid, signal.SIGKILL)
-        os.waitpid(pid, 0)
-        pytest.fail("the app outlived its terminal by 30 s")
-    assert os.waitstatus_to_exitcode(status) == 128 + signal.SIGHUP
+    pid, master = _app_in_a_terminal(["-m", "busfactor", "tui", str(small_repo)])
+    os.close(master)
+    code = _exit_code(pid, 30)
+    assert code is not None, "the app outlived its terminal by 30 s"
+    assert code == 128 + signal.SIGHUP
 
 
 def test_ctrl_z_suspends_and_the_screen_is_drawn_again_on_return(small_repo: Path) -> None:
@@ -175,36 +195,16 @@ def test_sigterm_ends_an_app_whose_loop_is_stuck(small_repo: Path) -> None:
     waits forever to queue a write behind it: SIGTERM, handled on the event loop, never ran
     and only `kill -9` ended the process. The signal now sets a deadline (GRACE_SECONDS, 1 s
     here) after which the process ends with 128 + the signal's number anyway."""
-    pid, master = pty.fork()
-    if pid == 0:  # the child: nothing but exec
-        command = [sys.executable, "-c", _STUCK_APP, str(small_repo)]
-        os.execve(sys.executable, command, {**os.environ, "TERM": "xterm-256color"})
+    pid, master = _app_in_a_terminal(["-c", _STUCK_APP, str(small_repo)])
     try:
-        drawn = b""
-        deadline = time.monotonic() + 60
-        while b"Truck factor" not in drawn and time.monotonic() < deadline:
-            if select.select([master], [], [], 0.1)[0]:
-                drawn += os.read(master, 65536)
-        assert b"Truck factor" in drawn
         os.write(master, b"x")
         time.sleep(0.5)
         os.kill(pid, signal.SIGTERM)
-        deadline = time.monotonic() + 15
-        while time.monotonic() < deadline:
-            done, status = os.waitpid(pid, os.WNOHANG)
-            if done:
-                break
-            time.sleep(0.1)
-            with contextlib.suppress(OSError):  # keep the terminal drained
-                while select.select([master], [], [], 0)[0] and os.read(master, 65536):
-                    pass
-        else:
-            os.kill(pid, signal.SIGKILL)
-            os.waitpid(pid, 0)
-            pytest.fail("SIGTERM did not end the stuck app in 15 s")
+        code = _exit_code(pid, 15, master)
     finally:
         os.close(master)
-    assert os.waitstatus_to_exitcode(status) == 128 + signal.SIGTERM
+    assert code is not None, "SIGTERM did not end the stuck app in 15 s"
+    assert code == 128 + signal.SIGTERM
 
 
 _DEAF_TO_HANGUPS = """
@@ -221,27 +221,8 @@ def test_a_terminal_gone_without_sighup_ends_the_app_with_129(small_repo: Path) 
     """A parent shell that traps SIGHUP passes none on when the terminal closes: Textual's
     input thread then spun on end-of-file at 100 % of a core, for as long as nobody killed
     the process. The app now checks once a second that its terminal is still one."""
-    pid, master = pty.fork()
-    if pid == 0:  # the child: nothing but exec
-        command = [sys.executable, "-c", _DEAF_TO_HANGUPS, str(small_repo)]
-        os.execve(sys.executable, command, {**os.environ, "TERM": "xterm-256color"})
-    drawn = b""
-    deadline = time.monotonic() + 60
-    try:
-        while b"Truck factor" not in drawn and time.monotonic() < deadline:
-            if select.select([master], [], [], 0.1)[0]:
-                drawn += os.read(master, 65536)
-    finally:
-        os.close(master)
-    assert b"Truck factor" in drawn
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        done, status = os.waitpid(pid, os.WNOHANG)
-        if done:
-            break
-        time.sleep(0.1)
-    else:
-        os.kill(pid, signal.SIGKILL)
-        os.waitpid(pid, 0)
-        pytest.fail("the app outlived its terminal by 20 s")
-    assert os.waitstatus_to_exitcode(status) == 128 + signal.SIGHUP
+    pid, master = _app_in_a_terminal(["-c", _DEAF_TO_HANGUPS, str(small_repo)])
+    os.close(master)
+    code = _exit_code(pid, 20)
+    assert code is not None, "the app outlived its terminal by 20 s"
+    assert code == 128 + signal.SIGHUP
