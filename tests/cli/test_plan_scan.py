@@ -11,7 +11,9 @@ import pytest
 
 from builders import RepoBuilder
 from busfactor.cli import main
+from busfactor.core import coupling
 from busfactor.core.authorship import doa
+from busfactor.core.cochange import Pair
 
 
 def _billing(builder: RepoBuilder) -> None:
@@ -120,3 +122,24 @@ def test_an_unknown_component_is_a_usage_error(
     """--component with a name that does not exist exits 2 with one line."""
     assert main(["plan", str(billing), "--component", "biling"]) == 2
     assert capsys.readouterr().err.startswith("busfactor: error: --component biling")
+
+
+def test_coupling_counted_in_a_child_gives_the_same_plan(
+    billing: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """adr/0030: a long history's co-changes are counted in a child process; forced on this
+    short one, the plan is the same, coupling included."""
+    here = _plan(billing, capsys)
+    assert "co-change" in json.dumps(here)
+    monkeypatch.setattr(coupling, "CHILD_FROM", 1)
+    monkeypatch.setattr(coupling, "_cpus", lambda: 2)
+    started: list[bool] = []
+    pairs = coupling.CouplingJob.pairs
+
+    def watched(job: coupling.CouplingJob) -> list[Pair]:
+        started.append(job.in_child)
+        return pairs(job)
+
+    monkeypatch.setattr(coupling.CouplingJob, "pairs", watched)
+    assert _plan(billing, capsys) == here
+    assert started == [True]

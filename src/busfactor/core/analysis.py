@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import nullcontext
 
 import networkx as nx
 
 from busfactor.core.authorship import file_authorship
 from busfactor.core.codeowners import CodeOwners
 from busfactor.core.components import assign_components
-from busfactor.core.coupling import add_coupling
+from busfactor.core.coupling import CouplingJob, add_coupling
 from busfactor.core.decisions import Decision
 from busfactor.core.findings import all_findings, ordered
 from busfactor.core.gc_pause import paused_gc
@@ -98,88 +99,102 @@ def build_ownership_graph(
     identities = merge_identities(
         mining.identities, mining.activity, settings.identity, mining.mailmap
     )
-    graph: nx.DiGraph[str] = nx.DiGraph()
-    reference, clock_notes = activity_reference(mining.revision_time, now, identities)
-    add_people(graph, identities, reference, settings.activity_days)
-    analysed = [
-        file_authorship(path, history, identities.person_of, settings.thresholds)
-        for path, history in zip(mining.paths, mining.files, strict=True)
-        if path not in excluded
-    ]
-    add_files(graph, analysed)
-    authors_of = {record.path: record.authors for record in analysed}
-    commits_of = {person.id: person.commits for person in identities.people.values()}
-    coverage = settings.thresholds.coverage
-    repo_tf = truck_factor(list(authors_of), authors_of, commits_of, coverage)
-    members = assign_components(authors_of, settings.components)
-    add_components(graph, members, authors_of, commits_of, coverage)
-    index = {path: position for position, path in enumerate(mining.paths)}
-    person_of = identities.person_of
-
-    def contributors_of(path: str) -> list[str]:
-        position = index.get(path)
-        if position is None:
-            return []
-        record = file_authorship(path, mining.files[position], person_of, settings.thresholds)
-        ranked = sorted(record.contributions.items(), key=lambda item: (-item[1]["doa"], item[0]))
-        return [person for person, _ in ranked]
-
-    def last_commit(path: str) -> int | None:
-        position = index.get(path)
-        return mining.files[position].last_time or None if position is not None else None
-
-    if coupling:  # costly on large histories; only the plan needs it
-        add_coupling(graph, mining.changesets, mining.paths, identities.person_of)
-    prepare_components(graph)
-    add_decisions(graph, decisions, contributors_of, mining.paths)
-    notes = list(mining.warnings) + list(warnings) + clock_notes
-    if find_runbooks is not None:
-        runbooks, runbook_warnings = find_runbooks(members, last_commit)
-        add_runbooks(graph, runbooks, contributors_of)
-        notes += runbook_warnings
-    mark_document_folders(graph, members)
-    recent = recent_commits_by_component(graph, _recent_masks(mining, identities))
-    findings = all_findings(graph, recent, settings.hotspot_min_commits)
-    if codeowners is not None:
-        needed = settings.policy.require_runbook_at_bus_factor
-        findings = ordered(
-            findings
-            + codeowners_findings(
-                graph, codeowners, settings.owners, 1 if needed is None else needed
-            )
+    # Costly on large histories, and only the plan needs it: counted from the start, beside
+    # the rest, in a child process when the history is long (adr/0030).
+    job = (
+        CouplingJob(
+            mining.changesets,
+            identities.person_of,
+            bytes(path not in excluded for path in mining.paths),
         )
-        notes += [f"{codeowners.path}:{line}: {message}" for line, message in codeowners.errors]
-    reasons: dict[str, int] = {}
-    for reason in excluded.values():
-        reasons[reason] = reasons.get(reason, 0) + 1
-    graph.graph.update(
-        schema=SCHEMA,
-        repository=repository,
-        revision=mining.revision,
-        revision_time=mining.revision_time,
-        commits=mining.commits_read,
-        files=len(analysed),
-        excluded=dict(sorted(reasons.items())),
-        shallow=mining.shallow,
-        partial=mining.partial,
-        history=settings.history,
-        scope=settings.scope,
-        since=settings.since,
-        activity_days=settings.activity_days,
-        thresholds={
-            "doa_normalized": settings.thresholds.doa_normalized,
-            "doa_absolute": settings.thresholds.doa_absolute,
-            "coverage": coverage,
-        },
-        truck_factor=tf_attributes(repo_tf),
-        bots=[
-            {"name": bot.name, "email": bot.email, "commits": bot.commits}
-            for bot in identities.bots
-        ],
-        warnings=notes,
-        findings=[finding.as_dict() for finding in findings],
+        if coupling
+        else None
     )
-    return graph
+    with job if job is not None else nullcontext():
+        graph: nx.DiGraph[str] = nx.DiGraph()
+        reference, clock_notes = activity_reference(mining.revision_time, now, identities)
+        add_people(graph, identities, reference, settings.activity_days)
+        analysed = [
+            file_authorship(path, history, identities.person_of, settings.thresholds)
+            for path, history in zip(mining.paths, mining.files, strict=True)
+            if path not in excluded
+        ]
+        add_files(graph, analysed)
+        authors_of = {record.path: record.authors for record in analysed}
+        commits_of = {person.id: person.commits for person in identities.people.values()}
+        coverage = settings.thresholds.coverage
+        repo_tf = truck_factor(list(authors_of), authors_of, commits_of, coverage)
+        members = assign_components(authors_of, settings.components)
+        add_components(graph, members, authors_of, commits_of, coverage)
+        index = {path: position for position, path in enumerate(mining.paths)}
+        person_of = identities.person_of
+
+        def contributors_of(path: str) -> list[str]:
+            position = index.get(path)
+            if position is None:
+                return []
+            record = file_authorship(path, mining.files[position], person_of, settings.thresholds)
+            ranked = sorted(
+                record.contributions.items(), key=lambda item: (-item[1]["doa"], item[0])
+            )
+            return [person for person, _ in ranked]
+
+        def last_commit(path: str) -> int | None:
+            position = index.get(path)
+            return mining.files[position].last_time or None if position is not None else None
+
+        if job is not None:
+            add_coupling(graph, job.pairs(), mining.paths)
+        prepare_components(graph)
+        add_decisions(graph, decisions, contributors_of, mining.paths)
+        notes = list(mining.warnings) + list(warnings) + clock_notes
+        if find_runbooks is not None:
+            runbooks, runbook_warnings = find_runbooks(members, last_commit)
+            add_runbooks(graph, runbooks, contributors_of)
+            notes += runbook_warnings
+        mark_document_folders(graph, members)
+        recent = recent_commits_by_component(graph, _recent_masks(mining, identities))
+        findings = all_findings(graph, recent, settings.hotspot_min_commits)
+        if codeowners is not None:
+            needed = settings.policy.require_runbook_at_bus_factor
+            findings = ordered(
+                findings
+                + codeowners_findings(
+                    graph, codeowners, settings.owners, 1 if needed is None else needed
+                )
+            )
+            notes += [f"{codeowners.path}:{line}: {message}" for line, message in codeowners.errors]
+        reasons: dict[str, int] = {}
+        for reason in excluded.values():
+            reasons[reason] = reasons.get(reason, 0) + 1
+        graph.graph.update(
+            schema=SCHEMA,
+            repository=repository,
+            revision=mining.revision,
+            revision_time=mining.revision_time,
+            commits=mining.commits_read,
+            files=len(analysed),
+            excluded=dict(sorted(reasons.items())),
+            shallow=mining.shallow,
+            partial=mining.partial,
+            history=settings.history,
+            scope=settings.scope,
+            since=settings.since,
+            activity_days=settings.activity_days,
+            thresholds={
+                "doa_normalized": settings.thresholds.doa_normalized,
+                "doa_absolute": settings.thresholds.doa_absolute,
+                "coverage": coverage,
+            },
+            truck_factor=tf_attributes(repo_tf),
+            bots=[
+                {"name": bot.name, "email": bot.email, "commits": bot.commits}
+                for bot in identities.bots
+            ],
+            warnings=notes,
+            findings=[finding.as_dict() for finding in findings],
+        )
+        return graph
 
 
 def _recent_masks(mining: MiningResult, identities: Identities) -> dict[str, int]:
