@@ -89,8 +89,11 @@ def test_a_long_history_is_counted_in_a_child_with_the_same_result(two_cpus: Non
     assert all(left != 12 and right != 12 for left, right, _, _ in pairs)
     with CouplingJob(history(), PEOPLE, ANALYSED, child_from=1) as job:
         assert job.in_child
+        child = job._child
         assert job.pairs() == pairs
         assert not job.in_child
+    assert child is not None
+    assert child.returncode == 0  # its own answer, not a recount after a failure
 
 
 def test_a_short_history_or_one_cpu_counts_here(
