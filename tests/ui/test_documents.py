@@ -81,7 +81,8 @@ def _decisions_column(repo: Path, report: ScanReport, column: int) -> set[str]:
 def test_long_decision_ids_keep_their_end_so_status_and_date_show(tmp_path: Path) -> None:
     """Two folders numbering their records alike give ids with the folder in front
     (adr/0027): `services/payments/docs/adr:1` took the table's half of the screen. Ids
-    are now shortened from the left, as component names are."""
+    are now shortened from the left, as component names are, and two that would then look
+    alike (`…/docs/adr:1`) keep the folder that tells them apart."""
     from builders import RepoBuilder
     from busfactor.pipeline import scan
 
@@ -100,4 +101,4 @@ def test_long_decision_ids_keep_their_end_so_status_and_date_show(tmp_path: Path
         "services/payments-and-invoicing/docs/adr:1",
         "services/shipping-and-returns/docs/adr:1",
     }
-    assert _decisions_column(repo, report, 0) == {"…/docs/adr:1"}
+    assert _decisions_column(repo, report, 0) == {"…/payme…/…/adr:1", "…/shipp…/…/adr:1"}

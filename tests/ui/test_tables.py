@@ -6,6 +6,9 @@ import asyncio
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from rich.cells import cell_len
 from textual.widgets import DataTable, Static
 
 from busfactor.demo import make_demo
@@ -13,7 +16,7 @@ from busfactor.pipeline import scan
 from busfactor.ui.app import BusfactorApp, make_app
 from busfactor.ui.detail import ComponentScreen
 from busfactor.ui.tables import SortedTable
-from busfactor.ui.view import fit_names, shorten_path, unique_knowledge
+from busfactor.ui.view import ShortPaths, fit_names, shorten_path, unique_knowledge
 
 
 def plan_tab_text(app: BusfactorApp) -> str:
@@ -42,6 +45,68 @@ def plan_tab_text(app: BusfactorApp) -> str:
 def test_shorten_path_drops_leading_folders_first(name: str, shown: str) -> None:
     """Names that fit are kept; longer ones keep their last folders, then its end."""
     assert shorten_path(name, 17) == shown
+
+
+@pytest.mark.parametrize(
+    ("names", "width", "shown"),
+    [
+        (  # alike once shortened: the folder that differs stays, cut to the width
+            ["services/payments/docs/adr:1", "services/shipping/docs/adr:1"],
+            16,
+            ["…/payme…/…/adr:1", "…/shipp…/…/adr:1"],
+        ),
+        (
+            ["services/payments/docs/adr:1", "services/shipping/docs/adr:1"],
+            20,
+            ["…/payments/…/adr:1", "…/shipping/…/adr:1"],
+        ),
+        (  # told apart by the shortening itself: left as it is
+            ["services/payments/docs/adr:1", "services/shipping/docs/adr:1"],
+            22,
+            ["…/payments/docs/adr:1", "…/shipping/docs/adr:1"],
+        ),
+        (  # only the alike ones change; one that fits stays whole
+            ["a/one/x/y/api", "b/two/x/y/api", "docs/adr:1"],
+            11,
+            ["a/one/…/api", "b/two/…/api", "docs/adr:1"],
+        ),
+        (  # different last parts alike from the left: the leading folder tells them apart
+            ["pkg/first-long-service-name", "lib/other-long-service-name"],
+            16,
+            ["pkg/first-long-…", "lib/other-long-…"],
+        ),
+        (["src/a/util.py", "src/b/c/util.py"], 16, ["src/a/util.py", "src/b/c/util.py"]),
+    ],
+)
+def test_short_paths_tell_alike_names_apart(names: list[str], width: int, shown: list[str]) -> None:
+    short = ShortPaths(names)
+    assert [short(name, width) for name in names] == shown
+    assert short("not/one/of/the/names", width) == shorten_path("not/one/of/the/names", width)
+
+
+PARTS = ["a", "src", "docs", "payments", "shipping", "adr:1", "日本語"]
+
+
+@given(
+    st.lists(
+        st.lists(
+            st.sampled_from(["a", "src", "docs", "payments", "shipping", "adr:1", "é"]),
+            min_size=1,
+            max_size=5,
+        ).map("/".join),
+        max_size=6,
+    ),
+    st.integers(3, 30),
+)
+def test_short_paths_fit_and_change_only_names_that_look_alike(
+    names: list[str], width: int
+) -> None:
+    short = ShortPaths(names)
+    plain = {name: shorten_path(name, width) for name in names}
+    for name in names:
+        assert cell_len(short(name, width)) <= width
+        if list(plain.values()).count(plain[name]) == 1:
+            assert short(name, width) == plain[name]
 
 
 @pytest.mark.parametrize(

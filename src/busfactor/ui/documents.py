@@ -20,7 +20,7 @@ from busfactor.errors import BusfactorError, Cancelled
 from busfactor.ui.export import export_text
 from busfactor.ui.planning import plan_of
 from busfactor.ui.tables import SortedTable, select_row
-from busfactor.ui.view import cut, names_of, safe, shorten_path, text
+from busfactor.ui.view import ShortPaths, cut, names_of, safe, text
 
 if TYPE_CHECKING:
     from busfactor.core.report import ScanReport
@@ -97,6 +97,7 @@ class DecisionsPane(Horizontal):
         self.by_key: dict[str, dict[str, Any]] = {}
         self.by_id: dict[str, str] = {}
         self.shown_path: str | None = None
+        self.short_ids = ShortPaths()
 
     def compose(self) -> ComposeResult:
         table = SortedTable(self.COLUMNS, id="decisions-table")
@@ -107,7 +108,7 @@ class DecisionsPane(Horizontal):
             "title": lambda r: r["title"].lower(),
         }
         table.render_row = lambda r: [
-            text(shorten_path(safe(r["id"]), self.ID_WIDTH)),
+            text(self.short_ids(safe(r["id"]), self.ID_WIDTH)),
             cut(safe(r["title"]), self.TITLE_WIDTH + max(0, self.app.size.width - 120) // 2),
             text(r["status"]),
             text(r["date"] or ""),
@@ -138,6 +139,7 @@ class DecisionsPane(Horizontal):
             self.by_id.setdefault(str(decision["id"]), str(decision["path"]))
         for decision in decisions:
             decision["author_names"] = names_of(report, decision["authors"])
+        self.short_ids = ShortPaths(safe(d["id"]) for d in decisions)
         self.query_one(SortedTable).load(decisions)
         if decisions:
             self.show_record(str(decisions[0]["path"]))

@@ -27,6 +27,7 @@ from busfactor.ui.messages import (
 from busfactor.ui.theme import Tones, tones_of
 from busfactor.ui.view import (
     SEVERITY_ORDER,
+    ShortPaths,
     changed_components,
     cut,
     findings_by_component,
@@ -35,7 +36,6 @@ from busfactor.ui.view import (
     risk_of,
     risk_rank,
     safe,
-    shorten_path,
     text,
     unique_knowledge,
 )
@@ -333,6 +333,7 @@ class ComponentsPane(Vertical):
         self.report: ScanReport | None = None
         self.changed: dict[str, tuple[int, int, int]] = {}
         self.filter_text = ""
+        self.short_names = ShortPaths()
 
     def compose(self) -> ComposeResult:
         yield FilterInput(
@@ -370,6 +371,7 @@ class ComponentsPane(Vertical):
             rows.append(
                 {**component, "finding_count": counts[component["name"]], "author_names": names}
             )
+        self.short_names = ShortPaths(safe(row["name"]) for row in rows)
         self.query_one(SortedTable).load(rows)
 
     def set_whatif(self, whatif: Mapping[str, Any] | None) -> None:
@@ -390,7 +392,7 @@ class ComponentsPane(Vertical):
         change = self.changed.get(row["name"])
         return [
             Text(risk, style=tones.risk(risk)),
-            text(shorten_path(safe(row["name"]), self._name_width())),
+            text(self.short_names(safe(row["name"]), self._name_width())),
             Text(str(row["bus_factor"]), justify="right"),
             Text(str(row["files"]), justify="right"),
             Text(str(row["files_lost"]), justify="right"),
@@ -578,6 +580,7 @@ class FindingsPane(Vertical):
         self.severity = ""
         self.rule = ""
         self.by_fingerprint: dict[str, Row] = {}
+        self.short_places = ShortPaths()
 
     def compose(self) -> ComposeResult:
         yield Static(self._hint(), id="findings-hint")
@@ -601,6 +604,7 @@ class FindingsPane(Vertical):
     def show(self, report: ScanReport) -> None:
         """Load the findings, most severe first."""
         self.by_fingerprint = {str(f["fingerprint"]): f for f in report.findings()}
+        self.short_places = ShortPaths(safe(_place(f)) for f in report.findings())
         self.query_one(SortedTable).load(report.findings())
 
     @on(DataTable.RowSelected, "#findings-table")
@@ -617,14 +621,14 @@ class FindingsPane(Vertical):
     def _cells(self, row: Row) -> list[Text]:
         severity = str(row["severity"])
         width = self.WHERE_WIDTH + max(0, self.app.size.width - 120) // 2
-        where = str(row.get("component") or row.get("path") or "")
+        where = _place(row)
         message = str(row["message"])
         if where and message.startswith(f"{where}: "):  # said in the column before it
             message = message[len(where) + 2 :]
         return [
             Text(severity.upper(), style=tones_of(self.app).severity(severity)),
             text(row["rule"]),
-            text(shorten_path(safe(where), width)),
+            text(self.short_places(safe(where), width)),
             text(message),
         ]
 
@@ -674,3 +678,8 @@ class FindingsPane(Vertical):
         if self.rule:
             shown += f" of rule {safe(self.rule)}"
         return f"Showing {shown} (0 all, 1 errors, 2 warnings, 3 info, u next rule)"
+
+
+def _place(finding: Row) -> str:
+    """Where a finding is: its component, else its file (a decision record's)."""
+    return str(finding.get("component") or finding.get("path") or "")

@@ -7,7 +7,7 @@ Every string from the repository goes through `safe` and into a `Text`, so marku
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from rich.cells import cell_len
@@ -53,6 +53,62 @@ def shorten_path(name: str, width: int) -> str:
     backwards = Text(parts[-1][::-1])
     backwards.truncate(max(0, width - 1))
     return "…" + backwards.plain[::-1]
+
+
+class ShortPaths:
+    """`shorten_path` for one table's names, where names that would look alike once
+    shortened keep the folders that tell them apart: `services/payments/docs/adr:1` and
+    `services/shipping/docs/adr:1` both came out as `…/docs/adr:1`, and now show as
+    `…/payments/…/adr:1` and `…/shipping/…/adr:1` (cut to the width if need be). Worked out
+    once per width: the tables draw every row again on a resize."""
+
+    def __init__(self, names: Iterable[str] = ()) -> None:
+        self._names = sorted(set(names))
+        self._by_width: dict[int, dict[str, str]] = {}
+
+    def __call__(self, name: str, width: int) -> str:
+        shown = self._by_width.get(width)
+        if shown is None:
+            shown = self._by_width[width] = _shortened_apart(self._names, width)
+        return shown.get(name) or shorten_path(name, width)
+
+
+def _shortened_apart(names: Sequence[str], width: int) -> dict[str, str]:
+    shown = {name: shorten_path(name, width) for name in names}
+    alike: dict[str, list[str]] = {}
+    for name, short in shown.items():
+        alike.setdefault(short, []).append(name)
+    for group in alike.values():
+        if len(group) > 1:
+            for name in group:
+                shown[name] = _told_apart(name, group, width)
+    return shown
+
+
+def _told_apart(name: str, group: Sequence[str], width: int) -> str:
+    """`name` with the folders it does not share with the rest of `group` (all of them
+    alike once shortened), the shared ones before and after as `…`, its last part whole."""
+    split = [member.split("/") for member in group]
+    parts = name.split("/")
+    shortest = min(len(member) for member in split)
+    before = 0  # leading parts every member shares
+    while before < shortest - 1 and len({member[before] for member in split}) == 1:
+        before += 1
+    after = 0  # trailing parts every member shares
+    while after < shortest - before and len({member[-1 - after] for member in split}) == 1:
+        after += 1
+    middle = "/".join(parts[before : len(parts) - after])
+    last = parts[-1] if after else ""
+    lead = "…/" if before else ""
+    gap = ("/…/" if after > 1 else "/") if middle and last else ("…/" if after > 1 else "")
+    room = width - cell_len(lead + gap + last)
+    if cell_len(middle) > room:
+        if room < 2:  # no room for any of the middle: as shortened, alike or not
+            return shorten_path(name, width)
+        cut_middle = Text(middle)
+        cut_middle.truncate(room, overflow="ellipsis")
+        middle = cut_middle.plain
+    return lead + middle + gap + last
 
 
 def fit_names(names: Sequence[str], total: int, width: int) -> str:
