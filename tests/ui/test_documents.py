@@ -82,7 +82,8 @@ def test_long_decision_ids_keep_their_end_so_status_and_date_show(tmp_path: Path
     """Two folders numbering their records alike give ids with the folder in front
     (adr/0027): `services/payments/docs/adr:1` took the table's half of the screen. Ids
     are now shortened from the left, as component names are, and two that would then look
-    alike (`…/docs/adr:1`) keep the folder that tells them apart."""
+    alike (`…/docs/adr:1`) keep the folder that tells them apart. The titles get what the
+    ids leave: at a fixed 26 cells, Date was pushed out of view."""
     from builders import RepoBuilder
     from busfactor.pipeline import scan
 
@@ -91,7 +92,9 @@ def test_long_decision_ids_keep_their_end_so_status_and_date_show(tmp_path: Path
         builder.commit(
             "ada",
             write={
-                f"services/{name}/docs/adr/0001-use-a-queue.md": record.format(title=name)
+                f"services/{name}/docs/adr/0001-use-a-queue.md": record.format(
+                    title=f"Use a queue for {name} events"
+                )
                 for name in ("payments-and-invoicing", "shipping-and-returns")
             },
         )

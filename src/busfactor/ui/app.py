@@ -58,7 +58,7 @@ from busfactor.ui.messages import (
 from busfactor.ui.overview import Overview
 from busfactor.ui.signals import exit_on_signals, release_signals, stopped_by
 from busfactor.ui.tables import ComponentsPane, FindingsPane, PeoplePane, SortedTable
-from busfactor.ui.view import safe
+from busfactor.ui.view import WIDE_FROM, safe
 
 if TYPE_CHECKING:
     from busfactor.core.report import ScanReport
@@ -77,7 +77,7 @@ class BusfactorApp(App[int]):
     TITLE = "busfactor"
     HORIZONTAL_BREAKPOINTS = [  # noqa: RUF012 (declared by App as a ClassVar already)
         (0, "-narrow"),
-        (110, "-wide"),
+        (WIDE_FROM, "-wide"),
     ]
     COMMANDS = App.COMMANDS | {BusfactorCommands}
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -20,7 +21,7 @@ from busfactor.errors import BusfactorError, Cancelled
 from busfactor.ui.export import export_text
 from busfactor.ui.planning import plan_of
 from busfactor.ui.tables import SortedTable, select_row
-from busfactor.ui.view import ShortPaths, cut, names_of, safe, text
+from busfactor.ui.view import WIDE_FROM, ShortPaths, cut, names_of, safe, text
 
 if TYPE_CHECKING:
     from busfactor.core.report import ScanReport
@@ -86,10 +87,12 @@ class DecisionsPane(Horizontal):
     ID_WIDTH = 16
     """Ids that are a file's name, or carry their folder (`docs/adr:0003` where two folders
     share numbers), keep their end: `…/adr:0003`."""
-    TITLE_WIDTH = 26
-    """Longer titles end in `…` (the record beside the table shows them whole): at 120
-    columns a long title pushed Status and Date out of the table's half of the screen.
-    Wider, the table's half grows by one column in two, and so do titles."""
+    TITLE_MIN = 12
+    """Titles get what the table's share of the screen leaves after the ids, statuses and
+    dates, and at least this; longer ones end in `…` (the record beside the table shows
+    them whole). A fixed 26 cells pushed Date out of view at 120 columns where ids were
+    long (`…/payme…/…/adr:1`), and left room unused where the table had the whole width."""
+    _PADDING = 2 * 4 + 2  # a cell's padding on each side of four columns, and a scrollbar
 
     def __init__(self) -> None:
         super().__init__()
@@ -98,6 +101,7 @@ class DecisionsPane(Horizontal):
         self.by_id: dict[str, str] = {}
         self.shown_path: str | None = None
         self.short_ids = ShortPaths()
+        self._titles: tuple[int, int] = (-1, 0)  # (screen width, title width)
 
     def compose(self) -> ComposeResult:
         table = SortedTable(self.COLUMNS, id="decisions-table")
@@ -109,7 +113,7 @@ class DecisionsPane(Horizontal):
         }
         table.render_row = lambda r: [
             text(self.short_ids(safe(r["id"]), self.ID_WIDTH)),
-            cut(safe(r["title"]), self.TITLE_WIDTH + max(0, self.app.size.width - 120) // 2),
+            cut(safe(r["title"]), self._title_width()),
             text(r["status"]),
             text(r["date"] or ""),
         ]
@@ -118,6 +122,19 @@ class DecisionsPane(Horizontal):
         yield table
         with RecordView(id="decision-view"):
             yield Markdown("*No decision records found.*", id="decision-markdown")
+
+    def _title_width(self) -> int:
+        width = self.app.size.width
+        if self._titles[0] != width:  # worked out once per drawing, not once per row
+            rows = self.query_one(SortedTable).rows_data
+            shown = [self.short_ids(safe(r["id"]), self.ID_WIDTH) for r in rows]
+            ids = max([5, *map(cell_len, shown)])  # a header is as wide as `ADR ▼`
+            statuses = max([8, *(cell_len(safe(r["status"])) for r in rows)])
+            dates = 10 if any(r["date"] for r in rows) else 6
+            share = width // 2 if width >= WIDE_FROM else width  # beside the record, or above
+            room = share - ids - statuses - dates - self._PADDING
+            self._titles = (width, max(self.TITLE_MIN, room))
+        return self._titles[1]
 
     @on(DataTable.RowSelected, "#decisions-table")
     def enter_record(self, event: DataTable.RowSelected) -> None:
@@ -140,6 +157,7 @@ class DecisionsPane(Horizontal):
         for decision in decisions:
             decision["author_names"] = names_of(report, decision["authors"])
         self.short_ids = ShortPaths(safe(d["id"]) for d in decisions)
+        self._titles = (-1, 0)
         self.query_one(SortedTable).load(decisions)
         if decisions:
             self.show_record(str(decisions[0]["path"]))

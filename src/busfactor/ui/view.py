@@ -21,6 +21,9 @@ if TYPE_CHECKING:
 
 RISK_ORDER = {"HIGH": 0, "MED": 1, "OK": 2}
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+WIDE_FROM = 110
+"""Screens this wide or wider are `-wide` (the Decisions table beside its record), narrower
+ones `-narrow` (one above the other)."""
 
 
 def safe(value: object) -> str:
