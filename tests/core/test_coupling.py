@@ -135,6 +135,14 @@ def test_no_interpreter_to_start_counts_here(
         assert job.pairs() == expected()
 
 
+def test_a_frozen_build_counts_here(two_cpus: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """PyInstaller and the like: the executable would run busfactor, not the code given."""
+    monkeypatch.setattr(coupling.sys, "frozen", True, raising=False)
+    with CouplingJob(history(), PEOPLE, ANALYSED, child_from=1) as job:
+        assert not job.in_child
+        assert job.pairs() == expected()
+
+
 def test_leaving_early_stops_the_child(two_cpus: None, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(coupling, "_CHILD_CODE", "import time; time.sleep(60)")
     children = []

@@ -63,7 +63,9 @@ class CouplingJob:
         self._analysed = analysed
         self._child: subprocess.Popen[bytes] | None = None
         least = CHILD_FROM if child_from is None else child_from
-        if len(self._human) >= least and _cpus() > 1 and sys.executable:
+        # A frozen build's executable is busfactor itself, not an interpreter to run code.
+        runnable = bool(sys.executable) and not getattr(sys, "frozen", False)
+        if len(self._human) >= least and _cpus() > 1 and runnable:
             self._child = self._start()
 
     @property
