@@ -312,6 +312,7 @@ def test_a_partial_clone_fetches_nothing(
 SHADOWS = {  # a module each way of starting busfactor would import, if it looked here
     "argparse.py": "the CLI's first import, under `python -m busfactor`",
     "multiprocessing/__init__.py": "the first import of an organisation scan's process",
+    "array.py": "the first import of the coupling child of `plan` (adr/0030)",
 }
 
 
@@ -336,9 +337,9 @@ def planted(tmp_path: Path) -> tuple[Path, Path]:
 def test_the_planted_modules_are_live(planted: tuple[Path, Path]) -> None:
     """Plain `python -c` in that directory imports them."""
     checkout, markers = planted
-    for module in ("argparse", "multiprocessing"):
+    for module in ("argparse", "multiprocessing", "array"):
         subprocess.run([sys.executable, "-c", f"import {module}"], cwd=checkout, check=False)
-    assert _fired(markers) == ["argparse.py", "multiprocessing-__init__.py"]
+    assert _fired(markers) == ["argparse.py", "array.py", "multiprocessing-__init__.py"]
 
 
 CONSOLE_SCRIPT = Path(sys.executable).with_name("busfactor")
@@ -370,6 +371,40 @@ def test_busfactor_imports_nothing_from_the_working_directory(
     assert _fired(markers) == []
     assert done.returncode in (0, 1), done.stderr  # check: 1 is a breached policy
     assert json.loads(done.stdout)
+
+
+PLAN_IN_A_CHILD = """
+import sys
+from busfactor.cli import main
+from busfactor.core import coupling
+coupling.CHILD_FROM = 1  # a long history's: the two commits are counted in a child
+coupling._cpus = lambda: 2
+started = []
+start = coupling.CouplingJob._start
+coupling.CouplingJob._start = lambda job: started.append(start(job)) or started[-1]
+code = main(["plan", "api", "--no-cache", "--format", "json"])
+assert started and started[0] is not None and started[0].returncode == 0, started
+sys.exit(code)
+"""
+
+
+def test_the_coupling_child_imports_nothing_from_the_working_directory(
+    planted: tuple[Path, Path],
+) -> None:
+    """`plan`'s child process (adr/0030) runs in the checkout too. The parent here is
+    started with `-P` (nothing from the working directory), as `-m busfactor` runs."""
+    checkout, markers = planted
+    done = subprocess.run(
+        [sys.executable, "-P", "-c", PLAN_IN_A_CHILD],
+        cwd=checkout,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={k: v for k, v in os.environ.items() if k != "PYTHONSAFEPATH"},
+    )
+    assert done.returncode == 0, done.stderr
+    assert _fired(markers) == []
+    assert json.loads(done.stdout)["suggestions"] is not None
 
 
 # -- Files the scaffolds read from the work tree ----------------------------------------
