@@ -168,6 +168,28 @@ def test_theme_key_opens_the_theme_picker_and_cells_follow_the_theme(small_repo:
     run_keys(app, scenario)
 
 
+def test_a_theme_change_draws_only_the_coloured_cells_again(small_repo: Path) -> None:
+    """People's Active and Findings' Severity follow the theme; the other cells stay the
+    very ones drawn before (every row drawn anew took half a second on git.git)."""
+    app = make_app(small_repo, report=scan(small_repo))
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        people = app.query_one("#people-table", DataTable)
+        findings = app.query_one("#findings-table", DataTable)
+        before = [people.get_row_at(0), findings.get_row_at(0)]
+        app.theme = "textual-light"
+        await pilot.pause()
+        await pilot.pause()
+        after = [people.get_row_at(0), findings.get_row_at(0)]
+        active, severity = after[0][3], after[1][0]
+        assert str(active.style) != str(before[0][3].style)
+        assert str(severity.style) != str(before[1][0].style)
+        assert after[0][1] is before[0][1]  # the name: not drawn again
+        assert after[1][3] is before[1][3]  # the message
+
+    run_keys(app, scenario)
+
+
 def test_keys_typed_right_after_a_tab_letter_reach_that_tab(small_repo: Path) -> None:
     """`p`, Down, space in one burst marks the second person, not a row of the old tab."""
     app = make_app(small_repo, report=scan(small_repo))

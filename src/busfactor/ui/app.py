@@ -245,7 +245,7 @@ class BusfactorApp(App[int]):
             return
         self.query_one(Overview).show(self.report, self.whatif)
         for table in self.query(SortedTable):
-            table.redraw()
+            table.restyle()
         for screen in self.screen_stack:
             if isinstance(screen, ComponentScreen | PersonScreen):
                 screen.restyle()
