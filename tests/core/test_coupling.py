@@ -3,6 +3,7 @@ process that counts beside the analysis (adr/0030) against counting in this proc
 
 from __future__ import annotations
 
+import signal
 import time
 from collections.abc import Sequence
 from itertools import combinations
@@ -159,6 +160,40 @@ def test_leaving_early_stops_the_child(two_cpus: None, monkeypatch: pytest.Monke
     assert child is not None
     assert child.returncode is not None
     assert time.monotonic() - started < 30
+
+
+def test_an_interrupted_wait_stops_a_child_that_reads_nothing(
+    two_cpus: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SIGTERM or Ctrl-C while the analysis waits for a child that has not read its input
+    (stopped, or slow to start on a loaded machine): the thread writing the input holds
+    the pipe, and closing it waited for that thread, so the scan hung until the child
+    went on (QA: 609 s for a stopped child)."""
+    monkeypatch.setattr(coupling, "_CHILD_CODE", "import time; time.sleep(60)")
+    long_history = [(0, (n % 50, 50 + n % 7, 60 + n % 11)) for n in range(30_000)]
+    children = []
+
+    def interrupted_scan() -> None:
+        with CouplingJob(long_history, ["ada"], bytes([1] * 80), child_from=1) as job:
+            children.append(job._child)
+            signal.setitimer(signal.ITIMER_REAL, 0.3)
+            job.pairs()
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    before = signal.signal(signal.SIGALRM, interrupt)
+    started = time.monotonic()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            interrupted_scan()
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, before)
+    [child] = children
+    assert child is not None
+    assert child.returncode is not None  # killed, not left behind
+    assert time.monotonic() - started < 20
 
 
 def test_the_child_runs_nothing_from_the_scanned_directory(

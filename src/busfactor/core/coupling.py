@@ -29,10 +29,10 @@ __all__ = ["MIN_DEGREE", "MIN_REVS", "MIN_SHARED", "CouplingJob", "add_coupling"
 CHILD_FROM = 20_000
 # Isolated (no PYTHONPATH, user site or current directory: the current directory may be the
 # repository scanned, which is not ours to run) and without site-packages, which the child
-# does not need; the package's own folder is put on its path by hand.
+# does not need; the package's own folder is put on its path by hand, after the standard
+# library (installed, that folder is site-packages, where any module may have any name).
 _CHILD_CODE = (
-    "import sys; sys.path.insert(0, sys.argv[1]); "
-    "from busfactor.core import cochange; cochange.main()"
+    "import sys; sys.path.append(sys.argv[1]); from busfactor.core import cochange; cochange.main()"
 )
 
 
@@ -89,9 +89,11 @@ class CouplingJob:
 
     def pairs(self) -> list[Pair]:
         """The coupled pairs (`cochange.coupled_pairs`), from the child when it has them."""
-        child, self._child = self._child, None
+        child = self._child
         if child is not None:
-            found = _collect(child)
+            found = _collect(child)  # interrupted (Ctrl-C, SIGTERM): the child is `close`'s
+            self._child = None
+            _close_pipes(child)
             if found is not None:
                 return found
         return cochange.coupled_pairs(self._human, self._analysed)
@@ -127,19 +129,17 @@ def _feed(child: subprocess.Popen[bytes], blob: bytes) -> None:
 
 
 def _collect(child: subprocess.Popen[bytes]) -> list[Pair] | None:
-    """The child's pairs, or None when it failed in any way (the caller counts them itself)."""
+    """The child's pairs once it has ended, or None when it failed in any way (the caller
+    counts them itself). Its pipes stay open: while the child lives, closing its input would
+    wait for the thread writing to it."""
+    assert child.stdout is not None
+    blob = child.stdout.read()
+    if child.wait() != 0:
+        return None
     try:
-        assert child.stdout is not None
-        blob = child.stdout.read()
-        if child.wait() != 0:
-            return None
         pairs = pickle.loads(blob)  # our own child wrote it
     except Exception:  # a truncated or garbled answer: counted again, not trusted
-        child.kill()
-        child.wait()
         return None
-    finally:
-        _close_pipes(child)
     return pairs if isinstance(pairs, list) else None
 
 
