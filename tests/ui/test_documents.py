@@ -105,3 +105,25 @@ def test_long_decision_ids_keep_their_end_so_status_and_date_show(tmp_path: Path
         "services/shipping-and-returns/docs/adr:1",
     }
     assert _decisions_column(repo, report, 0) == {"…/payme…/…/adr:1", "…/shipp…/…/adr:1"}
+
+
+def test_decision_ids_show_each_folder_alike() -> None:
+    """QA: three folders whose names start alike showed as one (`…/payme…/…/adr:1` three
+    times), and the one record numbered 3 lost its folder (`…/docs/adr:3`) beside its
+    folder's 1 and 2."""
+    from busfactor.ui.documents import ShortIds
+
+    folders = [f"services/payments-{x}/docs/adr" for x in ("and-invoicing", "api", "worker")]
+    ids = [f"{folder}:{n}" for folder in folders for n in (1, 2)] + [f"{folders[0]}:3"]
+    short = ShortIds([*ids, "docs/adr:1"])
+    shown = {decision_id: short(decision_id, 16) for decision_id in ids}
+    assert len(set(shown.values())) == len(ids)
+    assert {shown[f"{folders[0]}:{n}"] for n in (1, 2, 3)} == {
+        "…/…icing/…/adr:1",
+        "…/…icing/…/adr:2",
+        "…/…icing/…/adr:3",
+    }
+    assert short("docs/adr:1", 16) == "docs/adr:1"
+    plain = ShortIds(["1", "0002-use-a-queue-for-every-event"])
+    assert plain("1", 16) == "1"
+    assert plain("0002-use-a-queue-for-every-event", 16) == "…for-every-event"

@@ -76,6 +76,26 @@ def test_shorten_path_drops_leading_folders_first(name: str, shown: str) -> None
             ["pkg/first-long-…", "lib/other-long-…"],
         ),
         (["src/a/util.py", "src/b/c/util.py"], 16, ["src/a/util.py", "src/b/c/util.py"]),
+        (  # alike starts: the folders keep their ends (QA: three records shown as one)
+            [f"services/payments-{x}/docs/adr:1" for x in ("and-invoicing", "api", "worker")],
+            16,
+            ["…/…icing/…/adr:1", "…/…s-api/…/adr:1", "…/…orker/…/adr:1"],
+        ),
+        (  # a member with nothing of its own between the shared parts: no empty `…/…/`
+            ["services/docs/adr:1", "services/x/docs/adr:1", "services/y/docs/adr:1"],
+            11,
+            ["…/adr:1", "…/x/…/adr:1", "…/y/…/adr:1"],
+        ),
+        (  # wide characters: cut without a padding space
+            ["services/支払いと請求/docs/adr:1", "services/配送/docs/adr:1"],
+            16,
+            ["…/支払…/…/adr:1", "…/配送/…/adr:1"],
+        ),
+        (  # a shared last part too long for the width: its end, after the folders
+            ["libs/common/very-long-utility-package", "tools/very-long-utility-package"],
+            20,
+            ["libs/com…/…y-package", "tools/…ility-package"],
+        ),
     ],
 )
 def test_short_paths_tell_alike_names_apart(names: list[str], width: int, shown: list[str]) -> None:

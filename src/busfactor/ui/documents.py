@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -87,7 +88,7 @@ class DecisionsPane(Horizontal):
     ID_WIDTH = 16
     """Ids that are a file's name, or carry their folder (`docs/adr:0003` where two folders
     share numbers), keep their end: `…/adr:0003`."""
-    TITLE_MIN = 12
+    TITLE_MIN = 8
     """Titles get what the table's share of the screen leaves after the ids, statuses and
     dates, and at least this; longer ones end in `…` (the record beside the table shows
     them whole). A fixed 26 cells pushed Date out of view at 120 columns where ids were
@@ -100,7 +101,7 @@ class DecisionsPane(Horizontal):
         self.by_key: dict[str, dict[str, Any]] = {}
         self.by_id: dict[str, str] = {}
         self.shown_path: str | None = None
-        self.short_ids = ShortPaths()
+        self.short_ids = ShortIds()
         self._titles: tuple[int, int] = (-1, 0)  # (screen width, title width)
 
     def compose(self) -> ComposeResult:
@@ -156,7 +157,7 @@ class DecisionsPane(Horizontal):
             self.by_id.setdefault(str(decision["id"]), str(decision["path"]))
         for decision in decisions:
             decision["author_names"] = names_of(report, decision["authors"])
-        self.short_ids = ShortPaths(safe(d["id"]) for d in decisions)
+        self.short_ids = ShortIds(safe(d["id"]) for d in decisions)
         self._titles = (-1, 0)
         self.query_one(SortedTable).load(decisions)
         if decisions:
@@ -213,6 +214,32 @@ class DecisionsPane(Horizontal):
             self.notify(said, severity="warning", markup=False)
             return
         self.select(targets[0])
+
+
+class ShortIds:
+    """Decision ids shortened as `ShortPaths` does, a folder at a time: where two folders
+    number their records alike the id is `folder:number` (adr/0027), and every record of
+    one folder shows that folder alike (`…/…icing/…/adr:1` and `…/…icing/…/adr:2`, not
+    one of them `…/docs/adr:2` for being the only number 2)."""
+
+    def __init__(self, ids: Iterable[str] = ()) -> None:
+        ids = list(ids)
+        self._folders = ShortPaths(folder for folder, _ in map(_split_id, ids))
+        self._plain = ShortPaths(name for folder, name in map(_split_id, ids) if not folder)
+
+    def __call__(self, decision_id: str, width: int) -> str:
+        folder, number = _split_id(decision_id)
+        if not folder:
+            return self._plain(decision_id, width)
+        return self._folders(folder, max(1, width - cell_len(number))) + number
+
+
+def _split_id(decision_id: str) -> tuple[str, str]:
+    """(`folder`, `:number`) of a `folder:number` id; ("", id) for any other."""
+    folder, colon, number = decision_id.rpartition(":")
+    if colon and folder and number.isdigit():
+        return folder, colon + number
+    return "", decision_id
 
 
 class PlanReady(Message):

@@ -7,7 +7,7 @@ Every string from the repository goes through `safe` and into a `Text`, so marku
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from rich.cells import cell_len
@@ -83,35 +83,82 @@ def _shortened_apart(names: Sequence[str], width: int) -> dict[str, str]:
         alike.setdefault(short, []).append(name)
     for group in alike.values():
         if len(group) > 1:
-            for name in group:
-                shown[name] = _told_apart(name, group, width)
+            shown.update(_told_apart(group, width))
     return shown
 
 
-def _told_apart(name: str, group: Sequence[str], width: int) -> str:
-    """`name` with the folders it does not share with the rest of `group` (all of them
-    alike once shortened), the shared ones before and after as `…`, its last part whole."""
-    split = [member.split("/") for member in group]
-    parts = name.split("/")
-    shortest = min(len(member) for member in split)
+def _told_apart(group: Sequence[str], width: int) -> dict[str, str]:
+    """Each of `group` (alike once shortened) with the folders the others do not share, the
+    shared ones before and after as `…`, its last part kept. A folder too long for the
+    width keeps its start, or its end where the starts are alike (`payments-api`,
+    `payments-worker`)."""
+    split = {name: name.split("/") for name in group}
+    shortest = min(len(parts) for parts in split.values())
     before = 0  # leading parts every member shares
-    while before < shortest - 1 and len({member[before] for member in split}) == 1:
+    while before < shortest - 1 and len({parts[before] for parts in split.values()}) == 1:
         before += 1
     after = 0  # trailing parts every member shares
-    while after < shortest - before and len({member[-1 - after] for member in split}) == 1:
+    while after < shortest - before and len({parts[-1 - after] for parts in split.values()}) == 1:
         after += 1
-    middle = "/".join(parts[before : len(parts) - after])
-    last = parts[-1] if after else ""
-    lead = "…/" if before else ""
-    gap = ("/…/" if after > 1 else "/") if middle and last else ("…/" if after > 1 else "")
-    room = width - cell_len(lead + gap + last)
-    if cell_len(middle) > room:
-        if room < 2:  # no room for any of the middle: as shortened, alike or not
-            return shorten_path(name, width)
-        cut_middle = Text(middle)
-        cut_middle.truncate(room, overflow="ellipsis")
-        middle = cut_middle.plain
-    return lead + middle + gap + last
+    pieces = {}
+    for name, parts in split.items():
+        middle = "/".join(parts[before : len(parts) - after])
+        lead = "…/" if before else ""
+        if not middle:
+            gap = "" if lead or after < 2 else "…/"
+        else:
+            gap = ("/…/" if after > 1 else "/") if after else ""
+        pieces[name] = (lead, middle, gap, parts[-1] if after else "")
+    first: dict[str, str] = {}
+    for cut in (_cut_end, _cut_start):
+        forms = {name: _fitted(name, *piece, width, cut) for name, piece in pieces.items()}
+        if len(set(forms.values())) == len(forms):
+            return forms
+        first = first or forms
+    return first
+
+
+def _fitted(
+    name: str,
+    lead: str,
+    middle: str,
+    gap: str,
+    last: str,
+    width: int,
+    cut: Callable[[str, int], str],
+) -> str:
+    """`lead + middle + gap + last` in `width` cells: the middle cut first, then, when too
+    little of it would be left, the start of the last part too."""
+    frame = cell_len(lead + gap)
+    if frame + cell_len(middle) + cell_len(last) <= width:
+        return lead + middle + gap + last
+    room = width - frame - cell_len(last)
+    if middle and room >= min(4, cell_len(middle)):
+        return lead + cut(middle, room) + gap + last
+    share = min(cell_len(middle), max(2, (width - frame) // 2))
+    rest = width - frame - share
+    if not middle or rest < 2:
+        return shorten_path(name, width)
+    return lead + cut(middle, share) + gap + _cut_start(last, rest)
+
+
+def _cut_end(value: str, width: int) -> str:
+    """`value` in at most `width` cells, its end given up for `…` (no padding after a wide
+    character that did not fit, as Rich's `truncate` leaves)."""
+    if cell_len(value) <= width:
+        return value
+    kept, used = [], 1
+    for char in value:
+        used += cell_len(char)
+        if used > width:
+            break
+        kept.append(char)
+    return "".join(kept) + "…"
+
+
+def _cut_start(value: str, width: int) -> str:
+    """`value` in at most `width` cells, its start given up for `…`."""
+    return _cut_end(value[::-1], width)[::-1]
 
 
 def fit_names(names: Sequence[str], total: int, width: int) -> str:
