@@ -3,10 +3,13 @@ SIGHUP: as on Ctrl-C, cleanly."""
 
 from __future__ import annotations
 
+import os
 import signal
+import sys
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
+from typing import Any
 
 
 class Terminated(KeyboardInterrupt):
@@ -68,6 +71,34 @@ def stop_cleanly_on_signals() -> None:
         number = getattr(signal, name, None)
         if number is not None and signal.getsignal(number) is signal.SIG_DFL:
             signal.signal(number, _raise_terminated)
+    sys.unraisablehook = _dropped_stop
+
+
+def _dropped_stop(unraisable: Any) -> None:
+    """`sys.unraisablehook` while signals stop cleanly. A signal's exception raised where
+    Python cannot raise (a weakref callback, such as the import system's module locks, or
+    a `__del__`) was printed with a traceback and dropped there, and the process went on:
+    an organisation scan's worker, told to stop, printed "Exception ignored in
+    <function _get_module_lock.<locals>.cb>" under the one-line message. The signal is sent
+    again, from a thread, so that it lands in the main thread's own code."""
+    error = unraisable.exc_value
+    if isinstance(error, Terminated):
+        signal.signal(error.signum, _raise_terminated)  # it had set itself to ignore
+        _resend(error.signum)
+    elif isinstance(error, KeyboardInterrupt):
+        _resend(signal.SIGINT)
+    else:
+        _hook_before(unraisable)
+
+
+def _resend(signum: int) -> None:
+    timer = threading.Timer(0.01, os.kill, (os.getpid(), signum))
+    timer.daemon = True
+    with suppress(RuntimeError):  # the interpreter is shutting down: it stops anyway
+        timer.start()
+
+
+_hook_before = sys.unraisablehook
 
 
 def default_signals() -> None:
@@ -76,3 +107,5 @@ def default_signals() -> None:
         number = getattr(signal, name, None)
         if number is not None and signal.getsignal(number) is _raise_terminated:
             signal.signal(number, signal.SIG_DFL)
+    if sys.unraisablehook is _dropped_stop:
+        sys.unraisablehook = _hook_before

@@ -221,3 +221,48 @@ def test_a_signal_inside_popen_does_not_lose_the_child(
             with contextlib.suppress(OSError):
                 os.kill(pid, signal.SIGKILL)
                 os.waitpid(pid, 0)
+
+
+DROPPED_IN_A_CALLBACK = """
+import signal, sys, time, weakref
+from busfactor.stopping import Terminated, stop_cleanly_on_signals
+
+stop_cleanly_on_signals()
+number = getattr(signal, sys.argv[1])
+
+class Lock:  # as the import system's module locks: a weakref with a callback
+    pass
+
+def callback(ref):
+    signal.raise_signal(number)
+    for _ in range(1000):  # the handler runs here, where Python cannot raise
+        pass
+
+lock = Lock()
+ref = weakref.ref(lock, callback)
+try:
+    del lock
+    time.sleep(10)
+    print("went on")
+except (Terminated, KeyboardInterrupt) as stop:
+    print("stopped by", type(stop).__name__)
+"""
+
+
+@pytest.mark.parametrize(
+    ("name", "stopped_by"), [("SIGTERM", "Terminated"), ("SIGINT", "KeyboardInterrupt")]
+)
+def test_a_signal_landing_in_a_callback_still_stops_and_prints_nothing(
+    name: str, stopped_by: str
+) -> None:
+    """CI: Ctrl-C during an organisation scan; the parent's SIGTERM reached a worker inside
+    the import system's module-lock callback, where Python prints the exception as
+    "Exception ignored in …" with its traceback and goes on. The signal is now sent again
+    and stops the process where it can."""
+    done = subprocess.run(
+        [sys.executable, "-c", DROPPED_IN_A_CALLBACK, name],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert (done.stdout, done.stderr) == (f"stopped by {stopped_by}\n", "")
