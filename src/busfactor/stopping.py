@@ -71,7 +71,10 @@ def stop_cleanly_on_signals() -> None:
         number = getattr(signal, name, None)
         if number is not None and signal.getsignal(number) is signal.SIG_DFL:
             signal.signal(number, _raise_terminated)
-    sys.unraisablehook = _dropped_stop
+    global _hook_before
+    if sys.unraisablehook is not _dropped_stop:
+        _hook_before = sys.unraisablehook  # whatever was in place, not Python's own
+        sys.unraisablehook = _dropped_stop
 
 
 def _dropped_stop(unraisable: Any) -> None:
