@@ -87,7 +87,8 @@ class DecisionsPane(Horizontal):
     }
     ID_WIDTH = 16
     """Ids that are a file's name, or carry their folder (`docs/adr:0003` where two folders
-    share numbers), keep their end: `…/adr:0003`."""
+    share numbers), keep their end (`…/adr:0003`); folders alike once shortened keep the part
+    that tells them apart (`ShortIds`)."""
     TITLE_MIN = 8
     """Titles get what the table's share of the screen leaves after the ids, statuses and
     dates, and at least this; longer ones end in `…` (the record beside the table shows
