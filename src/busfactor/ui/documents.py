@@ -224,9 +224,9 @@ class ShortIds:
     one of them `…/docs/adr:2` for being the only number 2)."""
 
     def __init__(self, ids: Iterable[str] = ()) -> None:
-        ids = list(ids)
-        self._folders = ShortPaths(folder for folder, _ in map(_split_id, ids))
-        self._plain = ShortPaths(name for folder, name in map(_split_id, ids) if not folder)
+        split = [_split_id(decision_id) for decision_id in ids]
+        self._folders = ShortPaths(folder for folder, _ in split if folder)
+        self._plain = ShortPaths(name for folder, name in split if not folder)
 
     def __call__(self, decision_id: str, width: int) -> str:
         folder, number = _split_id(decision_id)

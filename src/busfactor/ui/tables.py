@@ -149,16 +149,7 @@ class SortedTable(DataTable[Any]):
         Marking one person redrew all of git.git's 2,339 people: the mark showed a second
         after space. Sorted by that column, the rows are then put in order again (in place).
         """
-        columns = list(self.column_labels)
-        for row in self.rows_data:
-            key = self._drawn_keys.get(id(row))
-            if key is None or not changed(row):
-                continue
-            for column_key, cell in zip(columns, self.render_row(row), strict=True):
-                # Only a wider cell widens its column: asked to fit a narrower one,
-                # DataTable measures every cell of the column again (18,000 on git.git).
-                wider = cell.cell_len > self.columns[ColumnKey(column_key)].content_width
-                self.update_cell(key, column_key, cell, update_width=wider)
+        self._draw_cells(changed, set(self.column_labels))
         if column == self.sort_column:
             self._reorder()
 
@@ -166,17 +157,23 @@ class SortedTable(DataTable[Any]):
         """A theme change: the `themed` columns drawn again, in place, in its colours.
         Every row drawn anew, git.git's 2,339 people among them, held the app about half a
         second, and the whole change about a second."""
-        columns = list(self.column_labels)
-        themed = [(index, key) for index, key in enumerate(columns) if key in self.themed]
-        if not themed:
-            return
+        if self.themed:
+            self._draw_cells(lambda row: True, set(self.themed))
+
+    def _draw_cells(self, changed: Callable[[Row], bool], columns: set[str]) -> None:
+        """Update, in place, the cells of `columns` in the shown rows `changed` holds for."""
+        keys = list(self.column_labels)
         for row in self.rows_data:
             key = self._drawn_keys.get(id(row))
-            if key is None:
+            if key is None or not changed(row):
                 continue
-            cells = self.render_row(row)
-            for index, column_key in themed:  # the same text: no column changes width
-                self.update_cell(key, column_key, cells[index])
+            for column_key, cell in zip(keys, self.render_row(row), strict=True):
+                if column_key not in columns:
+                    continue
+                # Only a wider cell widens its column: asked to fit a narrower one,
+                # DataTable measures every cell of the column again (18,000 on git.git).
+                wider = cell.cell_len > self.columns[ColumnKey(column_key)].content_width
+                self.update_cell(key, column_key, cell, update_width=wider)
 
     def selected_key(self) -> str | None:
         """The key of the row under the cursor."""
@@ -610,7 +607,7 @@ class FindingsPane(Vertical):
         table.sort_keys = {
             "severity": lambda r: SEVERITY_ORDER.get(r["severity"], 9),
             "rule": lambda r: r["rule"],
-            "where": lambda r: r.get("component") or r.get("path") or "",
+            "where": _place,
         }
         table.render_row = self._cells
         table.themed = ("severity",)
