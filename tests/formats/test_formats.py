@@ -361,3 +361,41 @@ def test_non_utf8_path_in_a_real_repository(
             assert "Ada \\x1b[1mBold" in out
         else:
             assert "Ada \\\\x1b\\[1mBold" in out  # shown as Ada \\x1b[1mBold
+
+
+def test_authors_whose_names_are_not_utf8_stay_apart(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Two people whose Latin-1 names differ only in bytes that are not UTF-8 are two people,
+    each named with `\\xNN`: decoded with U+FFFD both read `J\ufffdr`, and the identity merge
+    made them one (which changed the truck factor). `git commit` would convert such a name to
+    UTF-8, so the commits are written as objects, as other tools and old imports wrote them."""
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    env = {key: value for key, value in os.environ.items() if not key.startswith("GIT_")}
+    env.update(HOME=str(tmp_path), GIT_CONFIG_NOSYSTEM="1")
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+
+    def git(*args: str, stdin: bytes = b"") -> str:
+        done = subprocess.run(
+            ["git", *args], cwd=repo, env=env, input=stdin, check=True, capture_output=True
+        )
+        return done.stdout.decode().strip()
+
+    git("init", "-q", "-b", "main")
+    parent: list[bytes] = []
+    for day, (name, email) in enumerate([(b"J\xe9r", b"j1@x.org"), (b"J\xe8r", b"j2@x.org")]):
+        (repo / f"f{day}.txt").write_text("x\n" * (day + 1), encoding="utf-8")
+        git("add", "-A")
+        tree = git("write-tree").encode()
+        stamp = str(1704067200 + day * 86400).encode() + b" +0000"
+        body = b"tree " + tree + b"\n" + b"".join(parent)
+        body += b"author " + name + b" <" + email + b"> " + stamp + b"\n"
+        body += b"committer CI <ci@example.test> " + stamp + b"\n\nchange\n"
+        sha = git("hash-object", "-t", "commit", "-w", "--stdin", stdin=body)
+        parent = [b"parent " + sha.encode() + b"\n"]
+        git("update-ref", "refs/heads/main", sha)
+    assert main(["scan", str(repo), "--format", "json"]) == 0
+    people = {p["name"]: p["email"] for p in json.loads(capsys.readouterr().out)["people"]}
+    assert people == {"J\\xe9r": "j1@x.org", "J\\xe8r": "j2@x.org"}

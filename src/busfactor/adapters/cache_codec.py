@@ -17,8 +17,9 @@ from busfactor.adapters.cache import CacheCorrupt
 from busfactor.core.history import Counts
 from busfactor.core.model import FileHistory, IdentityActivity, RawIdentity
 
-FORMAT = 8
-"""8: times within the calendar (calendar_time); a snapshot of 7 may hold one past it."""
+FORMAT = 9
+"""9: names and emails that are not UTF-8 keep their bytes as `\\xNN` (8 made them U+FFFD);
+8: times within the calendar (calendar_time); a snapshot of 7 may hold one past it."""
 _COLUMNS = ("sizes", "who", "values", "touched", "recent_times")
 
 

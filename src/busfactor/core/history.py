@@ -143,6 +143,12 @@ class MergeDiff:
         return [path for path in keys & self.token_set if self.differs(path)]
 
 
+def _text(raw: bytes) -> str:
+    """A name or email as git printed it; bytes that are not UTF-8 become `\\xNN`, as paths
+    do in reports. U+FFFD would make `J\\xe9r` and `J\\xe8r` one name, and so one person."""
+    return raw.decode("utf-8", "backslashreplace")
+
+
 class Counter(Protocol):
     """What a walk feeds: a `HistoryCounter`, or a recorder of one commit's hits."""
 
@@ -181,9 +187,7 @@ class HistoryCounter:
         if index is None:
             index = len(self.identities)
             self._index[key] = index
-            self.identities.append(
-                RawIdentity(email.decode("utf-8", "replace"), name.decode("utf-8", "replace"))
-            )
+            self.identities.append(RawIdentity(_text(email), _text(name)))
             self._commits.append(0)
             self._first.append(1 << 62)
             self._last.append(-(1 << 62))
@@ -341,9 +345,7 @@ def extend(
     from_new = [0] * len(new.identities)
     for key, raw in new.raw_keys.items():
         from_new[raw] = number[key]
-    identities = [
-        RawIdentity(e.decode("utf-8", "replace"), n.decode("utf-8", "replace")) for e, n in keys
-    ]
+    identities = [RawIdentity(_text(e), _text(n)) for e, n in keys]
     activity = [IdentityActivity(0, 1 << 62, -(1 << 62)) for _ in keys]
     for index, item in enumerate(old.activity):
         _add_activity(activity[from_old[index]], item)
