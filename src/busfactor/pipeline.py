@@ -387,7 +387,7 @@ def scan(
                 gate.opened.set()
                 try:
                     done = beside.result()
-                    if cache is not None and done is not None:
+                    if cache is not None and mined and done is not None:
                         judged = done[0]
                         if judged.learned:
                             tree = [entry.sha for entry in entries]
@@ -399,8 +399,9 @@ def scan(
                         cache_warnings += cache.warnings
                         if mined and done is not None:
                             writes = _CacheWrites(cache)  # beside the analysis
-                        else:
-                            cache.write_held()
+                        else:  # an interrupted or failed walk leaves the cache as it was
+                            if mined:  # but a history read in full is sound to keep
+                                cache.write_held()
                             cache.close()
         try:  # the writes beside the analysis are waited for, whatever happens here
             assert done is not None  # dropped only when mining raised, which left above

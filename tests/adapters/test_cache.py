@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from builders import RepoBuilder
+from busfactor import pipeline
 from busfactor.adapters import cache as cache_module
 from busfactor.adapters import cache_codec, mining
 from busfactor.adapters.cache import (
@@ -591,6 +592,44 @@ class TestInterruptionAndConcurrency:
         monkeypatch.undo()
         assert fingerprint_rows(repo.path) == before
         assert plain(mine(repo.path)) == plain(mine(repo.path, cached=False))
+
+    def test_a_scan_interrupted_after_the_tree_was_judged_writes_nothing(
+        self, repo: RepoBuilder, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """The file verdicts judged beside the walk are not kept either: a scan stopped once
+        they were made left them in the cache (found by QA with SIGTERM on sympy)."""
+        report_json(repo.path)
+        everything = "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
+        tables = [name for (name,) in table(repo.path, everything)]
+        assert {"verdicts", "classifications"} <= set(tables)
+
+        def dump() -> list[list[tuple[Any, ...]]]:
+            return [sorted(table(repo.path, f"SELECT * FROM {name}")) for name in tables]
+
+        before = dump()
+        grow(repo, 40, 4, "eve")
+        repo.commit("eve", write={"data.bin": b"\0\1\2" * 50, "new.py": "print()\n"})
+        judged = threading.Event()
+        beside = pipeline._beside_history
+
+        def judge(*args: Any) -> Any:
+            try:
+                return beside(*args)
+            finally:
+                judged.set()
+
+        def interrupted(self: HistoryCounter, *args: Any) -> None:
+            assert judged.wait(30)
+            raise KeyboardInterrupt
+
+        monkeypatch.setattr(pipeline, "_beside_history", judge)
+        monkeypatch.setattr(HistoryCounter, "commit", interrupted)
+        with pytest.raises(KeyboardInterrupt):
+            report_json(repo.path)
+        monkeypatch.undo()
+        assert judged.is_set()
+        assert dump() == before
+        assert report_json(repo.path) == report_json(repo.path, cache=False)
 
     def test_two_scans_at_once_agree_and_keep_the_cache_sound(self, repo: RepoBuilder) -> None:
         mine(repo.path)
