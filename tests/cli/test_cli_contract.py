@@ -547,6 +547,37 @@ def test_output_writes_the_report_to_a_file(
     assert os.listdir(target.parent) == ["report.json"]
 
 
+@pytest.mark.parametrize("object_format", ["sha1", "sha256"])
+def test_output_never_replaces_edits_git_does_not_have(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], object_format: str
+) -> None:
+    """`-o README.md` in a work tree whose README has uncommitted edits: refused, the edits
+    kept (it replaced them, exit 0). The same file committed, staged, or untracked is
+    replaced: git can give the first two back, and regenerating a report is the usual case."""
+    repo = Repo(tmp_path / "repo", tmp_path / "home")
+    if object_format == "sha256":
+        (tmp_path / "repo").rename(tmp_path / "old")
+        repo.path.mkdir()
+        repo.git("init", "-q", "-b", "main", "--object-format=sha256")
+    repo.commit(ADA, {"README.md": "# shop\n", "pay.py": "x = 1\n"})
+    readme = repo.path / "README.md"
+    readme.write_text("# shop\n\nmy notes\n", encoding="utf-8")
+    args = ["scan", str(repo.path), "--no-cache", "-o", str(readme)]
+    line = assert_one_line_error(*run_main(args, capsys))
+    assert "README.md" in line
+    assert "changes git does not have" in line
+    assert readme.read_text(encoding="utf-8") == "# shop\n\nmy notes\n"
+    repo.git("add", "README.md")  # staged: in git's index, so it can be had back
+    assert run_main(args, capsys)[0] == 0
+    assert "Truck factor" in readme.read_text(encoding="utf-8")
+    repo.git("reset", "-q", "--hard")  # committed and unchanged
+    assert run_main(args, capsys)[0] == 0
+    notes = repo.path / "notes.md"
+    notes.write_text("untracked\n", encoding="utf-8")
+    assert run_main([*args[:-1], str(notes)], capsys)[0] == 0
+    assert "Truck factor" in notes.read_text(encoding="utf-8")
+
+
 def test_output_dash_means_stdout(shop: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """--output - prints the report on stdout."""
     code, out, _ = run_main(["scan", str(shop), "--output", "-"], capsys)

@@ -475,6 +475,36 @@ class GitRepository:
                 sources.append(self.run_bytes("cat-file", "blob", blob)[: 1 << 24])
         return "\n".join(source.decode("utf-8", "replace") for source in sources)
 
+    def unsaved_edits(self, path: Path) -> bool:
+        """Whether `path` is a file of this work tree that git tracks and that holds what the
+        index does not: edits git has nowhere else, lost if the file is replaced. The file is
+        hashed here, as git would store it without filters: `git diff` would run the
+        repository's clean filters, which are programs its configuration names."""
+        if self.bare:
+            return False
+        try:
+            relative = path.resolve().relative_to(self.root.resolve())
+        except (OSError, ValueError):
+            return False
+        listed = self.run_bytes("ls-files", "-s", "-z", "--", f":(top,literal){relative}")
+        entries = [entry.split(b"\t", 1)[0].split() for entry in listed.split(b"\0") if entry]
+        if not entries:
+            return False  # untracked: not in git at all
+        if len(entries) > 1 or entries[0][2] != b"0":
+            return True  # a merge conflict: its sides are in the index, the resolution is not
+        mode, blob = entries[0][0], entries[0][1].decode()
+        if mode not in (b"100644", b"100755"):
+            return False  # a link, a submodule: replacing the file we were given loses no blob
+        digest = hashlib.new("sha1" if len(blob) == 40 else "sha256")
+        try:
+            digest.update(b"blob %d\0" % path.stat().st_size)
+            with path.open("rb") as stream:
+                while chunk := stream.read(_CHUNK):
+                    digest.update(chunk)
+        except OSError:
+            return False  # unreadable: writing it fails with its own message
+        return digest.hexdigest() != blob
+
     def committed_file(self, rev: str, name: str, limit: int) -> bytes | None:
         """A file at the top of `rev`'s tree, at most `limit` + 1 bytes; None when it is not
         there (or `rev` is no revision: resolving it says so). A link or a folder of that

@@ -32,7 +32,7 @@ from busfactor.cli.org import (
     org_scan_requested,
     run_org_scan,
 )
-from busfactor.errors import BusfactorError, RefusedError, UsageError
+from busfactor.errors import BusfactorError, RefusedError, RepositoryError, UsageError
 from busfactor.stopping import Terminated, default_signals, stop_cleanly_on_signals
 
 
@@ -578,6 +578,30 @@ def _refuse_writing_over_inputs(args: argparse.Namespace) -> None:
                 raise UsageError(f"{flag} {target} would replace {name} {source}")
 
 
+def _refuse_replacing_unsaved_edits(output: Path | None) -> None:
+    """`--output` naming a file git tracks whose edits are not in git yet: replacing it would
+    lose them, as `git checkout` refuses to. An untracked file, or a tracked one that git
+    could give back, is replaced (regenerating a committed report is the common case)."""
+    if output is None or str(output) == "-":
+        return
+    target = output.resolve() if output.is_symlink() else output
+    if not target.is_file():
+        return
+    from busfactor.adapters.git import GitRepository
+
+    try:
+        with GitRepository(target.parent) as repo:
+            unsaved = repo.unsaved_edits(target)
+    except RepositoryError:  # not in a repository (or git cannot say): nothing to lose to it
+        return
+    if unsaved:
+        raise UsageError(
+            f"--output {output}: the file has changes git does not have yet, which the report "
+            "would replace",
+            hint="commit or stash them first, or give another --output",
+        )
+
+
 def _same_file(left: Path, right: Path) -> bool:
     try:
         return left.resolve() == right.resolve() or (
@@ -621,6 +645,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _open_tui(Path.cwd(), {})
     try:
         _refuse_writing_over_inputs(args)
+        if args.command not in ("adr", "runbook"):  # theirs names a new record, never replaced
+            _refuse_replacing_unsaved_edits(getattr(args, "output", None))
         code: int = args.run(args)
         return code
     except BusfactorError as error:
