@@ -22,7 +22,7 @@ def _forget_working_directory() -> None:
 
 _forget_working_directory()
 
-from busfactor.cli import run  # noqa: E402  (after the import path is safe)
+from busfactor.console import run  # noqa: E402  (after the import path is safe)
 
 if __name__ == "__main__":
     run()

@@ -511,6 +511,42 @@ def test_errors_in_a_fresh_interpreter_print_no_traceback(tmp_path: Path) -> Non
     assert result.stderr.count(b"\n") == 1
 
 
+_CTRL_C_WHILE_LOADING = {
+    "its imports": (
+        "import builtins\n"
+        "real = builtins.__import__\n"
+        "def importing(name, *args, **kwargs):\n"
+        "    if name == 'busfactor.cli':\n"
+        "        raise KeyboardInterrupt\n"
+        "    return real(name, *args, **kwargs)\n"
+        "builtins.__import__ = importing\n"
+        "from busfactor.console import run\n"
+        "run()\n"
+    ),
+    "its parser": (
+        "import busfactor.cli as cli\n"
+        "def building(*args):\n"
+        "    raise KeyboardInterrupt\n"
+        "cli.build_parser = building\n"
+        "cli.run()\n"
+    ),
+}
+
+
+@pytest.mark.parametrize("moment", list(_CTRL_C_WHILE_LOADING))
+def test_ctrl_c_while_the_command_line_loads_is_one_line(moment: str) -> None:
+    """A Ctrl-C in the first hundredths of a second, while the command line's modules load or
+    its parser is built, printed a traceback and exited -2 (found by QA at 20 ms)."""
+    result = subprocess.run(
+        [sys.executable, "-c", _CTRL_C_WHILE_LOADING[moment]],
+        capture_output=True,
+        check=False,
+        timeout=60,
+    )
+    assert (result.returncode, result.stdout) == (130, b"")
+    assert result.stderr == b"busfactor: error: interrupted\n"
+
+
 def test_empty_repository_in_a_fresh_interpreter(tmp_path: Path) -> None:
     """`python -m busfactor scan <empty repository>` exits 2 with no traceback."""
     empty = tmp_path / "empty"
