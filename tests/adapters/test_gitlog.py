@@ -31,6 +31,8 @@ def commit_streams(draw: st.DrawFn) -> tuple[bytes, list[tuple[bytes, list[list[
         author = draw(st.sampled_from([b"Ada", b"B\xc3\xb6b", b"", b"\x01Mal", b"\x01"]))
         email = draw(st.sampled_from([b"a@x", b"\x01m@x", b""]))
         head = [sha, parents, tree, b"+" + email, b"+" + author, b"1700000000"]
+        if draw(st.integers(0, 5)) == 0:  # an author line git cannot read
+            head[3:] = [b"+%aE", b"+%aN", b""]
         out += b"\x01" + b"\0".join(head) + b"\0"
         diff = draw(st.lists(entries, max_size=5))
         if diff:
@@ -140,3 +142,12 @@ def test_merge_records_survive_any_chunking_and_any_path(
     assert [(sha, tree, diff.split(b"\0")) for sha, tree, diff in parsed] == [
         (sha, tree, [tokens[0].lstrip(b"\n"), *tokens[1:]]) for sha, tree, tokens in records
     ]
+
+
+def test_an_author_line_git_cannot_read_is_nobody_in_both_parsers() -> None:
+    """git prints `%aE` and `%aN` as they are, and no time, for an author line without an
+    email: neither is taken for a name."""
+    sha, tree = b"a" * 40, b"b" * 40
+    data = b"\x01" + b"\0".join([sha, b"", tree, b"+%aE", b"+%aN", b""]) + b"\0\nA\0f.txt\0"
+    for records in (list(parse_commits([data])), list(parse_records([data], fields=6))):
+        assert [(r.email, r.name, r.time) for r in records] == [(b"", b"", 0)]

@@ -363,13 +363,9 @@ def test_non_utf8_path_in_a_real_repository(
             assert "Ada \\\\x1b\\[1mBold" in out  # shown as Ada \\x1b[1mBold
 
 
-def test_authors_whose_names_are_not_utf8_stay_apart(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    """Two people whose Latin-1 names differ only in bytes that are not UTF-8 are two people,
-    each named with `\\xNN`: decoded with U+FFFD both read `J\ufffdr`, and the identity merge
-    made them one (which changed the truck factor). `git commit` would convert such a name to
-    UTF-8, so the commits are written as objects, as other tools and old imports wrote them."""
+def raw_commits(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, authors: list[bytes]) -> Path:
+    """A repository of one commit per author line, each adding a file, written as objects:
+    `git commit` would convert a name that is not UTF-8, and refuses a malformed line."""
     repo = tmp_path / "repo"
     repo.mkdir()
     env = {key: value for key, value in os.environ.items() if not key.startswith("GIT_")}
@@ -384,18 +380,48 @@ def test_authors_whose_names_are_not_utf8_stay_apart(
         return done.stdout.decode().strip()
 
     git("init", "-q", "-b", "main")
-    parent: list[bytes] = []
-    for day, (name, email) in enumerate([(b"J\xe9r", b"j1@x.org"), (b"J\xe8r", b"j2@x.org")]):
+    parent = b""
+    for day, author in enumerate(authors):
         (repo / f"f{day}.txt").write_text("x\n" * (day + 1), encoding="utf-8")
         git("add", "-A")
-        tree = git("write-tree").encode()
         stamp = str(1704067200 + day * 86400).encode() + b" +0000"
-        body = b"tree " + tree + b"\n" + b"".join(parent)
-        body += b"author " + name + b" <" + email + b"> " + stamp + b"\n"
+        body = b"tree " + git("write-tree").encode() + b"\n" + parent
+        body += b"author " + author + b"\n"
         body += b"committer CI <ci@example.test> " + stamp + b"\n\nchange\n"
-        sha = git("hash-object", "-t", "commit", "-w", "--stdin", stdin=body)
-        parent = [b"parent " + sha.encode() + b"\n"]
+        sha = git("hash-object", "-t", "commit", "-w", "--literally", "--stdin", stdin=body)
+        parent = b"parent " + sha.encode() + b"\n"
         git("update-ref", "refs/heads/main", sha)
+    return repo
+
+
+def test_authors_whose_names_are_not_utf8_stay_apart(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Two people whose Latin-1 names differ only in bytes that are not UTF-8 are two people,
+    each named with `\\xNN`: decoded with U+FFFD both read `J\ufffdr`, and the identity merge
+    made them one (which changed the truck factor)."""
+    authors = [b"J\xe9r <j1@x.org> 1704067200 +0000", b"J\xe8r <j2@x.org> 1704153600 +0000"]
+    repo = raw_commits(tmp_path, monkeypatch, authors)
     assert main(["scan", str(repo), "--format", "json"]) == 0
     people = {p["name"]: p["email"] for p in json.loads(capsys.readouterr().out)["people"]}
     assert people == {"J\\xe9r": "j1@x.org", "J\\xe8r": "j2@x.org"}
+
+
+@pytest.mark.parametrize("history", ["dag", "linear"])
+def test_an_author_line_git_cannot_read_names_nobody(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    history: str,
+) -> None:
+    """`author Broken Ident 1735905600 +0000` (no email): git prints its `%aN` and `%aE`
+    placeholders as they are, and the report named a person `%aN <%aE>`. git log shows no
+    author for such a commit; the report names nobody, as for `  <>`."""
+    authors = [b"Ada <ada@x.org> 1704067200 +0000", b"Broken Ident 1704153600 +0000"]
+    repo = raw_commits(tmp_path, monkeypatch, authors)
+    assert main(["scan", str(repo), "--format", "json", "--history", history]) == 0
+    people = json.loads(capsys.readouterr().out)["people"]
+    assert sorted((p["name"], p["email"]) for p in people) == [
+        ("(no name or email)", ""),
+        ("Ada", "ada@x.org"),
+    ]

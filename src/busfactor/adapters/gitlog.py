@@ -18,6 +18,10 @@ MAIN_FORMAT = "%x01%H%x00%P%x00%T%x00+%aE%x00+%aN%x00%at"
 starting with \x01 made `\0\x01`, a record's start, inside the header. That commit was cut
 there, read as a path of the one before, and its files went to that commit's author."""
 MERGE_FORMAT = "%x01%H%x00%P%x00%T"
+_PLACEHOLDERS = (b"+%aE", b"+%aN")
+"""What MAIN_FORMAT's author fields print when the commit's author line does not parse (no
+`<email>`, say): git leaves the mailmapped placeholders as they are, and `%at` empty. git log
+shows no author for such a commit; neither does busfactor (no name or email)."""
 
 _RC = (ord("R"), ord("C"))
 _EMPTY: tuple[bytes, ...] = ()
@@ -83,11 +87,13 @@ def _record(header: list[bytes], changes: list[Change]) -> CommitRecord:
     sha = header[0]
     parents = tuple(header[1].split()) if header[1] else _EMPTY
     if len(header) >= 6:
+        email, name = header[3][1:], header[4][1:]  # after their `+`
         try:
             when = calendar_time(int(header[5]))
         except ValueError:
             when = 0
-        email, name = header[3][1:], header[4][1:]  # after their `+`
+            if (header[3], header[4]) == _PLACEHOLDERS:
+                email, name = b"", b""
         return CommitRecord(sha, parents, email, name, when, changes, header[2])
     return CommitRecord(sha, parents, b"", b"", 0, changes, header[2] if len(header) > 2 else b"")
 
@@ -241,12 +247,14 @@ def _commit(tokens: list[bytes]) -> CommitRecord:
         changes = list(zip(letters, diff[1::2], repeat(None)))
     else:
         changes = _exact_changes(diff)
+    parents = tuple(tokens[1].split()) if tokens[1] else _EMPTY
+    email, name = tokens[3][1:], tokens[4][1:]  # after their `+`
     try:
         when = calendar_time(int(tokens[5]))
     except ValueError:
         when = 0
-    parents = tuple(tokens[1].split()) if tokens[1] else _EMPTY
-    email, name = tokens[3][1:], tokens[4][1:]  # after their `+`
+        if (tokens[3], tokens[4]) == _PLACEHOLDERS:
+            email, name = b"", b""
     return CommitRecord(tokens[0], parents, email, name, when, changes, tokens[2])
 
 
