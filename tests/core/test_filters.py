@@ -273,6 +273,19 @@ def test_malformed_patterns_match_nothing(pattern: str) -> None:
         ("bower_components/x.js", True),
         (".yarn/releases/yarn-4.js", True),
         ("Godeps/_workspace/src/x.go", True),
+        ("dist/app.js", True),
+        ("packages/web/dist/index.js", True),
+        ("extern/zlib/inflate.c", True),
+        ("src/external/x.h", True),
+        ("lib/Externals/y.c", True),
+        ("pkg/parse/testdata/case1.json", True),
+        ("src/__snapshots__/App.test.js.snap", True),
+        ("deps/jemalloc/src/arena.c", True),
+        ("Dependencies/x.c", True),
+        ("src/deps/x.c", False),  # linguist: deps/ and dependencies/ only at the top
+        ("lib/dependencies/x.py", False),
+        ("distribution/x.py", False),
+        ("src/dist.py", False),
         ("src/vendor.go", False),
         ("myvendor/x.go", False),
         ("vendor", False),
@@ -364,6 +377,44 @@ def test_generated_content(header: bytes) -> None:
 def test_not_generated_content(head: bytes) -> None:
     """Markers after line 40, outside comments, or inside words are not generator headers."""
     assert not generated_content(head)
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        b"-----BEGIN PGP SIGNATURE-----\n\niQIzBAABCAAdFiEE\n-----END PGP SIGNATURE-----\n",
+        b"\n-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nmQINBF\n",
+        b"-----BEGIN SSH SIGNATURE-----\nU1NIU0lH\n",
+    ],
+)
+def test_signatures_and_keys_are_generated(head: bytes) -> None:
+    """What gpg and ssh-keygen write (a release's `.asc` files) is no one's knowledge."""
+    assert generated_content(head)
+
+
+def test_a_clear_signed_message_is_not_generated() -> None:
+    """Its text is someone's; only the signature under it is gpg's."""
+    head = b"-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA256\n\nRelease notes\n"
+    assert not generated_content(head)
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("sig/v1.7/sha256sum.txt", True),
+        ("SHA256SUMS", True),
+        ("release/jq-1.7.tar.gz.sha256", True),
+        ("dist-info/x.md5", True),
+        ("checksums.txt", True),
+        ("docs/checksums.md", False),
+        ("src/sha256.c", False),
+        ("notes.txt", False),
+    ],
+)
+def test_checksum_lists_are_generated(path: str, expected: bool) -> None:
+    """Checksum lists are a tool's output; by their names, since a .txt head is not read."""
+    assert (run({path: b"abc  x\n"}).get(path) == "generated") is expected
+    assert not needs_content(path) or not expected
 
 
 def test_this_module_is_not_generated() -> None:

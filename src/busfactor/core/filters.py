@@ -55,8 +55,26 @@ _BRACKET_ITEM = re.compile(
 )
 _VENDORED_DIR = re.compile(
     r"(?:^|/)(?:node_modules|[Bb]ower_components|[Vv]endors?|(?:3rd|[Tt]hird)[-_]?[Pp]arty"
-    r"|\.yarn/releases|Godeps/_workspace)/"
+    r"|\.yarn/releases|Godeps/_workspace|dist|[Ee]xtern(?:als?)?|testdata|__snapshots__)/"
+    r"|^(?:deps|[Dd]ependencies)/"
 )
+"""linguist's vendor.yml, as the design notes pick from it: third-party, bundled and fixture
+folders at any depth; `deps/` and `dependencies/` only at the top (redis's `deps/` holds
+jemalloc, Lua and hiredis: two fifths of its files, credited to who imported them)."""
+_CHECKSUM_NAMES = _words(
+    """sha1sums sha256sums sha512sums md5sums sha1sum.txt sha256sum.txt sha512sum.txt md5sum.txt
+    sha1sums.txt sha256sums.txt sha512sums.txt md5sums.txt checksums.txt"""
+)
+_CHECKSUM_EXTENSIONS = _words("sha1 sha256 sha512 md5")
+_ARMOURED = (
+    b"-----BEGIN PGP SIGNATURE-----",
+    b"-----BEGIN PGP MESSAGE-----",
+    b"-----BEGIN PGP PUBLIC KEY BLOCK-----",
+    b"-----BEGIN SSH SIGNATURE-----",
+)
+"""Heads of signatures and keys that gpg and ssh-keygen write (a release's `.asc` files:
+jq keeps 213 in `sig/`, which made its release manager the truck factor). A clear-signed
+message (`BEGIN PGP SIGNED MESSAGE`) holds text someone wrote, and is not here."""
 _LOCK_FILES = _words(
     """package-lock.json npm-shrinkwrap.json pnpm-lock.yaml yarn.lock bun.lock bun.lockb poetry.lock
     pdm.lock uv.lock Pipfile.lock Cargo.lock composer.lock Gemfile.lock go.sum mix.lock flake.lock
@@ -120,10 +138,10 @@ class FileFacts:
     """The content tests' verdicts, when known without the head (a cache); else from `head`."""
 
 
-CONTENT_RULES = 1
+CONTENT_RULES = 2
 """Version of the content tests (`content_facts`) and of the head size they see: bump it when
 either changes, so verdicts cached under the old tests are not reused."""
-PATH_RULES = 2
+PATH_RULES = 3
 """Version of the rules `classify` and `needs_content` apply to a path (the vendored, lock,
 minified, binary and code lists, the attribute reading): bump it when they change, so a
 classification stored under the old rules is not reused (released versions differ anyway)."""
@@ -512,8 +530,17 @@ def minified_content(path: str, head: bytes) -> bool:
     return any(_SOURCE_MAP.match(line) for line in text.rstrip().split("\n")[-2:])
 
 
+def checksum_file(path: str) -> bool:
+    """Whether the name says a list of checksums (`SHA256SUMS`, `x.tar.gz.sha256`): a tool's
+    output, released with the files it sums."""
+    return _basename(path).lower() in _CHECKSUM_NAMES or _extension(path) in _CHECKSUM_EXTENSIONS
+
+
 def generated_content(head: bytes) -> bool:
-    """Whether a header comment in the first 40 lines says a tool wrote the file."""
+    """Whether a header comment in the first 40 lines says a tool wrote the file, or the file
+    is a signature or key that gpg or ssh-keygen wrote."""
+    if head.lstrip()[:40].startswith(_ARMOURED):
+        return True
     if b"DO NOT EDIT" not in head and b"@generated" not in head:
         return False  # every marker below contains one of these: skip the decode
     for line in head.decode("utf-8", "replace").split("\n")[:40]:
@@ -574,7 +601,7 @@ def needs_content(path: str, rules: Sequence[AttributeRule] | AttributeIndex = (
     if binary is None and attributes.value(path, LFS):
         return False  # excluded as binary, whatever the pointer says
     if generated is None:
-        if lock_file(path) or minified_name(path):
+        if lock_file(path) or minified_name(path) or checksum_file(path):
             return False
         if _extension(path) in _MINIFIABLE or _header_checked(path):
             return True
@@ -630,6 +657,8 @@ def _default_reason(facts: FileFacts, attributes: AttributeIndex) -> str | None:
     if generated is None:
         if lock_file(path):
             return "lock file"
+        if checksum_file(path):
+            return "generated"
         if minified_name(path) or (
             # A verdict made for the same blob at a .js path says nothing about a .txt one.
             content is not None and content.minified is True and _extension(path) in _MINIFIABLE
