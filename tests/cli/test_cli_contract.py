@@ -426,6 +426,20 @@ def test_an_unknown_revision(tiny: Repo, capsys: pytest.CaptureFixture[str], rev
     assert rev in line
 
 
+@pytest.mark.parametrize(("rev", "kind"), [("HEAD:a.py", "blob"), ("HEAD^{tree}", "tree")])
+def test_a_revision_naming_a_tree_or_a_blob_says_so(
+    tiny: Repo, capsys: pytest.CaptureFixture[str], rev: str, kind: str
+) -> None:
+    """It exists, so "unknown revision" misled; a tag pointing at one reads the same."""
+    tiny.git("tag", "pointer", tiny.git("rev-parse", rev).strip())
+    for given in (rev, "pointer"):
+        args = ["scan", str(tiny.path), f"--rev={given}"]
+        line = assert_one_line_error(*run_main(args, capsys))
+        assert line == f"busfactor: error: {given} is a {kind}, not a commit: " + (
+            "a scan reads a commit and its history"
+        )
+
+
 @pytest.mark.parametrize(
     ("config", "needle"),
     [

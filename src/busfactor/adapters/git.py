@@ -356,9 +356,24 @@ class GitRepository:
                 ) from None
             if rev == "HEAD":
                 raise self._unborn_head() from None
+            kind = self._object_kind(rev)
+            if kind in ("tree", "blob"):
+                raise RepositoryError(
+                    f"{rev} is a {kind}, not a commit: a scan reads a commit and its history",
+                    hint="pass a branch, a tag or a commit",
+                ) from None
             raise RepositoryError(f"unknown revision: {rev}") from None
         sha, _, when = out.strip().partition(" ")
         return sha, calendar_time(int(when or 0))
+
+    def _object_kind(self, rev: str) -> str:
+        """What `rev` names once its tags are peeled (`tree`, `blob`), "" when nothing.
+        (`HEAD:a.py^{}` would name a path `a.py^{}`: a tag is peeled only once it is one.)"""
+        try:
+            kind = self.run("cat-file", "-t", rev).strip()
+            return self.run("cat-file", "-t", f"{rev}^{{}}").strip() if kind == "tag" else kind
+        except RepositoryError:
+            return ""
 
     def since_cutoff(self, since: str) -> int | None:
         """How git reads a `--since` value: the oldest commit time it keeps (None when git
