@@ -335,3 +335,21 @@ def test_a_decision_maker_with_a_comma_in_the_name_stays_one_person(
     decisions = _decisions(builder)
     assert decisions["docs/decisions/0002-one.md"]["deciders"] == ["Lovelace, Ada"]
     assert decisions["docs/decisions/0003-two.md"]["deciders"] == ["Bob", "Cy"]
+
+
+@pytest.mark.parametrize("how", ["--dir", ".adr-dir"])
+def test_records_are_never_written_into_the_git_directory(builder: RepoBuilder, how: str) -> None:
+    """`--dir .git/hooks`, or an `.adr-dir` the repository ships saying so: refused (QA wrote
+    a runbook there), since git's own folder is no part of the work tree and runs some files."""
+    _seed(builder)
+    hooks = builder.path / ".git" / "hooks"
+    before = sorted(p.name for p in hooks.iterdir()) if hooks.exists() else []
+    args = ["adr", "new", "Hooked", str(builder.path)]
+    if how == "--dir":
+        args += ["--dir", ".git/hooks"]
+    else:
+        (builder.path / ".adr-dir").write_text(".git/hooks\n", encoding="utf-8")
+        _commit_all(builder)
+    with pytest.raises(UsageError, match=r"\.git/hooks: inside the repository's \.git directory"):
+        run(args)
+    assert (sorted(p.name for p in hooks.iterdir()) if hooks.exists() else []) == before

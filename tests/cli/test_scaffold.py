@@ -515,6 +515,9 @@ def test_runbook_output_option(builder: RepoBuilder, monkeypatch: pytest.MonkeyP
     monkeypatch.chdir(builder.path)
     with pytest.raises(UsageError, match="outside the repository"):
         run(["runbook", "new", "billing", ".", "--output", "../x.md"])
+    with pytest.raises(UsageError, match=r"inside the repository's \.git directory"):
+        run(["runbook", "new", "billing", ".", "--output", ".git/hooks/pre-commit"])
+    assert not (builder.path / ".git/hooks/pre-commit").exists()
     run(["runbook", "new", "billing", ".", "--output", "billing/RUNBOOK.md"])
     assert (builder.path / "billing/RUNBOOK.md").exists()
 

@@ -18,7 +18,13 @@ from busfactor.cli.diagnostics import note, warning
 from busfactor.cli.output import write_text
 from busfactor.core.text_safety import valid_text
 from busfactor.errors import BusfactorError, RefusedError, UsageError
-from busfactor.scaffold import ComponentFacts, component_facts, repository_root, user_name
+from busfactor.scaffold import (
+    ComponentFacts,
+    component_facts,
+    repository_root,
+    user_name,
+    writable_inside,
+)
 
 __all__ = ["add_adr_new", "add_runbook_new"]
 
@@ -283,6 +289,7 @@ def run_runbook_new(args: argparse.Namespace) -> int:
             relative = output.resolve().relative_to(root.resolve()).as_posix()
         except ValueError:
             raise UsageError(f"{args.output}: outside the repository") from None
+        writable_inside(root, relative)  # not in git's own directory (a hook would run)
     else:
         relative = default_location(root, component, names)
     text = new_runbook_text(facts)

@@ -99,6 +99,16 @@ def inside(root: Path, relative: str) -> Path:
     return target
 
 
+def writable_inside(root: Path, relative: str) -> Path:
+    """`inside`, refusing git's own directory too: a record written as `.git/hooks/x` is not
+    in the work tree, and a file there may be one git runs."""
+    target = inside(root, relative)
+    git_dir = root.resolve() / ".git"
+    if target == git_dir or git_dir in target.parents:
+        raise UsageError(f"{relative}: inside the repository's .git directory")
+    return target
+
+
 def read_inside(root: Path, path: str | Path) -> bytes | None:
     """A work-tree file's bytes, or None unless it is a regular file of at most MAX_READ bytes
     that stays inside the repository (a symbolic link may lead elsewhere within it).

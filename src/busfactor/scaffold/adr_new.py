@@ -31,6 +31,7 @@ from busfactor.scaffold import (
     replace_atomic,
     today,
     working_files,
+    writable_inside,
 )
 
 __all__ = ["AdrStyle", "NewAdr", "Record", "detect_style", "plan_adr", "write_adr"]
@@ -213,7 +214,7 @@ def find_folder(
     An `.adr-dir` elsewhere (a monorepo's package) holds for commands run there: from the
     top it took every record, the repository's own as well."""
     if directory is not None:
-        folder = inside(root, directory)
+        folder = writable_inside(root, directory)
         return folder, _holds_records(root, folder)
     files = working_files(root)
 
@@ -228,7 +229,7 @@ def find_folder(
                 f"{declared or '.'} is declared (.adr-dir) but holds no record yet: once "
                 f"this one is committed, scans read it instead of {found[0] or '.'}"
             )
-        folder = inside(root, declared or ".")
+        folder = writable_inside(root, declared or ".")
         return folder, _holds_records(root, folder)
     # Folders a package's own `.adr-dir` declares are that package's.
     theirs = set(declared_adr_dirs(files, read))
