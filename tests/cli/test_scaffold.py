@@ -86,6 +86,7 @@ def test_empty_repository_folder_gets_init_record_and_madr4(
     builder: RepoBuilder, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _seed(builder)
+    builder.repo.git.config("user.name", "Ada Lovelace")
     monkeypatch.chdir(builder.path)
     assert run(["adr", "new", "Use PostgreSQL", str(builder.path)]) == 0
     folder = builder.path / "docs/adr"
@@ -103,6 +104,11 @@ def test_empty_repository_folder_gets_init_record_and_madr4(
     text = (folder / "0002-use-postgresql.md").read_text()
     assert text.startswith('---\nstatus: "proposed"\ndate: 2025-06-01\ndecision-makers: ')
     assert "# Use PostgreSQL\n" in text
+    # the folder's first record names the same decision-makers, not "unknown"
+    makers = text.split("decision-makers: ", 1)[1].split("\n", 1)[0]
+    first = (folder / "0001-record-architecture-decisions.md").read_text()
+    assert "Ada Lovelace" in makers
+    assert f"decision-makers: {makers}\n" in first
     # the scan reads the records back with the right numbers, titles and statuses
     _commit_all(builder)
     decisions = {d["id"]: d for d in scan(builder.path).to_dict()["decisions"]}
@@ -135,6 +141,7 @@ def test_nygard_template_for_empty_folder(builder: RepoBuilder) -> None:
     assert text.startswith("# 2. Use Redis\n\nDate: 2025-06-01\n\n## Status\n\nProposed\n")
     first = (builder.path / "adr/0001-record-architecture-decisions.md").read_text()
     assert first.startswith("# 1. Record architecture decisions\n")
+    assert "Decision-makers" not in first  # adr-tools' own names nobody
     assert "\nAccepted\n" in first
     # adr-tools' first record, with none of the template's placeholders left in it
     assert "thinkrelevance.com/blog/2011/11/15/documenting-architecture-decisions" in first

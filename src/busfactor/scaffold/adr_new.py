@@ -374,14 +374,16 @@ def render(
     return "\n".join(lines) + "\n"
 
 
-def _init_record(style: AdrStyle, number: int, day: str) -> str:
+def _init_record(style: AdrStyle, number: int, day: str, deciders: str | Sequence[str]) -> str:
+    """The folder's first record, adopting ADRs, by who writes the first real one (it said
+    "unknown" beside a record naming them)."""
     text = render(
         style,
         number=number,
         title="Record architecture decisions",
         status="accepted",
         day=day,
-        deciders="unknown",
+        deciders=deciders,
         consulted=[],
         context="We need to record the architectural decisions made on this project.",
         relations=[],
@@ -409,8 +411,8 @@ def _init_record(style: AdrStyle, number: int, day: str) -> str:
         text = text.replace('"{title of option 1}", because {justification}.', outcome)
         text = text.replace("{Describe the context and problem statement.}\n\n", "")
         text = text.replace(f"{style.bullet} {{title of option 1}}", f"{style.bullet} ADRs")
-    if style.flavour == "nygard":
-        text = text.replace("Decision-makers: unknown.\n\n", "")
+    if style.flavour == "nygard":  # adr-tools' own names nobody
+        text = re.sub(r"Decision-makers: [^\n]*\n\n", "", text, count=1)
     return text
 
 
@@ -725,7 +727,10 @@ def plan_adr(
     if not has_records:
         numbers = [1]
         creates.append(
-            (folder / "0001-record-architecture-decisions.md", _init_record(style, 1, day))
+            (
+                folder / "0001-record-architecture-decisions.md",
+                _init_record(style, 1, day, deciders),
+            )
         )
         style.width = 4
     number: int | None = max(max(numbers, default=0) + 1, minimum)
