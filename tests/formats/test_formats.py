@@ -425,3 +425,19 @@ def test_an_author_line_git_cannot_read_names_nobody(
         ("(no name or email)", ""),
         ("Ada", "ada@x.org"),
     ]
+
+
+def test_text_lists_cut_at_ten_say_how_many_more() -> None:
+    """Twelve components and twelve inactive authors: each list shows ten and says two more
+    (the inactive list stopped at ten without a word; prettier has 810 such people)."""
+    people = [(f"Person {n:02}", f"p{n}@example.test") for n in range(12)]
+    report = report_of([f"c{n:02}/x.py" for n in range(12)], people, old=frozenset(range(12)))
+    text = render_text(report)
+    components = text.split("Components, riskiest first (12 in all):\n", 1)[1]
+    assert components.split("\n\n", 1)[0].splitlines()[-1] == (
+        "  ... 2 more (--format json lists them all)"
+    )
+    inactive = text.split("Inactive people who still author files (12 in all):\n", 1)[1]
+    rows = inactive.split("\n\n", 1)[0].splitlines()
+    assert len(rows) == 11
+    assert rows[-1] == "  ... 2 more (--format json lists them all)"

@@ -79,19 +79,28 @@ def render_text(report: ScanReport) -> str:
                 f"{c['files']:>5} {'file ' if c['files'] == 1 else 'files'}  "
                 f"top: {_people(report, c['authors'][:3])}{lost}"
             )
+        lines += _more(len(components))
     gone = [p for p in people if not p["active"] and p["files_authored"]]
     if gone:
-        lines += ["", "Inactive people who still author files:"]
+        lines += ["", f"Inactive people who still author files ({len(gone)} in all):"]
         for p in gone[:_WORST]:
             lines.append(
                 f"  {printable(p['name'])} <{printable(p['email'])}>: "
                 f"{_count(p['files_authored'], 'file')}, last commit {p['last_commit'][:10]}"
             )
+        lines += _more(len(gone))
     lines += departures(report, data)
     lines += _findings(data["findings"])
     for warning in data["warnings"]:
         lines += ["", f"warning: {printable(warning)}"]
     return "\n".join(lines) + "\n"
+
+
+def _more(count: int) -> list[str]:
+    """The line that says a list stops at `_WORST` (the inactive people's said nothing)."""
+    if count <= _WORST:
+        return []
+    return [f"  ... {count - _WORST} more (--format json lists them all)"]
 
 
 def _findings(findings: list[dict[str, Any]]) -> list[str]:
@@ -104,6 +113,5 @@ def _findings(findings: list[dict[str, Any]]) -> list[str]:
         lines.append(
             f"  {finding['severity']:<7} {finding['rule']:<20} {printable(finding['message'])}"
         )
-    if len(findings) > _WORST:
-        lines.append(f"  ... {len(findings) - _WORST} more (--format json lists them all)")
+    lines += _more(len(findings))
     return lines
