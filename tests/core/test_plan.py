@@ -650,7 +650,8 @@ def test_the_bus_factor_after_counts_the_authors_the_learner_pushes_out() -> Non
     assert authors_after("cy", "c/00.py", graph, 2) == {"ada", "ben"}  # 3.340 ≥ 3.293
     assert item["reasons"][-1] == (
         "the learner's commits would take Ben Doe below the authorship threshold on 1 file "
-        "(c/00.py)"
+        "(c/00.py); no longer active, so no knowledge is lost, but the bus factor stops "
+        "counting them"
     )
 
 

@@ -476,12 +476,7 @@ def _suggest(
         reasons.append(_unraised(graph, before, gain.resting_on, busy, cap))
     displaced = gain.displaced(count)
     if displaced:  # the bus factor after counts it: say why it is lower than it might be
-        files_left = sorted({f for files in displaced.values() for f in files})
-        reasons.append(
-            f"the learner's commits would take {listed(person_name(graph, p) for p in displaced)}"
-            f" below the authorship threshold on {counted(len(files_left), 'file')} "
-            f"({listed(files_left)})"
-        )
+        reasons.append(_displacing(graph, people, displaced))
     needed = [gain.needed(path) for path in paths]
     relearned = len(set(lost).intersection(gain.reachable(count)))
     return {
@@ -646,6 +641,25 @@ class _Gain:
             else:
                 low = middle
         return high
+
+
+def _displacing(
+    graph: nx.DiGraph[str], people: People, displaced: Mapping[str, Collection[str]]
+) -> str:
+    """Who the learner's commits push out, and where. When all of them have left, their
+    knowledge is lost already: the bus factor, which counts them until then, can fall while
+    nothing is lost ("internal/fs: bus factor 3 -> 2, files lost 2 -> 0" read as a loss)."""
+    files_left = sorted({f for files in displaced.values() for f in files})
+    said = (
+        f"the learner's commits would take {listed(person_name(graph, p) for p in displaced)}"
+        f" below the authorship threshold on {counted(len(files_left), 'file')} "
+        f"({listed(files_left)})"
+    )
+    if not any(people.get(p, {}).get("active") for p in displaced):
+        said += (
+            "; no longer active, so no knowledge is lost, but the bus factor stops counting them"
+        )
+    return said
 
 
 def _unraised(
