@@ -200,11 +200,16 @@ def component_findings(
         critical = "error" if bus_factor <= 1 else "warning"
         if bus_factor == 1:
             (owner,) = data["bus_factor_authors"]
+            holds = (  # beside knowledge-lost, "holds" named someone who had left
+                "holds most of its knowledge"
+                if _active(graph, owner)
+                else "held most of its knowledge and is no longer active"
+            )
             findings.append(
                 Finding(
                     "single-owner",
                     "warning",
-                    f"{name}: bus factor 1, {_name(graph, owner)} holds most of its knowledge",
+                    f"{name}: bus factor 1, {_name(graph, owner)} {holds}",
                     component=name,
                     person=owner,
                 )
