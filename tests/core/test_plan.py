@@ -717,3 +717,17 @@ def test_files_left_out_keep_the_figures_true(
         assert after == item["bus_factor_after"]
         pushing = [p for p in paths if _pushes_out_someone_active(graph, item["learner"], p)]
         assert not pushing or pushing == paths
+
+
+def test_folder_placeholders_are_not_studied() -> None:
+    """`.gitkeep` files keep empty folders in git: nothing to learn there (prettier's plan
+    had five). The learner studies the code beside them."""
+    files = {
+        "c/00.py": {"ada": (1, 6)},
+        "c/empty/.gitkeep": {"ada": (1, 0)},
+        "c/more/.keep": {"ada": (1, 0)},
+    }
+    people = {"ada": (50, 1), "cy": (30, 3)}
+    graph = build(files, people, {"c": sorted(files)})
+    (item,) = make_plan(graph, files_per_suggestion=3)["suggestions"]
+    assert [f["path"] for f in item["files"]] == ["c/00.py"]

@@ -349,6 +349,15 @@ def _study(
     return sorted(pool, key=lambda p: (others[p], -len(_coupled(graph, p)), -commits[p], p))
 
 
+_PLACEHOLDERS = frozenset({".gitkeep", ".keep"})
+
+
+def _placeholder(path: str) -> bool:
+    """An empty file that keeps a folder in git: nothing to study (prettier's plan listed
+    `changelog_unreleased/angular/.gitkeep` with four more)."""
+    return path.rpartition("/")[2] in _PLACEHOLDERS
+
+
 def _lost_files(graph: nx.DiGraph[str], people: People, files: Sequence[str]) -> list[str]:
     """Files whose every author is inactive (the component's `files_lost`), most co-changed,
     then most changed: what a component whose knowledge is mostly lost needs relearned."""
@@ -455,6 +464,7 @@ def _suggest(
     # Mostly lost: relearning those files comes first, the mentor's own files after.
     first = lost if _mostly_lost(target) else []
     order = list(dict.fromkeys([*first, *_study(graph, people, files, mentor)]))
+    order = [path for path in order if not _placeholder(path)] or order
     learner = available[0]
     gain = _Gain(graph, people, files, learner.person, order)
     count = gain.enough(files_per_suggestion, extend=gain.before < target_bus_factor)
