@@ -294,7 +294,8 @@ def test_the_first_record_makes_no_folder_that_needs_a_runbook(
 ) -> None:
     """The first `adr new` (or `runbook new`) in a repository without docs/ made a `docs`
     component at bus factor 1 whose missing runbook failed `check`. A folder of decision
-    records and runbooks needs none; one with a guide beside them still does."""
+    records and runbooks needs none, nor one with a guide beside them (nothing there runs);
+    one with code in it does."""
     _seed(builder)
     with builder.repo.config_writer() as config:
         config.set_value("user", "name", "Ada")
@@ -308,12 +309,16 @@ def test_the_first_record_makes_no_folder_that_needs_a_runbook(
         "single-owner"  # a warning: true, and not what fails `check`
     ]
     assert not [c for c in result["policy"]["checks"] if c.get("component") == "docs"]
-    (builder.path / "docs" / "guide.md").write_text("# Guide\n")
-    _commit_all(builder)
-    main(["check", str(builder.path), "--format", "json", "--exit-zero"])
-    result = json.loads(capsys.readouterr().out)
-    rules = {f["rule"] for f in result["findings"] if f.get("component") == "docs"}
-    assert rules == {"single-owner", "missing-runbook"}
+    for extra, expected in [
+        ("guide.md", {"single-owner"}),
+        ("build_site.py", {"single-owner", "missing-runbook"}),
+    ]:
+        (builder.path / "docs" / extra).write_text("# docs\n")
+        _commit_all(builder)
+        main(["check", str(builder.path), "--format", "json", "--exit-zero"])
+        result = json.loads(capsys.readouterr().out)
+        rules = {f["rule"] for f in result["findings"] if f.get("component") == "docs"}
+        assert rules == expected, extra
 
 
 def test_a_decision_maker_with_a_comma_in_the_name_stays_one_person(

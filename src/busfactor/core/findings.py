@@ -215,7 +215,7 @@ def component_findings(
                 )
             )
         runbook = data.get("runbook")
-        needs_one = not data.get("documents_only")  # not a folder of records and runbooks
+        needs_one = data.get("needs_runbook", True)  # code runs; records and settings do not
         if needs_one and runbook is None:
             findings.append(
                 Finding(
@@ -225,7 +225,7 @@ def component_findings(
                     component=name,
                 )
             )
-        elif needs_one and data.get("runbook_status") == "weak":
+        elif not data.get("documents_only") and data.get("runbook_status") == "weak":
             problems = "; ".join(runbooks[runbook]["problems"]) or "fails its checks"
             findings.append(
                 Finding(

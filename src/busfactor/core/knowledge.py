@@ -13,6 +13,7 @@ from dataclasses import replace
 import networkx as nx
 
 from busfactor.core.decisions import Decision, LinkIndex
+from busfactor.core.filters import code_file
 from busfactor.core.graph import COMPONENT, FILE, PERSON, node_id, node_key
 from busfactor.core.identity import name_key
 from busfactor.core.runbooks import Runbook
@@ -157,7 +158,11 @@ def add_runbooks(
 def mark_document_folders(graph: nx.DiGraph[str], members: Mapping[str, Sequence[str]]) -> None:
     """`documents_only`: every file of the component is a decision record or a runbook.
     Such a folder needs no runbook of its own: the first `adr new` or `runbook new` in a
-    repository without docs/ made a `docs` component whose missing runbook failed `check`."""
+    repository without docs/ made a `docs` component whose missing runbook failed `check`.
+
+    `needs_runbook`: it holds source code (`code_file`), so something of it runs. A folder of
+    CI settings, editor settings, docs or changelog fragments is run by no one: `.github`,
+    `.vscode` and `docs` failed `check` on gin, prettier and cli for want of a runbook."""
     documents = {
         data["path"]
         for _, data in graph.nodes(data=True)
@@ -165,7 +170,9 @@ def mark_document_folders(graph: nx.DiGraph[str], members: Mapping[str, Sequence
     }
     for name, paths in members.items():
         if paths:  # a component without files has no node
-            graph.nodes[node_id(COMPONENT, name)]["documents_only"] = documents.issuperset(paths)
+            data = graph.nodes[node_id(COMPONENT, name)]
+            data["documents_only"] = documents_only = documents.issuperset(paths)
+            data["needs_runbook"] = not documents_only and any(map(code_file, paths))
 
 
 def prepare_components(graph: nx.DiGraph[str]) -> None:

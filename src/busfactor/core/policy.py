@@ -190,7 +190,7 @@ def policy_checks(report: Mapping[str, Any], policy: PolicySettings) -> list[Che
             needed is not None
             and bus_factor <= needed
             and "require-runbook" not in ignored
-            and not component.get("documents_only")  # a folder of runbooks needs none
+            and component.get("needs_runbook", True)  # code runs; records and settings do not
         ):
             status = component.get("runbook_status", "missing")
             checks.append(

@@ -152,6 +152,7 @@ class ScanReport:
                     "runbook_status": c.get("runbook_status", "missing"),
                     "decisions": c.get("decisions", []),
                     "documents_only": bool(c.get("documents_only")),
+                    "needs_runbook": bool(c.get("needs_runbook", True)),
                 }
                 for c in self.components()
             ],
