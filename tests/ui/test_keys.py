@@ -389,20 +389,26 @@ def test_sorting_by_an_off_screen_column_scrolls_it_into_view(small_repo: Path) 
     run_keys(app, scenario)
 
 
-def test_people_keep_their_names_in_view_when_a_sort_scrolls_sideways(tmp_path: Path) -> None:
-    """Sorting People by Holds alone at 80 columns scrolled the names out of view: which
-    person held what could not be read. Leaving and Name are fixed, and a sorted column is
-    scrolled into the part of the view they leave (sorted by one of them, the table shows
-    its left edge again)."""
+@pytest.mark.parametrize(
+    ("tab", "table_id", "header"),
+    [("p", "#people-table", "Name"), ("c", "#components-table", "Component")],
+)
+def test_names_stay_in_view_when_a_sort_scrolls_sideways(
+    tmp_path: Path, tab: str, table_id: str, header: str
+) -> None:
+    """Sorting People by Holds alone (or Components by ADRs) at 80 columns scrolled the names
+    out of view: which person or component held what could not be read. The first two
+    columns are fixed, and a sorted column is scrolled into the part of the view they leave
+    (sorted by one of them, the table shows its left edge again)."""
     from busfactor.demo import make_demo
 
     repo = make_demo(tmp_path / "demo")
     app = make_app(repo, report=scan(repo))
 
     async def scenario(pilot: Pilot[int]) -> None:
-        await pilot.press("p")
+        await pilot.press(tab)
         await pilot.pause()
-        table = app.query_one("#people-table", SortedTable)
+        table = app.query_one(table_id, SortedTable)
         assert table.max_scroll_x > 0  # wider than 80 columns
         fixed = sum(c.get_render_width(table) for c in table.ordered_columns[:2])
         seen_scrolled = False
@@ -422,7 +428,7 @@ def test_people_keep_their_names_in_view_when_a_sort_scrolls_sideways(tmp_path: 
             if table.scroll_x > 0:
                 seen_scrolled = True
                 shown = app.export_screenshot().replace("&#160;", " ")
-                assert "Name" in shown
+                assert header in shown
                 assert str(table.get_row_at(0)[1]) in shown  # the top row's name
         assert seen_scrolled
 

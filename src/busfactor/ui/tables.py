@@ -356,6 +356,7 @@ class ComponentsPane(Vertical):
         )
         yield Static("", id="components-empty", classes="hint empty")
         table = SortedTable(self.COLUMNS, id="components-table")
+        table.fixed_columns = 2  # Risk and Component stay when a sort scrolls to Findings
         table.after_redraw = self._say_if_empty
         table.sort_keys = {
             "risk": risk_rank,
