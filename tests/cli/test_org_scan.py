@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -639,3 +640,30 @@ def test_two_copies_of_one_repository_are_pointed_out(
     warnings = json.loads(out)["warnings"]
     assert any("api, copy-of-api are at the same commit" in w for w in warnings), warnings
     assert "scanned twice?" in err
+
+
+def test_tui_with_stderr_redirected_says_it_draws_there(org: Path, tmp_path: Path) -> None:
+    """`busfactor tui 2>log`: Textual draws on stderr, so the screens went into the log and
+    the terminal stayed blank, waiting for keys. A terminal for stdin and stdout is not
+    enough: it is one line (in the log) and exit 2."""
+    import pty
+
+    controller, terminal = pty.openpty()
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "busfactor", "tui", str(org / "api"), "--no-cache"],
+            stdin=terminal,
+            stdout=terminal,
+            stderr=subprocess.PIPE,
+            timeout=60,
+            check=False,
+        )
+    finally:
+        os.close(terminal)
+        os.close(controller)
+    assert done.returncode == 2
+    lines = done.stderr.decode().splitlines()
+    assert lines[0] == (
+        "busfactor: error: the terminal app draws on standard error, which is not a terminal here"
+    )
+    assert lines[1:] == ["busfactor: hint: leave stderr on the terminal (no 2> redirection)"]

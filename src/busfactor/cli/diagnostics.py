@@ -43,6 +43,11 @@ def require_terminal() -> None:
             "the terminal app needs a terminal for its input and output; "
             "busfactor scan prints the report without one"
         )
+    if not sys.stderr.isatty():  # Textual draws on stderr: `2>log` left a blank terminal
+        raise UsageError(
+            "the terminal app draws on standard error, which is not a terminal here",
+            hint="leave stderr on the terminal (no 2> redirection)",
+        )
 
 
 class ProgressLine:
