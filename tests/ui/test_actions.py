@@ -521,3 +521,29 @@ def test_an_export_gets_the_permissions_open_would_give(adr_repo: Path, tmp_path
     finally:
         os.umask(previous)
     assert stat.S_IMODE(path.stat().st_mode) == 0o644
+
+
+def test_enter_on_a_codeowners_finding_shows_its_whole_message(tmp_path: Path) -> None:
+    """A CODEOWNERS finding has no screen of its own: Enter said "CODEOWNERS is not a
+    decision record". It shows the finding's file, line and whole message (cut in the table
+    at 80 columns) instead."""
+    from busfactor.demo import make_demo
+
+    repo = make_demo(tmp_path / "demo")
+    report = scan(repo)
+    owners = [f for f in report.findings() if str(f["rule"]).startswith("codeowners-")]
+    assert owners
+    finding = owners[0]
+    app = make_app(repo, report=report)
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        await pilot.press("f")
+        await pilot.pause()
+        table = app.query_one("#findings-table", DataTable)
+        table.move_cursor(row=table.get_row_index(RowKey(str(finding["fingerprint"]))))
+        await pilot.press("enter")
+        await pilot.pause()
+        line = finding["location"]["line"]
+        assert notifications(app) == [f"{finding['path']}:{line}: {finding['message']}"]
+
+    run(app, scenario)

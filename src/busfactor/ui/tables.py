@@ -628,14 +628,22 @@ class FindingsPane(Vertical):
 
     @on(DataTable.RowSelected, "#findings-table")
     def jump(self, event: DataTable.RowSelected) -> None:
-        """Enter: the finding's component detail, or its decision record on Decisions."""
+        """Enter: the finding's component detail, or its decision record on Decisions; any
+        other (a CODEOWNERS line) has no screen of its own, so its whole message is shown
+        (it said "CODEOWNERS is not a decision record")."""
         finding = self.by_fingerprint.get(str(event.row_key.value))
         if finding is None:
             return
         if finding.get("component"):
             self.post_message(ComponentChosen(str(finding["component"])))
-        elif finding.get("path"):
+        elif finding.get("rule") == "orphaned-decision" and finding.get("path"):
             self.post_message(DecisionChosen(str(finding["path"])))
+        else:
+            location = finding.get("location") or {}
+            line = f":{location['line']}" if location.get("line") else ""
+            where = f"{finding['path']}{line}: " if finding.get("path") else ""
+            said = where + str(finding["message"])
+            self.app.notify(safe(said), title=str(finding["rule"]), markup=False)
 
     def _cells(self, row: Row) -> list[Text]:
         severity = str(row["severity"])
