@@ -55,7 +55,7 @@ def component_summary(report: ScanReport, component: dict[str, Any], tones: Tone
     summary.head.append(safe(component["name"]), style="bold")
     summary.head.append(
         f"  bus factor {component['bus_factor']} · {counted(component['files'], 'file')} · "
-        f"{component['files_lost']} already lost (every author inactive)"
+        f"{component['files_lost']} lost (no active author)"
     )
     experts = (
         listed(
