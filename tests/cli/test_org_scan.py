@@ -548,10 +548,14 @@ def test_ctrl_c_during_a_parallel_scan_is_one_line_and_leaves_nothing_running(
         outcomes.append(process.returncode)
         if process.returncode == 130:
             assert err.decode() == "busfactor: error: interrupted\n"
-        time.sleep(0.2)
-        left = subprocess.run(
-            ["ps", "-o", "stat=", "-s", str(process.pid)], capture_output=True, text=True
-        ).stdout.split()
+        deadline = time.monotonic() + 5  # the resource tracker ends just after its parent
+        while True:
+            left = subprocess.run(
+                ["ps", "-o", "stat=", "-s", str(process.pid)], capture_output=True, text=True
+            ).stdout.split()
+            if all(state.startswith("Z") for state in left) or time.monotonic() > deadline:
+                break
+            time.sleep(0.05)
         assert all(state.startswith("Z") for state in left), left  # zombies wait for init
     assert 130 in outcomes
 
