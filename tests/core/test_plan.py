@@ -132,13 +132,13 @@ def test_partial_knowledge_ranks_before_coupled_files() -> None:
     assert (bob.score, cy.score, dee.score) == (6, 4, 2)
     partial = doa(0, 2, 10) + doa(0, 3, 14)
     assert bob.reasons(REVISION_TIME) == [
-        f"partial knowledge: DOA {partial:.1f} on 2 of its files",
-        "active: 41 commits, last 5 days before the revision",
+        f"learner's partial knowledge: DOA {partial:.1f} summed over 2 of its files",
+        "learner active: 41 commits, last 5 days before the revision",
     ]
     assert cy.reasons(REVISION_TIME) == [
-        "authors 1 file coupled with it (up to 62% co-change)",
-        "wrote decision 7",
-        "active: 30 commits, last 9 days before the revision",
+        "learner authors 1 file coupled with it (up to 62% co-change)",
+        "learner wrote decision 7",
+        "learner active: 30 commits, last 9 days before the revision",
     ]
 
 
@@ -155,7 +155,7 @@ def test_plan_pairs_the_sole_author_with_the_best_learner() -> None:
     first = plan["suggestions"][0]
     assert (first["component"], first["mentor"], first["learner"]) == ("payments", "ada", "bob")
     assert first["reasons"][0] == "mentor: authors 4 of 4 files"
-    assert first["reasons"][1].startswith("partial knowledge: DOA ")
+    assert first["reasons"][1].startswith("learner's partial knowledge: DOA ")
     assert first["decisions"] == ["7"]
     paths = [f["path"] for f in first["files"]]
     assert paths == ["pay/api.py", "pay/db.py", "pay/core.py", "pay/util.py"]

@@ -90,20 +90,23 @@ class Candidate:
         )
 
     def reasons(self, revision_time: int | None) -> list[str]:
-        """The evidence as sentences with figures."""
+        """The evidence as sentences with figures, each saying it is the learner's: after
+        the mentor's line, "active: 2344 commits" read as the mentor's."""
         found = []
         if self.partial_files:
             doa_sum, files = f"{self.partial_doa:.1f}", self.partial_files
-            found.append(f"partial knowledge: DOA {doa_sum} on {files} of its files")
+            found.append(
+                f"learner's partial knowledge: DOA {doa_sum} summed over {files} of its files"
+            )
         if self.coupled_files:
             found.append(
-                f"authors {counted(self.coupled_files, 'file')} coupled with it "
+                f"learner authors {counted(self.coupled_files, 'file')} coupled with it "
                 f"(up to {self.coupled_degree:.0f}% co-change)"
             )
         for verb, ids in (("wrote", self.wrote), ("decided", self.decided)):
             if ids:
-                found.append(f"{verb} {_plural(len(ids), 'decision')} {', '.join(ids)}")
-        active = f"active: {counted(self.commits, 'commit')}"
+                found.append(f"learner {verb} {_plural(len(ids), 'decision')} {', '.join(ids)}")
+        active = f"learner active: {counted(self.commits, 'commit')}"
         if revision_time is not None:
             days = max(0, (revision_time - self.last_commit) // _DAY)
             active += f", last {counted(days, 'day')} before the revision"
