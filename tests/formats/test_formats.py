@@ -326,16 +326,25 @@ def test_valid_text_and_json_safe() -> None:
     }
 
 
-def test_non_utf8_path_in_a_real_repository(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    """A file whose name is not UTF-8, committed with git, appears as \\xNN in every report."""
+def isolated_repository(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> tuple[Path, dict[str, str]]:
+    """An empty folder for a repository, and an environment (also set for the scan in this
+    process) where no personal or system git configuration applies."""
     repo = tmp_path / "repo"
     repo.mkdir()
     env = {key: value for key, value in os.environ.items() if not key.startswith("GIT_")}
     env.update(HOME=str(tmp_path), GIT_CONFIG_NOSYSTEM="1")
     for key, value in env.items():
         monkeypatch.setenv(key, value)
+    return repo, env
+
+
+def test_non_utf8_path_in_a_real_repository(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A file whose name is not UTF-8, committed with git, appears as \\xNN in every report."""
+    repo, env = isolated_repository(tmp_path, monkeypatch)
     commit_env = {
         **env,
         "GIT_AUTHOR_NAME": "Ada \x1b[1mBold",
@@ -366,12 +375,7 @@ def test_non_utf8_path_in_a_real_repository(
 def raw_commits(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, authors: list[bytes]) -> Path:
     """A repository of one commit per author line, each adding a file, written as objects:
     `git commit` would convert a name that is not UTF-8, and refuses a malformed line."""
-    repo = tmp_path / "repo"
-    repo.mkdir()
-    env = {key: value for key, value in os.environ.items() if not key.startswith("GIT_")}
-    env.update(HOME=str(tmp_path), GIT_CONFIG_NOSYSTEM="1")
-    for key, value in env.items():
-        monkeypatch.setenv(key, value)
+    repo, env = isolated_repository(tmp_path, monkeypatch)
 
     def git(*args: str, stdin: bytes = b"") -> str:
         done = subprocess.run(
