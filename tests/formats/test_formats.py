@@ -445,3 +445,23 @@ def test_text_lists_cut_at_ten_say_how_many_more() -> None:
     rows = inactive.split("\n\n", 1)[0].splitlines()
     assert len(rows) == 11
     assert rows[-1] == "  ... 2 more (--format json lists them all)"
+
+
+@pytest.mark.parametrize(
+    ("people", "said"),
+    [
+        ([("Ada", "ada@x.test"), ("Bob", "bob@x.test")], "(Ada, Bob; 1 of them no longer active"),
+        ([("Ada", "ada@x.test")], "(Ada; no longer active"),
+    ],
+)
+@pytest.mark.parametrize("render", [render_text, render_markdown], ids=["text", "markdown"])
+def test_the_headline_says_who_the_truck_factor_names_has_left(
+    render: Renderer, people: list[tuple[str, str]], said: str
+) -> None:
+    """The truck factor counts people who left as it counts everyone: cobra's 5 named 4 gone
+    for years, and the headline did not say so."""
+    report = report_of([f"f{n}.py" for n in range(4)], people, old=frozenset({0}))
+    assert report.to_dict()["truck_factor"]["value"] == len(people)
+    assert said in render(report)
+    everyone_here = report_of([f"f{n}.py" for n in range(4)], people)
+    assert "no longer active" not in render(everyone_here).split("\n\n", 2)[1]

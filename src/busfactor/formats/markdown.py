@@ -7,6 +7,7 @@ from typing import Any
 from busfactor.core.markdown_text import markdown_text
 from busfactor.core.report import ScanReport
 from busfactor.core.wording import counted, listed
+from busfactor.formats.text import gone_among
 from busfactor.formats.text_safety import printable
 
 _ROWS = 25
@@ -36,7 +37,7 @@ def render_markdown(
     lines = [
         "## busfactor",
         "",
-        f"**Truck factor {tf['value']}** ({tf_people}); "
+        f"**Truck factor {tf['value']}** ({tf_people}{gone_among(data, tf['authors'])}); "
         f"{tf['coverage']:.0%} of files keep an author after they leave.",
         "",
         f"Revision `{repo['revision'][:12]}`: {counted(repo['files'], 'file')}, "

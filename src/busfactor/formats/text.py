@@ -49,9 +49,21 @@ def _headline(data: dict[str, Any]) -> str:
     names = {p["id"]: p["name"] or p["id"] for p in data["people"]}
     ordered = listed(printable(names.get(i, i)) for i in tf["authors"])
     return (
-        f"Truck factor: {tf['value']}  ({ordered}; "
+        f"Truck factor: {tf['value']}  ({ordered}{gone_among(data, tf['authors'])}; "
         f"{tf['coverage']:.0%} of files keep an author after they leave)"
     )
+
+
+def gone_among(data: dict[str, Any], ids: list[str]) -> str:
+    """`; 4 of them no longer active`, when the truck factor names people who left: it counts
+    them as it counts everyone (cobra's truck factor of 5 named 4 people gone for years)."""
+    inactive = {p["id"] for p in data["people"] if not p["active"]}
+    gone = sum(1 for i in ids if i in inactive)
+    if not gone:
+        return ""
+    if len(ids) == 1:
+        return "; no longer active"
+    return f"; {'all' if gone == len(ids) else gone} of them no longer active"
 
 
 def render_text(report: ScanReport) -> str:
