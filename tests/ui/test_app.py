@@ -827,3 +827,26 @@ def test_the_overview_groups_thousands_of_people(tmp_path: Path) -> None:
         assert "1,001 active, 0 inactive" in facts, facts  # active as of the revision
 
     run(app, scenario)
+
+
+def test_the_overview_says_who_the_truck_factor_names_has_left(tmp_path: Path) -> None:
+    """The demo's truck factor names Lars Eriksen, inactive for months: the list said so
+    nowhere (the People tab did)."""
+    from busfactor.demo import make_demo
+
+    repo = make_demo(tmp_path / "demo")
+    report = scan(repo)
+    authors = report.meta["truck_factor"]["authors"]
+    named = {report.person(p)["name"]: report.person(p)["active"] for p in authors}
+    assert False in named.values()
+    assert True in named.values()
+    app = make_app(repo, report=report)
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        await pilot.pause()
+        shown = str(app.query_one("#truck-people", Static).render())
+        for name, active in named.items():
+            assert (f"• {name} (no longer active)" in shown) is (not active), name
+            assert f"• {name}" in shown
+
+    run(app, scenario)

@@ -54,8 +54,10 @@ class Overview(VerticalScroll):
             change.update(Text(f"today {before} → after leaving {after}", style="bold"))
         people = Text()
         people.append("Named by the truck factor:", style="bold")
-        for name in names_of(report, truck["authors"]):
+        for person, name in zip(truck["authors"], names_of(report, truck["authors"]), strict=True):
             people.append(f"\n  • {name}", style="")
+            if not _still_active(report, person):  # counted as everyone is, though gone
+                people.append(" (no longer active)", style=tones_of(self.app).muted)
         if not truck["authors"]:
             threshold = report.meta["thresholds"]["coverage"]
             people.append(
@@ -149,3 +151,11 @@ class Overview(VerticalScroll):
         block.append(f"  {counted(len(whatif['decisions_orphaned']), 'decision')} and ")
         block.append(f"{counted(len(whatif['runbooks_orphaned']), 'runbook')} lose all authors\n")
         return block
+
+
+def _still_active(report: ScanReport, person: str) -> bool:
+    """Whether someone the truck factor names still commits (an unknown id: not said gone)."""
+    try:
+        return bool(report.person(person)["active"])
+    except KeyError:
+        return True
