@@ -17,7 +17,7 @@ from busfactor.ui.theme import tones_of
 
 SECTIONS: list[tuple[str, list[tuple[str, str]]]] = [
     (
-        "Screens (press the letter from anywhere)",
+        "Screens (press the letter from any tab or detail screen)",
         [
             ("o  Overview", "the truck factor, the people it names, the worst components"),
             ("c  Components", "risk, bus factor, top authors; Enter opens its files and DOA"),
