@@ -486,9 +486,11 @@ def test_a_scaffold_error_is_a_notification(adr_repo: Path) -> None:
     run(app, scenario)
 
 
-def test_a_component_with_a_runbook_gets_the_clis_hint(builder: RepoBuilder) -> None:
-    """`n` on a component that has a runbook said only "already has a runbook, PATH", not
-    what the CLI says next: where to look for what that runbook lacks."""
+def test_a_component_with_a_runbook_is_told_so_before_any_question(
+    builder: RepoBuilder,
+) -> None:
+    """`n` on a component that has a runbook asked "Write a runbook skeleton?" and refused
+    only after the yes. It says so at once, with where to look for what that runbook lacks."""
     builder.commit("ada", write={"pay/a.py": "a\n", "docs/runbooks/pay.md": "# Pay\n"})
     app = make_app(builder.path, report=scan(builder.path))
 
@@ -497,13 +499,11 @@ def test_a_component_with_a_runbook_gets_the_clis_hint(builder: RepoBuilder) -> 
 
         app.post_message(NewDocumentRequested("runbook", "pay"))
         await pilot.pause()
-        await pilot.press("y")
-        await pilot.pause()
-        await settle(app, pilot)
-        assert (
-            "pay: already has a runbook, docs/runbooks/pay.md; improve that one: busfactor "
-            "runbook list says what it lacks"
-        ) in notifications(app)
+        assert not isinstance(app.screen, ConfirmScreen)
+        assert notifications(app) == [
+            "pay already has a runbook, docs/runbooks/pay.md: improve that one (busfactor "
+            "runbook list says what it lacks)."
+        ]
 
     run(app, scenario)
 

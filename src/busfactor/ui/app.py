@@ -527,8 +527,25 @@ class BusfactorApp(App[int]):
                         ),
                     )
 
+            existing = self._runbook_of(component)
+            if existing:  # refused after the question, it read as a change of mind
+                self.notify(
+                    f"{safe(component)} already has a runbook, {safe(existing)}: improve that "
+                    "one (busfactor runbook list says what it lacks).",
+                    markup=False,
+                )
+                return
             question = f"Write a runbook skeleton for {safe(component)}?"
             self.push_screen(ConfirmScreen(question), write_runbook)
+
+    def _runbook_of(self, component: str) -> str | None:
+        """The committed runbook the last scan found for `component`, if any."""
+        if self.report is None:
+            return None
+        for data in self.report.components():
+            if data["name"] == component:
+                return data.get("runbook") or None
+        return None
 
     @work(thread=True, exit_on_error=False, group="scaffold", description="Writing")
     def scaffold(self, kind: str, args: argparse.Namespace) -> None:
