@@ -55,7 +55,8 @@ _BRACKET_ITEM = re.compile(
 )
 _VENDORED_DIR = re.compile(
     r"(?:^|/)(?:node_modules|[Bb]ower_components|[Vv]endors?|(?:3rd|[Tt]hird)[-_]?[Pp]arty"
-    r"|\.yarn/releases|Godeps/_workspace|dist|[Ee]xtern(?:als?)?|testdata|__snapshots__)/"
+    r"|\.yarn/(?:releases|plugins|sdks|versions|unplugged)|Godeps/_workspace|dist"
+    r"|[Ee]xtern(?:als?)?|testdata|__snapshots__)/"
     r"|^(?:deps|[Dd]ependencies)/"
 )
 """linguist's vendor.yml, as the design notes pick from it: third-party, bundled and fixture
@@ -141,7 +142,7 @@ class FileFacts:
 CONTENT_RULES = 2
 """Version of the content tests (`content_facts`) and of the head size they see: bump it when
 either changes, so verdicts cached under the old tests are not reused."""
-PATH_RULES = 3
+PATH_RULES = 4
 """Version of the rules `classify` and `needs_content` apply to a path (the vendored, lock,
 minified, binary and code lists, the attribute reading): bump it when they change, so a
 classification stored under the old rules is not reused (released versions differ anyway)."""
