@@ -577,7 +577,7 @@ class BusfactorApp(App[int]):
             self.notify(
                 f"Created {safe(message.path)} (commit it, then press r: scans read "
                 f"committed files){also}",
-                title="Created",
+                title="Done",  # "Created" above "Created PATH" said it twice
                 markup=False,
             )
 
