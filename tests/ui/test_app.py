@@ -846,7 +846,7 @@ def test_the_overview_says_who_the_truck_factor_names_has_left(tmp_path: Path) -
         await pilot.pause()
         shown = str(app.query_one("#truck-people", Static).render())
         for name, active in named.items():
-            assert (f"• {name} (no longer active)" in shown) is (not active), name
+            assert (f"• {name} (inactive)" in shown) is (not active), name
             assert f"• {name}" in shown
 
     run(app, scenario)

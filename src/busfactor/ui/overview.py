@@ -57,7 +57,7 @@ class Overview(VerticalScroll):
         for person, name in zip(truck["authors"], names_of(report, truck["authors"]), strict=True):
             people.append(f"\n  • {name}", style="")
             if not _still_active(report, person):  # counted as everyone is, though gone
-                people.append(" (no longer active)", style=tones_of(self.app).muted)
+                people.append(" (inactive)", style=tones_of(self.app).muted)
         if not truck["authors"]:
             threshold = report.meta["thresholds"]["coverage"]
             people.append(
