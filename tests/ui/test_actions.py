@@ -397,6 +397,37 @@ def test_the_adr_dialog_supersedes_records_as_adr_new_does(
     assert "Superseded by [4. Use CockroachDB](0004-use-cockroachdb.md)" in old
 
 
+def test_a_failed_adr_asks_again_with_what_was_typed(
+    adr_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Superseding a record that is not there failed after the dialog had closed, and the
+    title typed was lost. The error is shown and the dialog comes back, filled in."""
+    monkeypatch.chdir(adr_repo)
+    app = make_app(adr_repo, report=scan(adr_repo))
+    before = sorted(p.name for p in (adr_repo / "doc/adr").iterdir())
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        await on_component(app, pilot, "pay")
+        await pilot.press("a")
+        await pilot.pause()
+        app.screen.query_one("#adr-title", Input).value = "Use CockroachDB"
+        app.screen.query_one("#adr-supersedes", Input).value = "99"
+        await pilot.click("#adr-create")
+        await settle(app, pilot)
+        assert any("99" in text for text in notifications(app))
+        assert isinstance(app.screen, NewAdrScreen)
+        assert app.screen.query_one("#adr-title", Input).value == "Use CockroachDB"
+        assert app.screen.query_one("#adr-supersedes", Input).value == "99"
+        app.screen.query_one("#adr-supersedes", Input).value = ""
+        await pilot.click("#adr-create")
+        await settle(app, pilot)
+        assert not isinstance(app.screen, NewAdrScreen)
+
+    run(app, scenario)
+    after = sorted(p.name for p in (adr_repo / "doc/adr").iterdir())
+    assert after == sorted([*before, "0004-use-cockroachdb.md"])
+
+
 def test_the_first_record_of_a_new_folder_is_announced_too(
     builder: RepoBuilder, monkeypatch: pytest.MonkeyPatch
 ) -> None:

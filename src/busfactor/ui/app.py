@@ -109,6 +109,8 @@ class BusfactorApp(App[int]):
         self.repo = repo
         self.settings = settings
         self.report: ScanReport | None = None
+        self._adr_draft: tuple[str, str, str] | None = None
+        """The component, title and supersedes of the ADR being written, until it is."""
         self.leaving: list[str] = []
         self.whatif: dict[str, Any] | None = None
         self.initial_report = report
@@ -496,26 +498,7 @@ class BusfactorApp(App[int]):
         """The dialog for a new ADR (its title) or runbook (a confirmation), then the worker."""
         component = message.component
         if message.kind == "adr":
-
-            def write_adr(answer: tuple[str, list[str]] | None) -> None:
-                if answer:
-                    title, supersedes = answer
-                    self.scaffold(
-                        "adr",
-                        argparse.Namespace(
-                            title=title,
-                            path=self.repo,
-                            supersedes=supersedes,
-                            links=[],
-                            status="proposed",
-                            template=None,
-                            dir=None,
-                            component=component,
-                            dry_run=False,
-                        ),
-                    )
-
-            self.push_screen(NewAdrScreen(component), write_adr)
+            self.ask_for_adr(component)
         else:
 
             def write_runbook(confirmed: bool | None) -> None:
@@ -537,6 +520,30 @@ class BusfactorApp(App[int]):
                 return
             question = f"Write a runbook skeleton for {safe(component)}?"
             self.push_screen(ConfirmScreen(question), write_runbook)
+
+    def ask_for_adr(self, component: str, title: str = "", supersedes: str = "") -> None:
+        """The new-ADR dialog, filled with what was typed when asked again after a failure."""
+
+        def write_adr(answer: tuple[str, list[str]] | None) -> None:
+            if answer:
+                title, supersedes = answer
+                self._adr_draft = (component, title, ", ".join(supersedes))
+                self.scaffold(
+                    "adr",
+                    argparse.Namespace(
+                        title=title,
+                        path=self.repo,
+                        supersedes=supersedes,
+                        links=[],
+                        status="proposed",
+                        template=None,
+                        dir=None,
+                        component=component,
+                        dry_run=False,
+                    ),
+                )
+
+        self.push_screen(NewAdrScreen(component, title, supersedes), write_adr)
 
     def _runbook_of(self, component: str) -> str | None:
         """The committed runbook the last scan found for `component`, if any."""
@@ -568,10 +575,13 @@ class BusfactorApp(App[int]):
 
     @on(ScaffoldFinished)
     def show_scaffolded(self, message: ScaffoldFinished) -> None:
+        draft, self._adr_draft = self._adr_draft, None
         if message.error is not None:
             self.notify(
                 safe(message.error), title="busfactor: error", severity="error", markup=False
             )
+            if draft is not None:  # the dialog again, with what was typed (it was lost)
+                self.ask_for_adr(*draft)
         else:
             also = "".join(f"\n{safe(note)}" for note in message.notes)
             self.notify(

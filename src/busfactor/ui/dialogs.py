@@ -21,15 +21,22 @@ class NewAdrScreen(ModalScreen[tuple[str, list[str]] | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, component: str) -> None:
+    def __init__(self, component: str, title: str = "", supersedes: str = "") -> None:
         super().__init__()
         self.component = component
+        self.title_given = title
+        self.supersedes_given = supersedes
 
     def compose(self) -> ComposeResult:
         with Vertical(id="adr-dialog", classes="dialog"):
             yield Static(Text(f"New decision record for {safe(self.component)}"), classes="title")
-            yield Input(placeholder="Title, e.g. Use PostgreSQL for storage", id="adr-title")
             yield Input(
+                self.title_given,
+                placeholder="Title, e.g. Use PostgreSQL for storage",
+                id="adr-title",
+            )
+            yield Input(
+                self.supersedes_given,
                 placeholder="Supersedes (optional): record numbers, e.g. 3 or 3, 7",
                 id="adr-supersedes",
             )
