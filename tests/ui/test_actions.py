@@ -373,6 +373,19 @@ def test_a_new_adr_is_written_for_the_selected_component(
     run(app, scenario)
 
 
+async def create_adr_for_pay(
+    app: BusfactorApp, pilot: Pilot[int], title: str, supersedes: str
+) -> None:
+    """`a` on the pay component, the dialog filled in, Create, and the worker waited for."""
+    await on_component(app, pilot, "pay")
+    await pilot.press("a")
+    await pilot.pause()
+    app.screen.query_one("#adr-title", Input).value = title
+    app.screen.query_one("#adr-supersedes", Input).value = supersedes
+    await pilot.click("#adr-create")
+    await settle(app, pilot)
+
+
 def test_the_adr_dialog_supersedes_records_as_adr_new_does(
     adr_repo: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -382,13 +395,7 @@ def test_the_adr_dialog_supersedes_records_as_adr_new_does(
     app = make_app(adr_repo, report=scan(adr_repo))
 
     async def scenario(pilot: Pilot[int]) -> None:
-        await on_component(app, pilot, "pay")
-        await pilot.press("a")
-        await pilot.pause()
-        app.screen.query_one("#adr-title", Input).value = "Use CockroachDB"
-        app.screen.query_one("#adr-supersedes", Input).value = "2"
-        await pilot.click("#adr-create")
-        await settle(app, pilot)
+        await create_adr_for_pay(app, pilot, "Use CockroachDB", "2")
 
     run(app, scenario)
     created = (adr_repo / "doc/adr/0004-use-cockroachdb.md").read_text(encoding="utf-8")
@@ -407,13 +414,7 @@ def test_a_failed_adr_asks_again_with_what_was_typed(
     before = sorted(p.name for p in (adr_repo / "doc/adr").iterdir())
 
     async def scenario(pilot: Pilot[int]) -> None:
-        await on_component(app, pilot, "pay")
-        await pilot.press("a")
-        await pilot.pause()
-        app.screen.query_one("#adr-title", Input).value = "Use CockroachDB"
-        app.screen.query_one("#adr-supersedes", Input).value = "99"
-        await pilot.click("#adr-create")
-        await settle(app, pilot)
+        await create_adr_for_pay(app, pilot, "Use CockroachDB", "99")
         assert any("99" in text for text in notifications(app))
         assert isinstance(app.screen, NewAdrScreen)
         assert app.screen.query_one("#adr-title", Input).value == "Use CockroachDB"

@@ -526,14 +526,14 @@ class BusfactorApp(App[int]):
 
         def write_adr(answer: tuple[str, list[str]] | None) -> None:
             if answer:
-                title, supersedes = answer
-                self._adr_draft = (component, title, ", ".join(supersedes))
+                typed, records = answer
+                self._adr_draft = (component, typed, ", ".join(records))
                 self.scaffold(
                     "adr",
                     argparse.Namespace(
-                        title=title,
+                        title=typed,
                         path=self.repo,
-                        supersedes=supersedes,
+                        supersedes=records,
                         links=[],
                         status="proposed",
                         template=None,

@@ -27,7 +27,7 @@ from busfactor.core.wording import counted, listed
 from busfactor.ui.labelled import Labelled
 from busfactor.ui.messages import NewDocumentRequested
 from busfactor.ui.theme import Tones, tones_of
-from busfactor.ui.view import bar, names_of, risk_of, safe, unique_knowledge
+from busfactor.ui.view import bar, is_active, names_of, risk_of, safe, unique_knowledge
 
 if TYPE_CHECKING:
     from busfactor.core.report import ScanReport
@@ -37,14 +37,6 @@ EXPAND_LINES = 40
 MAX_CONTRIBUTORS = 8
 MAX_AUTHORS = 6
 """Authors named in the summary (most files first); the rest are counted."""
-
-
-def _active(report: ScanReport, person: str) -> bool:
-    """Whether someone still commits (an unknown id is not said to have left)."""
-    try:
-        return bool(report.person(person)["active"])
-    except KeyError:
-        return True
 
 
 def component_summary(report: ScanReport, component: dict[str, Any], tones: Tones) -> Labelled:
@@ -59,7 +51,7 @@ def component_summary(report: ScanReport, component: dict[str, Any], tones: Tone
     )
     experts = (
         listed(
-            name if _active(report, person) else f"{name} (inactive)"
+            name if is_active(report, person) else f"{name} (inactive)"
             for person, name in zip(
                 component["bus_factor_authors"],
                 names_of(report, component["bus_factor_authors"]),

@@ -16,7 +16,15 @@ from textual.widgets import Digits, Static
 from busfactor.core.wording import agreeing, counted
 from busfactor.ui.labelled import Labelled
 from busfactor.ui.theme import Tones, tones_of
-from busfactor.ui.view import names_of, risk_of, risk_rank, safe, severity_counts, text
+from busfactor.ui.view import (
+    is_active,
+    names_of,
+    risk_of,
+    risk_rank,
+    safe,
+    severity_counts,
+    text,
+)
 
 if TYPE_CHECKING:
     from busfactor.core.report import ScanReport
@@ -56,7 +64,7 @@ class Overview(VerticalScroll):
         people.append("Named by the truck factor:", style="bold")
         for person, name in zip(truck["authors"], names_of(report, truck["authors"]), strict=True):
             people.append(f"\n  • {name}", style="")
-            if not _still_active(report, person):  # counted as everyone is, though gone
+            if not is_active(report, person):  # counted as everyone is, though gone
                 people.append(" (inactive)", style=tones_of(self.app).muted)
         if not truck["authors"]:
             threshold = report.meta["thresholds"]["coverage"]
@@ -151,11 +159,3 @@ class Overview(VerticalScroll):
         block.append(f"  {counted(len(whatif['decisions_orphaned']), 'decision')} and ")
         block.append(f"{counted(len(whatif['runbooks_orphaned']), 'runbook')} lose all authors\n")
         return block
-
-
-def _still_active(report: ScanReport, person: str) -> bool:
-    """Whether someone the truck factor names still commits (an unknown id: not said gone)."""
-    try:
-        return bool(report.person(person)["active"])
-    except KeyError:
-        return True

@@ -202,6 +202,14 @@ def names_of(report: ScanReport, person_ids: Sequence[str]) -> list[str]:
     return names
 
 
+def is_active(report: ScanReport, person: str) -> bool:
+    """Whether someone still commits (an unknown id is not said to have left)."""
+    try:
+        return bool(report.person(person)["active"])
+    except KeyError:
+        return True
+
+
 def findings_by_component(report: ScanReport) -> Counter[str]:
     """How many findings name each component."""
     return Counter(f["component"] for f in report.findings() if f.get("component"))
